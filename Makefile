@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# npt6: out-of-tree kernel module plus the nptctl tool.
+#
+#   make                 build npt6.ko and nptctl
+#   make KDIR=/path      build the module against another kernel tree
+#   make demo            boot Debian's kernel in QEMU and run the Starlink demo
+#   make check           every test (installs what it needs)
+#   make lint            checkpatch --strict, sparse (C=2) and W=1
+#   make dkms-install    install the module through DKMS, as users do
+#
+# The module itself is described by ./Kbuild; this file only drives it.
+
+VERSION := $(shell sed -n 's/^\#define NPT6_VERSION "\(.*\)"$$/\1/p' kmod/version.h)
+
+# The running kernel's headers if they exist, else the newest installed
+# ones: build hosts often run a kernel that has no headers package.
+KVER ?= $(shell uname -r)
+KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+		    $(lastword $(sort $(wildcard /lib/modules/*/build))))
+
+PREFIX ?= /usr
+DESTDIR ?=
+
+.PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
+	check-vm lint checkpatch sparse w1 deps dkms-install dkms-remove
+
+all: module nptctl
+
+module:
+	@test -n "$(KDIR)" || { echo "No kernel headers found: install linux-headers-$(KVER) or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+nptctl:
+	$(MAKE) -C tools/nptctl
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C tools/nptctl clean
+
+install: nptctl
+	$(MAKE) -C tools/nptctl install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+deps:
+	selftests/lib/deps.sh
+
+demo:
+	selftests/demo.sh
+
+check:
+	selftests/run-all.sh
+
+check-nptctl:
+	selftests/run-all.sh nptctl
+
+check-kunit:
+	selftests/run-all.sh kunit
+
+check-vm:
+	selftests/run-all.sh vm
+
+lint: checkpatch sparse w1
+
+checkpatch:
+	selftests/lib/lint.sh checkpatch
+
+sparse:
+	selftests/lib/lint.sh sparse
+
+w1:
+	selftests/lib/lint.sh w1
+
+# The user's install path.  The source tree is copied under /usr/src as
+# DKMS expects; dkms.conf reads the version from kmod/version.h.
+dkms-install:
+	rm -rf /usr/src/npt6-$(VERSION)
+	mkdir -p /usr/src/npt6-$(VERSION)
+	cp -r Kbuild Makefile dkms.conf kmod uapi /usr/src/npt6-$(VERSION)/
+	-dkms remove -m npt6 -v $(VERSION) --all >/dev/null 2>&1
+	dkms add -m npt6 -v $(VERSION)
+	dkms install -m npt6 -v $(VERSION) $(if $(DKMS_KVER),-k $(DKMS_KVER))
+
+dkms-remove:
+	-dkms remove -m npt6 -v $(VERSION) --all
+	rm -rf /usr/src/npt6-$(VERSION)

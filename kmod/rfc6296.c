@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RFC 6296 section 3: replace the prefix and fix one 16-bit word so that the
+ * one's-complement sum of the address, and with it every checksum that
+ * covers the address, does not change.
+ *
+ * We deliberately compute exactly what net/ipv6/netfilter/ip6t_NPT.c
+ * computes, including its choices where the RFC leaves room (0xffff is
+ * written as 0x0000), because users compare the two byte for byte and
+ * because a box running ip6t_NPT may sit on the other side of a VRRP pair.
+ */
+
+#include <linux/bits.h>
+#include <linux/ipv6.h>
+#include <net/checksum.h>
+#include <net/ipv6.h>
+
+#include "rfc6296.h"
+
+__be64 npt6_plen_mask(unsigned int plen)
+{
+	if (!plen)
+		return 0;
+	return cpu_to_be64(GENMASK_ULL(63, 64 - plen));
+}
+
+/* A usable prefix has a length of 1..64 and no host bits set. */
+bool npt6_prefix_valid(const struct in6_addr *pfx, unsigned int plen)
+{
+	if (plen < 1 || plen > NPT6_MAX_PLEN)
+		return false;
+	if (pfx->s6_addr32[2] || pfx->s6_addr32[3])
+		return false;
+	return !(npt6_addr_hi(pfx) & ~npt6_plen_mask(plen));
+}
+
+static __wsum npt6_prefix_sum(const struct in6_addr *pfx)
+{
+	__wsum sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pfx->s6_addr16); i++)
+		sum = csum_add(sum, (__force __wsum)pfx->s6_addr16[i]);
+	return sum;
+}
+
+/*
+ * Prepare the rewrite of addresses in @from/@plen into @to/@plen.  Both
+ * prefixes must be valid.  The adjustment is (sum(from) - sum(to)) in
+ * one's-complement arithmetic, so that adding it to one word of the
+ * rewritten address restores the original sum.
+ */
+void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
+		       const struct in6_addr *to, unsigned int plen)
+{
+	rw->plen = plen;
+	rw->mask = npt6_plen_mask(plen);
+	rw->to = npt6_addr_hi(to);
+	rw->adjustment = ~csum_fold(csum_sub(npt6_prefix_sum(from),
+					     npt6_prefix_sum(to)));
+}
+
+/*
+ * Rewrite @addr in place.  Returns false, leaving @addr untouched, when
+ * RFC 6296 says the address cannot be mapped: a prefix longer than /48
+ * and an interface identifier whose words are all 0xffff.
+ */
+bool npt6_rewrite_addr(const struct npt6_rewrite *rw, struct in6_addr *addr)
+{
+	unsigned int idx = 3;
+	__be64 hi;
+	__sum16 sum;
+
+	/*
+	 * Up to /48 the adjustment goes into the subnet word, which the
+	 * prefix never covers.  Beyond /48 that word may be part of the
+	 * prefix, so the first interface-ID word that is not 0xffff takes
+	 * it instead.  0xffff is the same in either byte order.
+	 */
+	if (rw->plen > 48) {
+		for (idx = 4; idx < ARRAY_SIZE(addr->s6_addr16); idx++)
+			if (addr->s6_addr16[idx] != (__force __be16)CSUM_MANGLED_0)
+				break;
+		if (idx == ARRAY_SIZE(addr->s6_addr16))
+			return false;
+	}
+
+	hi = (npt6_addr_hi(addr) & ~rw->mask) | rw->to;
+	memcpy(addr, &hi, sizeof(hi));
+
+	sum = ~csum_fold(csum_add(csum_unfold((__force __sum16)addr->s6_addr16[idx]),
+				  csum_unfold(rw->adjustment)));
+	/* One's complement has two zeroes; RFC 6296 writes the positive one. */
+	if (sum == CSUM_MANGLED_0)
+		sum = 0;
+	addr->s6_addr16[idx] = (__force __be16)sum;
+	return true;
+}

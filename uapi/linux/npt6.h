@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * npt6: stateless IPv6-to-IPv6 network prefix translation (RFC 6296).
+ *
+ * This header is the whole contract between the npt6 kernel module and
+ * userspace (nptctl).  It is shared verbatim by both.
+ *
+ * Transport
+ * ---------
+ * Generic netlink family NPT6_GENL_NAME, version NPT6_GENL_VERSION.  The
+ * version is bumped only on incompatible changes; new attributes and
+ * commands are appended and old ones never change meaning.  Userspace
+ * should read CTRL_ATTR_VERSION and refuse to talk to a family whose
+ * version differs from the one it was built for.
+ *
+ * The family is per network namespace (netnsok).  Every command, including
+ * the read-only ones, requires CAP_NET_ADMIN in the user namespace that
+ * owns the network namespace; others get -EPERM.  Attributes are validated
+ * strictly: unknown attributes and trailing garbage are rejected, and
+ * errors carry an extended-ack message naming the offending attribute.
+ *
+ * Model
+ * -----
+ * A mapping translates an internal prefix to an external prefix of the same
+ * length (1..64) on one external device, identified by ifindex.  Packets
+ * leaving that device have their source rewritten internal->external
+ * (SNPT); packets arriving on it have their destination rewritten
+ * external->internal (DNPT).  The rewrite is the checksum-neutral
+ * algorithm of RFC 6296 section 3, byte-identical to Linux's ip6t_NPT.
+ *
+ * A mapping is identified by (NPT6_A_IFINDEX, NPT6_A_INT_PREFIX,
+ * NPT6_A_PREFIX_LEN).  On one device, no two mappings may overlap, neither
+ * on the internal side nor on the external side.  Prefixes must have all
+ * host bits clear.
+ *
+ * Commands
+ * --------
+ * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, EXT_PREFIX, PREFIX_LEN: create.
+ *                     -EEXIST if the same mapping exists, -EBUSY if it
+ *                     overlaps another one, -ENODEV for an unknown device.
+ * NPT6_CMD_MAP_DEL    IFINDEX, INT_PREFIX, PREFIX_LEN: delete.  -ENOENT if
+ *                     there is no such mapping.
+ * NPT6_CMD_MAP_GET    doit: IFINDEX, INT_PREFIX, PREFIX_LEN -> one mapping.
+ *                     dumpit: all mappings, or those of IFINDEX if given.
+ *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, EXT_PREFIX,
+ *                     PREFIX_LEN and STATS.
+ * NPT6_CMD_MAP_FLUSH  delete all mappings, or those of IFINDEX if given.
+ */
+#ifndef _UAPI_LINUX_NPT6_H
+#define _UAPI_LINUX_NPT6_H
+
+#define NPT6_GENL_NAME		"npt6"
+#define NPT6_GENL_VERSION	1
+
+enum npt6_cmd {
+	NPT6_CMD_UNSPEC,
+	NPT6_CMD_MAP_ADD,
+	NPT6_CMD_MAP_DEL,
+	NPT6_CMD_MAP_GET,
+	NPT6_CMD_MAP_FLUSH,
+	__NPT6_CMD_MAX
+};
+#define NPT6_CMD_MAX (__NPT6_CMD_MAX - 1)
+
+enum npt6_attr {
+	NPT6_A_UNSPEC,
+	NPT6_A_IFINDEX,		/* u32: external device */
+	NPT6_A_IFNAME,		/* string: external device name (replies only) */
+	NPT6_A_INT_PREFIX,	/* binary, struct in6_addr: internal prefix */
+	NPT6_A_EXT_PREFIX,	/* binary, struct in6_addr: external prefix */
+	NPT6_A_PREFIX_LEN,	/* u8, 1..64: length of both prefixes */
+	NPT6_A_STATS,		/* nested, enum npt6_stats_attr (replies only) */
+	NPT6_A_PAD,
+	__NPT6_A_MAX
+};
+#define NPT6_A_MAX (__NPT6_A_MAX - 1)
+
+/* NPT6_A_STATS holds one nested set per direction. */
+enum npt6_stats_attr {
+	NPT6_STATS_UNSPEC,
+	NPT6_STATS_SNPT,	/* nested, enum npt6_dir_stats_attr */
+	NPT6_STATS_DNPT,	/* nested, enum npt6_dir_stats_attr */
+	__NPT6_STATS_MAX
+};
+#define NPT6_STATS_MAX (__NPT6_STATS_MAX - 1)
+
+/* All counters are u64 and monotonically increasing. */
+enum npt6_dir_stats_attr {
+	NPT6_DSTATS_UNSPEC,
+	NPT6_DSTATS_PAD,
+	NPT6_DSTATS_PACKETS,	/* packets translated */
+	NPT6_DSTATS_BYTES,	/* bytes of those, from the IPv6 header on */
+	NPT6_DSTATS_ICMP_INNER,	/* ICMPv6 errors whose embedded header was translated too */
+	NPT6_DSTATS_LOCAL,	/* DNPT: left alone, destination owned by this host */
+	NPT6_DSTATS_COLLISION,	/* SNPT: result is an address owned by this host */
+	NPT6_DSTATS_DROP_UNMAPPABLE, /* /49../64 and the interface ID is all 0xffff */
+	NPT6_DSTATS_DROP_NOMEM,	/* could not make the header writable */
+	__NPT6_DSTATS_MAX
+};
+#define NPT6_DSTATS_MAX (__NPT6_DSTATS_MAX - 1)
+
+#endif /* _UAPI_LINUX_NPT6_H */
