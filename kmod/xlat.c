@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The packet path.  Each external device carries two netfilter netdev
+ * hooks: ingress rewrites destinations external->internal (DNPT) before the
+ * IPv6 stack, and so conntrack, sees the packet; egress rewrites sources
+ * internal->external (SNPT) after routing, conntrack and the firewall are
+ * done with it.  The rest of the host therefore only ever sees internal
+ * addresses, in both directions.
+ *
+ * Every rewrite is checksum-neutral (RFC 6296), so we never touch an L4
+ * checksum, whatever state skb->ip_summed is in: the pseudo-header sum of
+ * CHECKSUM_PARTIAL packets, skb->csum of CHECKSUM_COMPLETE ones and the
+ * checksums GSO will write into each segment all stay valid.
+ *
+ * Both hooks run with BH disabled under rcu_read_lock(), which is what
+ * the table lookups and the per-cpu counters need.
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/skbuff.h>
+#include <net/addrconf.h>
+#include <net/ipv6.h>
+
+#include "map.h"
+#include "xlat.h"
+
+static bool npt6_is_ipv6(struct sk_buff *skb, unsigned int noff)
+{
+	if (skb->protocol != htons(ETH_P_IPV6))
+		return false;
+	if (!pskb_may_pull(skb, noff + sizeof(struct ipv6hdr)))
+		return false;
+	return ipv6_hdr(skb)->version == 6;
+}
+
+static unsigned int npt6_segs(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
+
+/*
+ * Offset of the IPv6 header embedded in an ICMPv6 error, or -1 if this is
+ * not one.  Unlike ip6t_NPT we walk extension headers, and we give up on
+ * non-first fragments, which carry no ICMPv6 header.
+ */
+static int npt6_icmp_err_inner(const struct sk_buff *skb, unsigned int noff)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int off = noff + sizeof(struct ipv6hdr);
+	const struct icmp6hdr *ih;
+	struct icmp6hdr _ih;
+	__be16 frag_off;
+
+	if (nexthdr != IPPROTO_ICMPV6) {
+		if (!ipv6_ext_hdr(nexthdr))
+			return -1;
+		off = ipv6_skip_exthdr(skb, off, &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_ICMPV6 ||
+		    (frag_off & htons(IP6_OFFSET)))
+			return -1;
+	}
+	ih = skb_header_pointer(skb, off, sizeof(_ih), &_ih);
+	if (!ih || !icmpv6_is_err(ih->icmp6_type))
+		return -1;
+	return off + sizeof(*ih);
+}
+
+/*
+ * Translate one address of the packet embedded in an ICMPv6 error: its
+ * destination on the way out (it was sent to an internal host), its source
+ * on the way in (one of our internal hosts sent it).  The embedded packet
+ * may be truncated anywhere; if the address is not all there, we leave it.
+ * A failure here never drops the error itself.
+ */
+static void npt6_xlat_inner(struct npt6_dev *nd, struct sk_buff *skb,
+			    unsigned int ioff, enum npt6_dir dir)
+{
+	struct npt6_table_node *node;
+	struct npt6_map *map;
+	struct in6_addr addr;
+	unsigned int aoff;
+
+	aoff = ioff + (dir == NPT6_DIR_SNPT ? offsetof(struct ipv6hdr, daddr) :
+					      offsetof(struct ipv6hdr, saddr));
+	if (skb_copy_bits(skb, aoff, &addr, sizeof(addr)))
+		return;
+	node = dir == NPT6_DIR_SNPT ? npt6_table_match_int(&nd->table, &addr) :
+				      npt6_table_match_ext(&nd->table, &addr);
+	if (!node)
+		return;
+	map = container_of(node, struct npt6_map, node);
+	if (!npt6_rewrite_addr(&map->rw[dir], &addr))
+		return;
+	if (skb_ensure_writable(skb, aoff + sizeof(addr))) {
+		npt6_map_count(map, dir, NPT6_CTR_DROP_NOMEM, 1);
+		return;
+	}
+	memcpy(skb->data + aoff, &addr, sizeof(addr));
+	npt6_map_count(map, dir, NPT6_CTR_ICMP_INNER, 1);
+}
+
+/*
+ * Rewrite the outer address at @aoff with @map in direction @dir.  Returns
+ * the verdict.
+ */
+static unsigned int npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb,
+				    unsigned int noff, enum npt6_dir dir)
+{
+	unsigned int aoff = dir == NPT6_DIR_SNPT ?
+			    offsetof(struct ipv6hdr, saddr) :
+			    offsetof(struct ipv6hdr, daddr);
+	struct in6_addr *addr;
+
+	if (skb_ensure_writable(skb, noff + sizeof(struct ipv6hdr))) {
+		npt6_map_count(map, dir, NPT6_CTR_DROP_NOMEM, 1);
+		return NF_DROP;
+	}
+	addr = (struct in6_addr *)(skb_network_header(skb) + aoff);
+	if (!npt6_rewrite_addr(&map->rw[dir], addr)) {
+		npt6_map_count(map, dir, NPT6_CTR_DROP_UNMAPPABLE, 1);
+		return NF_DROP;
+	}
+	npt6_map_count(map, dir, NPT6_CTR_PACKETS, npt6_segs(skb));
+	npt6_map_count(map, dir, NPT6_CTR_BYTES, skb->len - noff);
+	return NF_ACCEPT;
+}
+
+unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	unsigned int noff = skb_network_offset(skb);
+	struct npt6_dev *nd = priv;
+	struct npt6_table_node *node;
+	struct npt6_map *map;
+	unsigned int verdict;
+	int ioff;
+
+	if (!npt6_is_ipv6(skb, noff))
+		return NF_ACCEPT;
+	node = npt6_table_match_ext(&nd->table, &ipv6_hdr(skb)->daddr);
+	if (!node)
+		return NF_ACCEPT;
+	map = container_of(node, struct npt6_map, node);
+
+	/*
+	 * Our own addresses inside the external prefix (say, the SLAAC
+	 * address of this very device) are ours, not some internal host's.
+	 */
+	if (ipv6_chk_addr(state->net, &ipv6_hdr(skb)->daddr, NULL, 0)) {
+		npt6_map_count(map, NPT6_DIR_DNPT, NPT6_CTR_LOCAL, 1);
+		return NF_ACCEPT;
+	}
+
+	verdict = npt6_xlat_outer(map, skb, noff, NPT6_DIR_DNPT);
+	if (verdict != NF_ACCEPT)
+		return verdict;
+
+	ioff = npt6_icmp_err_inner(skb, noff);
+	if (ioff >= 0)
+		npt6_xlat_inner(nd, skb, ioff, NPT6_DIR_DNPT);
+	return NF_ACCEPT;
+}
+
+unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state)
+{
+	unsigned int noff = skb_network_offset(skb);
+	struct npt6_dev *nd = priv;
+	struct npt6_table_node *node;
+	struct npt6_map *map;
+	int ioff;
+
+	if (!npt6_is_ipv6(skb, noff))
+		return NF_ACCEPT;
+
+	node = npt6_table_match_int(&nd->table, &ipv6_hdr(skb)->saddr);
+	if (node) {
+		unsigned int verdict;
+
+		map = container_of(node, struct npt6_map, node);
+		verdict = npt6_xlat_outer(map, skb, noff, NPT6_DIR_SNPT);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+		/*
+		 * An internal host whose external twin is one of our own
+		 * addresses cannot get replies: they are delivered to us.
+		 * Nothing stateless can fix that; make it visible.
+		 */
+		if (unlikely(ipv6_chk_addr(state->net, &ipv6_hdr(skb)->saddr,
+					   NULL, 0))) {
+			npt6_map_count(map, NPT6_DIR_SNPT, NPT6_CTR_COLLISION, 1);
+			if (!test_and_set_bit(NPT6_MAP_COLLISION_LOGGED, &map->flags)) {
+				struct in6_addr host = ipv6_hdr(skb)->saddr;
+
+				npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &host);
+				pr_warn("%s: internal host %pI6c translates to local address %pI6c; its replies will be delivered to this host\n",
+					nd->dev->name, &host, &ipv6_hdr(skb)->saddr);
+			}
+		}
+	}
+
+	/*
+	 * Errors about inbound traffic carry the internal destination we
+	 * wrote, whether an internal host or this router sent them.
+	 */
+	ioff = npt6_icmp_err_inner(skb, noff);
+	if (ioff >= 0)
+		npt6_xlat_inner(nd, skb, ioff, NPT6_DIR_SNPT);
+	return NF_ACCEPT;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The packet path: netfilter netdev hooks on each external device.
+ */
+#ifndef _NPT6_XLAT_H
+#define _NPT6_XLAT_H
+
+#include <linux/netfilter.h>
+
+unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state);
+unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
+			      const struct nf_hook_state *state);
+
+#endif /* _NPT6_XLAT_H */

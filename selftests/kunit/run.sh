@@ -1,0 +1,296 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run the npt6 KUnit suites in a User-Mode Linux kernel.
+#
+#   1. Build a UML kernel from Debian's linux-source-6.1 with ./config on
+#      top of defconfig: KUnit, modules, hostfs and the debug options
+#      (KASAN, lockdep, PROVE_RCU).  The build is cached under
+#      $NPT6_CACHE (default /var/cache/npt6) in a directory named after
+#      the source package version and a hash of ./config, so reruns and
+#      fresh clones share it.  A cold build takes several minutes.
+#   2. Build the suites as a module against that kernel.  Preferred is
+#      npt6.ko itself with NPT6_KUNIT=y, so the tests see the module as
+#      it ships; while the rest of the module does not compile, we fall
+#      back to npt6_kunit.ko (./Kbuild): the arithmetic, the table and
+#      the tests, nothing else.  NPT6_KUNIT_MODULE=full|standalone
+#      forces one.  Both build from a copy under out/, so the objects of
+#      the host-kernel build in the work tree are never touched.
+#   3. Boot the kernel on the host's root over hostfs with ./init.sh as
+#      PID 1, which loads and unloads the module and powers off.
+#   4. Parse the KTAP on the console with kunit.py and print one
+#      "TEST: kunit <suite>.<case>  [ OK ]" line per case.  A KASAN,
+#      lockdep, RCU, WARNING or BUG splat anywhere on the console is a
+#      failure of its own.
+#
+# The whole console is kept in out/kunit-console.log.  Exit status is 0
+# when every case passed (or was skipped) and nothing splatted.
+
+set -eu -o pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+OUT=$TOP/out
+STAGE=$OUT/kunit
+CONSOLE=$OUT/kunit-console.log
+
+SRC_PKG=linux-source-6.1
+SRC_TAR=/usr/src/linux-source-6.1.tar.xz
+SRC_TOPDIR=linux-source-6.1
+CACHE_ROOT=${NPT6_CACHE:-/var/cache/npt6}
+MODULE_MODE=${NPT6_KUNIT_MODULE:-auto}
+BOOT_TIMEOUT=${NPT6_KUNIT_TIMEOUT:-600}
+JOBS=${NPT6_JOBS:-$(nproc)}
+
+# Bump when the way the kernel is built changes, to invalidate old caches.
+RECIPE=1
+
+EXIT_STATUS=0
+
+log()
+{
+	echo "kunit: $*" >&2
+}
+
+die()
+{
+	log "$*"
+	exit 1
+}
+
+# One line per result, in the format of tools/testing/selftests/net.
+log_test()
+{
+	local rc=$1
+	local name=$2
+
+	case "$rc" in
+	0)	printf "TEST: %-60s  [ OK ]\n" "$name" ;;
+	4)	printf "TEST: %-60s  [SKIP]\n" "$name" ;;
+	*)	printf "TEST: %-60s  [FAIL]\n" "$name"
+		EXIT_STATUS=1 ;;
+	esac
+}
+
+ensure_source()
+{
+	if [ ! -r "$SRC_TAR" ]; then
+		log "installing $SRC_PKG"
+		apt-get install -y "$SRC_PKG" >&2 ||
+			{ apt-get update >&2 && apt-get install -y "$SRC_PKG" >&2; } ||
+			die "cannot install $SRC_PKG"
+	fi
+	SRC_VERSION=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
+		SRC_VERSION=unknown
+	[ "$SRC_VERSION" != unknown ] ||
+		SRC_VERSION=$(stat -c %Y "$SRC_TAR")
+}
+
+# Fail unless every line of the fragment is what the final .config says.
+check_config()
+{
+	local cfg=$1
+	local line sym bad=0
+
+	while read -r line; do
+		case "$line" in
+		CONFIG_*=*)
+			grep -qxF "$line" "$cfg" || {
+				log "option did not stick: $line"
+				bad=1
+			}
+			;;
+		"# CONFIG_"*" is not set")
+			sym=${line#"# "}
+			sym=${sym%" is not set"}
+			if grep -q "^$sym=" "$cfg"; then
+				log "option did not stick: $line"
+				bad=1
+			fi
+			;;
+		esac
+	done < "$HERE/config"
+	return $bad
+}
+
+# Extract, configure and build the UML kernel unless the cache has it.
+build_kernel()
+{
+	local key
+
+	key=$( { echo "recipe $RECIPE"; cat "$HERE/config"; } |
+	       sha256sum | cut -c1-12)
+	KDIR=$CACHE_ROOT/uml-$SRC_VERSION-$key
+	KSRC=$KDIR/src
+	KBUILD=$KDIR/build
+	mkdir -p "$KDIR"
+
+	# Parallel runs wait for each other here rather than both building.
+	exec 9> "$KDIR/.lock"
+	flock 9
+
+	if [ -e "$KDIR/.complete" ]; then
+		log "using cached UML kernel in $KDIR"
+		exec 9>&-
+		return
+	fi
+
+	if [ ! -d "$KSRC" ]; then
+		log "extracting $SRC_TAR"
+		rm -rf "$KSRC.tmp"
+		mkdir -p "$KSRC.tmp"
+		tar -xJf "$SRC_TAR" -C "$KSRC.tmp" --strip-components=1 \
+			"$SRC_TOPDIR"
+		mv "$KSRC.tmp" "$KSRC"
+	fi
+
+	log "configuring UML kernel in $KBUILD"
+	mkdir -p "$KBUILD"
+	make -s -C "$KSRC" O="$KBUILD" ARCH=um defconfig >&2
+	cat "$HERE/config" >> "$KBUILD/.config"
+	make -s -C "$KSRC" O="$KBUILD" ARCH=um olddefconfig >&2
+	check_config "$KBUILD/.config" ||
+		die "the UML kernel cannot take ./config as written"
+
+	log "building UML kernel with $JOBS jobs (several minutes when cold)"
+	make -s -C "$KSRC" O="$KBUILD" ARCH=um -j"$JOBS" >&2 ||
+		die "UML kernel build failed"
+	touch "$KDIR/.complete"
+	exec 9>&-
+}
+
+# Copy what the module needs to out/kunit/tree and build it there.
+build_module()
+{
+	local tree=$STAGE/tree
+
+	rm -rf "$tree"
+	mkdir -p "$tree/selftests"
+	cp -a "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$tree/"
+	cp -a "$HERE" "$tree/selftests/kunit"
+
+	if [ "$MODULE_MODE" != standalone ]; then
+		log "building npt6.ko with NPT6_KUNIT=y"
+		if make -C "$KBUILD" ARCH=um M="$tree" NPT6_KUNIT=y \
+			-j"$JOBS" modules > "$STAGE/build-full.log" 2>&1; then
+			MODULE=$tree/npt6.ko
+			return
+		fi
+		[ "$MODULE_MODE" = auto ] || {
+			cat "$STAGE/build-full.log" >&2
+			die "npt6.ko does not build"
+		}
+		log "npt6.ko does not build yet (see out/kunit/build-full.log);"
+		log "falling back to the standalone npt6_kunit.ko"
+	fi
+
+	log "building npt6_kunit.ko"
+	make -C "$KBUILD" ARCH=um M="$tree/selftests/kunit" -j"$JOBS" \
+		modules > "$STAGE/build-standalone.log" 2>&1 || {
+		cat "$STAGE/build-standalone.log" >&2
+		die "npt6_kunit.ko does not build"
+	}
+	MODULE=$tree/selftests/kunit/npt6_kunit.ko
+}
+
+# Boot UML with init.sh as PID 1; it loads $MODULE and powers off.
+boot()
+{
+	local rc=0
+
+	log "booting UML, console in ${CONSOLE#"$TOP/"}"
+	# UML backs guest memory with a file in $TMPDIR.  Parameters the
+	# kernel does not know are handed to init as environment variables.
+	TMPDIR=/dev/shm timeout --foreground -k 10 "$BOOT_TIMEOUT" \
+		"$KBUILD/linux" mem=768M rootfstype=hostfs rw \
+		init="$HERE/init.sh" kunit.filter_glob='npt6*' \
+		npt6_module="$MODULE" < /dev/null > "$CONSOLE" 2>&1 || rc=$?
+	# Terminal modes are UML's business, not ours.
+	stty sane 2>/dev/null || true
+	return $rc
+}
+
+# Turn the KTAP on the console into TEST: lines.
+report()
+{
+	local json=$STAGE/results.json
+	local line name rc
+
+	"$KSRC/tools/testing/kunit/kunit.py" parse --json="$json" \
+		"$CONSOLE" > "$STAGE/kunit-parse.log" 2>&1 || true
+
+	if [ ! -s "$json" ]; then
+		log "kunit.py parse produced no results:"
+		cat "$STAGE/kunit-parse.log" >&2
+		log_test 1 "kunit results"
+		return
+	fi
+
+	# Parameterised cases have results of their own; we report the case.
+	while read -r line; do
+		rc=${line%% *}
+		name=${line#* }
+		log_test "$rc" "kunit $name"
+	done < <(python3 - "$json" <<-'EOF'
+		import json
+		import sys
+
+		CODES = {"PASS": 0, "SKIP": 4}
+
+		def walk(group, prefix):
+		    name = group.get("name", "")
+		    for case in group.get("test_cases", []):
+		        print(CODES.get(case.get("status"), 1),
+		              f"{name}.{case['name']}")
+		    for sub in group.get("sub_groups", []):
+		        walk(sub, prefix)
+
+		with open(sys.argv[1]) as f:
+		    top = json.load(f)
+		for suite in top.get("sub_groups", []):
+		    walk(suite, "")
+		if not top.get("sub_groups"):
+		    print(1, "results (no suite ran)")
+		EOF
+	)
+}
+
+# Anything the debug options report is a bug, even when every case passed.
+check_splats()
+{
+	local pattern='BUG:|WARNING:|Kernel panic|Oops|general protection'
+	pattern+='|KASAN|UBSAN|suspicious RCU|lockdep|possible .*locking'
+	pattern+='|cut here|Call Trace:|kernel BUG'
+
+	if grep -Eq "$pattern" "$CONSOLE"; then
+		grep -En "$pattern" "$CONSOLE" | head -20 >&2
+		log_test 1 "kunit console free of kernel splats"
+	else
+		log_test 0 "kunit console free of kernel splats"
+	fi
+
+	if grep -q '^npt6-kunit: done' "$CONSOLE"; then
+		log_test 0 "kunit module load and unload"
+	else
+		tail -20 "$CONSOLE" >&2
+		log_test 1 "kunit module load and unload"
+	fi
+}
+
+main()
+{
+	local rc
+
+	mkdir -p "$OUT" "$STAGE"
+	ensure_source
+	build_kernel
+	build_module
+	rc=0
+	boot || rc=$?
+	[ $rc -eq 0 ] || log "UML exited with status $rc"
+	report
+	check_splats
+	exit $EXIT_STATUS
+}
+
+main "$@"

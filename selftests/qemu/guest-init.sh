@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test guest, after the initramfs has switch_root-ed into the
+# host's root filesystem (read-only over 9p).  It makes the few writable
+# places tests need, runs the job vm.sh left in the results share, records
+# its exit code and the kernel log there, and powers off.
+#
+# What a test script can rely on inside the guest:
+#   $RESULTS (/run/npt6/results)  writable, and the host sees it after the run
+#   /tmp /var/tmp /run /dev/shm   empty tmpfs
+#   $HOME                         /tmp/home, writable
+#   $NPT6_REPO                    the repository, as on the host
+#   $NPT6_GUEST=1, $NPT6_KVER     to tell where it runs
+#   debugfs and tracefs mounted, lo up, kernel.panic_on_oops=1, no network
+#   and no daemons; everything else, /etc included, is the host's, read-only.
+
+RESULTS=/run/npt6/results
+HOSTROOT=/run/npt6/host
+
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export HOME=/tmp/home LANG=C.UTF-8 TERM=dumb PYTHONDONTWRITEBYTECODE=1
+export RESULTS NPT6_GUEST=1
+
+poweroff()
+{
+	sync
+	echo o >/proc/sysrq-trigger
+	# sysrq returns before the machine stops; PID 1 must not exit.
+	sleep 60
+}
+trap poweroff EXIT
+
+say()
+{
+	echo "guest-init: $*"
+}
+
+# Mount, or complain on the console.  The mounts the job cannot work
+# without are checked for again below.
+mnt()
+{
+	local type=$1 dir=$2 opts=$3
+
+	mkdir -p "$dir" 2>/dev/null
+	mount -n -t "$type" -o "$opts" "$type" "$dir" ||
+		say "warning: cannot mount $type on $dir"
+}
+
+mnt proc /proc nosuid,nodev,noexec
+mnt sysfs /sys nosuid,nodev,noexec
+mnt devtmpfs /dev mode=0755,nosuid
+mnt devpts /dev/pts gid=5,mode=620,ptmxmode=666
+mnt tmpfs /dev/shm nosuid,nodev,mode=1777
+mnt tmpfs /run nosuid,nodev,mode=0755
+mkdir -p /run/lock /run/netns "$RESULTS" "$HOSTROOT"
+
+# A view of the host root before tmpfs hides /tmp and /var/tmp, so a
+# repository checked out under them stays reachable (see keep_visible).
+mount -n --bind / "$HOSTROOT"
+
+mnt tmpfs /tmp nosuid,nodev,mode=1777
+mnt tmpfs /var/tmp nosuid,nodev,mode=1777
+mkdir -p "$HOME"
+
+# The results share takes writes straight through: cache=mmap still allows
+# shared writable mappings, which plain cache=none does not.
+mount -n -t 9p -o trans=virtio,version=9p2000.L,cache=mmap,msize=512000 \
+	npt6results "$RESULTS" || { say "cannot mount the results share"; exit 1; }
+
+mnt debugfs /sys/kernel/debug nosuid,nodev,noexec
+mnt tracefs /sys/kernel/tracing nosuid,nodev,noexec
+mnt cgroup2 /sys/fs/cgroup nosuid,nodev,noexec
+mnt bpf /sys/fs/bpf nosuid,nodev,noexec,mode=700
+
+ip link set lo up
+sysctl -q -w kernel.panic_on_oops=1
+hostname npt6-guest
+
+# The job: NPT6_SCRIPT, NPT6_ARGS (array), NPT6_CWD, NPT6_REPO and any
+# NPT6_* or CI variables of the caller, written by vm.sh with printf %q.
+# shellcheck source=/dev/null
+. "$RESULTS/job" || { say "no job in the results share"; exit 1; }
+export NPT6_REPO NPT6_KVER=$(uname -r)
+
+# Put back what a tmpfs mount above may have hidden.
+keep_visible()
+{
+	local path=$1 top
+
+	for top in /tmp /var/tmp; do
+		case $path in
+		"$top"/*)
+			mkdir -p "$path" &&
+				mount -n --bind "$HOSTROOT$path" "$path"
+			;;
+		esac
+	done
+}
+keep_visible "$NPT6_REPO"
+case $NPT6_SCRIPT in
+"$NPT6_REPO"/*) ;;
+*) keep_visible "$(dirname "$NPT6_SCRIPT")" ;;
+esac
+
+cd "$NPT6_CWD" 2>/dev/null || cd "$NPT6_REPO" || cd /
+
+read -r up _ </proc/uptime
+echo "$up" >"$RESULTS/uptime-start"
+say "kernel $(uname -r), up ${up}s, running $NPT6_SCRIPT ${NPT6_ARGS[*]}"
+
+bash "$NPT6_SCRIPT" "${NPT6_ARGS[@]}" </dev/null
+rc=$?
+
+read -r up _ </proc/uptime
+echo "$up" >"$RESULTS/uptime-end"
+dmesg >"$RESULTS/dmesg" 2>&1
+echo "$rc" >"$RESULTS/rc"
+say "$NPT6_SCRIPT exited $rc"

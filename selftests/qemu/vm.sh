@@ -1,0 +1,247 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Run one script as root inside Debian's own kernel under QEMU (TCG), with
+# the host's root filesystem as the guest's, read-only over virtio-9p.
+# The build host cannot load modules, so this is where npt6.ko is tested:
+# a module that `dkms install` put under /lib/modules/$KVER on the host is
+# what `modprobe npt6` finds in the guest.
+#
+# How the guest comes up: a cached busybox initramfs (mkinitramfs.sh,
+# initramfs-init) loads virtio and 9p, mounts the host / and switch_roots
+# into it (switch_root, not chroot, or request_module() would not work);
+# guest-init.sh then mounts tmpfs where tests need to write, runs SCRIPT
+# with bash and leaves its exit code and dmesg in the results share.
+#
+# The exit status is SCRIPT's.  On top of that the run fails if the guest
+# kernel logged a warning, oops or similar (dmesg-allow.txt lists the
+# known-benign lines), if no exit code came back (crash, panic, failed
+# boot: 125) or if the guest outlived --timeout (124).
+
+set -uo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+NPT6_TAG=vm
+
+usage()
+{
+	cat <<EOF
+usage: $0 [options] SCRIPT [ARGS...]
+
+Boot Debian's kernel under QEMU TCG with the host root read-only over
+virtio-9p and run 'bash SCRIPT ARGS' in it as root.  Inside, \$RESULTS
+(/run/npt6/results) is writable and visible on the host afterwards.
+
+  --icount        deterministic virtual time for benchmarks:
+                  -icount shift=0,sleep=off, forces --smp 1
+  --smp N         virtual CPUs (default 2)
+  --mem MiB       guest memory (default 1536)
+  --timeout SEC   kill the guest and fail after SEC seconds (default 1200)
+  --log FILE      also write the console to FILE
+  --results DIR   keep the results share in DIR (default: a temporary
+                  directory, removed after a successful run)
+  --verbose       print every kernel message on the console, not only
+                  warnings and worse
+  -h, --help      this text
+
+Environment: NPT6_KVER picks the guest kernel; NPT6_* and CI are passed
+into the guest.  Exit status: SCRIPT's; 124 timeout; 125 no exit code came
+back; 1 for a dirty kernel log or a usage or setup error.
+EOF
+}
+
+icount=0
+smp=2
+mem=1536
+timeout=1200
+log=
+results=
+keep=0
+loglevel=5
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--icount)	icount=1 ;;
+	--smp)		smp=${2:?--smp needs a value}; shift ;;
+	--mem)		mem=${2:?--mem needs a value}; shift ;;
+	--timeout)	timeout=${2:?--timeout needs a value}; shift ;;
+	--log)		log=${2:?--log needs a value}; shift ;;
+	--results)	results=${2:?--results needs a value}; keep=1; shift ;;
+	--verbose)	loglevel=8 ;;
+	-h|--help)	usage; exit 0 ;;
+	--)		shift; break ;;
+	-*)		usage >&2; npt6_die "unknown option $1" ;;
+	*)		break ;;
+	esac
+	shift
+done
+[ $# -ge 1 ] || { usage >&2; exit 1; }
+
+for n in "$smp" "$mem" "$timeout"; do
+	case $n in
+	''|*[!0-9]*|0) npt6_die "'$n' is not a positive number" ;;
+	esac
+done
+[ "$icount" = 1 ] && smp=1
+
+script=$(realpath -e -- "$1" 2>/dev/null) || npt6_die "no such script: $1"
+shift
+
+npt6_need qemu-system-x86_64 timeout realpath
+[ "$(id -u)" = 0 ] ||
+	npt6_warn "not root: QEMU may not be able to read the whole host root"
+
+kver=$(npt6_kver) || exit 1
+kernel=/boot/vmlinuz-$kver
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+initrd=$("$here/mkinitramfs.sh" "$kver") || npt6_die "cannot build the initramfs"
+
+# Console output goes to stdout and, with --log, to a file: say() does the
+# same for our own lines so both read in order.
+if [ -n "$log" ]; then
+	mkdir -p "$(dirname "$log")" && : >"$log" || npt6_die "cannot write $log"
+else
+	log=/dev/null
+fi
+
+say()
+{
+	printf 'vm: %s\n' "$*" | tee -a "$log"
+}
+
+if [ -n "$results" ]; then
+	mkdir -p "$results" || npt6_die "cannot create $results"
+	results=$(cd "$results" && pwd -P)
+	rm -f "$results"/{job,rc,dmesg,uptime-start,uptime-end,qemu.pid}
+else
+	results=$(mktemp -d "${TMPDIR:-/tmp}/npt6-vm.XXXXXX") ||
+		npt6_die "cannot create a results directory"
+fi
+
+# The job, as bash source for guest-init.sh.  The caller's NPT6_* and CI
+# go first so that ours win.
+{
+	while read -r var; do
+		case $var in
+		NPT6_*|CI) printf 'export %s=%q\n' "$var" "${!var}" ;;
+		esac
+	done < <(compgen -e)
+	printf 'NPT6_SCRIPT=%q\n' "$script"
+	printf 'NPT6_ARGS=('
+	[ $# -gt 0 ] && printf ' %q' "$@"
+	printf ' )\n'
+	printf 'NPT6_CWD=%q\n' "$PWD"
+	printf 'NPT6_REPO=%q\n' "$NPT6_REPO"
+} >"$results/job"
+
+# Parameters the kernel does not know (npt6_init) end up in init's
+# environment; it is a path, so it must survive the command line as is.
+case $here in
+*[!A-Za-z0-9_./+-]*) npt6_die "the repository path '$here' has characters the kernel command line cannot carry" ;;
+esac
+cmdline="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=$loglevel"
+cmdline+=" npt6_init=$here/guest-init.sh"
+
+qemu=(qemu-system-x86_64
+	-accel tcg -nodefaults -nographic -no-reboot
+	-machine pc -smp "$smp" -m "$mem"
+	-kernel "$kernel" -initrd "$initrd" -append "$cmdline"
+	-serial stdio -monitor none
+	-pidfile "$results/qemu.pid"
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=root,mount_tag=npt6root
+	-fsdev "local,id=res,path=$results,security_model=none,multidevs=remap"
+	-device virtio-9p-pci,fsdev=res,mount_tag=npt6results)
+[ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+
+cleanup()
+{
+	local pid
+
+	# Whatever happens to us, QEMU must not outlive the run.
+	pid=$(cat "$results/qemu.pid" 2>/dev/null) &&
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+	if [ "$keep" = 0 ] && [ "${status:-1}" = 0 ]; then
+		rm -rf "$results"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+say "booting $kver, smp $smp, ${mem} MiB$([ "$icount" = 1 ] && echo ", icount") ($(basename "$script") $*)"
+t0=$(date +%s.%N)
+timeout -k 10 "$timeout" "${qemu[@]}" </dev/null 2>&1 |
+	sed -u 's/\r$//' | tee -a "$log"
+qstatus=${PIPESTATUS[0]}
+t1=$(date +%s.%N)
+
+status=0
+if [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; then
+	say "the guest was still running after ${timeout}s, killed"
+	say "TEST: vm: guest finished within ${timeout}s  [FAIL]"
+	status=124
+elif [ "$qstatus" != 0 ]; then
+	say "qemu exited $qstatus"
+fi
+
+rc=$(cat "$results/rc" 2>/dev/null)
+case $rc in
+'')
+	if [ "$status" = 0 ]; then
+		say "no exit code came back: the guest crashed, panicked or failed to boot (console above)"
+		status=125
+	fi
+	;;
+*[!0-9]*)
+	say "garbled exit code '$rc'"
+	status=125
+	;;
+*)
+	[ "$status" = 0 ] && status=$rc
+	;;
+esac
+
+# The kernel log must be clean.  Without a dmesg file (panic, timeout) the
+# console is all we have; it carries every warning at our loglevel.
+dmesg_file=$results/dmesg
+[ -s "$dmesg_file" ] || dmesg_file=$log
+bad='BUG:|WARNING:|Oops|KASAN|UBSAN|rcu.*(detected stall|self-detected stall)|RCU stall'
+bad+='|circular locking|general protection|Kernel panic|soft lockup|hard LOCKUP'
+bad+='|blocked for more than|list_(add|del) corruption|refcount_t: '
+allow=$(mktemp)
+sed -e 's/[[:space:]]*#.*//' -e '/^$/d' "$here/dmesg-allow.txt" >"$allow" 2>/dev/null
+if [ "$dmesg_file" = /dev/null ]; then
+	say "no kernel log to check (no dmesg came back and no --log)"
+else
+	found=$(grep -E -- "$bad" "$dmesg_file" | grep -v -E -f "$allow")
+	if [ -n "$found" ]; then
+		first=$(grep -n -F -- "$(printf '%s\n' "$found" | head -n1)" "$dmesg_file" |
+			head -n1 | cut -d: -f1)
+		say "the guest kernel logged problems:"
+		printf '%s\n' "$found" | sed 's/^/vm:   /' | tee -a "$log"
+		say "first one in context ($dmesg_file):"
+		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$dmesg_file" |
+			sed 's/^/vm:   /' | tee -a "$log"
+		say "TEST: vm: guest kernel log has no warnings  [FAIL]"
+		[ "$status" = 0 ] && status=1
+	elif [ -s "$results/dmesg" ]; then
+		say "TEST: vm: guest kernel log has no warnings  [ OK ]"
+	fi
+fi
+rm -f "$allow"
+
+# Timings: guest clock from kernel start to the script and of the script,
+# and host wall clock for the whole run.  Under --icount the guest clock
+# counts instructions, not seconds.
+start=$(cat "$results/uptime-start" 2>/dev/null)
+end=$(cat "$results/uptime-end" 2>/dev/null)
+if [ -n "$start" ] && [ -n "$end" ]; then
+	say "$(awk -v s="$start" -v e="$end" -v t0="$t0" -v t1="$t1" 'BEGIN {
+		printf "time: kernel start to script %.2fs, script %.2fs (guest clock); ", s, e - s
+		printf "%.2fs wall in all, %.2fs of it not the script", t1 - t0, t1 - t0 - (e - s) }')"
+fi
+
+if [ "$status" != 0 ]; then
+	say "exit $status; results kept in $results"
+fi
+exit "$status"

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Diagnostics on stderr, one line each.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "err.h"
+
+/*
+ * Messages quote what the user typed and what the kernel said.  A newline
+ * or an escape sequence in either would break the one-line promise or play
+ * tricks on the terminal, so control characters are shown as '?'.  Long
+ * messages are cut rather than allocated for.
+ */
+static void emit(const char *tag, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	char *c;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	for (c = msg; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	fprintf(stderr, "%s: %s\n", tag, msg);
+}
+
+void nptctl_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("Error", fmt, ap);
+	va_end(ap);
+}
+
+void nptctl_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit("Warning", fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Diagnostics.  Every failure of nptctl ends in exactly one line on stderr
+ * that starts with "Error: ", which scripts and the selftests rely on.
+ */
+#ifndef NPTCTL_ERR_H
+#define NPTCTL_ERR_H
+
+/* "Error: <message>\n" on stderr. */
+void nptctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "Warning: <message>\n" on stderr; for things that do not fail. */
+void nptctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* NPTCTL_ERR_H */

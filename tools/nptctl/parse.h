@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Pure parsing helpers: no I/O, no global state, so that
+ * selftests/nptctl/test_parse.c can call them directly.
+ */
+#ifndef NPTCTL_PARSE_H
+#define NPTCTL_PARSE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+
+/*
+ * npt6 translates prefixes of 1..64 bits: RFC 6296 puts its adjustment in
+ * the first 64 bits of the address, or in the first interface-ID word, so
+ * a longer prefix would leave it no word to adjust.
+ */
+#define NPTCTL_PLEN_MIN	1
+#define NPTCTL_PLEN_MAX	64
+
+/* "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128" and a NUL. */
+#define PREFIX_STRLEN	(INET6_ADDRSTRLEN + 4)
+
+struct prefix {
+	struct in6_addr addr;
+	unsigned int len;
+};
+
+enum prefix_error {
+	PREFIX_OK,
+	PREFIX_MALFORMED,	/* not ADDR/LEN, or ADDR is not IPv6 */
+	PREFIX_NO_LENGTH,	/* a valid address without "/LEN" */
+	PREFIX_BAD_LENGTH,	/* LEN is 0 or longer than 128 */
+	PREFIX_TOO_LONG,	/* LEN is 65..128: IPv6, but not for npt6 */
+	PREFIX_HOST_BITS,	/* bits beyond LEN are set */
+};
+
+/*
+ * Parse "ADDR/LEN" strictly: no whitespace, LEN in decimal without
+ * leading zeros, and no host bits.  On PREFIX_HOST_BITS, @p holds what
+ * was written (unmasked), so that the caller can suggest the fix.
+ */
+enum prefix_error parse_prefix(const char *arg, struct prefix *p);
+
+/*
+ * Write the message for a parse_prefix() failure on @arg into @buf,
+ * without the "Error: " tag.  @p is what parse_prefix() left.
+ */
+void prefix_strerror(char *buf, size_t size, enum prefix_error err,
+		     const char *arg, const struct prefix *p);
+
+/* Clear the bits of @addr beyond @len. */
+void prefix_mask(struct in6_addr *addr, unsigned int len);
+
+/* "ADDR/LEN" into @buf of PREFIX_STRLEN bytes; returns @buf. */
+char *prefix_ntop(char *buf, const struct in6_addr *addr, unsigned int len);
+
+/*
+ * Keyword matching with iproute2's habit of accepting any unambiguous
+ * abbreviation.  Entries that share an @id are aliases ("del", "delete"),
+ * so an abbreviation of several aliases of one keyword is not ambiguous.
+ */
+struct keyword {
+	const char *name;
+	int id;
+};
+
+#define KEYWORD_NONE		(-1)
+#define KEYWORD_AMBIGUOUS	(-2)
+
+/* The @id of what @arg names in @table, or KEYWORD_NONE/AMBIGUOUS. */
+int match_keyword(const char *arg, const struct keyword *table, size_t n);
+
+#endif /* NPTCTL_PARSE_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Rendering of mappings, as text for people and as JSON for programs.
+ */
+#ifndef NPTCTL_PRINT_H
+#define NPTCTL_PRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mapping.h"
+
+struct print_opts {
+	bool json;
+	bool pretty;	/* indented JSON */
+	bool stats;	/* counters too */
+};
+
+/* All of @maps; an empty table prints nothing as text and "[]" as JSON. */
+void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
+		    const struct print_opts *opts);
+
+/* @s as a JSON string literal, quotes included. */
+void json_put_string(FILE *f, const char *s);
+
+#endif /* NPTCTL_PRINT_H */
