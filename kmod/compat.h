@@ -1,23 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Force-included into every npt6 object (see Kbuild), so that version
- * checks live here and nowhere else.  The core files are written against
- * the newest API; this file bends older kernels to it.
+ * Force-included into every npt6 object (see Kbuild), so that differences
+ * between kernels are handled here and nowhere else.  The core files are
+ * written against the newest API; this file bends older kernels to it.
+ *
+ * Kbuild detects features by looking at the target kernel's headers and
+ * defines NPT6_HAVE_*; we test those rather than version numbers, which
+ * distribution kernels make unreliable.
  */
 #ifndef _NPT6_COMPAT_H
 #define _NPT6_COMPAT_H
 
-#include <linux/version.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 16, 0)
-#error "npt6 needs Linux 5.16 or newer (netfilter netdev egress hook)"
+#ifndef NPT6_HAVE_NF_NETDEV_EGRESS
+#error "npt6 needs the netfilter netdev egress hook (Linux 5.16 or newer)"
 #endif
 
 /* genl_family.resv_start_op appeared in 6.1; before it, nothing to set. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 1, 0)
-#define NPT6_GENL_RESV_START_OP(op)
-#else
+#ifdef NPT6_HAVE_GENL_RESV_START_OP
 #define NPT6_GENL_RESV_START_OP(op)	.resv_start_op = (op),
+#else
+#define NPT6_GENL_RESV_START_OP(op)
 #endif
 
 #endif /* _NPT6_COMPAT_H */

@@ -147,14 +147,14 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		err = npt6_table_conflict(&nd->table, npt6_addr_hi(int_pfx),
 					  npt6_addr_hi(ext_pfx), plen, &on_ext);
 		if (err == -EEXIST) {
-			NL_SET_ERR_MSG(extack, "Mapping for this internal prefix already exists on this device");
+			NL_SET_ERR_MSG(extack, "Internal prefix already mapped on this device");
 			return err;
 		}
 		if (err) {
 			if (on_ext)
-				NL_SET_ERR_MSG(extack, "External prefix overlaps an existing mapping on this device");
+				NL_SET_ERR_MSG(extack, "External prefix overlaps another mapping");
 			else
-				NL_SET_ERR_MSG(extack, "Internal prefix overlaps an existing mapping on this device");
+				NL_SET_ERR_MSG(extack, "Internal prefix overlaps another mapping");
 			return err;
 		}
 	}

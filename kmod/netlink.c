@@ -23,7 +23,7 @@
 static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[NPT6_A_IFNAME]		= { .type = NLA_REJECT,
-				    .reject_message = "Device name is reported, not accepted; use the ifindex" },
+				    .reject_message = "Name the device by ifindex" },
 	[NPT6_A_INT_PREFIX]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[NPT6_A_EXT_PREFIX]	= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
 	[NPT6_A_PREFIX_LEN]	= NLA_POLICY_RANGE(NLA_U8, 1, NPT6_MAX_PLEN),

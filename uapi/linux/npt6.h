@@ -60,6 +60,7 @@ enum npt6_cmd {
 	NPT6_CMD_MAP_FLUSH,
 	__NPT6_CMD_MAX
 };
+
 #define NPT6_CMD_MAX (__NPT6_CMD_MAX - 1)
 
 enum npt6_attr {
@@ -73,6 +74,7 @@ enum npt6_attr {
 	NPT6_A_PAD,
 	__NPT6_A_MAX
 };
+
 #define NPT6_A_MAX (__NPT6_A_MAX - 1)
 
 /* NPT6_A_STATS holds one nested set per direction. */
@@ -82,6 +84,7 @@ enum npt6_stats_attr {
 	NPT6_STATS_DNPT,	/* nested, enum npt6_dir_stats_attr */
 	__NPT6_STATS_MAX
 };
+
 #define NPT6_STATS_MAX (__NPT6_STATS_MAX - 1)
 
 /* All counters are u64 and monotonically increasing. */
@@ -97,6 +100,7 @@ enum npt6_dir_stats_attr {
 	NPT6_DSTATS_DROP_NOMEM,	/* could not make the header writable */
 	__NPT6_DSTATS_MAX
 };
+
 #define NPT6_DSTATS_MAX (__NPT6_DSTATS_MAX - 1)
 
 #endif /* _UAPI_LINUX_NPT6_H */

@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Talking to the npt6 generic netlink family through libmnl.
+ *
+ * The contract is uapi/linux/npt6.h.  We send one request at a time, always
+ * with NLM_F_ACK, and read until the kernel has said its last word on it: an
+ * NLMSG_ERROR (which is also the positive ack) or, for a dump, NLMSG_DONE.
+ * Both can carry an extended ack; we ask for it with NETLINK_EXT_ACK
+ * because the kernel's message names the offending attribute, which beats
+ * anything we could guess from errno.
+ */
+
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "err.h"
+#include "genl.h"
+
+/*
+ * Requests are a few dozen bytes.  Replies are read into a buffer of the
+ * largest size the kernel fills a dump skb to (32 KiB), doubled for slack:
+ * a smaller one would make the kernel's datagrams fail with MSG_TRUNC.
+ */
+#define TX_SIZE		4096
+#define RX_SIZE		65536
+
+/* A dump that keeps being interrupted by table changes is retried so often. */
+#define DUMP_TRIES	5
+
+struct nptctl_genl {
+	struct mnl_socket *nl;
+	struct sockaddr_nl peer;	/* the kernel (port 0) */
+	uint32_t portid;
+	uint32_t seq;
+	uint16_t family;
+	char extack[256];		/* the last request's message, or "" */
+	char *tx;
+	char *rx;
+};
+
+/* What receive() passes to the caller's callback for each data message. */
+struct rx_ctx {
+	mnl_cb_t cb;
+	void *data;
+};
+
+static struct nlmsghdr *msg_start(struct nptctl_genl *g, uint16_t type,
+				  uint8_t cmd, uint8_t version, uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->tx);
+	struct genlmsghdr *gh;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = ++g->seq;
+	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
+	gh->cmd = cmd;
+	gh->version = version;
+	return nlh;
+}
+
+/*
+ * Keep the NLMSGERR_ATTR_MSG of an error, a done or an ack message.  @off is
+ * where its TLVs start in the payload.
+ */
+static void read_extack(struct nptctl_genl *g, const struct nlmsghdr *nlh,
+			size_t off)
+{
+	const struct nlattr *attr;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (MNL_ALIGN(off) > mnl_nlmsg_get_payload_len(nlh))
+		return;
+	mnl_attr_for_each(attr, nlh, off) {
+		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG ||
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			continue;
+		snprintf(g->extack, sizeof(g->extack), "%s",
+			 mnl_attr_get_str(attr));
+	}
+}
+
+/* 0 for a positive ack, else the negative errno it carries. */
+static int handle_error(struct nptctl_genl *g, const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+	size_t off;
+
+	if (len < sizeof(e->error))
+		return -EBADMSG;
+	if (e->error > 0 || e->error == INT_MIN)
+		return -EPROTO;
+
+	/*
+	 * The TLVs follow the echoed request: only its header if the kernel
+	 * capped it (NETLINK_CAP_ACK, and every positive ack), else all of it.
+	 */
+	if (len >= sizeof(*e)) {
+		off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+			off = sizeof(e->error) + (size_t)e->msg.nlmsg_len;
+		read_extack(g, nlh, off);
+	}
+	return e->error;
+}
+
+/* A dump ends with NLMSG_DONE, which carries the dump's own error. */
+static int handle_done(struct nptctl_genl *g, const struct nlmsghdr *nlh)
+{
+	size_t len = mnl_nlmsg_get_payload_len(nlh);
+	int error;
+
+	if (len < sizeof(error))
+		return 0;	/* old kernels sent an empty DONE */
+	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
+	if (error > 0 || error == INT_MIN)
+		return -EPROTO;
+	if (error < 0)
+		read_extack(g, nlh, sizeof(error));
+	return error;
+}
+
+/*
+ * Read the answer to request @seq.  Returns 0 when it is complete, 1 when
+ * it was a dump that the kernel flagged NLM_F_DUMP_INTR (the table changed
+ * under it, so it may have missed or repeated entries), or a negative errno.
+ * We always read to the end, even after an interrupted dump, so that the
+ * next request on this socket starts clean.
+ */
+static int receive(struct nptctl_genl *g, uint32_t seq, mnl_cb_t cb,
+		   void *data)
+{
+	bool intr = false;
+	int err = 0;
+
+	for (;;) {
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->rx;
+		ssize_t ret = mnl_socket_recvfrom(g->nl, g->rx, RX_SIZE);
+		int len;
+
+		if (ret < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len = (int)ret;
+
+		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+			/*
+			 * Not ours: something left from an earlier request.
+			 * The kernel addresses replies to our port, so a
+			 * foreign port is no reply to us either.
+			 */
+			if (nlh->nlmsg_seq != seq ||
+			    (nlh->nlmsg_pid && nlh->nlmsg_pid != g->portid))
+				continue;
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = true;
+
+			switch (nlh->nlmsg_type) {
+			case NLMSG_NOOP:
+				continue;
+			case NLMSG_ERROR:
+				err = handle_error(g, nlh);
+				return err ? err : intr;
+			case NLMSG_DONE:
+				err = handle_done(g, nlh);
+				return err ? err : intr;
+			case NLMSG_OVERRUN:
+				return -ENOBUFS;
+			}
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+				continue;	/* reserved control types */
+
+			/*
+			 * A callback failure stops us reading, which leaves
+			 * the rest of the answer queued; that is fine, since
+			 * an error ends nptctl.  Callbacks report in errno.
+			 */
+			if (!cb)
+				continue;
+			errno = EPROTO;
+			if (cb(nlh, data) < MNL_CB_OK)
+				return errno > 0 ? -errno : -EPROTO;
+		}
+		if (len > 0)
+			return -EBADMSG;	/* a truncated message */
+	}
+}
+
+/*
+ * Send @nlh and read its answer.  A positive ack may carry a warning, which
+ * we pass on; an error's message stays in g->extack for report().
+ */
+static int transact(struct nptctl_genl *g, struct nlmsghdr *nlh,
+		    mnl_cb_t cb, void *data)
+{
+	ssize_t ret;
+	int err;
+
+	g->extack[0] = '\0';
+	ret = sendto(mnl_socket_get_fd(g->nl), nlh, nlh->nlmsg_len, 0,
+		     (const struct sockaddr *)&g->peer, sizeof(g->peer));
+	if (ret < 0)
+		return -errno;
+	if ((size_t)ret != nlh->nlmsg_len)
+		return -EMSGSIZE;
+
+	err = receive(g, nlh->nlmsg_seq, cb, data);
+	if (err >= 0 && g->extack[0])
+		nptctl_warn("%s", g->extack);
+	return err;
+}
+
+/* The kernel's own words if it had any, else ours and errno's. */
+static int report(struct nptctl_genl *g, int err, const char *what)
+{
+	if (g->extack[0])
+		nptctl_err("%s", g->extack);
+	else
+		nptctl_err("Unable to %s: %s", what, strerror(-err));
+	return err;
+}
+
+/* Family lookup --------------------------------------------------------- */
+
+struct family_info {
+	uint16_t id;
+	uint32_t version;
+	bool have_version;
+};
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct family_info *fi = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		fi->id = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_VERSION:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
+			return MNL_CB_ERROR;
+		fi->version = mnl_attr_get_u32(attr);
+		fi->have_version = true;
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type != GENL_ID_CTRL)
+		return MNL_CB_ERROR;
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb,
+			      data);
+}
+
+static int resolve_family(struct nptctl_genl *g)
+{
+	struct family_info fi = { 0 };
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = msg_start(g, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NPT6_GENL_NAME);
+
+	err = transact(g, nlh, family_cb, &fi);
+	if (err == -ENOENT) {
+		/*
+		 * The controller already tried request_module() for us, so
+		 * the module is either absent or not installed.
+		 */
+		nptctl_err("npt6 kernel module is not loaded (try: modprobe npt6)");
+		return err;
+	}
+	if (err < 0)
+		return report(g, err, "find generic netlink family \"" NPT6_GENL_NAME "\"");
+	if (!fi.id || !fi.have_version) {
+		nptctl_err("Unable to find generic netlink family \"" NPT6_GENL_NAME "\": %s",
+			   strerror(EPROTO));
+		return -EPROTO;
+	}
+
+	/*
+	 * The family version changes only when the protocol changes
+	 * incompatibly, so any other version would misread our requests.
+	 */
+	if (fi.version != NPT6_GENL_VERSION) {
+		nptctl_err("npt6 kernel module speaks netlink version %u but nptctl speaks version %u (install matching versions)",
+			   fi.version, NPT6_GENL_VERSION);
+		return -EPROTONOSUPPORT;
+	}
+	g->family = fi.id;
+	return 0;
+}
+
+struct nptctl_genl *genl_open(void)
+{
+	struct nptctl_genl *g = calloc(1, sizeof(*g));
+	int one = 1;
+
+	if (!g || !(g->tx = malloc(TX_SIZE)) || !(g->rx = malloc(RX_SIZE))) {
+		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
+		goto err_free;
+	}
+	g->peer.nl_family = AF_NETLINK;
+#ifdef NPTCTL_TEST_HOOKS
+	/*
+	 * Test builds only: talk to a userspace stand-in for the kernel at
+	 * this port, so that selftests can drive the netlink code without
+	 * the module.  Never compiled into the installed binary.
+	 */
+	if (getenv("NPTCTL_TEST_PEER"))
+		g->peer.nl_pid = (uint32_t)strtoul(getenv("NPTCTL_TEST_PEER"),
+						   NULL, 10);
+#endif
+	/* Replies can never be mistaken for those of an earlier process. */
+	g->seq = (uint32_t)time(NULL);
+
+	g->nl = mnl_socket_open(NETLINK_GENERIC);
+	if (!g->nl) {
+		nptctl_err("Unable to open netlink socket: %s", strerror(errno));
+		goto err_free;
+	}
+	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		nptctl_err("Unable to bind netlink socket: %s", strerror(errno));
+		goto err_close;
+	}
+	g->portid = mnl_socket_get_portid(g->nl);
+
+	/*
+	 * Kernels before 4.12 lack these options; we then get plain errnos,
+	 * and full echoes of our requests, which handle_error() copes with.
+	 */
+	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	if (resolve_family(g) < 0)
+		goto err_close;
+	return g;
+
+err_close:
+	mnl_socket_close(g->nl);
+err_free:
+	if (g) {
+		free(g->rx);
+		free(g->tx);
+	}
+	free(g);
+	return NULL;
+}
+
+void genl_close(struct nptctl_genl *g)
+{
+	if (!g)
+		return;
+	mnl_socket_close(g->nl);
+	free(g->rx);
+	free(g->tx);
+	free(g);
+}
+
+/* Mappings -------------------------------------------------------------- */
+
+static int map_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	int ok;
+
+	/* Attributes are only ever appended; ones we do not know are new. */
+	if (type > NPT6_A_MAX)
+		return MNL_CB_OK;
+
+	switch (type) {
+	case NPT6_A_IFINDEX:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+		break;
+	case NPT6_A_IFNAME:
+		ok = mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
+		     mnl_attr_get_payload_len(attr) <= IF_NAMESIZE;
+		break;
+	case NPT6_A_INT_PREFIX:
+	case NPT6_A_EXT_PREFIX:
+		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
+		break;
+	case NPT6_A_PREFIX_LEN:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
+		break;
+	case NPT6_A_STATS:
+		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
+		break;
+	default:
+		ok = 1;
+		break;
+	}
+	if (!ok) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* One direction's counters: NPT6_STATS_SNPT or _DNPT. */
+static int dstats_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct npt6_dir_stats *st = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Padding keeps the u64s aligned; new counters are ignored. */
+	if (type == NPT6_DSTATS_PAD || type == NPT6_DSTATS_UNSPEC ||
+	    type > NPT6_DSTATS_MAX)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	st->c[type] = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static int stats_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct npt6_mapping *m = data;
+	struct npt6_dir_stats *st;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NPT6_STATS_SNPT:
+		st = &m->snpt;
+		break;
+	case NPT6_STATS_DNPT:
+		st = &m->dnpt;
+		break;
+	default:
+		return MNL_CB_OK;
+	}
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	return mnl_attr_parse_nested(attr, dstats_attr_cb, st);
+}
+
+/* A MAP_GET reply into @m; every attribute is checked before use. */
+static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m)
+{
+	const struct nlattr *tb[NPT6_A_MAX + 1] = { NULL };
+
+	memset(m, 0, sizeof(*m));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
+	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), map_attr_cb,
+			   tb) < MNL_CB_OK)
+		return -EPROTO;
+	if (!tb[NPT6_A_IFINDEX] || !tb[NPT6_A_INT_PREFIX] ||
+	    !tb[NPT6_A_EXT_PREFIX] || !tb[NPT6_A_PREFIX_LEN])
+		return -EPROTO;
+
+	m->ifindex = mnl_attr_get_u32(tb[NPT6_A_IFINDEX]);
+	memcpy(&m->int_prefix, mnl_attr_get_payload(tb[NPT6_A_INT_PREFIX]),
+	       sizeof(m->int_prefix));
+	memcpy(&m->ext_prefix, mnl_attr_get_payload(tb[NPT6_A_EXT_PREFIX]),
+	       sizeof(m->ext_prefix));
+	m->plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
+	if (m->plen > 128)
+		return -EPROTO;
+
+	if (tb[NPT6_A_IFNAME])
+		snprintf(m->ifname, sizeof(m->ifname), "%s",
+			 mnl_attr_get_str(tb[NPT6_A_IFNAME]));
+	else if (!if_indextoname(m->ifindex, m->ifname))
+		m->ifname[0] = '\0';	/* the printer falls back to "ifN" */
+
+	if (tb[NPT6_A_STATS]) {
+		if (mnl_attr_parse_nested(tb[NPT6_A_STATS], stats_attr_cb,
+					  m) < MNL_CB_OK)
+			return -EPROTO;
+		m->has_stats = true;
+	}
+	return 0;
+}
+
+struct dump_ctx {
+	uint16_t family;
+	uint32_t ifindex;
+	struct npt6_mapping *maps;
+	size_t n, cap;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *d = data;
+	struct npt6_mapping m, *bigger;
+	int err;
+
+	if (nlh->nlmsg_type != d->family) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	err = map_from_msg(nlh, &m);
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	/* The kernel filters by device already; this guards older ones. */
+	if (d->ifindex && m.ifindex != d->ifindex)
+		return MNL_CB_OK;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+
+		bigger = reallocarray(d->maps, cap, sizeof(*bigger));
+		if (!bigger) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		d->maps = bigger;
+		d->cap = cap;
+	}
+	d->maps[d->n++] = m;
+	return MNL_CB_OK;
+}
+
+/* Device, then internal prefix, then length: stable output for scripts. */
+static int map_cmp(const void *a, const void *b)
+{
+	const struct npt6_mapping *x = a, *y = b;
+	int c;
+
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	c = memcmp(&x->int_prefix, &y->int_prefix, sizeof(x->int_prefix));
+	if (c)
+		return c;
+	return (int)x->plen - (int)y->plen;
+}
+
+int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
+		  struct npt6_mapping **maps, size_t *n)
+{
+	struct dump_ctx d = { .family = g->family, .ifindex = ifindex };
+	struct nlmsghdr *nlh;
+	int tries, err = 0;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		d.n = 0;
+		nlh = msg_start(g, g->family, NPT6_CMD_MAP_GET,
+				NPT6_GENL_VERSION, NLM_F_DUMP);
+		if (ifindex)
+			mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
+		err = transact(g, nlh, dump_cb, &d);
+		if (err <= 0)
+			break;
+	}
+	if (err < 0) {
+		free(d.maps);
+		return report(g, err, "list mappings");
+	}
+	if (err > 0)
+		nptctl_warn("mappings kept changing during the dump; the list may be inconsistent");
+
+	qsort(d.maps, d.n, sizeof(*d.maps), map_cmp);
+	*maps = d.maps;
+	*n = d.n;
+	return 0;
+}
+
+/*
+ * The attributes that identify a mapping: (IFINDEX, INT_PREFIX,
+ * PREFIX_LEN), as the UAPI defines it.
+ */
+static void put_map_key(struct nlmsghdr *nlh, const struct npt6_mapping *m)
+{
+	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, m->ifindex);
+	mnl_attr_put(nlh, NPT6_A_INT_PREFIX, sizeof(m->int_prefix),
+		     &m->int_prefix);
+	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, m->plen);
+}
+
+int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = msg_start(g, g->family, NPT6_CMD_MAP_ADD, NPT6_GENL_VERSION, 0);
+	put_map_key(nlh, m);
+	mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(m->ext_prefix),
+		     &m->ext_prefix);
+	err = transact(g, nlh, NULL, NULL);
+	return err < 0 ? report(g, err, "add mapping") : 0;
+}
+
+int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = msg_start(g, g->family, NPT6_CMD_MAP_DEL, NPT6_GENL_VERSION, 0);
+	put_map_key(nlh, m);
+	err = transact(g, nlh, NULL, NULL);
+	return err < 0 ? report(g, err, "delete mapping") : 0;
+}
+
+int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = msg_start(g, g->family, NPT6_CMD_MAP_FLUSH, NPT6_GENL_VERSION,
+			0);
+	if (ifindex)
+		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
+	err = transact(g, nlh, NULL, NULL);
+	return err < 0 ? report(g, err, "flush mappings") : 0;
+}
