@@ -165,9 +165,11 @@ struct npt6_table_node *npt6_table_find_int(struct npt6_table *t,
  * can match.  The final mask check matters: a probe with a long length can
  * hit a shorter node whose key happens to equal the cut address.
  */
-static __always_inline struct npt6_table_node *
-match(struct rhashtable *ht, const struct rhashtable_params params,
-	u64 plens, const struct in6_addr *addr, size_t key_offset)
+static __always_inline struct npt6_table_node *match(struct rhashtable *ht,
+						     const struct rhashtable_params params,
+						     u64 plens,
+						     const struct in6_addr *addr,
+						     size_t key_offset)
 {
 	__be64 hi = npt6_addr_hi(addr);
 

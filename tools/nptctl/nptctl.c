@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nptctl: configure npt6, stateless NPTv6 (RFC 6296), over generic netlink.
+ *
+ * This file only reads the global options and hands the rest of the command
+ * line to a subcommand from the table below.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+#include "netns.h"
+#include "parse.h"
+#include "subcommands.h"
+
+#ifndef NPTCTL_VERSION
+#error "NPTCTL_VERSION must be defined by the Makefile, from kmod/version.h"
+#endif
+
+#define MODULE_VERSION_FILE "/sys/module/npt6/version"
+
+static int help_main(int argc, char *argv[], const struct nptctl_opts *opts);
+
+/*
+ * Subcommands, in the order of the help text.  Entries without a
+ * description are aliases of the entry above them with the same function.
+ */
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[], const struct nptctl_opts *opts);
+	const char *args;
+	const char *description;
+} subcommands[] = {
+	{ "add", map_add_main, "INT_PFX EXT_PFX dev DEV",
+	  "translate INT_PFX to EXT_PFX on DEV" },
+	{ "del", map_del_main, "INT_PFX dev DEV",
+	  "delete the mapping of INT_PFX on DEV" },
+	{ "delete", map_del_main, NULL, NULL },
+	{ "show", map_show_main, "[dev DEV]",
+	  "list mappings, or those on DEV" },
+	{ "list", map_show_main, NULL, NULL },
+	{ "ls", map_show_main, NULL, NULL },
+	{ "flush", map_flush_main, "[dev DEV]",
+	  "delete all mappings, or those on DEV" },
+	{ "help", help_main, "", "show this help" },
+};
+
+#define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("Usage: nptctl [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296).\n"
+	      "Prefixes are ADDR/LEN with LEN 1..64 and no host bits set.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (i = 0; i < N_SUBCOMMANDS; i++) {
+		char synopsis[64];
+
+		if (!subcommands[i].description)
+			continue;
+		snprintf(synopsis, sizeof(synopsis), "%s %s",
+			 subcommands[i].name, subcommands[i].args);
+		fprintf(f, "  %-28s %s\n", synopsis,
+			subcommands[i].description);
+	}
+	fputs("\n"
+	      "  delete is an alias of del, list and ls are aliases of show.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, -json                    JSON output\n"
+	      "  -p, -pretty                  indented JSON output (implies -j)\n"
+	      "  -s, -stats                   show counters\n"
+	      "  -n, -netns NETNS             run in network namespace NETNS\n"
+	      "  -V, -Version                 print versions and exit\n"
+	      "  -h, -help                    print this help and exit\n", f);
+}
+
+static int help_main(int argc, char *argv[], const struct nptctl_opts *opts)
+{
+	(void)opts;
+	if (argc > 1) {
+		nptctl_err("unknown argument \"%s\"", argv[1]);
+		return 1;
+	}
+	usage(stdout);
+	return 0;
+}
+
+/*
+ * Our version, and the module's if it is loaded.  They come from one
+ * kmod/version.h, so a difference means that they were installed apart.
+ */
+static int version_main(void)
+{
+	char mod[64] = "";
+	FILE *f;
+
+	printf("nptctl %s\n", NPTCTL_VERSION);
+	f = fopen(MODULE_VERSION_FILE, "re");
+	if (!f)
+		return 0;
+	if (fgets(mod, sizeof(mod), f))
+		mod[strcspn(mod, "\n")] = '\0';
+	fclose(f);
+	if (!mod[0])
+		return 0;
+	printf("npt6 module %s\n", mod);
+	if (strcmp(mod, NPTCTL_VERSION))
+		nptctl_warn("nptctl %s and npt6 module %s differ",
+			    NPTCTL_VERSION, mod);
+	return 0;
+}
+
+enum { OPT_JSON, OPT_PRETTY, OPT_STATS, OPT_NETNS, OPT_VERSION, OPT_HELP };
+
+/*
+ * iproute2 style: one or two dashes, and any unambiguous abbreviation
+ * ("-j", "-json", "--json").  Single letters are abbreviations too, which
+ * is why "statistics" and "stats" share one id.
+ */
+static const struct keyword options[] = {
+	{ "json", OPT_JSON },
+	{ "pretty", OPT_PRETTY },
+	{ "stats", OPT_STATS },
+	{ "statistics", OPT_STATS },
+	{ "netns", OPT_NETNS },
+	{ "Version", OPT_VERSION },
+	{ "version", OPT_VERSION },
+	{ "help", OPT_HELP },
+};
+
+static int find_subcommand(const char *name)
+{
+	struct keyword kw[N_SUBCOMMANDS];
+	size_t i, j;
+	int id;
+
+	/* Aliases share the id of their first entry, so "l" is not ambiguous. */
+	for (i = 0; i < N_SUBCOMMANDS; i++) {
+		kw[i].name = subcommands[i].name;
+		for (j = 0; subcommands[j].fn != subcommands[i].fn; j++)
+			;
+		kw[i].id = (int)j;
+	}
+	id = match_keyword(name, kw, N_SUBCOMMANDS);
+	if (id == KEYWORD_AMBIGUOUS)
+		nptctl_err("ambiguous command \"%s\"", name);
+	else if (id == KEYWORD_NONE)
+		nptctl_err("unknown command \"%s\" (try \"nptctl help\")", name);
+	return id;
+}
+
+int main(int argc, char *argv[])
+{
+	struct nptctl_opts opts = { 0 };
+	const char *netns = NULL;
+	int cmd;
+
+	argc--;
+	argv++;
+	while (argc > 0 && argv[0][0] == '-') {
+		const char *opt = argv[0] + 1;
+
+		if (!strcmp(argv[0], "--")) {
+			argc--;
+			argv++;
+			break;
+		}
+		if (*opt == '-')
+			opt++;
+
+		switch (match_keyword(opt, options,
+				      sizeof(options) / sizeof(options[0]))) {
+		case OPT_JSON:
+			opts.json = true;
+			break;
+		case OPT_PRETTY:
+			opts.pretty = true;
+			break;
+		case OPT_STATS:
+			opts.stats++;
+			break;
+		case OPT_NETNS:
+			if (argc < 2) {
+				nptctl_err("missing \"NETNS\" after \"%s\"",
+					   argv[0]);
+				return 1;
+			}
+			netns = argv[1];
+			argc--;
+			argv++;
+			break;
+		case OPT_VERSION:
+			return version_main();
+		case OPT_HELP:
+			usage(stdout);
+			return 0;
+		default:
+			nptctl_err("unknown option \"%s\" (try \"nptctl -h\")",
+				   argv[0]);
+			return 1;
+		}
+		argc--;
+		argv++;
+	}
+
+	if (argc < 1) {
+		nptctl_err("missing command (try \"nptctl help\")");
+		return 1;
+	}
+	cmd = find_subcommand(argv[0]);
+	if (cmd < 0)
+		return 1;
+
+	/* Before the subcommand resolves device names or opens a socket. */
+	if (netns && netns_enter(netns) < 0)
+		return 1;
+
+	return subcommands[cmd].fn(argc, argv, &opts);
+}
