@@ -15,6 +15,7 @@
  */
 
 #include <kunit/test.h>
+#include <linux/bits.h>
 #include <linux/inet.h>
 #include <linux/minmax.h>
 #include <linux/prandom.h>
@@ -87,7 +88,7 @@ static void put_bit(struct in6_addr *a, unsigned int bit, bool val)
 static void parse(struct kunit *test, const char *str, struct in6_addr *a)
 {
 	KUNIT_ASSERT_EQ_MSG(test, in6_pton(str, -1, a->s6_addr, -1, NULL), 1,
-			    "cannot parse %s", str);
+			    "not an IPv6 address: %s", str);
 }
 
 static void rand_addr(struct kunit *test, struct in6_addr *a)

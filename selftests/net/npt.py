@@ -111,14 +111,13 @@ class Mapping:
         return None if out is None else str(ipaddress.IPv6Address(out))
 
     def positive_zero_word(self):
-        """A value of the adjusted word that RFC 6296 turns into 0xffff
-        and so writes as 0x0000 (None if no such value exists)."""
-        for w in range(0x10000):
-            if w == MANGLED_ZERO:
-                continue
-            if ~_fold(_add32(w, self.adjustment)) & 0xffff == MANGLED_ZERO:
-                return w
-        return None
+        """The value of the adjusted word that comes out as 0xffff, which
+        RFC 6296 writes as 0x0000; None if no such value exists."""
+        w = 0xffff - self.adjustment
+        if w == MANGLED_ZERO:
+            return None
+        assert ~_fold(_add32(w, self.adjustment)) & 0xffff == MANGLED_ZERO
+        return w
 
 
 def addr_sum(addr):

@@ -1,5 +1,4 @@
 #!/bin/bash
-PS4='+ $EPOCHREALTIME '; set -x
 # SPDX-License-Identifier: GPL-2.0
 #
 # PID 1 of the test guest, after the initramfs has switch_root-ed into the

@@ -139,7 +139,7 @@ fi
 case $here in
 *[!A-Za-z0-9_./+-]*) npt6_die "the repository path '$here' has characters the kernel command line cannot carry" ;;
 esac
-cmdline="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=$loglevel"
+cmdline="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=$loglevel "
 cmdline+=" npt6_init=$here/guest-init.sh"
 
 qemu=(qemu-system-x86_64

@@ -581,14 +581,18 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 }
 
 /*
- * The attributes that identify a mapping: (IFINDEX, INT_PREFIX,
- * PREFIX_LEN), as the UAPI defines it.
+ * A mapping is identified by (IFINDEX, INT_PREFIX, PREFIX_LEN); ADD also
+ * carries EXT_PREFIX.  We put them in the order the UAPI lists them.
  */
-static void put_map_key(struct nlmsghdr *nlh, const struct npt6_mapping *m)
+static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
+			bool with_ext)
 {
 	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, m->ifindex);
 	mnl_attr_put(nlh, NPT6_A_INT_PREFIX, sizeof(m->int_prefix),
 		     &m->int_prefix);
+	if (with_ext)
+		mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(m->ext_prefix),
+			     &m->ext_prefix);
 	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, m->plen);
 }
 
@@ -598,9 +602,7 @@ int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
 	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_ADD, NPT6_GENL_VERSION, 0);
-	put_map_key(nlh, m);
-	mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(m->ext_prefix),
-		     &m->ext_prefix);
+	put_mapping(nlh, m, true);
 	err = transact(g, nlh, NULL, NULL);
 	return err < 0 ? report(g, err, "add mapping") : 0;
 }
@@ -611,7 +613,7 @@ int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m)
 	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_DEL, NPT6_GENL_VERSION, 0);
-	put_map_key(nlh, m);
+	put_mapping(nlh, m, false);
 	err = transact(g, nlh, NULL, NULL);
 	return err < 0 ? report(g, err, "delete mapping") : 0;
 }

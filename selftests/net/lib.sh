@@ -1,0 +1,350 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for the npt6 netns selftests, in the manner of the kernel's
+# tools/testing/selftests/net/lib.sh: namespaces with random suffixes that
+# a `trap cleanup EXIT` removes, check_err/log_test bookkeeping into
+# EXIT_STATUS, and one topology builder shared by every test:
+#
+#   lan ---- rtr ==ge0== wan ---- core ---- inet
+#   host     NPT66       ISP      transit   internet host
+#
+#   lan  lan0 $LAN_HOST in $INT_PFX (a ULA /64)
+#   rtr  ge1  $RTR_LAN  in $INT_PFX; ge0 $RTR_WAN on the transit link;
+#             the npt6 mapping $INT_PFX <-> $EXT_PFX lives on ge0
+#   wan  w0   $WAN_ADDR; routes $EXT_PFX to rtr; w1 toward core
+#   core c0/c1, a plain forwarder (its link to wan can be made 1280)
+#   inet i0   $INET_ADDR
+#
+# Every test builds its own copy (topo_create) so that nothing, conntrack
+# and ip6tables state in particular, leaks from one test into the next.
+
+# Kselftest exit codes.
+ksft_pass=0
+ksft_fail=1
+ksft_skip=4
+
+NET_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+NPT6_ROOT=$(cd "$NET_DIR/../.." && pwd -P)
+NPTCTL=${NPTCTL:-$NPT6_ROOT/tools/nptctl/nptctl}
+# Debian's interpreter, which has python3-scapy, whatever PATH says.
+PYTHON=${PYTHON:-/usr/bin/python3}
+export PYTHONDONTWRITEBYTECODE=1
+export LC_ALL=C
+
+EXIT_STATUS=0
+RET=0
+retmsg=
+NUM_PASS=0
+NUM_FAIL=0
+NUM_SKIP=0
+# Space-separated lists of what cleanup must undo.
+NS_LIST=
+BG_PIDS=
+TMP_DIR=
+
+# Prefixes and addresses of the standard topology.
+INT_PFX=fd8e:52a1:3c07:1::/64
+EXT_PFX=2001:db8:5f00:1::/64
+LAN_HOST=fd8e:52a1:3c07:1::10
+RTR_LAN=fd8e:52a1:3c07:1::1
+RTR_WAN=2001:db8:ffff:1::2
+WAN_ADDR=2001:db8:ffff:1::1
+WAN_CORE=2001:db8:ffff:2::1
+CORE_WAN=2001:db8:ffff:2::2
+CORE_INET=2001:db8:ffff:3::1
+INET_ADDR=2001:db8:ffff:3::80
+# Far-end addresses for crafted packets; wan discards them silently.
+REMOTE_PFX=2001:db8:dead::
+
+# Fixed MACs, so crafted frames can be addressed without asking.
+MAC_LAN0=02:6e:70:00:00:10
+MAC_GE1=02:6e:70:00:01:01
+MAC_GE0=02:6e:70:00:01:00
+MAC_W0=02:6e:70:00:02:00
+MAC_W1=02:6e:70:00:02:01
+MAC_C0=02:6e:70:00:03:00
+MAC_C1=02:6e:70:00:03:01
+MAC_I0=02:6e:70:00:04:00
+
+# ---------------------------------------------------------------------
+# Bookkeeping
+
+check_err()
+{
+	local err=$1
+	local msg=$2
+
+	if [ "$RET" -eq 0 ] && [ "$err" -ne 0 ]; then
+		RET=$err
+		retmsg=$msg
+	fi
+}
+
+check_fail()
+{
+	local err=$1
+	local msg=$2
+
+	if [ "$RET" -eq 0 ] && [ "$err" -eq 0 ]; then
+		RET=$ksft_fail
+		retmsg=$msg
+	fi
+}
+
+log_test()
+{
+	local desc=$1
+
+	if [ "$RET" -eq "$ksft_skip" ]; then
+		printf 'TEST: %s  [SKIP]\n' "$desc"
+		[ -n "$retmsg" ] && printf '\t%s\n' "$retmsg"
+		NUM_SKIP=$((NUM_SKIP + 1))
+	elif [ "$RET" -ne 0 ]; then
+		printf 'TEST: %s  [FAIL]\n' "$desc"
+		[ -n "$retmsg" ] && printf '\t%s\n' "$retmsg"
+		NUM_FAIL=$((NUM_FAIL + 1))
+		EXIT_STATUS=$ksft_fail
+	else
+		printf 'TEST: %s  [ OK ]\n' "$desc"
+		NUM_PASS=$((NUM_PASS + 1))
+	fi
+	RET=0
+	retmsg=
+}
+
+log_test_skip()
+{
+	RET=$ksft_skip
+	retmsg=$2
+	log_test "$1"
+}
+
+log_info()
+{
+	printf 'INFO: %s\n' "$*"
+}
+
+# Indent command output under the TEST line it explains.
+log_indent()
+{
+	sed 's/^/\t/'
+}
+
+require_cmd()
+{
+	local cmd
+
+	for cmd in "$@"; do
+		if ! command -v "$cmd" >/dev/null 2>&1; then
+			echo "SKIP: $cmd not found"
+			exit $ksft_skip
+		fi
+	done
+}
+
+require_scapy()
+{
+	if ! "$PYTHON" -c 'import scapy.layers.inet6' 2>/dev/null; then
+		echo "SKIP: $PYTHON cannot import scapy (install python3-scapy)"
+		exit $ksft_skip
+	fi
+}
+
+# Poll CMD every 0.1 s until it succeeds or TIMEOUT_MS passes.
+busywait()
+{
+	local timeout_ms=$1
+	local deadline
+
+	shift
+	deadline=$(($(date +%s%3N) + timeout_ms))
+	while true; do
+		"$@" && return 0
+		[ "$(date +%s%3N)" -ge "$deadline" ] && return 1
+		sleep 0.1
+	done
+}
+
+tmpfile()
+{
+	[ -n "$TMP_DIR" ] || TMP_DIR=$(mktemp -d /tmp/npt6-test.XXXXXX)
+	mktemp "$TMP_DIR/$1.XXXXXX"
+}
+
+# ---------------------------------------------------------------------
+# Namespaces and background jobs
+
+# setup_ns VAR...: create one namespace per VAR, named VAR-<random>, and
+# store the name in VAR.  IPv6 is set up to be quick and deterministic:
+# no DAD, no automatic flow labels (pkt.py tags packets with them).
+setup_ns()
+{
+	local var name
+
+	for var in "$@"; do
+		name=$var-$(mktemp -u XXXXXX)
+		ip netns add "$name" || return 1
+		NS_LIST="$NS_LIST $name"
+		eval "$var=\$name"
+		ip -n "$name" link set lo up
+		ip netns exec "$name" sysctl -qw \
+			net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 \
+			net.ipv6.conf.all.accept_ra=0 \
+			net.ipv6.conf.default.accept_ra=0 \
+			net.ipv6.auto_flowlabels=0 \
+			net.ipv6.icmp.ratelimit=0 || return 1
+	done
+}
+
+cleanup_ns()
+{
+	local ns
+
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+		NS_LIST=$(echo "$NS_LIST" | sed "s/ $ns\b//")
+	done
+}
+
+# bg CMD...: run CMD in the background and remember it for cleanup.
+# The pid is left in BG_PID.
+bg()
+{
+	"$@" &
+	BG_PID=$!
+	BG_PIDS="$BG_PIDS $BG_PID"
+}
+
+bg_stop()
+{
+	local pid
+
+	for pid in "$@"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		BG_PIDS=$(echo "$BG_PIDS" | sed "s/ $pid\b//")
+	done
+	return 0
+}
+
+cleanup()
+{
+	local pid
+
+	for pid in $BG_PIDS; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in $BG_PIDS; do
+		wait "$pid" 2>/dev/null
+	done
+	BG_PIDS=
+	cleanup_ns $NS_LIST
+	[ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"
+	TMP_DIR=
+}
+
+# ---------------------------------------------------------------------
+# The topology
+
+# veth_pair NS1 IF1 MAC1 NS2 IF2 MAC2
+veth_pair()
+{
+	ip link add name "$2" address "$3" netns "$1" type veth \
+		peer name "$5" address "$6" netns "$4" || return 1
+	ip -n "$1" link set "$2" up && ip -n "$4" link set "$5" up
+}
+
+topo_create()
+{
+	setup_ns lan rtr wan core inet || return 1
+
+	veth_pair "$lan" lan0 $MAC_LAN0 "$rtr" ge1 $MAC_GE1 &&
+	veth_pair "$rtr" ge0 $MAC_GE0 "$wan" w0 $MAC_W0 &&
+	veth_pair "$wan" w1 $MAC_W1 "$core" c0 $MAC_C0 &&
+	veth_pair "$core" c1 $MAC_C1 "$inet" i0 $MAC_I0 || return 1
+
+	local ns
+	for ns in "$rtr" "$wan" "$core"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1 ||
+			return 1
+	done
+
+	ip -n "$lan" -6 addr add $LAN_HOST/64 dev lan0 nodad &&
+	ip -n "$lan" -6 route add default via $RTR_LAN &&
+
+	ip -n "$rtr" -6 addr add $RTR_LAN/64 dev ge1 nodad &&
+	ip -n "$rtr" -6 addr add $RTR_WAN/64 dev ge0 nodad &&
+	ip -n "$rtr" -6 route add default via $WAN_ADDR &&
+
+	ip -n "$wan" -6 addr add $WAN_ADDR/64 dev w0 nodad &&
+	ip -n "$wan" -6 addr add $WAN_CORE/64 dev w1 nodad &&
+	ip -n "$wan" -6 route add $EXT_PFX via $RTR_WAN &&
+	ip -n "$wan" -6 route add 2001:db8:ffff:3::/64 via $CORE_WAN &&
+	ip -n "$wan" -6 route add blackhole ${REMOTE_PFX}/48 &&
+
+	ip -n "$core" -6 addr add $CORE_WAN/64 dev c0 nodad &&
+	ip -n "$core" -6 addr add $CORE_INET/64 dev c1 nodad &&
+	ip -n "$core" -6 route add default via $WAN_CORE &&
+
+	ip -n "$inet" -6 addr add $INET_ADDR/64 dev i0 nodad &&
+	ip -n "$inet" -6 route add default via $CORE_INET || return 1
+
+	# Resolved neighbours: no first-packet ND delays under emulation.
+	ip -n "$lan" neigh replace $RTR_LAN lladdr $MAC_GE1 dev lan0 nud permanent &&
+	ip -n "$rtr" neigh replace $LAN_HOST lladdr $MAC_LAN0 dev ge1 nud permanent &&
+	ip -n "$rtr" neigh replace $WAN_ADDR lladdr $MAC_W0 dev ge0 nud permanent &&
+	ip -n "$wan" neigh replace $RTR_WAN lladdr $MAC_GE0 dev w0 nud permanent &&
+	ip -n "$wan" neigh replace $CORE_WAN lladdr $MAC_C0 dev w1 nud permanent &&
+	ip -n "$core" neigh replace $WAN_CORE lladdr $MAC_W1 dev c0 nud permanent &&
+	ip -n "$core" neigh replace $INET_ADDR lladdr $MAC_I0 dev c1 nud permanent &&
+	ip -n "$inet" neigh replace $CORE_INET lladdr $MAC_C1 dev i0 nud permanent
+}
+
+topo_destroy()
+{
+	cleanup_ns "$lan" "$rtr" "$wan" "$core" "$inet"
+}
+
+# ---------------------------------------------------------------------
+# npt6 and the model
+
+# npt_map FROM_PFX TO_PFX ADDR: ADDR translated by the independent model.
+npt_map()
+{
+	"$PYTHON" "$NET_DIR/npt.py" map "$@"
+}
+
+nptctl()
+{
+	"$NPTCTL" "$@"
+}
+
+# rtr_nptctl ARGS...: nptctl inside the router namespace.
+rtr_nptctl()
+{
+	ip netns exec "$rtr" "$NPTCTL" "$@"
+}
+
+# npt6_stat NS DEV DIRECTION COUNTER: one counter of the (first) mapping
+# on DEV, from `nptctl -j -s show`.  Prints nothing on error.
+npt6_stat()
+{
+	ip netns exec "$1" "$NPTCTL" -j -s show dev "$2" 2>/dev/null |
+		jq -r --arg d "$3" --arg c "$4" '.[0].stats[$d][$c] // empty' \
+		2>/dev/null
+}
+
+npt6_loaded()
+{
+	[ -d /sys/module/npt6 ]
+}
+
+# Make sure the module can be loaded: it is what is under test, so not
+# being able to load it is a failure, not a reason to skip.
+npt6_load()
+{
+	npt6_loaded && return 0
+	modprobe npt6
+}

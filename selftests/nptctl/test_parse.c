@@ -1,0 +1,461 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of nptctl's pure helpers: prefix parsing and validation
+ * (parse.c), keyword matching, and JSON/text rendering (print.c).
+ *
+ * Prints one "TEST: ... [ OK ]" or "[FAIL]" line per test, as the kernel
+ * selftests do, explains failures on stderr, and exits 1 if any failed.
+ */
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse.h"
+#include "print.h"
+
+static unsigned int failed;
+
+static void result(bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void result(bool ok, const char *fmt, ...)
+{
+	char desc[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	printf("TEST: %-60s  [%s]\n", desc, ok ? " OK " : "FAIL");
+	if (!ok)
+		failed++;
+}
+
+/* Explain a failed check on stderr, so that stdout stays TEST: lines. */
+static bool check(bool cond, const char *what, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static bool check(bool cond, const char *what, ...)
+{
+	va_list ap;
+
+	if (cond)
+		return true;
+	fputs("    check failed: ", stderr);
+	va_start(ap, what);
+	vfprintf(stderr, what, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return false;
+}
+
+static const char *err_name(enum prefix_error e)
+{
+	switch (e) {
+	case PREFIX_OK: return "OK";
+	case PREFIX_MALFORMED: return "MALFORMED";
+	case PREFIX_NO_LENGTH: return "NO_LENGTH";
+	case PREFIX_BAD_LENGTH: return "BAD_LENGTH";
+	case PREFIX_TOO_LONG: return "TOO_LONG";
+	case PREFIX_HOST_BITS: return "HOST_BITS";
+	}
+	return "?";
+}
+
+/* parse_prefix(@arg) returns @want, and on success the right address. */
+static bool expect_prefix(const char *arg, enum prefix_error want,
+			  const char *want_addr, unsigned int want_len)
+{
+	struct in6_addr a;
+	struct prefix p;
+	enum prefix_error got = parse_prefix(arg, &p);
+
+	if (!check(got == want, "parse_prefix(\"%s\") = %s, want %s", arg,
+		   err_name(got), err_name(want)))
+		return false;
+	if (want != PREFIX_OK)
+		return true;
+	inet_pton(AF_INET6, want_addr, &a);
+	return check(!memcmp(&a, &p.addr, sizeof(a)) && p.len == want_len,
+		     "parse_prefix(\"%s\") parsed the wrong prefix", arg);
+}
+
+static bool expect_message(const char *arg, const char *want)
+{
+	char msg[512];
+	struct prefix p;
+	enum prefix_error err = parse_prefix(arg, &p);
+
+	prefix_strerror(msg, sizeof(msg), err, arg, &p);
+	return check(!strcmp(msg, want), "message for \"%s\" is \"%s\", want \"%s\"",
+		     arg, msg, want);
+}
+
+static void test_good(void)
+{
+	static const struct {
+		const char *arg, *addr;
+		unsigned int len;
+	} good[] = {
+		{ "fd00::/64", "fd00::", 64 },
+		{ "2406::/64", "2406::", 64 },
+		{ "fdce:b680:5c56:5::/64", "fdce:b680:5c56:5::", 64 },
+		{ "2406:2d40:3084:e000::/64", "2406:2d40:3084:e000::", 64 },
+		{ "fd00:192:168:1::/64", "fd00:192:168:1::", 64 },
+		{ "FDCE:B680:5C56:5::/64", "fdce:b680:5c56:5::", 64 },
+		{ "2001:0db8:0000:0000::/48", "2001:db8::", 48 },
+		{ "2001:db8::/32", "2001:db8::", 32 },
+		{ "fd00::/8", "fd00::", 8 },
+		{ "8000::/1", "8000::", 1 },
+		{ "::/1", "::", 1 },
+		{ "::/64", "::", 64 },
+		{ "ffff:ffff:ffff:ffff::/64", "ffff:ffff:ffff:ffff::", 64 },
+		{ "2001:db8:0:0:0:0:0:0/56", "2001:db8::", 56 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		result(expect_prefix(good[i].arg, PREFIX_OK, good[i].addr,
+				     good[i].len),
+		       "parse good prefix %s", good[i].arg);
+}
+
+/* "ADDR/LEN" for @a into @buf. */
+static const char *fmt(char *buf, const struct in6_addr *a, unsigned int len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, a, s, sizeof(s));
+	snprintf(buf, 64, "%s/%u", s, len);
+	return buf;
+}
+
+static void set_bit(struct in6_addr *a, unsigned int bit)
+{
+	a->s6_addr[bit / 8] |= 0x80 >> (bit % 8);
+}
+
+/*
+ * For each length: the prefix whose last bit is set, and the all-ones
+ * prefix, are accepted as they are; setting the first or the last host
+ * bit is refused, and the message suggests the prefix without it.
+ */
+static void test_lengths(void)
+{
+	unsigned int len, i;
+
+	for (len = 1; len <= 64; len++) {
+		struct in6_addr last = IN6ADDR_ANY_INIT, ones = IN6ADDR_ANY_INIT;
+		struct in6_addr h;
+		char arg[64], fix[64], want[256], s[INET6_ADDRSTRLEN];
+		bool ok = true;
+
+		set_bit(&last, len - 1);
+		for (i = 0; i < len; i++)
+			set_bit(&ones, i);
+
+		inet_ntop(AF_INET6, &last, s, sizeof(s));
+		ok &= expect_prefix(fmt(arg, &last, len), PREFIX_OK, s, len);
+		inet_ntop(AF_INET6, &ones, s, sizeof(s));
+		ok &= expect_prefix(fmt(arg, &ones, len), PREFIX_OK, s, len);
+
+		h = last;
+		set_bit(&h, len);		/* first host bit */
+		ok &= expect_prefix(fmt(arg, &h, len), PREFIX_HOST_BITS, NULL, 0);
+		snprintf(want, sizeof(want),
+			 "prefix \"%s\" has host bits set (did you mean %s?)",
+			 arg, fmt(fix, &last, len));
+		ok &= expect_message(arg, want);
+
+		h = ones;
+		set_bit(&h, 127);		/* last host bit */
+		ok &= expect_prefix(fmt(arg, &h, len), PREFIX_HOST_BITS, NULL, 0);
+		snprintf(want, sizeof(want),
+			 "prefix \"%s\" has host bits set (did you mean %s?)",
+			 arg, fmt(fix, &ones, len));
+		ok &= expect_message(arg, want);
+
+		result(ok, "prefix length /%u: valid, and host bits refused", len);
+	}
+}
+
+static void test_bad(void)
+{
+	static const struct {
+		const char *arg;
+		enum prefix_error err;
+		const char *what;
+	} bad[] = {
+		{ "", PREFIX_MALFORMED, "empty string" },
+		{ "/", PREFIX_MALFORMED, "lone slash" },
+		{ "/64", PREFIX_MALFORMED, "length without address" },
+		{ "foo", PREFIX_MALFORMED, "a word" },
+		{ "fd00::zz/64", PREFIX_MALFORMED, "bad hex digits" },
+		{ "fd00:::/64", PREFIX_MALFORMED, "three colons" },
+		{ "fd00::1::/64", PREFIX_MALFORMED, "two ::" },
+		{ "1:2:3:4:5:6:7:8:9/64", PREFIX_MALFORMED, "nine groups" },
+		{ "12345::/64", PREFIX_MALFORMED, "five-digit group" },
+		{ "fd00::/abc", PREFIX_MALFORMED, "length not a number" },
+		{ "fd00::/", PREFIX_MALFORMED, "empty length" },
+		{ "fd00::/64/64", PREFIX_MALFORMED, "two lengths" },
+		{ "fd00::/64x", PREFIX_MALFORMED, "garbage after length" },
+		{ "fd00::/+64", PREFIX_MALFORMED, "signed length" },
+		{ "fd00::/-1", PREFIX_MALFORMED, "negative length" },
+		{ "fd00::/0x40", PREFIX_MALFORMED, "hex length" },
+		{ "fe80::%eth0/64", PREFIX_MALFORMED, "zone index" },
+		{ "[fd00::]/64", PREFIX_MALFORMED, "brackets" },
+		{ "192.168.0.0/24", PREFIX_MALFORMED, "IPv4 prefix" },
+		{ "10.0.0.1", PREFIX_MALFORMED, "IPv4 address" },
+		{ "0.0.0.0/0", PREFIX_MALFORMED, "IPv4 default route" },
+		{ " fd00::/64", PREFIX_MALFORMED, "leading space" },
+		{ "fd00::/64 ", PREFIX_MALFORMED, "trailing space" },
+		{ "fd00:: /64", PREFIX_MALFORMED, "space before slash" },
+		{ "fd00::/ 64", PREFIX_MALFORMED, "space after slash" },
+		{ "\tfd00::/64", PREFIX_MALFORMED, "leading tab" },
+		{ "fd00::/64\n", PREFIX_MALFORMED, "trailing newline" },
+		{ "fd00::", PREFIX_NO_LENGTH, "missing slash" },
+		{ "2406:2d40:3084:e000::", PREFIX_NO_LENGTH, "missing slash (2)" },
+		{ "fd00::/0", PREFIX_BAD_LENGTH, "/0" },
+		{ "::/0", PREFIX_BAD_LENGTH, "::/0" },
+		{ "fd00::/129", PREFIX_BAD_LENGTH, "/129" },
+		{ "fd00::/999", PREFIX_BAD_LENGTH, "/999" },
+		{ "fd00::/1000", PREFIX_BAD_LENGTH, "/1000" },
+		{ "fd00::/99999999999999999999", PREFIX_BAD_LENGTH, "huge length" },
+		{ "fd00::/064", PREFIX_BAD_LENGTH, "leading zero in length" },
+		{ "fd00::/00", PREFIX_BAD_LENGTH, "/00" },
+		{ "fd00::/65", PREFIX_TOO_LONG, "/65" },
+		{ "fd00::/96", PREFIX_TOO_LONG, "/96" },
+		{ "fd00::/127", PREFIX_TOO_LONG, "/127" },
+		{ "fd00::/128", PREFIX_TOO_LONG, "/128" },
+		{ "fd00::1/128", PREFIX_TOO_LONG, "host address /128" },
+		{ "::ffff:192.168.0.0/96", PREFIX_TOO_LONG, "IPv4-mapped /96" },
+		{ "fd00::1/64", PREFIX_HOST_BITS, "host bits in /64" },
+		{ "2406:2d40:3084:e001::/56", PREFIX_HOST_BITS, "host bits in /56" },
+		{ "fd00::/7", PREFIX_HOST_BITS, "fd00::/7 (fc00::/7 meant)" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		result(expect_prefix(bad[i].arg, bad[i].err, NULL, 0),
+		       "refuse prefix: %s", bad[i].what);
+}
+
+static void test_messages(void)
+{
+	result(expect_message("fd00::zz/64", "invalid prefix \"fd00::zz/64\""),
+	       "message: invalid prefix");
+	result(expect_message("fd00::", "missing length in prefix \"fd00::\" (expected ADDR/LEN, LEN 1..64)"),
+	       "message: missing length");
+	result(expect_message("fd00::/0", "invalid length in prefix \"fd00::/0\" (expected 1..64)"),
+	       "message: /0");
+	result(expect_message("fd00::/129", "invalid length in prefix \"fd00::/129\" (expected 1..64)"),
+	       "message: /129");
+	result(expect_message("fd00::/65", "prefix \"fd00::/65\" is too long: prefixes longer than /64 are unsupported"),
+	       "message: /65");
+	result(expect_message("fd00::/128", "prefix \"fd00::/128\" is too long: prefixes longer than /64 are unsupported"),
+	       "message: /128");
+	result(expect_message("fd00::1/64", "prefix \"fd00::1/64\" has host bits set (did you mean fd00::/64?)"),
+	       "message: host bits, /64");
+	result(expect_message("2406:2d40:3084:e0ff::/56", "prefix \"2406:2d40:3084:e0ff::/56\" has host bits set (did you mean 2406:2d40:3084:e000::/56?)"),
+	       "message: host bits, /56");
+}
+
+static void test_mask_ntop(void)
+{
+	struct in6_addr a;
+	char buf[PREFIX_STRLEN];
+	bool ok = true;
+
+	inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", &a);
+	prefix_mask(&a, 61);
+	ok &= check(!strcmp(prefix_ntop(buf, &a, 61), "ffff:ffff:ffff:fff8::/61"),
+		    "mask /61 gave %s", buf);
+	prefix_mask(&a, 1);
+	ok &= check(!strcmp(prefix_ntop(buf, &a, 1), "8000::/1"),
+		    "mask /1 gave %s", buf);
+	inet_pton(AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", &a);
+	ok &= check(strlen(prefix_ntop(buf, &a, 128)) < PREFIX_STRLEN,
+		    "longest prefix string does not fit");
+	result(ok, "prefix_mask() and prefix_ntop()");
+}
+
+static void test_keywords(void)
+{
+	static const struct keyword kw[] = {
+		{ "del", 1 }, { "delete", 1 }, { "dev", 2 }, { "show", 3 },
+		{ "list", 3 }, { "ls", 3 },
+	};
+	const size_t n = sizeof(kw) / sizeof(kw[0]);
+
+	result(match_keyword("dev", kw, n) == 2, "keyword: exact match");
+	result(match_keyword("sh", kw, n) == 3, "keyword: unambiguous abbreviation");
+	result(match_keyword("de", kw, n) == KEYWORD_AMBIGUOUS,
+	       "keyword: ambiguous abbreviation (del/dev)");
+	result(match_keyword("l", kw, n) == 3,
+	       "keyword: abbreviation of two aliases is not ambiguous");
+	result(match_keyword("dele", kw, n) == 1, "keyword: abbreviation of alias");
+	result(match_keyword("", kw, n) == KEYWORD_NONE, "keyword: empty names nothing");
+	result(match_keyword("shows", kw, n) == KEYWORD_NONE,
+	       "keyword: longer than keyword is no match");
+	result(match_keyword("DEV", kw, n) == KEYWORD_NONE, "keyword: case matters");
+}
+
+/* Run @fn into a string; the caller frees it. */
+static char *capture(void (*fn)(FILE *f, const void *arg), const void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void put_string(FILE *f, const void *arg)
+{
+	json_put_string(f, arg);
+}
+
+static bool expect_json_string(const char *in, const char *want)
+{
+	char *got = capture(put_string, in);
+	bool ok = check(!strcmp(got, want), "json of \"%s\" is %s, want %s",
+			in, got, want);
+
+	free(got);
+	return ok;
+}
+
+static void test_json_strings(void)
+{
+	result(expect_json_string("ge0", "\"ge0\""), "json: plain string");
+	result(expect_json_string("a\"b\\c", "\"a\\\"b\\\\c\""),
+	       "json: quote and backslash escaped");
+	result(expect_json_string("\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\""),
+	       "json: short escapes");
+	result(expect_json_string("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""),
+	       "json: other control characters as \\u");
+	result(expect_json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+				  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""),
+	       "json: valid UTF-8 kept");
+	result(expect_json_string("a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82",
+				  "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\""),
+	       "json: invalid UTF-8 replaced, not passed on");
+}
+
+struct print_case {
+	const struct npt6_mapping *maps;
+	size_t n;
+	struct print_opts opts;
+};
+
+static void put_mappings(FILE *f, const void *arg)
+{
+	const struct print_case *c = arg;
+
+	print_mappings(f, c->maps, c->n, &c->opts);
+}
+
+static bool expect_print(const struct print_case *c, const char *want)
+{
+	char *got = capture(put_mappings, c);
+	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+
+	free(got);
+	return ok;
+}
+
+static void test_print(void)
+{
+	struct npt6_mapping m[2];
+	struct print_case c = { .maps = m };
+	unsigned int i;
+
+	memset(m, 0, sizeof(m));
+	m[0].ifindex = 3;
+	strcpy(m[0].ifname, "ge0");
+	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m[0].int_prefix);
+	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m[0].ext_prefix);
+	m[0].plen = 64;
+	m[0].has_stats = true;
+	for (i = NPT6_DSTATS_PACKETS; i <= NPT6_DSTATS_MAX; i++) {
+		m[0].snpt.c[i] = i;
+		m[0].dnpt.c[i] = 100 + i;
+	}
+	m[1].ifindex = 42;	/* no name: printed as "if42" */
+	inet_pton(AF_INET6, "fd00::", &m[1].int_prefix);
+	inet_pton(AF_INET6, "2406::", &m[1].ext_prefix);
+	m[1].plen = 48;
+
+	c.n = 0;
+	result(expect_print(&c, ""), "print: empty table as text is nothing");
+	c.opts.json = true;
+	result(expect_print(&c, "[]\n"), "print: empty table as JSON is []");
+	c.opts.pretty = true;
+	result(expect_print(&c, "[]\n"), "print: empty table as pretty JSON is []");
+
+	c.n = 2;
+	c.opts = (struct print_opts){ 0 };
+	result(expect_print(&c,
+		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0\n"
+		"fd00::/48 -> 2406::/48 dev if42\n"),
+	       "print: text");
+	c.opts.stats = true;
+	result(expect_print(&c,
+		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0\n"
+		"    snpt: packets 2 bytes 3 icmp_inner 4 local 5 collision 6 drop_unmappable 7 drop_nomem 8\n"
+		"    dnpt: packets 102 bytes 103 icmp_inner 104 local 105 collision 106 drop_unmappable 107 drop_nomem 108\n"
+		"fd00::/48 -> 2406::/48 dev if42\n"),
+	       "print: text with counters");
+	c.opts = (struct print_opts){ .json = true };
+	result(expect_print(&c,
+		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64},"
+		"{\"dev\":\"if42\",\"ifindex\":42,\"internal\":\"fd00::/48\","
+		"\"external\":\"2406::/48\",\"prefix_len\":48}]\n"),
+	       "print: JSON");
+	c.n = 1;
+	c.opts.stats = true;
+	result(expect_print(&c,
+		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"stats\":{\"snpt\":{\"packets\":2,\"bytes\":3,\"icmp_inner\":4,"
+		"\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8},"
+		"\"dnpt\":{\"packets\":102,\"bytes\":103,\"icmp_inner\":104,"
+		"\"local\":105,\"collision\":106,\"drop_unmappable\":107,"
+		"\"drop_nomem\":108}}}]\n"),
+	       "print: JSON with counters");
+	c.opts.pretty = true;
+	c.opts.stats = false;
+	result(expect_print(&c,
+		"[\n"
+		"    {\n"
+		"        \"dev\": \"ge0\",\n"
+		"        \"ifindex\": 3,\n"
+		"        \"internal\": \"fdce:b680:5c56:5::/64\",\n"
+		"        \"external\": \"2406:2d40:3084:e000::/64\",\n"
+		"        \"prefix_len\": 64\n"
+		"    }\n"
+		"]\n"),
+	       "print: pretty JSON");
+}
+
+int main(void)
+{
+	test_good();
+	test_lengths();
+	test_bad();
+	test_messages();
+	test_mask_ntop();
+	test_keywords();
+	test_json_strings();
+	test_print();
+	return failed ? 1 : 0;
+}
