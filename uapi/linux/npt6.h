@@ -58,6 +58,7 @@ enum npt6_cmd {
 	NPT6_CMD_MAP_DEL,
 	NPT6_CMD_MAP_GET,
 	NPT6_CMD_MAP_FLUSH,
+	NPT6_CMD_MAP_CHANGE,	/* notification only: a mapping's external prefix moved */
 	__NPT6_CMD_MAX
 };
 
@@ -72,6 +73,16 @@ enum npt6_attr {
 	NPT6_A_PREFIX_LEN,	/* u8, 1..64: length of both prefixes */
 	NPT6_A_STATS,		/* nested, enum npt6_stats_attr (replies only) */
 	NPT6_A_PAD,
+	NPT6_A_NDPROXY,		/* u8, enum npt6_ndproxy_mode; default AUTO */
+	NPT6_A_EXT_AUTO,	/* flag: external prefix follows the device */
+	NPT6_A_TOKEN,		/* binary, struct in6_addr: interface ID that picks
+				 * the address to follow (EXT_AUTO only) */
+	NPT6_A_EXT_ADDR,	/* binary, struct in6_addr: the device address the
+				 * external prefix was taken from (replies only) */
+	NPT6_A_ACTIVE,		/* u8: 1 if translating, 0 while an auto mapping
+				 * waits for an address (replies only) */
+	NPT6_A_OLD_EXT_PREFIX,	/* binary: previous external prefix (CHANGE events) */
+	NPT6_A_NDP_STATS,	/* nested, enum npt6_ndp_stats_attr (replies only) */
 	__NPT6_A_MAX
 };
 
@@ -102,5 +113,37 @@ enum npt6_dir_stats_attr {
 };
 
 #define NPT6_DSTATS_MAX (__NPT6_DSTATS_MAX - 1)
+
+/*
+ * Which Neighbor Solicitations arriving on the external device npt6 answers
+ * for addresses in a mapping's external prefix.  Never for addresses this
+ * host owns: the kernel answers those itself.
+ */
+enum npt6_ndproxy_mode {
+	NPT6_NDPROXY_OFF,	/* never */
+	NPT6_NDPROXY_AUTO,	/* when the internal twin is a live neighbour inside */
+	NPT6_NDPROXY_ALL,	/* always */
+	__NPT6_NDPROXY_MAX
+};
+
+#define NPT6_NDPROXY_MAX (__NPT6_NDPROXY_MAX - 1)
+
+enum npt6_ndp_stats_attr {
+	NPT6_NSTATS_UNSPEC,
+	NPT6_NSTATS_PAD,
+	NPT6_NSTATS_NS_SEEN,	/* NS for a target in the external prefix */
+	NPT6_NSTATS_NA_SENT,	/* NA sent in reply (DAD defences included) */
+	NPT6_NSTATS_IGN_LOCAL,	/* target is this host's own: left to the kernel */
+	NPT6_NSTATS_IGN_OFF,	/* ndproxy off for this mapping */
+	NPT6_NSTATS_IGN_UNRESOLVED, /* AUTO: no live neighbour inside (yet) */
+	NPT6_NSTATS_IGN_OUTSIDE, /* AUTO: internal twin is not routed inside */
+	NPT6_NSTATS_DROP_MALFORMED, /* bad hop limit, checksum, options, length */
+	__NPT6_NSTATS_MAX
+};
+
+#define NPT6_NSTATS_MAX (__NPT6_NSTATS_MAX - 1)
+
+/* Multicast group for NPT6_CMD_MAP_ADD/DEL/CHANGE notifications. */
+#define NPT6_MCGRP_EVENTS	"events"
 
 #endif /* _UAPI_LINUX_NPT6_H */
