@@ -41,9 +41,9 @@ version=$(sed -n 's/^#define NPT6_VERSION "\(.*\)"$/\1/p' kmod/version.h 2>/dev/
 status=0
 
 # Exclusive: two installs must not race through one DKMS tree, and a
-# guest that is running (vm.sh holds this lock shared) must not see its
-# module replaced under it.
-exec 9>"$(npt6_cache_dir)/dkms.lock"
+# guest that is starting (vm.sh copies /lib/modules/$KVER's indexes and
+# updates/ under this lock, shared) must not copy a half-done install.
+exec 9>"$(npt6_cache_dir)/install.lock"
 if ! flock -n 9; then
 	npt6_log "waiting for running guests (vm.sh) or another install to finish"
 	flock 9

@@ -58,6 +58,7 @@ checkpatch_dir()
 		rm -rf "$tmp"
 		npt6_die "cannot extract checkpatch.pl from $SOURCE_TARBALL"
 	fi
+	chmod 755 "$tmp"
 	rm -rf "$dir"
 	mv "$tmp" "$dir"
 	echo "$dir"

@@ -39,14 +39,23 @@ say()
 	printf '\n== %s\n' "$*"
 }
 
-# show CMD...: print a command as a user would type it, run it, indent
-# its output.  Returns the command's status.
-show()
+# on HOST CMD...: run CMD on HOST (pc, rtr, starlink, internet) and show
+# it as a root prompt there, with the output indented.  Returns CMD's
+# status.
+on()
 {
-	local rc
+	local host=$1 ns rc
 
-	printf '  $ %s\n' "$*"
-	"$@" 2>&1 | sed 's/^/    /'
+	shift
+	case $host in
+	pc)		ns=$pc ;;
+	rtr)		ns=$rtr ;;
+	starlink)	ns=$sl ;;
+	internet)	ns=$net ;;
+	esac
+	printf '  %s# %s\n' "$host" "$*"
+	[ "$1" = nptctl ] && set -- "$NPTCTL" "${@:2}"
+	ip netns exec "$ns" "$@" 2>&1 | sed 's/^/    /'
 	rc=${PIPESTATUS[0]}
 	return $rc
 }
@@ -64,11 +73,6 @@ check()
 		failures=$((failures + 1))
 	fi
 }
-
-in_pc()		{ ip netns exec "$pc" "$@"; }
-in_rtr()	{ ip netns exec "$rtr" "$@"; }
-in_sl()		{ ip netns exec "$sl" "$@"; }
-in_net()	{ ip netns exec "$net" "$@"; }
 
 demo_cleanup()
 {
@@ -89,8 +93,8 @@ setup_ns pc rtr sl net || exit 1
 veth_pair "$pc" eth0 $PC_MAC "$rtr" ge1 $GE1_MAC &&
 veth_pair "$rtr" ge0 $GE0_MAC "$sl" lan0 $SL_MAC &&
 veth_pair "$sl" wan0 02:00:5e:00:53:03 "$net" eth0 $NET_MAC || exit 1
-in_rtr sysctl -qw net.ipv6.conf.all.forwarding=1
-in_sl sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec "$rtr" sysctl -qw net.ipv6.conf.all.forwarding=1
+ip netns exec "$sl" sysctl -qw net.ipv6.conf.all.forwarding=1
 
 ip -n "$pc" -6 addr add $PC/64 dev eth0 nodad
 ip -n "$pc" -6 route add default via $RTR_GE1
@@ -115,8 +119,8 @@ echo "  starlink: $SL_GLOBAL/64 on-link toward rtr, default gateway $SL_LL"
 echo "  internet: $SERVER"
 
 say "The problem: from a ULA-only LAN the internet is out of reach"
-show in_pc ip -6 addr show dev eth0 scope global
-show in_pc ping -n -c 2 -i 0.3 -w 3 $SERVER
+on pc ip -6 addr show dev eth0 scope global
+on pc ping -n -c 2 -i 0.3 -W 1 $SERVER
 if [ $? -eq 0 ]; then
 	printf '  [FAIL] the internet answered a ULA source: the demo network is wrong\n'
 	failures=$((failures + 1))
@@ -129,11 +133,11 @@ if ! npt6_load; then
 	printf '  [FAIL] cannot load npt6 (selftests/lib/install-module.sh)\n'
 	exit 1
 fi
-printf '  $ lsmod | grep npt6\n'
+printf '  rtr# lsmod | grep npt6\n'
 lsmod | grep -E '^npt6' | sed 's/^/    /'
-show in_rtr "$NPTCTL" add $LAN $GLOBAL dev ge0
+on rtr nptctl add $LAN $GLOBAL dev ge0
 check "nptctl add $LAN $GLOBAL dev ge0" test $? -eq 0
-show in_rtr "$NPTCTL" show
+on rtr nptctl show
 
 PC_GLOBAL=$(npt_map $LAN $GLOBAL $PC)
 echo
@@ -149,28 +153,28 @@ echo "  Solicitation for $PC_GLOBAL and expects rtr to answer."
 echo "  npt6's NDP proxy (ndproxy) is a later feature; until it lands this"
 echo "  demo stands in for it with a static neighbour entry on the Starlink"
 echo "  router that points the translated address at rtr's ge0 MAC:"
-show in_sl ip -6 neigh replace "$PC_GLOBAL" lladdr $GE0_MAC dev lan0 nud permanent
+on starlink ip -6 neigh replace "$PC_GLOBAL" lladdr $GE0_MAC dev lan0 nud permanent
 check "static neighbour entry for $PC_GLOBAL on the Starlink router" \
-	in_sl ip -6 neigh show "$PC_GLOBAL" dev lan0
+	ip netns exec "$sl" ip -6 neigh show "$PC_GLOBAL" dev lan0
 
 say "pc pings the internet; tcpdump on the Starlink router watches ge0's link"
 pcap=$(tmpfile demo.pcap)
-bg in_sl tcpdump -i lan0 -n -U -w "$pcap" ip6
+bg ip netns exec "$sl" tcpdump -i lan0 -n -U -w "$pcap" ip6
 tpid=$BG_PID
 busywait 5000 sh -c "[ \$(ip netns exec $sl cat /proc/net/packet | wc -l) -gt 1 ]"
-show in_pc ping -n -c 3 -i 0.3 -w 10 $SERVER
+on pc ping -n -c 3 -i 0.3 -w 10 $SERVER
 check "pc -> internet: echo replies received" test $? -eq 0
 
 say "The internet pings pc at its translated address"
-show in_net ping -n -c 3 -i 0.3 -w 10 "$PC_GLOBAL"
+on internet ping -n -c 3 -i 0.3 -w 10 "$PC_GLOBAL"
 check "internet -> pc at $PC_GLOBAL: echo replies received" test $? -eq 0
 
 say "TCP: iperf3 for 2 seconds from pc to a server on the internet"
-bg in_net iperf3 -s -1 -p 5201
+bg ip netns exec "$net" iperf3 -s -1 -p 5201
 spid=$BG_PID
 busywait 10000 sh -c "ip netns exec $net ss -Hltn 'sport = :5201' | grep -q ."
 json=$(tmpfile iperf)
-in_pc timeout 60 iperf3 -c $SERVER -p 5201 -t 2 -J >"$json" 2>&1
+ip netns exec "$pc" timeout 60 iperf3 -c $SERVER -p 5201 -t 2 -J >"$json" 2>&1
 rc=$?
 bytes=$(jq -r '.end.sum_received.bytes // 0' "$json" 2>/dev/null | cut -d. -f1)
 bps=$(jq -r '.end.sum_received.bits_per_second // 0' "$json" 2>/dev/null | cut -d. -f1)
@@ -191,7 +195,7 @@ check "no ULA of the LAN ($LAN) ever reaches the Starlink router" \
 	sh -c "[ -z \"\$(tcpdump -r $pcap -n 'net $LAN' 2>/dev/null)\" ]"
 
 say "Counters: nptctl show -s"
-show in_rtr "$NPTCTL" -s show
+on rtr nptctl -s show
 snpt=$(npt6_stat "$rtr" ge0 snpt packets)
 dnpt=$(npt6_stat "$rtr" ge0 dnpt packets)
 check "snpt and dnpt both translated packets (snpt ${snpt:-?}, dnpt ${dnpt:-?})" \

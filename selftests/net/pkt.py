@@ -14,7 +14,6 @@
 #   udp      UDP exchange, checking the addresses each end observes
 #   probe    send one UDP datagram with a given hop limit and size and
 #            check the ICMPv6 error that comes back
-#   csum     check the checksums of packets in a pcap file
 #
 # Packets are told apart by their flow label, which forwarding and NPT
 # leave alone; the test sets net.ipv6.auto_flowlabels=0 so that nothing
@@ -786,49 +785,6 @@ def probe(args):
     return 0 if ok else 1
 
 
-# ---------------------------------------------------------------------
-# csum: every packet of a pcap file (as tcpdump -w writes it)
-
-def read_pcap(path):
-    with open(path, 'rb') as f:
-        data = f.read()
-    magic = struct.unpack('<I', data[:4])[0]
-    if magic in (0xa1b2c3d4, 0xa1b23c4d):
-        e = '<'
-    else:
-        e = '>'
-    linktype = struct.unpack(e + 'I', data[20:24])[0]
-    off = 24
-    while off + 16 <= len(data):
-        _, _, incl, _ = struct.unpack(e + 'IIII', data[off:off + 16])
-        yield linktype, data[off + 16:off + 16 + incl]
-        off += 16 + incl
-
-
-def csum(args):
-    bad = n = 0
-    for linktype, frame in read_pcap(args.pcap):
-        if linktype == 1:
-            if struct.unpack('!H', frame[12:14])[0] != ETH_P_IPV6:
-                continue
-            ip6 = frame[14:]
-        elif linktype == 113:       # Linux cooked capture
-            if struct.unpack('!H', frame[14:16])[0] != ETH_P_IPV6:
-                continue
-            ip6 = frame[16:]
-        else:
-            continue
-        r = l4_csum_ok(ip6)
-        if r is None:
-            continue
-        n += 1
-        if not r:
-            bad += 1
-            print('bad checksum: %s' % ip6[:80].hex())
-    print('%d packets checked, %d bad' % (n, bad))
-    return 0 if n and not bad else 1
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -889,9 +845,6 @@ def main():
     p.add_argument('--errqueue', action='store_true',
                    help='also require the error on the socket error queue')
     p.add_argument('--timeout', type=float, default=5)
-
-    p = sub.add_parser('csum')
-    p.add_argument('pcap')
 
     args = ap.parse_args()
     return globals()[args.cmd](args)

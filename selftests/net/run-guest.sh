@@ -45,16 +45,22 @@ for t in "$dir"/test_*.sh; do
 		;;
 	4)
 		verdict=SKIP
+		printf 'TEST: %s  [SKIP]\n' "$name: whole script skipped"
 		skip=$((skip + 1))
 		;;
 	124|137)
 		verdict="FAIL (killed after ${limit}s)"
+		printf 'TEST: %s  [FAIL]\n' "$name: finished within ${limit}s"
 		fail=$((fail + 1))
 		status=1
 		;;
 	*)
 		verdict="FAIL (exit $rc)"
-		[ "$f" -gt 0 ] || fail=$((fail + 1))
+		# Say so in a TEST line of its own unless one already failed.
+		if [ "$f" -eq 0 ]; then
+			printf 'TEST: %s  [FAIL]\n' "$name: exited $rc"
+			fail=$((fail + 1))
+		fi
 		status=1
 		;;
 	esac

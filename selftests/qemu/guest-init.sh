@@ -21,6 +21,7 @@ HOSTROOT=/run/npt6/host
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp/home LANG=C.UTF-8 TERM=dumb PYTHONDONTWRITEBYTECODE=1
 export RESULTS NPT6_GUEST=1
+unset npt6_init
 
 poweroff()
 {
@@ -90,6 +91,18 @@ echo npt6-guest >/proc/sys/kernel/hostname
 read -r NPT6_KVER </proc/sys/kernel/osrelease
 export NPT6_REPO NPT6_KVER
 
+# modprobe reads the module indexes and updates/ as vm.sh froze them at
+# boot, not the host's live ones, which a concurrent install may rewrite.
+snap=$RESULTS/modules
+mods=/lib/modules/$NPT6_KVER
+if [ -d "$snap" ]; then
+	for f in "$snap"/modules.*; do
+		[ -f "$mods/${f##*/}" ] && $bb mount -n -o bind "$f" "$mods/${f##*/}"
+	done
+	[ -d "$snap/updates" ] && [ -d "$mods/updates" ] &&
+		$bb mount -n -o bind "$snap/updates" "$mods/updates"
+fi
+
 # Put back what a tmpfs mount above may have hidden.
 keep_visible()
 {
@@ -98,6 +111,7 @@ keep_visible()
 	for top in /tmp /var/tmp; do
 		case $path in
 		"$top"/*)
+			[ -d "$path" ] && continue
 			$bb mkdir -p "$path" &&
 				$bb mount -n -o bind "$HOSTROOT$path" "$path"
 			;;

@@ -82,4 +82,6 @@ done
 (cd "$stage" && find . -mindepth 1 | LC_ALL=C sort |
 	"$busybox" cpio -o -H newc 2>/dev/null) >"$stage.cpio"
 mv "$stage.cpio" "$out"
+# Drop the images that this one replaces.
+find "$cache" -maxdepth 1 -name "initramfs-$kver-*.cpio" ! -path "$out" -delete
 printf '%s\n' "$out"

@@ -22,10 +22,12 @@ check()
 }
 
 ns=smoke-$RANDOM
+rule_ns=smoke-rule-$RANDOM
 cleanup()
 {
 	kill "$srv" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
+	ip netns del "$rule_ns" 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -33,9 +35,12 @@ check "running in the test guest" test "${NPT6_GUEST:-}" = 1
 check "\$RESULTS is writable" touch "$RESULTS/smoke"
 check "ip netns add" ip netns add "$ns"
 check "veth, its module autoloaded" \
-	ip -n "$ns" link add a type veth peer name b
+	ip -n "$ns" link add name va type veth peer name vb
 check "modprobe ip6t_NPT" modprobe ip6t_NPT
-check "ip6tables SNPT rule" ip netns exec "$ns" ip6tables -t mangle -A POSTROUTING \
+# A namespace of its own: without an -s match, SNPT answers every packet
+# outside --src-pfx with a Parameter Problem and drops it.
+ip netns add "$rule_ns"
+check "ip6tables SNPT rule" ip netns exec "$rule_ns" ip6tables -t mangle -A POSTROUTING \
 	-j SNPT --src-pfx fd00::/64 --dst-pfx 2001:db8::/64
 check "python3 -c 'import scapy.all'" /usr/bin/python3 -c 'import scapy.all'
 check "iperf3 --version" iperf3 --version
@@ -46,11 +51,11 @@ ip -n "$ns" link set lo up
 ip netns exec "$ns" iperf3 -s -1 -B ::1 >/dev/null 2>&1 &
 srv=$!
 check "iperf3 over ::1 in a netns" bash -c "
-	for i in \$(seq 50); do
-		ip netns exec $ns iperf3 -c ::1 -t 1 >/dev/null 2>&1 && exit 0
+	for i in \$(seq 100); do
+		ip netns exec $ns ss -Hltn 'sport = 5201' | grep -q . && break
 		sleep 0.1
 	done
-	exit 1"
+	ip netns exec $ns timeout 60 iperf3 -c ::1 -t 1"
 check "tcpdump captures a ping on lo" bash -c "
 	ip netns exec $ns timeout 30 tcpdump -ni lo -c 1 -w /tmp/smoke.pcap icmp6 &
 	pid=\$!

@@ -116,6 +116,9 @@ guest_kernel()
 			   LC_ALL=C readelf -n "$tmp" 2>/dev/null | grep -q '(0x00000012)'; then
 				chmod 644 "$tmp"
 				mv "$tmp" "$out"
+				# 60 MiB each: keep only the newest.
+				find "$NPT6_CACHE" -maxdepth 1 -regextype posix-extended \
+					-regex '.*/vmlinux-.*-[0-9a-f]{16}' ! -path "$out" -delete
 				break
 			fi
 		done
@@ -133,15 +136,6 @@ kver=$(npt6_kver) || exit 1
 kernel=$(guest_kernel "/boot/vmlinuz-$kver")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 initrd=$("$here/mkinitramfs.sh" "$kver") || npt6_die "cannot build the initramfs"
-
-# Shared with other guests, exclusive for selftests/lib/install-module.sh:
-# the module must not be reinstalled while a guest may load it.  QEMU
-# inherits the descriptor, so the lock lasts as long as the guest.
-exec 8>"$NPT6_CACHE/dkms.lock" || npt6_die "cannot open $NPT6_CACHE/dkms.lock"
-if ! flock -s -n 8; then
-	npt6_log "waiting for a module install (install-module.sh) to finish"
-	flock -s 8
-fi
 
 # Console output goes to stdout and, with --log, to a file: say() does the
 # same for our own lines so both read in order.
@@ -167,10 +161,29 @@ if [ -n "$results" ]; then
 	results=$(cd "$results" && pwd -P)
 	rm -f "$results"/{job,rc,dmesg,console,uptime-start,uptime-end}
 	rm -f "$results"/{qemu.pid,qemu.status,timeout.pid}
+	rm -rf "$results/modules"
 else
 	results=$(mktemp -d "${TMPDIR:-/tmp}/npt6-vm.XXXXXX") ||
 		npt6_die "cannot create a results directory"
 fi
+
+# The guest sees the host's /lib/modules live, and another run of
+# install-module.sh (DKMS remove, build, install) may replace npt6.ko
+# while this guest still wants to load it.  So we freeze what modprobe
+# reads, the modules.* indexes and updates/, in the results share, and
+# guest-init.sh mounts that copy over the live one.  The lock (exclusive
+# in install-module.sh) makes sure the copy is of a finished install.
+exec 8>"$NPT6_CACHE/install.lock" || npt6_die "cannot open $NPT6_CACHE/install.lock"
+if ! flock -s -n 8; then
+	npt6_log "waiting for a module install (install-module.sh) to finish"
+	flock -s 8
+fi
+mkdir -p "$results/modules"
+cp -a "/lib/modules/$kver"/modules.* "$results/modules/" &&
+	{ [ ! -d "/lib/modules/$kver/updates" ] ||
+	  cp -a "/lib/modules/$kver/updates" "$results/modules/"; } ||
+	npt6_die "cannot copy /lib/modules/$kver to the results share"
+exec 8>&-
 
 # The job, as bash source for guest-init.sh.  The caller's NPT6_* and CI
 # go first so that ours win.
@@ -306,6 +319,7 @@ if [ -n "$start" ] && [ -n "$end" ]; then
 		printf "%.2fs wall in all, %.2fs of it not the script", t1 - t0, t1 - t0 - (e - s) }')"
 fi
 
+rm -rf "$results/modules"
 if [ "$status" != 0 ]; then
 	say "exit $status; results kept in $results"
 fi
