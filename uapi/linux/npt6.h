@@ -35,16 +35,33 @@
  *
  * Commands
  * --------
- * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, EXT_PREFIX, PREFIX_LEN: create.
+ * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, PREFIX_LEN, and either
+ *                     EXT_PREFIX or EXT_AUTO [TOKEN]; optional NDPROXY.
  *                     -EEXIST if the same mapping exists, -EBUSY if it
  *                     overlaps another one, -ENODEV for an unknown device.
+ *                     An EXT_AUTO mapping (a /64) takes its external /64
+ *                     from a global, non-ULA address on the device (the one
+ *                     whose interface ID is TOKEN, if given), preferring
+ *                     non-deprecated and then newer addresses, and follows
+ *                     it as RA or DHCPv6-PD change it.  Until such an
+ *                     address exists the mapping is inactive (ACTIVE 0).
  * NPT6_CMD_MAP_DEL    IFINDEX, INT_PREFIX, PREFIX_LEN: delete.  -ENOENT if
  *                     there is no such mapping.
  * NPT6_CMD_MAP_GET    doit: IFINDEX, INT_PREFIX, PREFIX_LEN -> one mapping.
  *                     dumpit: all mappings, or those of IFINDEX if given.
- *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, EXT_PREFIX,
- *                     PREFIX_LEN and STATS.
+ *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, PREFIX_LEN,
+ *                     NDPROXY, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
+ *                     TOKEN and EXT_ADDR (auto mappings), STATS and
+ *                     NDP_STATS.
  * NPT6_CMD_MAP_FLUSH  delete all mappings, or those of IFINDEX if given.
+ *
+ * Events
+ * ------
+ * Members of the multicast group NPT6_MCGRP_EVENTS receive a message for
+ * every change, with the attributes of a MAP_GET reply: cmd MAP_ADD for a
+ * new mapping, MAP_DEL for one removed (by request, flush or because its
+ * device went away), MAP_CHANGE when an auto mapping's external prefix
+ * moved, with OLD_EXT_PREFIX set to where it was.
  */
 #ifndef _UAPI_LINUX_NPT6_H
 #define _UAPI_LINUX_NPT6_H
@@ -73,16 +90,22 @@ enum npt6_attr {
 	NPT6_A_PREFIX_LEN,	/* u8, 1..64: length of both prefixes */
 	NPT6_A_STATS,		/* nested, enum npt6_stats_attr (replies only) */
 	NPT6_A_PAD,
-	NPT6_A_NDPROXY,		/* u8, enum npt6_ndproxy_mode; default AUTO */
-	NPT6_A_EXT_AUTO,	/* flag: external prefix follows the device */
-	NPT6_A_TOKEN,		/* binary, struct in6_addr: interface ID that picks
-				 * the address to follow (EXT_AUTO only) */
-	NPT6_A_EXT_ADDR,	/* binary, struct in6_addr: the device address the
-				 * external prefix was taken from (replies only) */
-	NPT6_A_ACTIVE,		/* u8: 1 if translating, 0 while an auto mapping
-				 * waits for an address (replies only) */
-	NPT6_A_OLD_EXT_PREFIX,	/* binary: previous external prefix (CHANGE events) */
-	NPT6_A_NDP_STATS,	/* nested, enum npt6_ndp_stats_attr (replies only) */
+	/* u8, enum npt6_ndproxy_mode; default AUTO on Ethernet, else OFF */
+	NPT6_A_NDPROXY,
+	/* flag: the external /64 follows an address on the device */
+	NPT6_A_EXT_AUTO,
+	/* binary, struct in6_addr: with EXT_AUTO, the interface ID of the
+	 * address to follow (e.g. ::feed); any global address if absent
+	 */
+	NPT6_A_TOKEN,
+	/* binary, struct in6_addr: the address followed (replies only) */
+	NPT6_A_EXT_ADDR,
+	/* u8: 1 if translating, 0 while an auto mapping has no address */
+	NPT6_A_ACTIVE,
+	/* binary, struct in6_addr: previous external prefix (CHANGE events) */
+	NPT6_A_OLD_EXT_PREFIX,
+	/* nested, enum npt6_ndp_stats_attr (replies only) */
+	NPT6_A_NDP_STATS,
 	__NPT6_A_MAX
 };
 
