@@ -146,9 +146,14 @@ build_kernel()
 
 	log "configuring UML kernel in $KBUILD"
 	mkdir -p "$KBUILD"
-	make -s -C "$KSRC" O="$KBUILD" ARCH=um defconfig >&2
-	cat "$HERE/config" >> "$KBUILD/.config"
-	make -s -C "$KSRC" O="$KBUILD" ARCH=um olddefconfig >&2
+	{
+		make -C "$KSRC" O="$KBUILD" ARCH=um defconfig &&
+		cat "$HERE/config" >> "$KBUILD/.config" &&
+		make -C "$KSRC" O="$KBUILD" ARCH=um olddefconfig
+	} > "$KDIR/config.log" 2>&1 || {
+		cat "$KDIR/config.log" >&2
+		die "cannot configure the UML kernel"
+	}
 	check_config "$KBUILD/.config" ||
 		die "the UML kernel cannot take ./config as written"
 
@@ -210,12 +215,13 @@ boot()
 	return $rc
 }
 
-# Turn the KTAP on the console into TEST: lines.
+# Turn the KTAP on the console into TEST: lines, one per case.
 report()
 {
 	local json=$STAGE/results.json
-	local line name rc
+	local suites line
 
+	rm -f "$json"
 	"$KSRC/tools/testing/kunit/kunit.py" parse --json="$json" \
 		"$CONSOLE" > "$STAGE/kunit-parse.log" 2>&1 || true
 
@@ -226,31 +232,44 @@ report()
 		return
 	fi
 
-	# Parameterised cases have results of their own; we report the case.
+	# Every suite in kmod/tests must have reported, if only as crashed.
+	suites=$(sed -n 's/^[[:space:]]*\.name = "\(npt6_[a-z0-9_]*\)",$/\1/p' \
+		 "$TOP"/kmod/tests/*_test.c)
+
 	while read -r line; do
-		rc=${line%% *}
-		name=${line#* }
-		log_test "$rc" "kunit $name"
-	done < <(python3 - "$json" <<-'EOF'
+		log_test "${line%% *}" "kunit ${line#* }"
+	done < <(python3 - "$json" $suites <<-'EOF'
 		import json
 		import sys
 
 		CODES = {"PASS": 0, "SKIP": 4}
 
-		def walk(group, prefix):
-		    name = group.get("name", "")
-		    for case in group.get("test_cases", []):
-		        print(CODES.get(case.get("status"), 1),
-		              f"{name}.{case['name']}")
-		    for sub in group.get("sub_groups", []):
-		        walk(sub, prefix)
+		def code(group):
+		    """A parameterised case: failed if any parameter failed."""
+		    codes = [CODES.get(c.get("status"), 1)
+		             for c in group.get("test_cases", [])]
+		    codes += [code(g) for g in group.get("sub_groups", [])]
+		    if not codes or 1 in codes:
+		        return 1
+		    return 4 if set(codes) == {4} else 0
 
 		with open(sys.argv[1]) as f:
 		    top = json.load(f)
+		seen = set()
 		for suite in top.get("sub_groups", []):
-		    walk(suite, "")
-		if not top.get("sub_groups"):
-		    print(1, "results (no suite ran)")
+		    seen.add(suite["name"])
+		    for case in suite.get("test_cases", []):
+		        print(CODES.get(case.get("status"), 1),
+		              f"{suite['name']}.{case['name']}")
+		    for case in suite.get("sub_groups", []):
+		        print(code(case), f"{suite['name']}.{case['name']}")
+		# A suite that ran no case at all shows up as a bare result.
+		for case in top.get("test_cases", []):
+		    seen.add(case["name"])
+		    print(CODES.get(case.get("status"), 1), case["name"])
+		for name in sys.argv[2:]:
+		    if name not in seen:
+		        print(1, f"{name} (did not run)")
 		EOF
 	)
 }

@@ -26,7 +26,8 @@ ksft_skip=4
 
 NET_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 NPT6_ROOT=$(cd "$NET_DIR/../.." && pwd -P)
-NPTCTL=${NPTCTL:-$NPT6_ROOT/tools/nptctl/nptctl}
+# NPT6_NPTCTL overrides the tool to test (vm.sh passes NPT6_* into the guest).
+NPTCTL=${NPT6_NPTCTL:-$NPT6_ROOT/tools/nptctl/nptctl}
 # Debian's interpreter, which has python3-scapy, whatever PATH says.
 PYTHON=${PYTHON:-/usr/bin/python3}
 export PYTHONDONTWRITEBYTECODE=1
@@ -212,7 +213,7 @@ cleanup_ns()
 # The pid is left in BG_PID.
 bg()
 {
-	"$@" &
+	"$@" >/dev/null 2>&1 &
 	BG_PID=$!
 	BG_PIDS="$BG_PIDS $BG_PID"
 }
@@ -343,8 +344,14 @@ npt6_loaded()
 
 # Make sure the module can be loaded: it is what is under test, so not
 # being able to load it is a failure, not a reason to skip.
+# NPT6_KO=path/npt6.ko makes it insmod a build tree's module instead, for
+# developers who have not installed it; tests never set it themselves.
 npt6_load()
 {
 	npt6_loaded && return 0
-	modprobe npt6
+	if [ -n "${NPT6_KO:-}" ]; then
+		insmod "$NPT6_KO"
+	else
+		modprobe npt6
+	fi
 }

@@ -463,6 +463,8 @@ def hexdiff(label, want, got):
 
 
 def compare(args):
+    """Judge the recorded runs.  Writes one line per test: OK or FAIL, a
+    tab, the description; then the details, indented by two tabs."""
     with open(args.set) as f:
         entries = json.load(f)
     runs = {}
@@ -475,10 +477,6 @@ def compare(args):
                                          json.load(f).items()}
             except OSError:
                 runs[label, plen] = None
-    out = []
-
-    def result(name, ok, detail):
-        out.append({'test': name, 'ok': ok, 'detail': detail})
 
     def one(e, label):
         """The single copy of E that run LABEL delivered, or a reason."""
@@ -490,88 +488,91 @@ def compare(args):
             return None, '%s delivered %d copies' % (label, len(copies))
         return (copies[0] if copies else None), None
 
+    def judge_plain(e, log):
+        """npt6 == ip6t_NPT == model; both drop what is unmappable."""
+        g6, why6 = one(e, 'npt6')
+        go, whyo = one(e, 'oracle')
+        why = why6 or whyo
+        if not why and e['kind'] == 'unmappable':
+            if g6 is not None:
+                why = 'npt6 forwarded an unmappable address'
+            elif go is not None:
+                why = 'ip6t_NPT forwarded an unmappable address'
+        elif not why:
+            if g6 is None:
+                why = 'npt6 delivered nothing'
+            elif go is None:
+                why = 'ip6t_NPT delivered nothing'
+            elif go != e['expect']:
+                why = 'model disagrees with ip6t_NPT'
+                log += hexdiff('ip6t_NPT vs model', e['expect'], go)
+            elif g6 != go:
+                why = 'npt6 differs from ip6t_NPT'
+                log += hexdiff('npt6 vs ip6t_NPT', go, g6)
+        return why
+
+    def judge_icmp(e, log):
+        """npt6 == model, checksum valid; ip6t_NPT is only noted."""
+        g6, why = one(e, 'npt6')
+        if not why:
+            if g6 is None:
+                why = 'npt6 delivered nothing'
+            elif g6 != e['expect']:
+                why = 'not translated as modelled'
+                log += hexdiff('npt6 vs model', e['expect'], g6)
+            elif l4_csum_ok(bytes.fromhex(g6)) is not True:
+                why = 'ICMPv6 checksum invalid'
+        return why
+
+    tests = []
+
+    def run_test(desc, sel, judge, note_oracle=False):
+        log, bad, agree = [], 0, 0
+        for e in sel:
+            elog = []
+            why = judge(e, elog)
+            if note_oracle:
+                g6, _ = one(e, 'npt6')
+                go, _ = one(e, 'oracle')
+                agree += go is not None and go == e['expect']
+            if why:
+                bad += 1
+                log.append('%s /%d %s: %s' % (e['dir'].upper(), e['plen'],
+                                              e['name'], why))
+                log.append('    sent:     %s' % e['raw'])
+                log += elog
+        detail = ['%d of %d packets wrong' % (bad, len(sel))] + log \
+            if bad else []
+        if note_oracle:
+            detail.append('(ip6t_NPT, for comparison, gets %d of %d right)' %
+                          (agree, len(sel)))
+        tests.append((bool(sel) and not bad, desc % len(sel), detail))
+
     for plen in args.plens:
-        sel = [e for e in entries if e['plen'] == plen]
-        for direction in ('snpt', 'dnpt'):
-            # 1. Plain packets: npt6 == ip6t_NPT == model.
-            bad, n, log = 0, 0, []
-            for e in sel:
-                if e['dir'] != direction or e['kind'] != 'plain':
-                    continue
-                n += 1
-                g6, why6 = one(e, 'npt6')
-                go, whyo = one(e, 'oracle')
-                why = why6 or whyo
-                if not why:
-                    if g6 is None:
-                        why = 'npt6 delivered nothing'
-                    elif go is None:
-                        why = 'ip6t_NPT delivered nothing'
-                    elif go != e['expect']:
-                        why = 'model disagrees with ip6t_NPT'
-                        log += hexdiff('ip6t_NPT vs model', e['expect'], go)
-                    elif g6 != go:
-                        why = 'npt6 differs from ip6t_NPT'
-                        log += hexdiff('npt6 vs ip6t_NPT', go, g6)
-                if why:
-                    bad += 1
-                    log.append('  %s %s: %s\n    sent: %s' %
-                               (direction, e['name'], why, e['raw']))
-            result('%s /%d: %d packets byte-identical to ip6t_NPT' %
-                   (direction.upper(), plen, n), bad == 0 and n > 0,
-                   ['%d of %d differ' % (bad, n)] + log if bad else [])
+        for d in ('snpt', 'dnpt'):
+            mine = [e for e in entries if e['plen'] == plen and e['dir'] == d]
+            run_test('%s /%d: %%d packets byte-identical to ip6t_NPT' %
+                     (d.upper(), plen),
+                     [e for e in mine if e['kind'] in ('plain', 'unmappable')],
+                     judge_plain)
+            run_test('%s /%d: %%d ICMPv6 errors, embedded %s translated' %
+                     (d.upper(), plen,
+                      'destination' if d == 'snpt' else 'source'),
+                     [e for e in mine if e['kind'] == 'icmperr'],
+                     judge_icmp, note_oracle=True)
+    for d in ('snpt', 'dnpt'):
+        run_test('%s: %%d ICMPv6 errors behind an extension header, '
+                 'embedded %s translated' %
+                 (d.upper(), 'destination' if d == 'snpt' else 'source'),
+                 [e for e in entries if e['dir'] == d and
+                  e['kind'] == 'icmperr-exthdr' and e['plen'] in args.plens],
+                 judge_icmp, note_oracle=True)
 
-            # 2. ICMPv6 errors: npt6 == model (ip6t_NPT only as a note).
-            for kind, what in (('icmperr', 'ICMPv6 errors'),
-                               ('icmperr-exthdr',
-                                'ICMPv6 errors behind an extension header')):
-                bad, n, log, agree = 0, 0, [], 0
-                for e in sel:
-                    if e['dir'] != direction or e['kind'] != kind:
-                        continue
-                    n += 1
-                    g6, why = one(e, 'npt6')
-                    go, _ = one(e, 'oracle')
-                    if go is not None and go == g6:
-                        agree += 1
-                    if not why:
-                        if g6 is None:
-                            why = 'npt6 delivered nothing'
-                        elif g6 != e['expect']:
-                            why = 'embedded packet not translated as modelled'
-                            log += hexdiff('npt6 vs model', e['expect'], g6)
-                        elif l4_csum_ok(bytes.fromhex(g6)) is not True:
-                            why = 'ICMPv6 checksum invalid'
-                    if why:
-                        bad += 1
-                        log.append('  %s %s: %s\n    sent: %s' %
-                                   (direction, e['name'], why, e['raw']))
-                emb = 'destination' if direction == 'snpt' else 'source'
-                result('%s /%d: %s, embedded %s translated (%d packets)' %
-                       (direction.upper(), plen, what, emb, n),
-                       bad == 0 and n > 0,
-                       (['%d of %d wrong' % (bad, n)] + log if bad else []) +
-                       ['(ip6t_NPT agrees on %d of %d)' % (agree, n)])
-
-            # 3. Unmappable: dropped by both.
-            um = [e for e in sel if e['dir'] == direction and
-                  e['kind'] == 'unmappable']
-            if um:
-                log = []
-                for e in um:
-                    for label in ('npt6', 'oracle'):
-                        g, why = one(e, label)
-                        if why or g is not None:
-                            log.append('  %s forwarded unmappable %s: %s' %
-                                       (label, e['name'], why or g))
-                result('%s /%d: all-ones interface ID dropped like ip6t_NPT' %
-                       (direction.upper(), plen), not log, log)
     with open(args.out, 'w') as f:
-        for r in out:
-            f.write('%s\t%s\n' % ('OK' if r['ok'] else 'FAIL', r['test']))
-            for line in r['detail']:
-                for sub in line.split('\n'):
-                    f.write('\t\t%s\n' % sub)
+        for ok, desc, detail in tests:
+            f.write('%s\t%s\n' % ('OK' if ok else 'FAIL', desc))
+            for line in detail:
+                f.write('\t\t%s\n' % line)
     return 0
 
 

@@ -48,18 +48,18 @@ struct nptctl_genl {
 	char *rx;
 };
 
-/* What receive() passes to the caller's callback for each data message. */
-struct rx_ctx {
-	mnl_cb_t cb;
-	void *data;
-};
-
 static struct nlmsghdr *msg_start(struct nptctl_genl *g, uint16_t type,
 				  uint8_t cmd, uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(g->tx);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *gh;
 
+	/*
+	 * libmnl before 1.0.5 leaves the padding after short attributes
+	 * (a u8, "npt6\0") as it finds it; we send zeroes, not old bytes.
+	 */
+	memset(g->tx, 0, TX_SIZE);
+	nlh = mnl_nlmsg_put_header(g->tx);
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++g->seq;

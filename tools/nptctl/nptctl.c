@@ -221,5 +221,7 @@ int main(int argc, char *argv[])
 	if (netns && netns_enter(netns) < 0)
 		return 1;
 
+	/* Its usage message names it in full, whatever abbreviation was used. */
+	argv[0] = (char *)subcommands[cmd].name;
 	return subcommands[cmd].fn(argc, argv, &opts);
 }

@@ -1,0 +1,554 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Userspace tests of nptctl.  None of them needs the npt6 module:
+#
+#   1. test_parse: unit tests of prefix parsing, keyword matching and
+#      output formatting (tools/nptctl/parse.c and print.c).
+#   2. The built nptctl on bad input: exact exit status and exact
+#      "Error: ..." line for every mistake caught before netlink.
+#   3. The same binary against the real kernel without the module: valid
+#      input gets as far as the family lookup and fails there, cleanly.
+#   4. "-n NETNS" against a scratch namespace (needs root).
+#   5. A test build of nptctl (-DNPTCTL_TEST_HOOKS) against fake_npt6, a
+#      userspace stand-in for the kernel family: the bytes it sends, and
+#      how it prints replies, errors, extended acks and dumps (needs
+#      CAP_NET_ADMIN).
+#
+# Each result is one "TEST: ... [ OK ]" / "[FAIL]" / "[SKIP]" line on
+# stdout, kernel-selftest style; details of failures go to stderr.  Exits 1
+# if any test failed.
+#
+#   NPTCTL_VALGRIND=1 selftests/nptctl/run.sh   every nptctl run under memcheck
+
+set -u
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+REPO=$(cd "$HERE/../.." && pwd -P)
+TOOL="$REPO/tools/nptctl"
+NPTCTL="$TOOL/nptctl"
+
+ksft_skip=4
+EXIT_STATUS=0
+TMP=$(mktemp -d)
+NETNS=""
+FAKE_PID=""
+
+cleanup()
+{
+	if [ -n "$FAKE_PID" ]; then
+		kill "$FAKE_PID" 2>/dev/null
+		wait "$FAKE_PID" 2>/dev/null
+	fi
+	[ -n "$NETNS" ] && ip netns del "$NETNS" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+log_test()
+{
+	local rc=$1 msg=$2
+
+	if [ "$rc" -eq "$ksft_skip" ]; then
+		printf "TEST: %-60s  [SKIP]\n" "$msg"
+	elif [ "$rc" -eq 0 ]; then
+		printf "TEST: %-60s  [ OK ]\n" "$msg"
+	else
+		printf "TEST: %-60s  [FAIL]\n" "$msg"
+		EXIT_STATUS=1
+	fi
+}
+
+WRAP=()
+if [ "${NPTCTL_VALGRIND:-0}" = 1 ]; then
+	command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 1; }
+	# Errors and leaks turn into exit status 99, which no test expects.
+	WRAP=(valgrind -q --error-exitcode=99 --leak-check=full
+	      --log-file="$TMP/valgrind.%p")
+fi
+
+# ---------------------------------------------------------------- builds
+
+VERSION=$(sed -n 's/^#define NPT6_VERSION "\(.*\)"$/\1/p' "$REPO/kmod/version.h")
+
+make -C "$TOOL" >"$TMP/build.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && cat "$TMP/build.log" >&2
+log_test $rc "build nptctl (-Wall -Wextra -Werror)"
+[ $rc -ne 0 ] && exit 1
+
+MNL_CFLAGS=$(pkg-config --cflags libmnl)
+MNL_LIBS=$(pkg-config --libs libmnl)
+CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -I"$REPO/uapi")
+
+cc "${CFLAGS[@]}" -I"$TOOL" -o "$HERE/test_parse" "$HERE/test_parse.c" \
+	"$TOOL/parse.c" "$TOOL/print.c" >"$TMP/build.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && cat "$TMP/build.log" >&2
+log_test $rc "build test_parse"
+
+# ------------------------------------------------------------ unit tests
+
+if [ $rc -eq 0 ]; then
+	"${WRAP[@]}" "$HERE/test_parse" || EXIT_STATUS=1
+fi
+
+# -------------------------------------------------------------- CLI tests
+
+# Run "$@" and compare exit status, stdout and stderr exactly.  An empty
+# want means no output at all; otherwise the output is want plus "\n".
+# Returns 1 and explains on stderr if anything differs.
+#   compare DESC RC STDERR STDOUT -- CMD...
+compare()
+{
+	local desc=$1 want_rc=$2 want_err=$3 want_out=$4 rc fail=0
+	shift 5
+
+	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	rc=$?
+	if [ -n "$want_err" ]; then printf '%s\n' "$want_err"; fi >"$TMP/want_err"
+	if [ -n "$want_out" ]; then printf '%s\n' "$want_out"; fi >"$TMP/want_out"
+
+	if [ "$rc" -ne "$want_rc" ]; then
+		echo "    $desc: exit status $rc, want $want_rc" >&2
+		fail=1
+	fi
+	if ! cmp -s "$TMP/err" "$TMP/want_err"; then
+		echo "    $desc: stderr differs (-want +got):" >&2
+		diff "$TMP/want_err" "$TMP/err" | sed 's/^/    /' >&2
+		fail=1
+	fi
+	if ! cmp -s "$TMP/out" "$TMP/want_out"; then
+		echo "    $desc: stdout differs (-want +got):" >&2
+		diff "$TMP/want_out" "$TMP/out" | sed 's/^/    /' >&2
+		fail=1
+	fi
+	return $fail
+}
+
+# The same, as one test.
+expect()
+{
+	compare "$@"
+	log_test $? "$1"
+}
+
+# nptctl ARGS... must fail with exit status 1 and exactly this error line.
+bad()
+{
+	local desc=$1 err=$2
+	shift 2
+
+	expect "$desc" 1 "$err" "" -- "${WRAP[@]}" "$NPTCTL" "$@"
+}
+
+NODEV=nptctl-nodev0
+while ip link show "$NODEV" >/dev/null 2>&1; do NODEV="${NODEV}x"; done
+NONS="nptctl-no-such-netns-$$"
+LONGDEV=abcdefghijklmnopqrstuvwxyz
+NOTLOADED='Error: npt6 kernel module is not loaded (try: modprobe npt6)'
+
+# Help and version.
+"${WRAP[@]}" "$NPTCTL" -h >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMP/err" ] &&
+	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
+	grep -q '^  add INT_PFX EXT_PFX dev DEV ' "$TMP/out"
+log_test $? "cli: -h prints usage and exits 0"
+
+"${WRAP[@]}" "$NPTCTL" help >"$TMP/out2" 2>"$TMP/err"
+[ $? -eq 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/out" "$TMP/out2"
+log_test $? "cli: help is -h"
+
+"${WRAP[@]}" "$NPTCTL" --help >"$TMP/out2" 2>"$TMP/err"
+[ $? -eq 0 ] && cmp -s "$TMP/out" "$TMP/out2"
+log_test $? "cli: --help is -h"
+
+"${WRAP[@]}" "$NPTCTL" -V >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[ $rc -eq 0 ] && [ -n "$VERSION" ] &&
+	[ "$(head -n1 "$TMP/out")" = "nptctl $VERSION" ]
+log_test $? "cli: -V prints nptctl $VERSION from kmod/version.h"
+
+if [ -r /sys/module/npt6/version ]; then
+	log_test $ksft_skip "cli: -V without the module prints one line"
+else
+	expect "cli: -V without the module prints one line" 0 "" \
+		"nptctl $VERSION" -- "${WRAP[@]}" "$NPTCTL" -V
+fi
+
+expect "cli: add help" 0 "" \
+	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX dev DEV" -- \
+	"${WRAP[@]}" "$NPTCTL" add help
+
+# Global options and commands.
+bad "cli: no command" 'Error: missing command (try "nptctl help")'
+bad "cli: only options" 'Error: missing command (try "nptctl help")' -j -s
+bad "cli: unknown command" 'Error: unknown command "bogus" (try "nptctl help")' bogus
+bad "cli: unknown option" 'Error: unknown option "-x" (try "nptctl -h")' -x show
+bad "cli: lone dash" 'Error: unknown option "-" (try "nptctl -h")' - show
+bad "cli: -n without NETNS" 'Error: missing "NETNS" after "-n"' -n
+bad "cli: unknown netns" "Error: unknown netns \"$NONS\"" -n "$NONS" show
+bad "cli: netns name with a slash" 'Error: invalid netns name "../x"' -n ../x show
+bad "cli: help takes no argument" 'Error: unknown argument "bar"' help bar
+
+# add: arguments.
+bad "add: nothing" 'Error: missing "INT_PFX"' add
+bad "add: no internal prefix" 'Error: missing "INT_PFX"' add dev lo
+bad "add: no external prefix" 'Error: missing "EXT_PFX"' add fd00::/64 dev lo
+bad "add: no dev" 'Error: missing "dev DEV"' add fd00::/64 2406::/64
+bad "add: dev without name" 'Error: missing device name after "dev"' \
+	add fd00::/64 2406::/64 dev
+bad "add: dev twice" 'Error: duplicate "dev"' add fd00::/64 2406::/64 dev lo dev lo
+bad "add: extra argument at the end" 'Error: unknown argument "bar"' \
+	add fd00::/64 2406::/64 dev lo bar
+bad "add: extra argument before dev" 'Error: unknown argument "bar"' \
+	add fd00::/64 2406::/64 bar dev lo
+
+# add: prefixes.
+bad "add: malformed internal prefix" 'Error: invalid prefix "fd00::zz/64"' \
+	add fd00::zz/64 2406::/64 dev lo
+bad "add: malformed external prefix" 'Error: invalid prefix "2406::zz/64"' \
+	add fd00::/64 2406::zz/64 dev lo
+bad "add: IPv4 prefix" 'Error: invalid prefix "10.0.0.0/8"' \
+	add 10.0.0.0/8 2406::/64 dev lo
+bad "add: prefix with a space" 'Error: invalid prefix " fd00::/64"' \
+	add " fd00::/64" 2406::/64 dev lo
+bad "add: control character shown as ?" 'Error: invalid prefix "fd00::?/64"' \
+	add $'fd00::\n/64' 2406::/64 dev lo
+bad "add: missing length" \
+	'Error: missing length in prefix "fd00::" (expected ADDR/LEN, LEN 1..64)' \
+	add fd00:: 2406::/64 dev lo
+bad "add: length /0" \
+	'Error: invalid length in prefix "fd00::/0" (expected 1..64)' \
+	add fd00::/0 2406::/0 dev lo
+bad "add: length /129" \
+	'Error: invalid length in prefix "fd00::/129" (expected 1..64)' \
+	add fd00::/129 2406::/129 dev lo
+bad "add: length /65 unsupported" \
+	'Error: prefix "fd00::/65" is too long: prefixes longer than /64 are unsupported' \
+	add fd00::/65 2406::/65 dev lo
+bad "add: length /128 unsupported" \
+	'Error: prefix "fd00::/128" is too long: prefixes longer than /64 are unsupported' \
+	add fd00::/128 2406::/128 dev lo
+bad "add: external /96 unsupported" \
+	'Error: prefix "2406::/96" is too long: prefixes longer than /64 are unsupported' \
+	add fd00::/64 2406::/96 dev lo
+bad "add: host bits in internal prefix" \
+	'Error: prefix "fd00::1/64" has host bits set (did you mean fd00::/64?)' \
+	add fd00::1/64 2406::/64 dev lo
+bad "add: host bits in external prefix" \
+	'Error: prefix "2406:2d40:3084:e000::1/64" has host bits set (did you mean 2406:2d40:3084:e000::/64?)' \
+	add fdce:b680:5c56:5::/64 2406:2d40:3084:e000::1/64 dev lo
+bad "add: prefix lengths differ" \
+	'Error: prefix lengths differ: "fd00::/64" and "2406::/56"' \
+	add fd00::/64 2406::/56 dev lo
+bad "add: unknown device" "Error: unknown device \"$NODEV\"" \
+	add fd00::/64 2406::/64 dev "$NODEV"
+bad "add: device name too long" "Error: unknown device \"$LONGDEV\"" \
+	add fd00::/64 2406::/64 dev "$LONGDEV"
+bad "add: abbreviated keyword, unknown device" "Error: unknown device \"$NODEV\"" \
+	a fd00::/64 2406::/64 d "$NODEV"
+
+# del.
+bad "del: nothing" 'Error: missing "INT_PFX"' del
+bad "del: no dev" 'Error: missing "dev DEV"' del fd00::/64
+bad "del: no prefix" 'Error: missing "INT_PFX"' del dev lo
+bad "del: external prefix given" 'Error: unknown argument "2406::/64"' \
+	del fd00::/64 2406::/64 dev lo
+bad "del: malformed prefix" 'Error: invalid prefix "fd00::zz/64"' \
+	del fd00::zz/64 dev lo
+bad "del: host bits" \
+	'Error: prefix "fd00::1/64" has host bits set (did you mean fd00::/64?)' \
+	del fd00::1/64 dev lo
+bad "delete: length /65 unsupported" \
+	'Error: prefix "fd00::/65" is too long: prefixes longer than /64 are unsupported' \
+	delete fd00::/65 dev lo
+bad "del: unknown device" "Error: unknown device \"$NODEV\"" \
+	del fd00::/64 dev "$NODEV"
+
+# show, flush.
+bad "show: unknown argument" 'Error: unknown argument "bar"' show bar
+bad "show: dev without name" 'Error: missing device name after "dev"' show dev
+bad "show: unknown device" "Error: unknown device \"$NODEV\"" show dev "$NODEV"
+bad "list: unknown device" "Error: unknown device \"$NODEV\"" list dev "$NODEV"
+bad "ls: unknown argument" 'Error: unknown argument "bar"' -j ls bar
+bad "flush: unknown argument" 'Error: unknown argument "bar"' flush bar
+bad "flush: unknown device" "Error: unknown device \"$NODEV\"" flush dev "$NODEV"
+
+# ------------------------------------------- the real kernel, no module
+
+# Valid input passes every local check and reaches the family lookup.  If
+# the module is installed, the lookup loads it, and these tests mean
+# nothing: skip them then.
+notloaded()
+{
+	local desc=$1 rc
+	shift
+
+	if [ -d /sys/module/npt6 ]; then
+		log_test $ksft_skip "$desc"
+		return
+	fi
+	compare "$desc" 1 "$NOTLOADED" "" -- "${WRAP[@]}" "$NPTCTL" "$@"
+	rc=$?
+	# The lookup may have loaded it (request_module): that is no failure.
+	[ -d /sys/module/npt6 ] && rc=$ksft_skip
+	log_test $rc "$desc"
+}
+
+notloaded "kernel: add without the module" add fd00::/64 2406::/64 dev lo
+notloaded "kernel: Starlink example without the module" \
+	add fdce:b680:5c56:5::/64 2406:2d40:3084:e000::/64 dev lo
+notloaded "kernel: del without the module" delete fd00::/64 dev lo
+notloaded "kernel: show without the module" -j -s show
+notloaded "kernel: flush without the module" flush dev lo
+
+# ---------------------------------------------------------------- netns
+
+netns_tests()
+{
+	local dev=npt6t0 kind
+
+	if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
+		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+		log_test $ksft_skip "netns: device of another namespace is unknown"
+		return
+	fi
+	NETNS="nptctl-test-$$-$RANDOM"
+	if ! ip netns add "$NETNS" 2>/dev/null; then
+		NETNS=""
+		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+		log_test $ksft_skip "netns: device of another namespace is unknown"
+		return
+	fi
+	# Any device kind will do; kernels differ in which they have.
+	for kind in dummy ifb "veth peer name npt6t1"; do
+		# shellcheck disable=SC2086
+		ip -n "$NETNS" link add "$dev" type $kind 2>/dev/null && break
+	done
+	if ! ip -n "$NETNS" link show "$dev" >/dev/null 2>&1 ||
+	   ip link show "$dev" >/dev/null 2>&1 || [ -d /sys/module/npt6 ]; then
+		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+	else
+		expect "netns: -n resolves devices in the namespace" 1 \
+			"$NOTLOADED" "" -- "${WRAP[@]}" "$NPTCTL" -n "$NETNS" \
+			add fd00::/64 2406::/64 dev "$dev"
+	fi
+	if ip link show "$dev" >/dev/null 2>&1; then
+		log_test $ksft_skip "netns: device of another namespace is unknown"
+	else
+		bad "netns: device of another namespace is unknown" \
+			"Error: unknown device \"$dev\"" add fd00::/64 2406::/64 dev "$dev"
+	fi
+	ip netns del "$NETNS"
+	NETNS=""
+}
+netns_tests
+
+# ------------------------------------------------- netlink, against a fake
+
+FAKE_TESTS=(
+	"fake: add sends IFINDEX, INT/EXT_PREFIX, PREFIX_LEN"
+	"fake: del sends IFINDEX, INT_PREFIX, PREFIX_LEN"
+	"fake: flush sends no IFINDEX"
+	"fake: flush dev sends IFINDEX"
+	"fake: show, text, sorted"
+	"fake: show -s, text with counters"
+	"fake: -s -s is -s"
+	"fake: -j -s show"
+	"fake: -p show (pretty implies JSON)"
+	"fake: show dev filters"
+	"fake: empty table, text"
+	"fake: empty table, JSON"
+	"fake: extack message printed as the error"
+	"fake: extack after an uncapped echo"
+	"fake: EPERM without extack"
+	"fake: extack warning on success"
+	"fake: missing family"
+	"fake: family version mismatch refused"
+	"fake: interrupted dump retried"
+	"fake: error at the end of a dump"
+	"fake: malformed attribute refused"
+	"fake: JSON escapes device names"
+	"fake: local errors send nothing (host bits)"
+	"fake: local errors send nothing (unknown device)"
+	"fake: local errors send nothing (unknown argument)"
+)
+
+# Unicast to a userspace netlink port needs CAP_NET_ADMIN.
+has_net_admin()
+{
+	local eff
+
+	eff=$(awk '/^CapEff:/ { print $2 }' /proc/self/status)
+	[ -n "$eff" ] && (( (16#$eff >> 12) & 1 ))
+}
+
+# fake SCENARIO DESC RC STDERR STDOUT LOG ARGS...: run the test build of
+# nptctl against fake_npt6, then compare its requests with LOG too.
+fake()
+{
+	local scenario=$1 desc=$2 want_rc=$3 want_err=$4 want_out=$5 want_log=$6
+	local fail
+	shift 6
+
+	rm -f "$TMP/port" "$TMP/log"
+	"$TMP/fake_npt6" "$scenario" "$TMP/port" "$TMP/log" 2>"$TMP/fake.err" &
+	FAKE_PID=$!
+	for _ in $(seq 100); do
+		[ -s "$TMP/port" ] && break
+		sleep 0.05
+	done
+	if [ ! -s "$TMP/port" ]; then
+		cat "$TMP/fake.err" >&2
+		fail=1
+	else
+		compare "$desc" "$want_rc" "$want_err" "$want_out" -- \
+			env NPTCTL_TEST_PEER="$(cat "$TMP/port")" \
+			timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "$@"
+		fail=$?
+	fi
+	kill "$FAKE_PID" 2>/dev/null
+	wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=""
+
+	if [ -n "$want_log" ]; then printf '%s\n' "$want_log"; fi >"$TMP/want_log"
+	if ! cmp -s "$TMP/log" "$TMP/want_log"; then
+		echo "    $desc: requests differ (-want +got):" >&2
+		diff "$TMP/want_log" "$TMP/log" | sed 's/^/    /' >&2
+		fail=1
+	fi
+	log_test $fail "$desc"
+}
+
+fake_tests()
+{
+	local t ctrl='ctrl cmd=3 flags=0x5 name=npt6' dump='cmd=3 flags=0x305 ver=1'
+	local ge0 ge1 ge0s ge1s j0 j1 j0s j1s
+
+	if ! has_net_admin; then
+		for t in "${FAKE_TESTS[@]}"; do log_test $ksft_skip "$t"; done
+		return
+	fi
+
+	if ! cc "${CFLAGS[@]}" -DNPTCTL_VERSION="\"$VERSION\"" -DNPTCTL_TEST_HOOKS \
+		$MNL_CFLAGS -o "$TMP/nptctl-hooked" "$TOOL"/{nptctl,map,genl,parse,print,netns,err}.c \
+		$MNL_LIBS >"$TMP/build.log" 2>&1 ||
+	   ! cc "${CFLAGS[@]}" $MNL_CFLAGS -o "$TMP/fake_npt6" "$HERE/fake_npt6.c" \
+		$MNL_LIBS >>"$TMP/build.log" 2>&1; then
+		cat "$TMP/build.log" >&2
+		for t in "${FAKE_TESTS[@]}"; do log_test 1 "$t"; done
+		return
+	fi
+
+	ge0='fd00::/64 -> 2406::/64 dev ge0'
+	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1'
+	ge0s="$ge0
+    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
+    dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8"
+	ge1s="$ge1
+    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0"
+	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64'
+	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64'
+	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8}}}'
+	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0}}}'
+
+	fake ok "${FAKE_TESTS[0]}" 0 "" "" \
+		"$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fdce:b680:5c56:5:: ext=2406:2d40:3084:e000:: plen=64" \
+		add fdce:b680:5c56:5::/64 2406:2d40:3084:e000::/64 dev lo
+	fake ok "${FAKE_TESTS[1]}" 0 "" "" \
+		"$ctrl
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=48" \
+		del fd00::/48 dev lo
+	fake ok "${FAKE_TESTS[2]}" 0 "" "" "$ctrl
+cmd=4 flags=0x5 ver=1" flush
+	fake ok "${FAKE_TESTS[3]}" 0 "" "" "$ctrl
+cmd=4 flags=0x5 ver=1 ifindex=1" flush dev lo
+	fake ok "${FAKE_TESTS[4]}" 0 "" "$ge0
+$ge1" "$ctrl
+$dump" show
+	fake ok "${FAKE_TESTS[5]}" 0 "" "$ge0s
+$ge1s" "$ctrl
+$dump" -s show
+	fake ok "${FAKE_TESTS[6]}" 0 "" "$ge0s
+$ge1s" "$ctrl
+$dump" -s -s ls
+	fake ok "${FAKE_TESTS[7]}" 0 "" "[$j0s,$j1s]" "$ctrl
+$dump" -j -s show
+	fake ok "${FAKE_TESTS[8]}" 0 "" '[
+    {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00::/64",
+        "external": "2406::/64",
+        "prefix_len": 64
+    },
+    {
+        "dev": "ge1",
+        "ifindex": 5,
+        "internal": "fdce:b680:5c56:5::/64",
+        "external": "2406:2d40:3084:e000::/64",
+        "prefix_len": 64
+    }
+]' "$ctrl
+$dump" -p show
+	# The fake ignores the filter, so this also checks our own filtering.
+	fake ok "${FAKE_TESTS[9]}" 0 "" "" "$ctrl
+$dump ifindex=1" show dev lo
+	fake empty "${FAKE_TESTS[10]}" 0 "" "" "$ctrl
+$dump" -s show
+	fake empty "${FAKE_TESTS[11]}" 0 "" "[]" "$ctrl
+$dump" -j show
+	fake extack "${FAKE_TESTS[12]}" 1 "Error: npt6: mapping exists" "" \
+		"$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64" \
+		add fd00::/64 2406::/64 dev lo
+	fake uncapped "${FAKE_TESTS[13]}" 1 "Error: npt6: mapping exists" "" \
+		"$ctrl
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64" \
+		del fd00::/64 dev lo
+	fake eperm "${FAKE_TESTS[14]}" 1 \
+		"Error: Unable to add mapping: Operation not permitted" "" \
+		"$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64" \
+		add fd00::/64 2406::/64 dev lo
+	fake warn "${FAKE_TESTS[15]}" 0 "Warning: npt6: just so you know" "" \
+		"$ctrl
+cmd=4 flags=0x5 ver=1" flush
+	fake nofamily "${FAKE_TESTS[16]}" 1 "$NOTLOADED" "" "$ctrl" show
+	fake badversion "${FAKE_TESTS[17]}" 1 \
+		"Error: npt6 kernel module speaks netlink version 2 but nptctl speaks version 1 (install matching versions)" \
+		"" "$ctrl" add fd00::/64 2406::/64 dev lo
+	fake intr "${FAKE_TESTS[18]}" 0 "" "$ge0
+$ge1" "$ctrl
+$dump
+$dump" show
+	fake dumperr "${FAKE_TESTS[19]}" 1 "Error: bad dump filter" "" "$ctrl
+$dump" -j show
+	fake badattr "${FAKE_TESTS[20]}" 1 \
+		"Error: Unable to list mappings: Protocol error" "" "$ctrl
+$dump" show
+	fake escape "${FAKE_TESTS[21]}" 0 "" \
+		'[{"dev":"q\"b\\s","ifindex":7,"internal":"fd00::/64","external":"2406::/64","prefix_len":64}]' \
+		"$ctrl
+$dump" -j show
+	fake ok "${FAKE_TESTS[22]}" 1 \
+		'Error: prefix "fd00::1/64" has host bits set (did you mean fd00::/64?)' \
+		"" "" add fd00::1/64 2406::/64 dev lo
+	fake ok "${FAKE_TESTS[23]}" 1 "Error: unknown device \"$NODEV\"" "" "" \
+		flush dev "$NODEV"
+	fake ok "${FAKE_TESTS[24]}" 1 'Error: unknown argument "bar"' "" "" \
+		show bar
+}
+fake_tests
+
+if [ "${NPTCTL_VALGRIND:-0}" = 1 ]; then
+	cat "$TMP"/valgrind.* 2>/dev/null | grep . >&2
+	! cat "$TMP"/valgrind.* 2>/dev/null | grep -q .
+	log_test $? "valgrind: no errors or leaks reported"
+fi
+
+exit $EXIT_STATUS

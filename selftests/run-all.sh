@@ -1,0 +1,172 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-all.sh [all|nptctl|kunit|vm]...
+#
+# `make check`: install what is missing (lib/deps.sh), then run the suites.
+#
+#   nptctl  selftests/nptctl/run.sh, the tool against a fake kernel side
+#   kunit   selftests/kunit/run.sh, KUnit in a UML kernel
+#   vm      install npt6 through DKMS (lib/install-module.sh), then boot
+#           Debian's kernel once under QEMU (qemu/vm.sh) to run
+#           selftests/net/run-guest.sh, i.e. every selftests/net test
+#
+# Every suite prints kernel-selftest style "TEST: <what>  [ OK ]" lines,
+# or [FAIL] or [SKIP]; a suite that is absent prints one [SKIP].  We count
+# them all, and a suite that exits non-zero without printing a [FAIL]
+# counts as one failure.  The last line is "N passed, N failed, N skipped";
+# the exit status is 1 if anything failed.  Everything printed is also in
+# out/check.log, and the guest console in out/vm.log.
+#
+#   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
+
+set -uo pipefail
+
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+NPT6_TAG=run-all
+
+usage()
+{
+	echo "usage: $0 [all|nptctl|kunit|vm]..." >&2
+	exit 2
+}
+
+suites=()
+for arg in "${@:-all}"; do
+	case $arg in
+	all)			suites+=(nptctl kunit vm) ;;
+	nptctl|kunit|vm)	suites+=("$arg") ;;
+	*)			usage ;;
+	esac
+done
+
+OUT=$NPT6_REPO/out
+mkdir -p "$OUT" || npt6_die "cannot create $OUT"
+LOG=$OUT/check.log
+TESTS=selftests
+
+passed=0
+failed=0
+skipped=0
+summary=
+
+result()
+{
+	printf 'TEST: %-60s  [%s]\n' "$1" "$2"
+}
+
+# Count the TEST lines a suite printed, and fail a suite that failed
+# without saying what.
+tally()
+{
+	local name=$1 rc=$2 file=$3 secs=$4 p f s
+
+	p=$(grep -cE '^[[:space:]]*TEST: .*\[ OK \][[:space:]]*$' "$file")
+	f=$(grep -cE '^[[:space:]]*TEST: .*\[FAIL\][[:space:]]*$' "$file")
+	s=$(grep -cE '^[[:space:]]*TEST: .*\[SKIP\][[:space:]]*$' "$file")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		result "suite $name exited $rc" FAIL
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+	summary+=$(printf '# %-8s %3d passed, %3d failed, %3d skipped, exit %d, %ds' \
+		"$name" "$p" "$f" "$s" "$rc" "$secs")$'\n'
+}
+
+# run_suite NAME CMD...: run one suite with its output shown and kept.
+run_suite()
+{
+	local name=$1 tmp rc start
+	shift
+
+	echo "# ==== suite $name: $* ===="
+	tmp=$(mktemp)
+	start=$SECONDS
+	"$@" </dev/null 2>&1 | tee "$tmp"
+	rc=${PIPESTATUS[0]}
+	tally "$name" "$rc" "$tmp" $((SECONDS - start))
+	rm -f "$tmp"
+}
+
+# Print a [SKIP] for a suite that is not there, and count it.
+absent()
+{
+	local name=$1 why=$2 tmp
+
+	tmp=$(mktemp)
+	result "suite $name: $why" SKIP | tee "$tmp"
+	tally "$name" 0 "$tmp" 0
+	rm -f "$tmp"
+}
+
+suite_script()
+{
+	local name=$1 script=$2
+
+	if [ -f "$NPT6_REPO/$script" ]; then
+		run_suite "$name" bash "$NPT6_REPO/$script"
+	else
+		absent "$name" "$script is absent"
+	fi
+}
+
+# Both steps in one suite: the guest run is pointless without the module.
+vm_suite()
+{
+	local rc
+
+	"$NPT6_REPO/selftests/lib/install-module.sh"
+	rc=$?
+	# Bit 0: the module did not install (bit 1, nptctl, does not stop
+	# the tests that do not use it).
+	if [ $((rc & 1)) != 0 ]; then
+		result "vm: selftests/net in the guest (npt6 did not install)" SKIP
+		return "$rc"
+	fi
+
+	rm -rf "$OUT/vm-results"
+	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-2700}" \
+		--log "$OUT/vm.log" --results "$OUT/vm-results" \
+		"$NPT6_REPO/selftests/net/run-guest.sh" || return
+	return "$rc"
+}
+
+main()
+{
+	local suite start=$SECONDS
+
+	echo "# npt6 check: ${suites[*]} ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"
+	if ! "$NPT6_REPO/selftests/lib/deps.sh"; then
+		result "deps: install the packages the tests need" FAIL
+		echo "0 passed, 1 failed"
+		return 1
+	fi
+
+	for suite in "${suites[@]}"; do
+		case $suite in
+		nptctl)	suite_script nptctl "$TESTS/nptctl/run.sh" ;;
+		kunit)	suite_script kunit "$TESTS/kunit/run.sh" ;;
+		vm)
+			if [ -f "$NPT6_REPO/$TESTS/net/run-guest.sh" ]; then
+				run_suite vm vm_suite
+			else
+				absent vm "$TESTS/net/run-guest.sh is absent"
+			fi
+			;;
+		esac
+	done
+
+	echo "# ==== summary ($((SECONDS - start))s) ===="
+	printf '%s' "$summary"
+	if [ "$skipped" -gt 0 ]; then
+		echo "$passed passed, $failed failed, $skipped skipped"
+	else
+		echo "$passed passed, $failed failed"
+	fi
+	[ "$failed" = 0 ]
+}
+
+main 2>&1 | tee "$LOG"
+exit "${PIPESTATUS[0]}"
