@@ -20,7 +20,8 @@
  *
  * The NA follows RFC 4861 section 7.2.4: Solicited set when replying to a
  * unicast-sourced NS, Override clear (we are a proxy, section 7.2.8), the
- * Target Link-Layer Address option carrying our MAC, hop limit 255.  A
+ * Target Link-Layer Address option carrying our MAC, hop limit 255, and
+ * the target as its source address.  A
  * DAD probe (source ::) for an address in use inside is defended with an
  * NA to all-nodes.
  */
@@ -168,9 +169,12 @@ static bool npt6_send_na(struct net_device *dev, const struct sk_buff *ns,
 		else
 			return false;
 	}
-	/* An address of the interface we answer on (section 7.2.4). */
-	if (ipv6_dev_get_saddr(dev_net(dev), dev, &daddr, 0, &saddr))
-		return false;
+	/*
+	 * We answer as the target itself would if it were on this link, from
+	 * its own address.  Section 7.1.2 puts no condition on the source
+	 * of an NA, and clients such as ndisc6 accept only this form.
+	 */
+	saddr = *target;
 
 	skb = alloc_skb(hlen + sizeof(*ip6h) + len + dev->needed_tailroom,
 			GFP_ATOMIC);
