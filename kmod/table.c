@@ -79,7 +79,8 @@ static int conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 
 	/*
 	 * A node no longer than us overlaps exactly when it holds the key
-	 * of our prefix cut to its length: one hash probe per length.
+	 * of our prefix cut to its length: one hash probe per length.  A
+	 * key belongs to at most one node, so one probe per length is all.
 	 */
 	shorter = t->plens & GENMASK_ULL(plen - 1, 0);
 	for (; shorter; shorter &= ~BIT_ULL(bit)) {
@@ -88,12 +89,19 @@ static int conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 		bit = fls64(shorter) - 1;
 		mask = npt6_plen_mask(bit + 1);
 
-		if (rhashtable_lookup_fast(&t->by_int, &(__be64){ int_key & mask },
-					   int_params))
+		/*
+		 * A longer node whose key ends in zeros can share the cut
+		 * key without overlapping us: check the node's own length.
+		 */
+		n = rhashtable_lookup_fast(&t->by_int, &(__be64){ int_key & mask },
+					   int_params);
+		if (n && overlaps(n->int_key, n->plen, int_key, plen))
 			return -EBUSY;
-		if (check_ext &&
-		    rhashtable_lookup_fast(&t->by_ext, &(__be64){ ext_key & mask },
-					   ext_params)) {
+		if (!check_ext)
+			continue;
+		n = rhashtable_lookup_fast(&t->by_ext, &(__be64){ ext_key & mask },
+					   ext_params);
+		if (n && overlaps(n->ext_key, n->plen, ext_key, plen)) {
 			*on_ext = true;
 			return -EBUSY;
 		}

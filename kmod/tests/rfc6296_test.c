@@ -9,9 +9,9 @@
  * of the algorithm of net/ipv6/netfilter/ip6t_NPT.c, with which npt6
  * promises byte-identical results.
  *
- * Inputs are pseudo-random.  Each case draws a fresh seed and every
- * failure message carries it; to replay a failure, put that seed in
- * rfc6296_test_init().
+ * Inputs are pseudo-random.  Each case draws a fresh seed, which the
+ * failure messages of the random cases carry; to replay a failure, put
+ * that seed in rfc6296_test_init().
  */
 
 #include <kunit/test.h>

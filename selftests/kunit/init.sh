@@ -16,14 +16,16 @@ mount -t sysfs sysfs /sys
 
 if [ -z "${npt6_module:-}" ] || [ ! -r "$npt6_module" ]; then
 	echo "npt6-kunit: no module to load (npt6_module=${npt6_module:-})"
-elif ! insmod "$npt6_module"; then
-	echo "npt6-kunit: insmod $npt6_module failed"
 else
+	# run.sh parses the KTAP that follows this line.
+	echo "npt6-kunit: insmod $npt6_module"
 	name=$(basename "$npt6_module" .ko)
-	if rmmod "$name"; then
-		echo "npt6-kunit: done"
-	else
+	if ! insmod "$npt6_module"; then
+		echo "npt6-kunit: insmod $npt6_module failed"
+	elif ! rmmod "$name"; then
 		echo "npt6-kunit: rmmod $name failed"
+	else
+		echo "npt6-kunit: done"
 	fi
 fi
 

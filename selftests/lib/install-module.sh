@@ -40,9 +40,14 @@ version=$(sed -n 's/^#define NPT6_VERSION "\(.*\)"$/\1/p' kmod/version.h 2>/dev/
 [ -n "$version" ] || npt6_die "no NPT6_VERSION in kmod/version.h"
 status=0
 
-# Two of our runs must not race through one DKMS tree.
+# Exclusive: two installs must not race through one DKMS tree, and a
+# guest that is running (vm.sh holds this lock shared) must not see its
+# module replaced under it.
 exec 9>"$(npt6_cache_dir)/dkms.lock"
-flock 9
+if ! flock -n 9; then
+	npt6_log "waiting for running guests (vm.sh) or another install to finish"
+	flock 9
+fi
 
 log=$out/dkms-install.log
 npt6_log "make dkms-install DKMS_KVER=$kver (log: out/dkms-install.log)"

@@ -123,7 +123,7 @@ build_in()
 		-delete
 
 	log=$tmp/build.log
-	make -C "$kdir" M="$tmp" "$@" modules >"$log" 2>&1
+	LC_ALL=C make -C "$kdir" M="$tmp" "$@" modules >"$log" 2>&1
 	rc=$?
 	sed -i "s|$tmp/||g" "$log"
 

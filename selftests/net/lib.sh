@@ -99,11 +99,11 @@ log_test()
 
 	if [ "$RET" -eq "$ksft_skip" ]; then
 		printf 'TEST: %s  [SKIP]\n' "$desc"
-		[ -n "$retmsg" ] && printf '\t%s\n' "$retmsg"
+		[ -n "$retmsg" ] && printf '%s\n' "$retmsg" | log_indent
 		NUM_SKIP=$((NUM_SKIP + 1))
 	elif [ "$RET" -ne 0 ]; then
 		printf 'TEST: %s  [FAIL]\n' "$desc"
-		[ -n "$retmsg" ] && printf '\t%s\n' "$retmsg"
+		[ -n "$retmsg" ] && printf '%s\n' "$retmsg" | log_indent
 		NUM_FAIL=$((NUM_FAIL + 1))
 		EXIT_STATUS=$ksft_fail
 	else

@@ -768,8 +768,12 @@ def probe(args):
     else:
         print('ICMPv6 checksum 0x%04x valid (own sum and scapy)' %
               struct.unpack('!H', err[off + 2:off + 4])[0])
-    if len(inner) == len(sent) and l4_csum_ok(inner) is not True:
-        fail('embedded UDP checksum invalid')
+    # veth leaves the UDP checksum to "hardware" (CHECKSUM_PARTIAL), so
+    # the probe may never carry a final one; then the byte comparison
+    # above is all there is to say about it.
+    if len(inner) == len(sent) and l4_csum_ok(sent):
+        if l4_csum_ok(inner) is not True:
+            fail('embedded UDP checksum invalid')
     if args.errqueue:
         if errq is None:
             fail('the sending socket got no error (its error queue is empty)')

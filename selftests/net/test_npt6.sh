@@ -314,7 +314,7 @@ verdict()
 		[ -n "$3" ] && printf '%s\n' "$3" | log_indent
 	else
 		RET=$ksft_fail
-		retmsg=$(printf '%s\n' "$3" | sed '2,$s/^/\t/')
+		retmsg=$3
 		log_test "byte-exact: $2"
 	fi
 	return 0

@@ -9,11 +9,12 @@
 #      "Error: ..." line for every mistake caught before netlink.
 #   3. The same binary against the real kernel without the module: valid
 #      input gets as far as the family lookup and fails there, cleanly.
-#   4. "-n NETNS" against a scratch namespace (needs root).
+#   4. "-n NETNS" against a scratch namespace (needs root), and the bash
+#      completion in tools/completion.
 #   5. A test build of nptctl (-DNPTCTL_TEST_HOOKS) against fake_npt6, a
 #      userspace stand-in for the kernel family: the bytes it sends, and
-#      how it prints replies, errors, extended acks and dumps (needs
-#      CAP_NET_ADMIN).
+#      how it prints replies, errors, extended acks, dumps and the events
+#      the fake multicasts to "nptctl monitor" (needs CAP_NET_ADMIN).
 #
 # Each result is one "TEST: ... [ OK ]" / "[FAIL]" / "[SKIP]" line on
 # stdout, kernel-selftest style; details of failures go to stderr.  Exits 1
@@ -95,17 +96,14 @@ fi
 
 # -------------------------------------------------------------- CLI tests
 
-# Run "$@" and compare exit status, stdout and stderr exactly.  An empty
-# want means no output at all; otherwise the output is want plus "\n".
-# Returns 1 and explains on stderr if anything differs.
-#   compare DESC RC STDERR STDOUT -- CMD...
-compare()
+# Compare exit status RC and the output in $TMP/out and $TMP/err with what
+# is wanted.  An empty want means no output at all; otherwise the output
+# is want plus "\n".  Returns 1 and explains on stderr if anything differs.
+#   check_output DESC RC WANT_RC WANT_STDERR WANT_STDOUT
+check_output()
 {
-	local desc=$1 want_rc=$2 want_err=$3 want_out=$4 rc fail=0
-	shift 5
+	local desc=$1 rc=$2 want_rc=$3 want_err=$4 want_out=$5 fail=0
 
-	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
-	rc=$?
 	if [ -n "$want_err" ]; then printf '%s\n' "$want_err"; fi >"$TMP/want_err"
 	if [ -n "$want_out" ]; then printf '%s\n' "$want_out"; fi >"$TMP/want_out"
 
@@ -124,6 +122,18 @@ compare()
 		fail=1
 	fi
 	return $fail
+}
+
+# Run "$@" and check_output() what it did.
+#   compare DESC RC STDERR STDOUT -- CMD...
+compare()
+{
+	local desc=$1 want_rc=$2 want_err=$3 want_out=$4 rc
+	shift 5
+
+	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	rc=$?
+	check_output "$desc" "$rc" "$want_rc" "$want_err" "$want_out"
 }
 
 # The same, as one test.
@@ -153,7 +163,8 @@ NOTLOADED='Error: npt6 kernel module is not loaded (try: modprobe npt6)'
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] &&
 	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
-	grep -q '^  add INT_PFX EXT_PFX dev DEV ' "$TMP/out"
+	grep -qx '  add INT_PFX EXT_PFX|auto \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
+	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out"
 log_test $? "cli: -h prints usage and exits 0"
 
 "${WRAP[@]}" "$NPTCTL" help >"$TMP/out2" 2>"$TMP/err"
@@ -178,8 +189,10 @@ else
 fi
 
 expect "cli: add help" 0 "" \
-	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX dev DEV" -- \
+	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]" -- \
 	"${WRAP[@]}" "$NPTCTL" add help
+expect "cli: monitor help" 0 "" "Usage: nptctl [OPTIONS] monitor" -- \
+	"${WRAP[@]}" "$NPTCTL" monitor help
 
 # Global options and commands.
 bad "cli: no command" 'Error: missing command (try "nptctl help")'
@@ -250,6 +263,55 @@ bad "add: device name too long" "Error: unknown device \"$LONGDEV\"" \
 bad "add: abbreviated keyword, unknown device" "Error: unknown device \"$NODEV\"" \
 	a fd00::/64 2406::/64 d "$NODEV"
 
+# add: auto, token, ndproxy.
+bad "add: auto needs a /64" 'Error: "auto" needs a /64 internal prefix' \
+	add fd00::/48 auto dev lo
+bad "add: auto needs a /64, not /56" 'Error: "auto" needs a /64 internal prefix' \
+	add fd00:0:0:100::/56 auto token ::feed dev lo
+bad "add: auto is no internal prefix" 'Error: invalid prefix "auto"' \
+	add auto 2406::/64 dev lo
+bad "add: auto is lower case" 'Error: invalid prefix "AUTO"' \
+	add fd00::/64 AUTO dev lo
+bad "add: bad internal prefix before auto" \
+	'Error: prefix "fd00::1/64" has host bits set (did you mean fd00::/64?)' \
+	add fd00::1/64 auto dev lo
+bad "add: token without auto" 'Error: token "::feed" is only valid with "auto"' \
+	add fd00::/64 2406::/64 token ::feed dev lo
+bad "add: token not an interface ID" \
+	'Error: token "2001::feed" is not an interface ID (first 64 bits must be zero)' \
+	add fd00::/64 auto token 2001::feed dev lo
+bad "add: token with a length" \
+	'Error: invalid token "::feed/64" (expected an interface ID such as ::feed)' \
+	add fd00::/64 auto token ::feed/64 dev lo
+bad "add: token is a word" \
+	'Error: invalid token "feed" (expected an interface ID such as ::feed)' \
+	add fd00::/64 auto token feed dev lo
+bad "add: zero token" \
+	'Error: token "::" is the zero interface ID, which no address has' \
+	add fd00::/64 auto token :: dev lo
+bad "add: token without value" 'Error: missing interface ID after "token"' \
+	add fd00::/64 auto dev lo token
+bad "add: token twice" 'Error: duplicate "token"' \
+	add fd00::/64 auto token ::feed token ::1 dev lo
+bad "add: invalid ndproxy mode" \
+	'Error: invalid ndproxy mode "x" (expected auto, all or off)' \
+	add fd00::/64 2406::/64 dev lo ndproxy x
+bad "add: ndproxy mode not abbreviated" \
+	'Error: invalid ndproxy mode "al" (expected auto, all or off)' \
+	add fd00::/64 auto dev lo ndproxy al
+bad "add: ndproxy enable is SEIL's, not ours" \
+	'Error: invalid ndproxy mode "enable" (expected auto, all or off)' \
+	add fd00::/64 2406::/64 dev lo ndproxy enable
+bad "add: ndproxy without value" 'Error: missing NDP proxy mode after "ndproxy"' \
+	add fd00::/64 2406::/64 dev lo ndproxy
+bad "add: ndproxy twice" 'Error: duplicate "ndproxy"' \
+	add fd00::/64 2406::/64 ndproxy all dev lo ndproxy off
+bad "add: auto, unknown device" "Error: unknown device \"$NODEV\"" \
+	add fd00:192:168:1::/64 auto token ::feed dev "$NODEV" ndproxy auto
+bad "add: abbreviated token and ndproxy, unknown device" \
+	"Error: unknown device \"$NODEV\"" \
+	add fd00::/64 auto t ::feed n all d "$NODEV"
+
 # del.
 bad "del: nothing" 'Error: missing "INT_PFX"' del
 bad "del: no dev" 'Error: missing "dev DEV"' del fd00::/64
@@ -266,6 +328,10 @@ bad "delete: length /65 unsupported" \
 	delete fd00::/65 dev lo
 bad "del: unknown device" "Error: unknown device \"$NODEV\"" \
 	del fd00::/64 dev "$NODEV"
+bad "del: no token" 'Error: unknown argument "token"' \
+	del fd00::/64 token ::feed dev lo
+bad "del: no ndproxy" 'Error: unknown argument "ndproxy"' \
+	del fd00::/64 dev lo ndproxy all
 
 # show, flush.
 bad "show: unknown argument" 'Error: unknown argument "bar"' show bar
@@ -275,6 +341,11 @@ bad "list: unknown device" "Error: unknown device \"$NODEV\"" list dev "$NODEV"
 bad "ls: unknown argument" 'Error: unknown argument "bar"' -j ls bar
 bad "flush: unknown argument" 'Error: unknown argument "bar"' flush bar
 bad "flush: unknown device" "Error: unknown device \"$NODEV\"" flush dev "$NODEV"
+bad "show: no ndproxy" 'Error: unknown argument "ndproxy"' show ndproxy all
+
+# monitor.
+bad "monitor: unknown argument" 'Error: unknown argument "bar"' monitor bar
+bad "monitor: no dev" 'Error: unknown argument "dev"' monitor dev lo
 
 # ------------------------------------------- the real kernel, no module
 
@@ -303,6 +374,9 @@ notloaded "kernel: Starlink example without the module" \
 notloaded "kernel: del without the module" delete fd00::/64 dev lo
 notloaded "kernel: show without the module" -j -s show
 notloaded "kernel: flush without the module" flush dev lo
+notloaded "kernel: add auto without the module" \
+	add fd00:192:168:1::/64 auto token ::feed dev lo ndproxy all
+notloaded "kernel: monitor without the module" -j monitor
 
 # ---------------------------------------------------------------- netns
 
@@ -346,10 +420,44 @@ netns_tests()
 }
 netns_tests
 
+# ------------------------------------------------------------ completion
+
+# What the completion offers for the command line LINE (cursor at its end),
+# space-separated, in a clean bash of its own.
+complete_line()
+{
+	COMPLETION="$REPO/tools/completion/nptctl" LINE="$1" bash --norc -c '
+		complete() { :; }
+		. "$COMPLETION" || exit 1
+		COMP_LINE=$LINE
+		COMP_POINT=${#LINE}
+		_nptctl
+		if [ ${#COMPREPLY[@]} -gt 0 ]; then printf "%s\n" "${COMPREPLY[*]}"; fi'
+}
+
+# completes DESC LINE WANT
+completes()
+{
+	expect "completion: $1" 0 "" "$3" -- complete_line "$2"
+}
+
+completes "commands" "nptctl " "add del delete show list ls flush monitor help"
+completes "monitor takes nothing but help" "nptctl -j monitor " "help"
+completes "auto in place of EXT_PFX" "nptctl add fd00::/64 a" "auto"
+completes "token only after auto" "nptctl add fd00::/64 auto " "dev token ndproxy"
+completes "no token after a prefix" "nptctl add fd00::/64 2406::/64 " "dev ndproxy"
+completes "nothing for an IID" "nptctl add fd00::/64 auto token " ""
+completes "ndproxy modes" "nptctl add fd00::/64 auto token ::feed dev lo ndproxy " \
+	"auto all off"
+completes "keywords used up" \
+	"nptctl add fd00::/64 auto token ::feed ndproxy all dev lo " ""
+completes "devices after dev" "nptctl add fd00::/64 auto dev l" "lo"
+completes "del has no ndproxy" "nptctl del fd00::/64 " "dev"
+
 # ------------------------------------------------- netlink, against a fake
 
 FAKE_TESTS=(
-	"fake: add sends IFINDEX, INT/EXT_PREFIX, PREFIX_LEN"
+	"fake: add sends IFINDEX, INT/EXT_PREFIX, PREFIX_LEN, no NDPROXY"
 	"fake: del sends IFINDEX, INT_PREFIX, PREFIX_LEN"
 	"fake: flush sends no IFINDEX"
 	"fake: flush dev sends IFINDEX"
@@ -374,6 +482,24 @@ FAKE_TESTS=(
 	"fake: local errors send nothing (host bits)"
 	"fake: local errors send nothing (unknown device)"
 	"fake: local errors send nothing (unknown argument)"
+	"fake: add auto token ndproxy sends EXT_AUTO, TOKEN, NDPROXY"
+	"fake: add auto without token sends no TOKEN, no NDPROXY"
+	"fake: add with ndproxy off sends NDPROXY 0"
+	"fake: add with ndproxy auto sends NDPROXY 1"
+	"fake: add, keywords in any order, same message"
+	"fake: local errors send nothing (token without auto)"
+	"fake: local errors send nothing (bad ndproxy mode)"
+	"fake: show auto mappings, active and inactive, text"
+	"fake: -j show auto mappings, inactive external is null"
+	"fake: -s show auto mappings, NDP counters"
+	"fake: ACTIVE 1 without EXT_PREFIX refused"
+	"fake: replies of a module without NDPROXY and ACTIVE, text"
+	"fake: replies of a module without NDPROXY and ACTIVE, JSON"
+	"fake: monitor prints ADD, CHANGE, DEL; SIGINT exits 0"
+	"fake: -j monitor, one object per line; SIGTERM exits 0"
+	"fake: -s monitor adds counters to add and del"
+	"fake: -p monitor, indented objects"
+	"fake: monitor without an events group"
 )
 
 # Unicast to a userspace netlink port needs CAP_NET_ADMIN.
@@ -385,30 +511,26 @@ has_net_admin()
 	[ -n "$eff" ] && (( (16#$eff >> 12) & 1 ))
 }
 
-# fake SCENARIO DESC RC STDERR STDOUT LOG ARGS...: run the test build of
-# nptctl against fake_npt6, then compare its requests with LOG too.
-fake()
+# Start fake_npt6 SCENARIO in the background; 1 if it did not come up.
+start_fake()
 {
-	local scenario=$1 desc=$2 want_rc=$3 want_err=$4 want_out=$5 want_log=$6
-	local fail
-	shift 6
-
 	rm -f "$TMP/port" "$TMP/log"
-	"$TMP/fake_npt6" "$scenario" "$TMP/port" "$TMP/log" 2>"$TMP/fake.err" &
+	"$TMP/fake_npt6" "$1" "$TMP/port" "$TMP/log" 2>"$TMP/fake.err" &
 	FAKE_PID=$!
 	for _ in $(seq 100); do
-		[ -s "$TMP/port" ] && break
+		[ -s "$TMP/port" ] && return 0
 		sleep 0.05
 	done
-	if [ ! -s "$TMP/port" ]; then
-		cat "$TMP/fake.err" >&2
-		fail=1
-	else
-		compare "$desc" "$want_rc" "$want_err" "$want_out" -- \
-			env NPTCTL_TEST_PEER="$(cat "$TMP/port")" \
-			timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "$@"
-		fail=$?
-	fi
+	cat "$TMP/fake.err" >&2
+	return 1
+}
+
+# Stop it, then compare the requests it logged with WANT_LOG.
+#   stop_fake DESC WANT_LOG
+stop_fake()
+{
+	local desc=$1 want_log=$2
+
 	kill "$FAKE_PID" 2>/dev/null
 	wait "$FAKE_PID" 2>/dev/null
 	FAKE_PID=""
@@ -417,15 +539,77 @@ fake()
 	if ! cmp -s "$TMP/log" "$TMP/want_log"; then
 		echo "    $desc: requests differ (-want +got):" >&2
 		diff "$TMP/want_log" "$TMP/log" | sed 's/^/    /' >&2
-		fail=1
+		return 1
 	fi
+	return 0
+}
+
+# fake SCENARIO DESC RC STDERR STDOUT LOG ARGS...: run the test build of
+# nptctl against fake_npt6, then compare its requests with LOG too.
+fake()
+{
+	local scenario=$1 desc=$2 want_rc=$3 want_err=$4 want_out=$5 want_log=$6
+	local fail=1
+	shift 6
+
+	if start_fake "$scenario"; then
+		compare "$desc" "$want_rc" "$want_err" "$want_out" -- \
+			env NPTCTL_TEST_PEER="$(cat "$TMP/port")" \
+			timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "$@"
+		fail=$?
+	fi
+	stop_fake "$desc" "$want_log" || fail=1
+	log_test $fail "$desc"
+}
+
+lines() { wc -l <"$1" 2>/dev/null || echo 0; }
+
+# fake_monitor SCENARIO DESC SIGNAL STDERR STDOUT LOG ARGS...: start the test
+# build of nptctl (ARGS... ends in "monitor") against fake_npt6, wait for
+# all of STDOUT while it still runs (it must flush every event as it comes),
+# stop it with SIGNAL, and compare: it must exit 0.
+fake_monitor()
+{
+	local scenario=$1 desc=$2 sig=$3 want_err=$4 want_out=$5 want_log=$6
+	local fail=1 pid dog rc want_lines log_lines
+	shift 6
+
+	want_lines=$(printf '%s\n' "$want_out" | wc -l)
+	log_lines=$(printf '%s\n' "$want_log" | wc -l)
+	if start_fake "$scenario"; then
+		NPTCTL_TEST_PEER="$(cat "$TMP/port")" "${WRAP[@]}" \
+			"$TMP/nptctl-hooked" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null &
+		pid=$!
+		for _ in $(seq 200); do
+			[ "$(lines "$TMP/out")" -ge "$want_lines" ] &&
+				[ "$(lines "$TMP/log")" -ge "$log_lines" ] && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		fail=0
+		if [ "$(lines "$TMP/out")" -lt "$want_lines" ]; then
+			echo "    $desc: $(lines "$TMP/out") of $want_lines lines before SIG$sig" >&2
+			fail=1
+		fi
+		# It must end on the signal; if it does not, it fails.
+		( sleep 10; kill -KILL "$pid" 2>/dev/null ) &
+		dog=$!
+		kill -"$sig" "$pid" 2>/dev/null
+		wait "$pid"
+		rc=$?
+		kill "$dog" 2>/dev/null
+		wait "$dog" 2>/dev/null
+		check_output "$desc" "$rc" 0 "$want_err" "$want_out" || fail=1
+	fi
+	stop_fake "$desc" "$want_log" || fail=1
 	log_test $fail "$desc"
 }
 
 fake_tests()
 {
 	local t ctrl='ctrl cmd=3 flags=0x5 name=npt6' dump='cmd=3 flags=0x305 ver=1'
-	local ge0 ge1 ge0s ge1s j0 j1 j0s j1s
+	local ge0 ge1 ge0s ge1s j0 j1 j0s j1s st0 ndp0 auto ev evs ej malformed
+	local events
 
 	if ! has_net_admin; then
 		for t in "${FAKE_TESTS[@]}"; do log_test $ksft_skip "$t"; done
@@ -433,7 +617,8 @@ fake_tests()
 	fi
 
 	if ! cc "${CFLAGS[@]}" -DNPTCTL_VERSION="\"$VERSION\"" -DNPTCTL_TEST_HOOKS \
-		$MNL_CFLAGS -o "$TMP/nptctl-hooked" "$TOOL"/{nptctl,map,genl,parse,print,netns,err}.c \
+		$MNL_CFLAGS -o "$TMP/nptctl-hooked" \
+		"$TOOL"/{nptctl,map,monitor,genl,parse,print,netns,err}.c \
 		$MNL_LIBS >"$TMP/build.log" 2>&1 ||
 	   ! cc "${CFLAGS[@]}" $MNL_CFLAGS -o "$TMP/fake_npt6" "$HERE/fake_npt6.c" \
 		$MNL_LIBS >>"$TMP/build.log" 2>&1; then
@@ -442,18 +627,22 @@ fake_tests()
 		return
 	fi
 
-	ge0='fd00::/64 -> 2406::/64 dev ge0'
-	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1'
+	ge0='fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
+	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 ndproxy all'
+	st0='    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
+    dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8'
+	ndp0='    ndp: ns_seen 30 na_sent 25 ign_local 1 ign_off 0 ign_unresolved 2 ign_outside 1 drop_malformed 1'
 	ge0s="$ge0
-    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
-    dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8"
+$st0
+$ndp0"
 	ge1s="$ge1
     snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0"
-	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64'
-	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64'
-	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8}}}'
-	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0}}}'
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 18446744073709551615"
+	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"'
+	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"all"'
+	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8},"ndp":{"ns_seen":30,"na_sent":25,"ign_local":1,"ign_off":0,"ign_unresolved":2,"ign_outside":1,"drop_malformed":1}}}'
+	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":18446744073709551615}}}'
 
 	fake ok "${FAKE_TESTS[0]}" 0 "" "" \
 		"$ctrl
@@ -484,14 +673,20 @@ $dump" -j -s show
         "ifindex": 3,
         "internal": "fd00::/64",
         "external": "2406::/64",
-        "prefix_len": 64
+        "prefix_len": 64,
+        "external_source": "static",
+        "active": true,
+        "ndproxy": "auto"
     },
     {
         "dev": "ge1",
         "ifindex": 5,
         "internal": "fdce:b680:5c56:5::/64",
         "external": "2406:2d40:3084:e000::/64",
-        "prefix_len": 64
+        "prefix_len": 64,
+        "external_source": "static",
+        "active": true,
+        "ndproxy": "all"
     }
 ]' "$ctrl
 $dump" -p show
@@ -532,7 +727,7 @@ $dump" -j show
 		"Error: Unable to list mappings: Protocol error" "" "$ctrl
 $dump" show
 	fake escape "${FAKE_TESTS[21]}" 0 "" \
-		'[{"dev":"q\"b\\s","ifindex":7,"internal":"fd00::/64","external":"2406::/64","prefix_len":64}]' \
+		'[{"dev":"q\"b\\s","ifindex":7,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"off"}]' \
 		"$ctrl
 $dump" -j show
 	fake ok "${FAKE_TESTS[22]}" 1 \
@@ -542,6 +737,203 @@ $dump" -j show
 		flush dev "$NODEV"
 	fake ok "${FAKE_TESTS[24]}" 1 'Error: unknown argument "bar"' "" "" \
 		show bar
+
+	# add: what auto, token and ndproxy put on the wire.
+	fake ok "${FAKE_TESTS[25]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:192:168:1:: plen=64 ndproxy=2 auto token=::feed" \
+		add fd00:192:168:1::/64 auto token ::feed dev lo ndproxy all
+	fake ok "${FAKE_TESTS[26]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fdce:b680:5c56:5:: plen=64 auto" \
+		add fdce:b680:5c56:5::/64 auto dev lo
+	fake ok "${FAKE_TESTS[27]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=48 ndproxy=0" \
+		add fd00::/48 2406::/48 dev lo ndproxy off
+	fake ok "${FAKE_TESTS[28]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64 ndproxy=1" \
+		add fd00::/64 2406::/64 ndproxy auto dev lo
+	fake ok "${FAKE_TESTS[29]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64 ndproxy=2 auto token=::1:2:3:4" \
+		add ndproxy all fd00::/64 dev lo auto token 0:0:0:0:1:2:3:4
+	fake ok "${FAKE_TESTS[30]}" 1 'Error: token "::feed" is only valid with "auto"' \
+		"" "" add fd00::/64 2406::/64 token ::feed dev lo
+	fake ok "${FAKE_TESTS[31]}" 1 \
+		'Error: invalid ndproxy mode "on" (expected auto, all or off)' "" "" \
+		add fd00::/64 auto dev lo ndproxy on
+
+	# Auto mappings as the kernel reports them, and the NDP counters.
+	auto='fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy auto
+fd00:192:168:1::/64 -> 2409:10:2020:3c00::/64 dev ge0 auto token ::feed (from 2409:10:2020:3c00::feed) ndproxy auto
+fd01::/64 -> auto (no address yet) dev ge1 ndproxy 7
+fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy all'
+	fake auto "${FAKE_TESTS[32]}" 0 "" "$auto" "$ctrl
+$dump" show
+	fake auto "${FAKE_TESTS[33]}" 0 "" \
+		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"auto"},{"dev":"ge0","ifindex":3,"internal":"fd00:192:168:1::/64","external":"2409:10:2020:3c00::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2409:10:2020:3c00::feed","active":true,"ndproxy":"auto"},{"dev":"ge1","ifindex":5,"internal":"fd01::/64","external":null,"prefix_len":64,"external_source":"auto","active":false,"ndproxy":"7"},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"auto","external_address":"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b","active":true,"ndproxy":"all"}]' \
+		"$ctrl
+$dump" -j show
+	fake auto "${FAKE_TESTS[34]}" 0 "" \
+		"fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy auto
+    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+fd00:192:168:1::/64 -> 2409:10:2020:3c00::/64 dev ge0 auto token ::feed (from 2409:10:2020:3c00::feed) ndproxy auto
+    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+$ndp0
+fd01::/64 -> auto (no address yet) dev ge1 ndproxy 7
+    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy all
+    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0" "$ctrl
+$dump" -s show
+	fake badactive "${FAKE_TESTS[35]}" 1 \
+		"Error: Unable to list mappings: Protocol error" "" "$ctrl
+$dump" show
+	fake legacy "${FAKE_TESTS[36]}" 0 "" \
+		"fd00::/64 -> 2406::/64 dev ge0
+$st0
+fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1
+    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0" \
+		"$ctrl
+$dump" -s show
+	fake legacy "${FAKE_TESTS[37]}" 0 "" \
+		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true}]' \
+		"$ctrl
+$dump" -j show
+
+	# monitor: the fake multicasts once we have joined (see fake_npt6.c).
+	events="$ctrl
+events: joined
+events: sent"
+	malformed='Warning: ignoring a malformed event: Protocol error'
+	ev='add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
+change fd00:1::/64 dev ge0: inactive -> 2406:1::/64
+change fd00:1::/64 dev ge0: 2406:1::/64 -> 2406:2::/64
+change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive
+del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
+	fake_monitor events "${FAKE_TESTS[38]}" INT "$malformed" "$ev" "$events" monitor
+	ej='{"dev":"ge0","ifindex":3,"internal":"fd00:1::/64"'
+	fake_monitor events "${FAKE_TESTS[39]}" TERM "$malformed" \
+		'{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}
+{"event":"add","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"}}
+{"event":"change","mapping":'"$ej"',"external":"2406:1::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:1::feed","active":true,"ndproxy":"all"},"old_external":null}
+{"event":"change","mapping":'"$ej"',"external":"2406:2::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:2::feed","active":true,"ndproxy":"all"},"old_external":"2406:1::/64"}
+{"event":"change","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"},"old_external":"2406:2::/64"}
+{"event":"del","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}' \
+		"$events" -j monitor
+	evs='    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14'
+	fake_monitor events "${FAKE_TESTS[40]}" INT "$malformed" \
+		"add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
+$evs
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
+    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+change fd00:1::/64 dev ge0: inactive -> 2406:1::/64
+change fd00:1::/64 dev ge0: 2406:1::/64 -> 2406:2::/64
+change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive
+del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
+$evs" "$events" -s mon
+	fake_monitor events "${FAKE_TESTS[41]}" TERM "$malformed" "$(cat <<'EOF'
+{
+    "event": "add",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00::/64",
+        "external": "2406::/64",
+        "prefix_len": 64,
+        "external_source": "static",
+        "active": true,
+        "ndproxy": "auto"
+    }
+}
+{
+    "event": "add",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00:1::/64",
+        "external": null,
+        "prefix_len": 64,
+        "external_source": "auto",
+        "token": "::feed",
+        "active": false,
+        "ndproxy": "all"
+    }
+}
+{
+    "event": "change",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00:1::/64",
+        "external": "2406:1::/64",
+        "prefix_len": 64,
+        "external_source": "auto",
+        "token": "::feed",
+        "external_address": "2406:1::feed",
+        "active": true,
+        "ndproxy": "all"
+    },
+    "old_external": null
+}
+{
+    "event": "change",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00:1::/64",
+        "external": "2406:2::/64",
+        "prefix_len": 64,
+        "external_source": "auto",
+        "token": "::feed",
+        "external_address": "2406:2::feed",
+        "active": true,
+        "ndproxy": "all"
+    },
+    "old_external": "2406:1::/64"
+}
+{
+    "event": "change",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00:1::/64",
+        "external": null,
+        "prefix_len": 64,
+        "external_source": "auto",
+        "token": "::feed",
+        "active": false,
+        "ndproxy": "all"
+    },
+    "old_external": "2406:2::/64"
+}
+{
+    "event": "del",
+    "mapping": {
+        "dev": "ge0",
+        "ifindex": 3,
+        "internal": "fd00::/64",
+        "external": "2406::/64",
+        "prefix_len": 64,
+        "external_source": "static",
+        "active": true,
+        "ndproxy": "auto"
+    }
+}
+EOF
+)" "$events" -p monitor
+	fake nomcgrp "${FAKE_TESTS[42]}" 1 \
+		'Error: npt6 kernel module has no "events" multicast group (install matching versions)' \
+		"" "$ctrl" monitor
 }
 fake_tests
 

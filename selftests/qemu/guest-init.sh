@@ -105,6 +105,7 @@ keep_visible()
 	done
 }
 keep_visible "$NPT6_REPO"
+keep_visible "$NPT6_CWD"
 case $NPT6_SCRIPT in
 "$NPT6_REPO"/*) ;;
 *) keep_visible "${NPT6_SCRIPT%/*}" ;;

@@ -97,27 +97,29 @@ npt6_need qemu-system-x86_64 timeout realpath
 # into the cache.  Print the image to boot, the bzImage if that fails.
 guest_kernel()
 {
-	local bz=$1 out off magic tool sum
+	local bz=$1 out off magic tool sum tmp
 
 	sum=$(sha256sum <"$bz" | cut -c1-16)
 	out=$NPT6_CACHE/vmlinux-$kver-$sum
 	if [ ! -s "$out" ]; then
-		mkdir -p "$NPT6_CACHE" || { echo "$bz"; return; }
+		mkdir -p "$NPT6_CACHE" &&
+			tmp=$(mktemp "$out.XXXXXX") || { echo "$bz"; return; }
 		for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08\x00:gzip'; do
 			tool=${magic##*:}
 			command -v "$tool" >/dev/null || continue
 			off=$(LC_ALL=C grep -obUaP "${magic%:*}" "$bz" | head -n1 | cut -d: -f1)
 			[ -n "$off" ] || continue
 			# The payload is followed by more data, hence the noise.
-			tail -c +$((off + 1)) "$bz" | "$tool" -dc >"$out.tmp" 2>/dev/null
+			tail -c +$((off + 1)) "$bz" | "$tool" -dc >"$tmp" 2>/dev/null
 			# PVH entry: Xen ELF note 18 (XEN_ELFNOTE_PHYS32_ENTRY).
-			if [ "$(head -c4 "$out.tmp" | od -An -c | tr -d ' ')" = '177ELF' ] &&
-			   LC_ALL=C readelf -n "$out.tmp" 2>/dev/null | grep -q '(0x00000012)'; then
-				mv "$out.tmp" "$out"
+			if [ "$(head -c4 "$tmp" | od -An -c | tr -d ' ')" = '177ELF' ] &&
+			   LC_ALL=C readelf -n "$tmp" 2>/dev/null | grep -q '(0x00000012)'; then
+				chmod 644 "$tmp"
+				mv "$tmp" "$out"
 				break
 			fi
 		done
-		rm -f "$out.tmp"
+		rm -f "$tmp"
 	fi
 	if [ -s "$out" ]; then
 		echo "$out"
@@ -131,6 +133,15 @@ kver=$(npt6_kver) || exit 1
 kernel=$(guest_kernel "/boot/vmlinuz-$kver")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 initrd=$("$here/mkinitramfs.sh" "$kver") || npt6_die "cannot build the initramfs"
+
+# Shared with other guests, exclusive for selftests/lib/install-module.sh:
+# the module must not be reinstalled while a guest may load it.  QEMU
+# inherits the descriptor, so the lock lasts as long as the guest.
+exec 8>"$NPT6_CACHE/dkms.lock" || npt6_die "cannot open $NPT6_CACHE/dkms.lock"
+if ! flock -s -n 8; then
+	npt6_log "waiting for a module install (install-module.sh) to finish"
+	flock -s 8
+fi
 
 # Console output goes to stdout and, with --log, to a file: say() does the
 # same for our own lines so both read in order.
@@ -182,6 +193,9 @@ fi
 case $here in
 *[!A-Za-z0-9_./+-]*) npt6_die "the repository path '$here' has characters the kernel command line cannot carry" ;;
 esac
+# tsc=reliable: TCG's TSC is the host's, steady across vCPUs, but the
+# guest's PIT calibration and clocksource watchdog often fail under load
+# and fall back to the HPET, whose every read is an emulated MMIO access.
 cmdline="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=$loglevel tsc=reliable"
 cmdline+=" npt6_init=$here/guest-init.sh"
 
@@ -281,12 +295,14 @@ rm -f "$allow"
 
 # Timings: guest clock from kernel start to the script and of the script,
 # and host wall clock for the whole run.  Under --icount the guest clock
-# counts instructions, not seconds.
+# counts instructions (1 ns each), not seconds, so only the wall clock
+# figure means time there.
 start=$(cat "$results/uptime-start" 2>/dev/null)
 end=$(cat "$results/uptime-end" 2>/dev/null)
 if [ -n "$start" ] && [ -n "$end" ]; then
-	say "$(awk -v s="$start" -v e="$end" -v t0="$t0" -v t1="$t1" 'BEGIN {
-		printf "time: kernel start to script %.2fs, script %.2fs (guest clock); ", s, e - s
+	say "$(awk -v s="$start" -v e="$end" -v t0="$t0" -v t1="$t1" \
+		-v ic="$([ "$icount" = 1 ] && echo ", virtual")" 'BEGIN {
+		printf "time: kernel start to script %.2fs, script %.2fs (guest clock%s); ", s, e - s, ic
 		printf "%.2fs wall in all, %.2fs of it not the script", t1 - t0, t1 - t0 - (e - s) }')"
 fi
 

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ struct nptctl_genl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;
+	uint32_t events_group;		/* NPT6_MCGRP_EVENTS, or 0 if none */
 	char extack[256];		/* the last request's message, or "" */
 	char *tx;
 	char *rx;
@@ -240,7 +243,36 @@ struct family_info {
 	uint16_t id;
 	uint32_t version;
 	bool have_version;
+	uint32_t events_group;
 };
+
+/* One group of CTRL_ATTR_MCAST_GROUPS: keep its id if it is ours. */
+static int mcast_group_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	struct family_info *fi = data;
+	const struct nlattr *a;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	mnl_attr_for_each_nested(a, attr) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type > CTRL_ATTR_MCAST_GRP_MAX)
+			continue;
+		if ((type == CTRL_ATTR_MCAST_GRP_NAME &&
+		     mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0) ||
+		    (type == CTRL_ATTR_MCAST_GRP_ID &&
+		     mnl_attr_validate(a, MNL_TYPE_U32) < 0))
+			return MNL_CB_ERROR;
+		tb[type] = a;
+	}
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    NPT6_MCGRP_EVENTS))
+		fi->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
 
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -257,6 +289,12 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 			return MNL_CB_ERROR;
 		fi->version = mnl_attr_get_u32(attr);
 		fi->have_version = true;
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		/* An array: nests numbered 1, 2, ..., each one group. */
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(attr, mcast_group_cb, fi) < MNL_CB_OK)
+			return MNL_CB_ERROR;
 		break;
 	}
 	return MNL_CB_OK;
@@ -306,6 +344,7 @@ static int resolve_family(struct nptctl_genl *g)
 		return -EPROTONOSUPPORT;
 	}
 	g->family = fi.id;
+	g->events_group = fi.events_group;
 	return 0;
 }
 
@@ -397,12 +436,21 @@ static int map_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case NPT6_A_INT_PREFIX:
 	case NPT6_A_EXT_PREFIX:
+	case NPT6_A_TOKEN:
+	case NPT6_A_EXT_ADDR:
+	case NPT6_A_OLD_EXT_PREFIX:
 		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
 		break;
 	case NPT6_A_PREFIX_LEN:
+	case NPT6_A_NDPROXY:
+	case NPT6_A_ACTIVE:
 		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
 		break;
+	case NPT6_A_EXT_AUTO:
+		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
+		break;
 	case NPT6_A_STATS:
+	case NPT6_A_NDP_STATS:
 		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
 		break;
 	default:
@@ -457,28 +505,76 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 	return mnl_attr_parse_nested(attr, dstats_attr_cb, st);
 }
 
-/* A MAP_GET reply into @m; every attribute is checked before use. */
-static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m)
+/* The NDP proxy's counters, NPT6_A_NDP_STATS. */
+static int ndp_stats_attr_cb(const struct nlattr *attr, void *data)
 {
-	const struct nlattr *tb[NPT6_A_MAX + 1] = { NULL };
+	struct npt6_ndp_stats *st = data;
+	uint16_t type = mnl_attr_get_type(attr);
 
+	if (type == NPT6_NSTATS_PAD || type == NPT6_NSTATS_UNSPEC ||
+	    type > NPT6_NSTATS_MAX)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	st->c[type] = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static void get_addr(struct in6_addr *a, const struct nlattr *attr)
+{
+	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
+}
+
+/*
+ * A MAP_GET reply, or a notification, into @m and @tb (NPT6_A_MAX + 1
+ * entries), where the caller finds what is not part of a mapping.  Every
+ * attribute is checked before use.
+ */
+static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
+			const struct nlattr **tb)
+{
 	memset(m, 0, sizeof(*m));
+	memset(tb, 0, (NPT6_A_MAX + 1) * sizeof(*tb));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
 	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), map_attr_cb,
 			   tb) < MNL_CB_OK)
 		return -EPROTO;
 	if (!tb[NPT6_A_IFINDEX] || !tb[NPT6_A_INT_PREFIX] ||
-	    !tb[NPT6_A_EXT_PREFIX] || !tb[NPT6_A_PREFIX_LEN])
+	    !tb[NPT6_A_PREFIX_LEN])
 		return -EPROTO;
 
 	m->ifindex = mnl_attr_get_u32(tb[NPT6_A_IFINDEX]);
-	memcpy(&m->int_prefix, mnl_attr_get_payload(tb[NPT6_A_INT_PREFIX]),
-	       sizeof(m->int_prefix));
-	memcpy(&m->ext_prefix, mnl_attr_get_payload(tb[NPT6_A_EXT_PREFIX]),
-	       sizeof(m->ext_prefix));
+	get_addr(&m->int_prefix, tb[NPT6_A_INT_PREFIX]);
 	m->plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
 	if (m->plen > 128)
 		return -EPROTO;
+
+	/*
+	 * Modules before NPT6_A_ACTIVE had static mappings only, always
+	 * active.  An active mapping has an external prefix; an inactive
+	 * one (an auto mapping waiting for an address) has none.
+	 */
+	m->active = !tb[NPT6_A_ACTIVE] || mnl_attr_get_u8(tb[NPT6_A_ACTIVE]);
+	if (m->active) {
+		if (!tb[NPT6_A_EXT_PREFIX])
+			return -EPROTO;
+		get_addr(&m->ext_prefix, tb[NPT6_A_EXT_PREFIX]);
+	}
+	m->ext_auto = !!tb[NPT6_A_EXT_AUTO];
+	if (tb[NPT6_A_TOKEN]) {
+		get_addr(&m->token, tb[NPT6_A_TOKEN]);
+		m->has_token = true;
+	}
+	if (tb[NPT6_A_EXT_ADDR]) {
+		get_addr(&m->ext_addr, tb[NPT6_A_EXT_ADDR]);
+		m->has_ext_addr = true;
+	}
+	if (tb[NPT6_A_NDPROXY]) {
+		m->ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
+		m->has_ndproxy = true;
+	}
 
 	if (tb[NPT6_A_IFNAME])
 		snprintf(m->ifname, sizeof(m->ifname), "%s",
@@ -492,6 +588,12 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m)
 			return -EPROTO;
 		m->has_stats = true;
 	}
+	if (tb[NPT6_A_NDP_STATS]) {
+		if (mnl_attr_parse_nested(tb[NPT6_A_NDP_STATS],
+					  ndp_stats_attr_cb, &m->ndp) < MNL_CB_OK)
+			return -EPROTO;
+		m->has_ndp_stats = true;
+	}
 	return 0;
 }
 
@@ -504,6 +606,7 @@ struct dump_ctx {
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[NPT6_A_MAX + 1];
 	struct dump_ctx *d = data;
 	struct npt6_mapping m, *bigger;
 	int err;
@@ -512,7 +615,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
-	err = map_from_msg(nlh, &m);
+	err = map_from_msg(nlh, &m, tb);
 	if (err) {
 		errno = -err;
 		return MNL_CB_ERROR;
@@ -582,18 +685,28 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 
 /*
  * A mapping is identified by (IFINDEX, INT_PREFIX, PREFIX_LEN); ADD also
- * carries EXT_PREFIX.  We put them in the order the UAPI lists them.
+ * describes its external side and its NDP proxy.  We put them in the
+ * order the UAPI lists them.
  */
 static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
-			bool with_ext)
+			bool add)
 {
 	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, m->ifindex);
 	mnl_attr_put(nlh, NPT6_A_INT_PREFIX, sizeof(m->int_prefix),
 		     &m->int_prefix);
-	if (with_ext)
+	if (add && !m->ext_auto)
 		mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(m->ext_prefix),
 			     &m->ext_prefix);
 	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, m->plen);
+	if (!add)
+		return;
+	/* Left out, the kernel picks: auto on Ethernet, else off. */
+	if (m->has_ndproxy)
+		mnl_attr_put_u8(nlh, NPT6_A_NDPROXY, m->ndproxy);
+	if (m->ext_auto)
+		mnl_attr_put(nlh, NPT6_A_EXT_AUTO, 0, NULL);
+	if (m->ext_auto && m->has_token)
+		mnl_attr_put(nlh, NPT6_A_TOKEN, sizeof(m->token), &m->token);
 }
 
 int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
@@ -629,4 +742,122 @@ int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex)
 		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
 	err = transact(g, nlh, NULL, NULL);
 	return err < 0 ? report(g, err, "flush mappings") : 0;
+}
+
+/* Events ---------------------------------------------------------------- */
+
+/*
+ * Room for the notifications of a flush of a few thousand mappings; a
+ * slower reader than that loses events and is told so.
+ */
+#define EVENTS_RCVBUF	(4 << 20)
+
+static int event_from_msg(const struct nlmsghdr *nlh, struct npt6_event *ev)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NPT6_A_MAX + 1];
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = gh->cmd;
+	err = map_from_msg(nlh, &ev->map, tb);
+	if (err)
+		return err;
+	if (tb[NPT6_A_OLD_EXT_PREFIX]) {
+		get_addr(&ev->old_ext_prefix, tb[NPT6_A_OLD_EXT_PREFIX]);
+		ev->has_old_ext = true;
+	}
+	return 0;
+}
+
+/* The notifications in one datagram; a negative errno if @cb failed. */
+static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
+			 void *data)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->rx;
+	struct npt6_event ev;
+	int err;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+
+		if (nlh->nlmsg_type != g->family ||
+		    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh))
+			continue;
+		/* Commands are only ever appended: skip what is new. */
+		if (gh->cmd != NPT6_CMD_MAP_ADD && gh->cmd != NPT6_CMD_MAP_DEL &&
+		    gh->cmd != NPT6_CMD_MAP_CHANGE)
+			continue;
+		err = event_from_msg(nlh, &ev);
+		if (err) {
+			nptctl_warn("ignoring a malformed event: %s",
+				    strerror(-err));
+			continue;
+		}
+		err = cb(&ev, data);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
+		 const volatile sig_atomic_t *stop, const sigset_t *waitmask)
+{
+	int fd = mnl_socket_get_fd(g->nl);
+	unsigned int group = g->events_group;
+	int size = EVENTS_RCVBUF, err;
+
+	if (!group) {
+		nptctl_err("npt6 kernel module has no \"" NPT6_MCGRP_EVENTS "\" multicast group (install matching versions)");
+		return -ENOENT;
+	}
+	/* Beyond net.core.rmem_max if we may, else as far as it allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		err = -errno;
+		nptctl_err("Unable to join the npt6 \"" NPT6_MCGRP_EVENTS "\" multicast group: %s",
+			   strerror(errno));
+		return err;
+	}
+
+	while (!*stop) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl from;
+		socklen_t flen = sizeof(from);
+		ssize_t ret;
+
+		/* The stop signals get through only while we wait here. */
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			nptctl_err("Unable to wait for events: %s",
+				   strerror(errno));
+			return err;
+		}
+		ret = recvfrom(fd, g->rx, RX_SIZE, MSG_DONTWAIT,
+			       (struct sockaddr *)&from, &flen);
+		if (ret < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == ENOBUFS) {
+				nptctl_warn("events were lost: the receive buffer overflowed");
+				continue;
+			}
+			err = -errno;
+			nptctl_err("Unable to receive events: %s",
+				   strerror(errno));
+			return err;
+		}
+		/* Only the kernel speaks for npt6 (or, in tests, its stand-in). */
+		if (flen != sizeof(from) || from.nl_pid != g->peer.nl_pid)
+			continue;
+		err = handle_events(g, (int)ret, cb, data);
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }

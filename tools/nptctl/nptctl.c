@@ -32,7 +32,8 @@ static const struct {
 	const char *args;
 	const char *description;
 } subcommands[] = {
-	{ "add", map_add_main, "INT_PFX EXT_PFX dev DEV",
+	{ "add", map_add_main,
+	  "INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]",
 	  "translate INT_PFX to EXT_PFX on DEV" },
 	{ "del", map_del_main, "INT_PFX dev DEV",
 	  "delete the mapping of INT_PFX on DEV" },
@@ -43,6 +44,8 @@ static const struct {
 	{ "ls", map_show_main, NULL, NULL },
 	{ "flush", map_flush_main, "[dev DEV]",
 	  "delete all mappings, or those on DEV" },
+	{ "monitor", monitor_main, "",
+	  "print mapping events until interrupted" },
 	{ "help", help_main, "", "show this help" },
 };
 
@@ -59,16 +62,23 @@ static void usage(FILE *f)
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < N_SUBCOMMANDS; i++) {
-		char synopsis[64];
+		char synopsis[128];
 
 		if (!subcommands[i].description)
 			continue;
 		snprintf(synopsis, sizeof(synopsis), "%s %s",
 			 subcommands[i].name, subcommands[i].args);
-		fprintf(f, "  %-28s %s\n", synopsis,
-			subcommands[i].description);
+		/* A long synopsis gets a line of its own. */
+		if (strlen(synopsis) > 28)
+			fprintf(f, "  %s\n  %-28s %s\n", synopsis, "",
+				subcommands[i].description);
+		else
+			fprintf(f, "  %-28s %s\n", synopsis,
+				subcommands[i].description);
 	}
 	fputs("\n"
+	      "  EXT_PFX auto follows the /64 of DEV's global address (the one\n"
+	      "  with interface ID IID if given); INT_PFX must be a /64 then.\n"
 	      "  delete is an alias of del, list and ls are aliases of show.\n"
 	      "\n"
 	      "Options:\n"

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/npt6.h>
+
 #include "parse.h"
 
 void prefix_mask(struct in6_addr *addr, unsigned int len)
@@ -137,6 +139,70 @@ void prefix_strerror(char *buf, size_t size, enum prefix_error err,
 		snprintf(buf, size, "invalid prefix \"%s\"", arg);
 		break;
 	}
+}
+
+enum token_error parse_token(const char *arg, struct in6_addr *iid)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+
+	memset(iid, 0, sizeof(*iid));
+	/* inet_pton() rejects whitespace, "/LEN" and zone IDs. */
+	if (inet_pton(AF_INET6, arg, iid) != 1) {
+		memset(iid, 0, sizeof(*iid));
+		return TOKEN_MALFORMED;
+	}
+	if (memcmp(iid->s6_addr, zero.s6_addr, 8))
+		return TOKEN_NOT_IID;
+	if (!memcmp(iid, &zero, sizeof(zero)))
+		return TOKEN_ZERO;
+	return TOKEN_OK;
+}
+
+void token_strerror(char *buf, size_t size, enum token_error err,
+		    const char *arg)
+{
+	switch (err) {
+	case TOKEN_OK:
+		snprintf(buf, size, "token \"%s\" is valid", arg);
+		break;
+	case TOKEN_NOT_IID:
+		snprintf(buf, size,
+			 "token \"%s\" is not an interface ID (first 64 bits must be zero)",
+			 arg);
+		break;
+	case TOKEN_ZERO:
+		snprintf(buf, size,
+			 "token \"%s\" is the zero interface ID, which no address has",
+			 arg);
+		break;
+	case TOKEN_MALFORMED:
+	default:
+		snprintf(buf, size,
+			 "invalid token \"%s\" (expected an interface ID such as ::feed)",
+			 arg);
+		break;
+	}
+}
+
+static const char *const ndproxy_names[NPT6_NDPROXY_MAX + 1] = {
+	[NPT6_NDPROXY_OFF]	= "off",
+	[NPT6_NDPROXY_AUTO]	= "auto",
+	[NPT6_NDPROXY_ALL]	= "all",
+};
+
+int parse_ndproxy(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i <= NPT6_NDPROXY_MAX; i++)
+		if (ndproxy_names[i] && !strcmp(arg, ndproxy_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *ndproxy_name(unsigned int mode)
+{
+	return mode <= NPT6_NDPROXY_MAX ? ndproxy_names[mode] : NULL;
 }
 
 int match_keyword(const char *arg, const struct keyword *table, size_t n)

@@ -55,6 +55,34 @@ void prefix_mask(struct in6_addr *addr, unsigned int len);
 char *prefix_ntop(char *buf, const struct in6_addr *addr, unsigned int len);
 
 /*
+ * A token is the interface ID of the address an auto mapping follows, as
+ * "ip token" writes it: "::feed" is the address PREFIX::feed.
+ */
+enum token_error {
+	TOKEN_OK,
+	TOKEN_MALFORMED,	/* not an IPv6 address ("/LEN" included) */
+	TOKEN_NOT_IID,		/* bits set in the first 64 */
+	TOKEN_ZERO,		/* "::": no address has that interface ID */
+};
+
+/* Parse @arg strictly into @iid. */
+enum token_error parse_token(const char *arg, struct in6_addr *iid);
+
+/* The message for a parse_token() failure, like prefix_strerror(). */
+void token_strerror(char *buf, size_t size, enum token_error err,
+		    const char *arg);
+
+/*
+ * The enum npt6_ndproxy_mode that @arg names exactly ("auto", "all",
+ * "off"), or -1.  The modes are values, not keywords: abbreviating "a"
+ * would be ambiguous, and a wrong guess answers for other hosts.
+ */
+int parse_ndproxy(const char *arg);
+
+/* The name of NDP proxy @mode, or NULL for one this nptctl does not know. */
+const char *ndproxy_name(unsigned int mode);
+
+/*
  * Keyword matching with iproute2's habit of accepting any unambiguous
  * abbreviation.  Entries that share an @id are aliases ("del", "delete"),
  * so an abbreviation of several aliases of one keyword is not ambiguous.

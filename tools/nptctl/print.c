@@ -4,6 +4,7 @@
  * JSON form is the interface for programs, so its keys never change meaning.
  */
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,23 @@ static const char *const dstat_names[NPT6_DSTATS_MAX + 1] = {
 	[NPT6_DSTATS_COLLISION]		= "collision",
 	[NPT6_DSTATS_DROP_UNMAPPABLE]	= "drop_unmappable",
 	[NPT6_DSTATS_DROP_NOMEM]	= "drop_nomem",
+};
+
+static const char *const nstat_names[NPT6_NSTATS_MAX + 1] = {
+	[NPT6_NSTATS_NS_SEEN]		= "ns_seen",
+	[NPT6_NSTATS_NA_SENT]		= "na_sent",
+	[NPT6_NSTATS_IGN_LOCAL]		= "ign_local",
+	[NPT6_NSTATS_IGN_OFF]		= "ign_off",
+	[NPT6_NSTATS_IGN_UNRESOLVED]	= "ign_unresolved",
+	[NPT6_NSTATS_IGN_OUTSIDE]	= "ign_outside",
+	[NPT6_NSTATS_DROP_MALFORMED]	= "drop_malformed",
+};
+
+/* Names of the notifications, indexed by command. */
+static const char *const event_names[NPT6_CMD_MAX + 1] = {
+	[NPT6_CMD_MAP_ADD]	= "add",
+	[NPT6_CMD_MAP_DEL]	= "del",
+	[NPT6_CMD_MAP_CHANGE]	= "change",
 };
 
 /*
@@ -176,6 +194,36 @@ static void jw_key_u64(struct jw *w, const char *key, uint64_t val)
 	fprintf(w->f, "%" PRIu64, val);
 }
 
+static void jw_key_bool(struct jw *w, const char *key, bool val)
+{
+	jw_key(w, key);
+	fputs(val ? "true" : "false", w->f);
+}
+
+static void jw_key_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	fputs("null", w->f);
+}
+
+static const char *addr_ntop(char *buf, const struct in6_addr *a)
+{
+	/* inet_ntop() cannot fail for AF_INET6 with a big enough buffer. */
+	inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
+/* A mode from a newer kernel has no name here; its number will do. */
+static const char *ndproxy_str(char *buf, size_t size, uint8_t mode)
+{
+	const char *name = ndproxy_name(mode);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", mode);
+	return buf;
+}
+
 static const char *dev_name(const struct npt6_mapping *m, char *buf,
 			    size_t size)
 {
@@ -186,66 +234,116 @@ static const char *dev_name(const struct npt6_mapping *m, char *buf,
 	return buf;
 }
 
-static void json_dir_stats(struct jw *w, const char *key,
-			   const struct npt6_dir_stats *st)
+/* One set of counters, named by @names, as an object under @key. */
+static void json_counters(struct jw *w, const char *key,
+			  const uint64_t *c, const char *const *names,
+			  unsigned int max)
 {
 	unsigned int i;
 
 	jw_key(w, key);
 	jw_begin(w, '{');
-	for (i = 0; i <= NPT6_DSTATS_MAX; i++)
-		if (dstat_names[i])
-			jw_key_u64(w, dstat_names[i], st->c[i]);
+	for (i = 0; i <= max; i++)
+		if (names[i])
+			jw_key_u64(w, names[i], c[i]);
 	jw_end(w, '}');
 }
 
+/* @m as an object; the caller has placed it (jw_sep() or jw_key()). */
 static void json_mapping(struct jw *w, const struct npt6_mapping *m,
 			 const struct print_opts *opts)
 {
-	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
+	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16], a[INET6_ADDRSTRLEN];
 
-	jw_sep(w);
 	jw_begin(w, '{');
 	jw_key_str(w, "dev", dev_name(m, dev, sizeof(dev)));
 	jw_key_u64(w, "ifindex", m->ifindex);
 	jw_key_str(w, "internal", prefix_ntop(pfx, &m->int_prefix, m->plen));
-	jw_key_str(w, "external", prefix_ntop(pfx, &m->ext_prefix, m->plen));
+	/* An inactive auto mapping has no external prefix, for now. */
+	if (m->active)
+		jw_key_str(w, "external",
+			   prefix_ntop(pfx, &m->ext_prefix, m->plen));
+	else
+		jw_key_null(w, "external");
 	jw_key_u64(w, "prefix_len", m->plen);
-	if (opts->stats && m->has_stats) {
+	jw_key_str(w, "external_source", m->ext_auto ? "auto" : "static");
+	if (m->has_token)
+		jw_key_str(w, "token", addr_ntop(a, &m->token));
+	if (m->ext_auto && m->active && m->has_ext_addr)
+		jw_key_str(w, "external_address", addr_ntop(a, &m->ext_addr));
+	jw_key_bool(w, "active", m->active);
+	if (m->has_ndproxy)
+		jw_key_str(w, "ndproxy", ndproxy_str(a, sizeof(a), m->ndproxy));
+	if (opts->stats && (m->has_stats || m->has_ndp_stats)) {
 		jw_key(w, "stats");
 		jw_begin(w, '{');
-		json_dir_stats(w, "snpt", &m->snpt);
-		json_dir_stats(w, "dnpt", &m->dnpt);
+		if (m->has_stats) {
+			json_counters(w, "snpt", m->snpt.c, dstat_names,
+				      NPT6_DSTATS_MAX);
+			json_counters(w, "dnpt", m->dnpt.c, dstat_names,
+				      NPT6_DSTATS_MAX);
+		}
+		if (m->has_ndp_stats)
+			json_counters(w, "ndp", m->ndp.c, nstat_names,
+				      NPT6_NSTATS_MAX);
 		jw_end(w, '}');
 	}
 	jw_end(w, '}');
 }
 
-static void text_dir_stats(FILE *f, const char *dir,
-			   const struct npt6_dir_stats *st)
+static void text_counters(FILE *f, const char *what, const uint64_t *c,
+			  const char *const *names, unsigned int max)
 {
 	unsigned int i;
 
-	fprintf(f, "    %s:", dir);
-	for (i = 0; i <= NPT6_DSTATS_MAX; i++)
-		if (dstat_names[i])
-			fprintf(f, " %s %" PRIu64, dstat_names[i], st->c[i]);
+	fprintf(f, "    %s:", what);
+	for (i = 0; i <= max; i++)
+		if (names[i])
+			fprintf(f, " %s %" PRIu64, names[i], c[i]);
 	fputc('\n', f);
 }
 
+/* The external side: its prefix, or what stands for it while inactive. */
+static const char *text_external(char *buf, const struct npt6_mapping *m)
+{
+	if (m->active)
+		return prefix_ntop(buf, &m->ext_prefix, m->plen);
+	return m->ext_auto ? "auto (no address yet)" : "inactive";
+}
+
+/*
+ * One line, in the words of "nptctl add" where there are some:
+ *   INT -> EXT dev DEV [auto [token IID] [(from ADDR)]] [ndproxy MODE]
+ * An inactive auto mapping says "auto" in place of EXT instead.
+ */
 static void text_mapping(FILE *f, const struct npt6_mapping *m,
 			 const struct print_opts *opts)
 {
 	char ipfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
+	char a[INET6_ADDRSTRLEN];
 
-	fprintf(f, "%s -> %s dev %s\n",
+	fprintf(f, "%s -> %s dev %s",
 		prefix_ntop(ipfx, &m->int_prefix, m->plen),
-		prefix_ntop(epfx, &m->ext_prefix, m->plen),
-		dev_name(m, dev, sizeof(dev)));
-	if (opts->stats && m->has_stats) {
-		text_dir_stats(f, "snpt", &m->snpt);
-		text_dir_stats(f, "dnpt", &m->dnpt);
+		text_external(epfx, m), dev_name(m, dev, sizeof(dev)));
+	if (m->ext_auto && m->active)
+		fputs(" auto", f);
+	if (m->has_token)
+		fprintf(f, " token %s", addr_ntop(a, &m->token));
+	if (m->ext_auto && m->active && m->has_ext_addr)
+		fprintf(f, " (from %s)", addr_ntop(a, &m->ext_addr));
+	if (m->has_ndproxy)
+		fprintf(f, " ndproxy %s", ndproxy_str(a, sizeof(a), m->ndproxy));
+	fputc('\n', f);
+	if (!opts->stats)
+		return;
+	if (m->has_stats) {
+		text_counters(f, "snpt", m->snpt.c, dstat_names,
+			      NPT6_DSTATS_MAX);
+		text_counters(f, "dnpt", m->dnpt.c, dstat_names,
+			      NPT6_DSTATS_MAX);
 	}
+	if (m->has_ndp_stats)
+		text_counters(f, "ndp", m->ndp.c, nstat_names, NPT6_NSTATS_MAX);
 }
 
 void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
@@ -261,8 +359,55 @@ void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 	}
 
 	jw_begin(&w, '[');
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		jw_sep(&w);
 		json_mapping(&w, &maps[i], opts);
+	}
 	jw_end(&w, ']');
 	fputc('\n', f);
+}
+
+void print_event(FILE *f, const struct npt6_event *ev,
+		 const struct print_opts *opts)
+{
+	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	const struct npt6_mapping *m = &ev->map;
+	char ipfx[PREFIX_STRLEN], opfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN];
+	char dev[IF_NAMESIZE + 16];
+	const char *name = ev->cmd <= NPT6_CMD_MAX ? event_names[ev->cmd] : NULL;
+
+	if (!name)
+		return;		/* the caller passes only what it knows */
+
+	if (opts->json) {
+		jw_begin(&w, '{');
+		jw_key_str(&w, "event", name);
+		jw_key(&w, "mapping");
+		json_mapping(&w, m, opts);
+		if (ev->cmd == NPT6_CMD_MAP_CHANGE) {
+			if (ev->has_old_ext)
+				jw_key_str(&w, "old_external",
+					   prefix_ntop(opfx, &ev->old_ext_prefix,
+						       m->plen));
+			else
+				jw_key_null(&w, "old_external");
+		}
+		jw_end(&w, '}');
+		fputc('\n', f);
+		return;
+	}
+
+	if (ev->cmd != NPT6_CMD_MAP_CHANGE) {
+		fprintf(f, "%s ", name);
+		text_mapping(f, m, opts);
+		return;
+	}
+	/* "change INT dev DEV: OLD -> NEW", each side a prefix or "inactive". */
+	fprintf(f, "%s %s dev %s: %s -> %s\n", name,
+		prefix_ntop(ipfx, &m->int_prefix, m->plen),
+		dev_name(m, dev, sizeof(dev)),
+		ev->has_old_ext ? prefix_ntop(opfx, &ev->old_ext_prefix, m->plen) :
+				  "inactive",
+		m->active ? prefix_ntop(epfx, &m->ext_prefix, m->plen) :
+			    "inactive");
 }

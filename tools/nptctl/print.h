@@ -21,6 +21,14 @@ struct print_opts {
 void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 		    const struct print_opts *opts);
 
+/*
+ * One notification, flushed by the caller: a line of text, or one JSON
+ * object and a newline (indented when pretty).  Events of commands this
+ * nptctl does not know print nothing.
+ */
+void print_event(FILE *f, const struct npt6_event *ev,
+		 const struct print_opts *opts);
+
 /* @s as a JSON string literal, quotes included. */
 void json_put_string(FILE *f, const char *s);
 
