@@ -21,6 +21,7 @@
 
 #include "autoprefix.h"
 #include "map.h"
+#include "tunnel.h"
 
 #define NPT6_AUTO_PERIOD	(2 * HZ)
 
@@ -122,6 +123,7 @@ void npt6_auto_work(struct work_struct *work)
 	rtnl_lock();
 	if (nn->nauto) {
 		npt6_auto_update(nn);
+		npt6_tnl_auto_update(nn->net);
 		mod_delayed_work(system_wq, &nn->auto_work, NPT6_AUTO_PERIOD);
 	}
 	rtnl_unlock();

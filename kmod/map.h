@@ -14,6 +14,7 @@
 
 #include "rfc6296.h"
 #include "table.h"
+#include "tunnel.h"
 
 enum npt6_dir {
 	NPT6_DIR_SNPT,		/* egress: internal source -> external */
@@ -110,8 +111,12 @@ struct npt6_net {
 	struct net *net;
 	struct list_head devs;		/* struct npt6_dev, under rtnl */
 	unsigned int gen;		/* bumped on every change, for dumps */
-	unsigned int nauto;		/* auto mappings: the watcher runs */
+	unsigned int nauto;		/* auto mappings and tunnels: the
+					 * watcher runs while not zero
+					 */
 	struct delayed_work auto_work;	/* re-evaluates auto prefixes */
+	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
+	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
 };
 
 struct npt6_net *npt6_net(struct net *net);

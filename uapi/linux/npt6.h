@@ -169,4 +169,57 @@ enum npt6_ndp_stats_attr {
 /* Multicast group for NPT6_CMD_MAP_ADD/DEL/CHANGE notifications. */
 #define NPT6_MCGRP_EVENTS	"events"
 
+/*
+ * The ipip6 tunnel (RFC 2473, IPv4 in IPv6)
+ * -----------------------------------------
+ * An rtnetlink link kind of its own, NPT6_TNL_KIND, so that it never
+ * collides with the in-tree "ip6tnl": create it with RTM_NEWLINK,
+ * IFLA_LINKINFO { IFLA_INFO_KIND "npt6tnl", IFLA_INFO_DATA { ... } }, and
+ * delete it like any link.  Packets from REMOTE to the local address carry
+ * IPv4 into the tunnel device; other ipip6 packets are left to ip6_tunnel.
+ *
+ * IFLA_INFO_DATA attributes:
+ *   LINK       u32, required: the device the tunnel runs over; with
+ *              LOCAL_AUTO the local address comes from its addresses
+ *   REMOTE     in6_addr, required: the far end (AFTR, peer router)
+ *   LOCAL      in6_addr: fixed local address; or
+ *   LOCAL_AUTO flag: follow LINK's global address (its /64 plus TOKEN if
+ *              given, e.g. ::feed for transix), as RA or DHCPv6-PD change it
+ *   TOKEN      in6_addr: interface ID, first 64 bits zero (LOCAL_AUTO only)
+ *   HOPLIMIT   u8 1..255, default 64
+ *   TCLASS     u32: 0..255 fixed traffic class, or NPT6_TNL_INHERIT (the
+ *              default) to copy DSCP from the inner header; ECN follows
+ *              RFC 6040 either way
+ *   FLOWLABEL  u32: 0..0xfffff fixed, or NPT6_TNL_INHERIT (the default) to
+ *              derive it from the inner flow hash
+ *   ENCAPLIMIT u16: 0..255 adds an RFC 2473 encapsulation-limit option, or
+ *              NPT6_TNL_ENCAPLIMIT_NONE (the default): no extension header
+ *   MSS        u16: clamp the MSS of TCP SYNs both ways to this value;
+ *              0 = off, NPT6_TNL_MSS_AUTO (the default) = MTU - 40
+ *   ACTIVE_LOCAL in6_addr (replies only): the local address in effect;
+ *              absent while LOCAL_AUTO has no address to follow
+ */
+#define NPT6_TNL_KIND			"npt6tnl"
+#define NPT6_TNL_INHERIT		0xffffffff
+#define NPT6_TNL_ENCAPLIMIT_NONE	0xffff
+#define NPT6_TNL_MSS_AUTO		0xffff
+
+enum {
+	IFLA_NPT6TNL_UNSPEC,
+	IFLA_NPT6TNL_LINK,
+	IFLA_NPT6TNL_REMOTE,
+	IFLA_NPT6TNL_LOCAL,
+	IFLA_NPT6TNL_LOCAL_AUTO,
+	IFLA_NPT6TNL_TOKEN,
+	IFLA_NPT6TNL_HOPLIMIT,
+	IFLA_NPT6TNL_TCLASS,
+	IFLA_NPT6TNL_FLOWLABEL,
+	IFLA_NPT6TNL_ENCAPLIMIT,
+	IFLA_NPT6TNL_MSS,
+	IFLA_NPT6TNL_ACTIVE_LOCAL,
+	__IFLA_NPT6TNL_MAX
+};
+
+#define IFLA_NPT6TNL_MAX (__IFLA_NPT6TNL_MAX - 1)
+
 #endif /* _UAPI_LINUX_NPT6_H */
