@@ -48,8 +48,10 @@ enum npt6_mcgrp {
 	NPT6_MCGRP_EVENTS_ID,
 };
 
+/* Events reveal every mapping: listening needs the same privilege. */
 static const struct genl_multicast_group npt6_mcgrps[] = {
-	[NPT6_MCGRP_EVENTS_ID] = { .name = NPT6_MCGRP_EVENTS },
+	[NPT6_MCGRP_EVENTS_ID] = { .name = NPT6_MCGRP_EVENTS,
+				   .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family npt6_genl_family;

@@ -37,11 +37,15 @@
  *   events      once the nptctl that looked the family up has joined the
  *               "events" group, multicast ADD, CHANGE and DEL events to
  *               it, with things among them that nptctl must ignore
+ *   unload      like events, but after one event the controller says that
+ *               another family and then ours went away
  *   nomcgrp     the family has no multicast groups
  *
  * The family advertises its "events" group under an id that no family of
  * the running kernel uses, found by asking the real controller, so that
- * only we send to it.  A userspace sender needs CAP_NET_ADMIN here too.
+ * only we send to it.  "unload" also sends to the controller's own
+ * "notify" group, where other listeners on the host see a DELFAMILY for
+ * ids that do not exist.  A userspace sender needs CAP_NET_ADMIN here too.
  */
 
 #include <arpa/inet.h>
@@ -457,11 +461,11 @@ static bool joined(uint32_t port)
 	return yes;
 }
 
-static void multicast(int sock)
+static void multicast(int sock, unsigned int group)
 {
 	struct sockaddr_nl to = {
 		.nl_family = AF_NETLINK,
-		.nl_groups = 1U << (events_group - 1),
+		.nl_groups = 1U << (group - 1),
 	};
 
 	/* Port 0 gets it too, but the kernel ignores what is no request. */
@@ -515,9 +519,30 @@ static void send_events(uint32_t port)
 	fprintf(logf, "events: joined\n");
 
 	put_event(NPT6_CMD_MAP_ADD, &st, NULL);
-	multicast(fd);
+	multicast(fd, events_group);
+
+	if (is("unload")) {
+		/* Logged first: nptctl may be gone before we get further. */
+		fprintf(logf, "events: unloaded\n");
+		/*
+		 * As genl_ctrl_event() tells of unregistered families: first
+		 * another one, which changes nothing, then ours.
+		 */
+		for (i = 1; i >= 0; i--) {
+			nlh = put_msg(GENL_ID_CTRL, 0, 0, 0);
+			put_genl(nlh, CTRL_CMD_DELFAMILY, 2);
+			mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID + i);
+			mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME,
+					  i ? "other" : NPT6_GENL_NAME);
+			end_msg(nlh);
+			multicast(fd, GENL_ID_CTRL);
+			put_event(NPT6_CMD_MAP_ADD, &au, NULL);
+			multicast(fd, events_group);
+		}
+		return;
+	}
 	put_event(NPT6_CMD_MAP_ADD, &au, NULL);
-	multicast(fd);
+	multicast(fd, events_group);
 
 	/* Two in one datagram that are no events: a reply, and a new command. */
 	nlh = put_msg(FAMILY_ID, 0, 0, 0);
@@ -525,12 +550,12 @@ static void send_events(uint32_t port)
 	put_map_attrs(nlh, &st);
 	end_msg(nlh);
 	put_event(NPT6_CMD_MAX + 1, &st, NULL);
-	multicast(fd);
+	multicast(fd, events_group);
 
 	au.ext_pfx = "2406:1::";
 	au.ext_addr = "2406:1::feed";
 	put_event(NPT6_CMD_MAP_CHANGE, &au, NULL);
-	multicast(fd);
+	multicast(fd, events_group);
 
 	/* Malformed: an external address where a prefix must be. */
 	nlh = put_msg(FAMILY_ID, 0, 0, 0);
@@ -540,16 +565,16 @@ static void send_events(uint32_t port)
 	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, 64);
 	mnl_attr_put_u32(nlh, NPT6_A_EXT_PREFIX, 0x24060002);
 	end_msg(nlh);
-	multicast(fd);
+	multicast(fd, events_group);
 
 	au.ext_pfx = "2406:2::";
 	au.ext_addr = "2406:2::feed";
 	put_event(NPT6_CMD_MAP_CHANGE, &au, "2406:1::");
-	multicast(fd);
+	multicast(fd, events_group);
 	au.ext_pfx = NULL;
 	au.ext_addr = NULL;
 	put_event(NPT6_CMD_MAP_CHANGE, &au, "2406:2::");
-	multicast(fd);
+	multicast(fd, events_group);
 
 	/* From another port than the family's: not the kernel, ignored. */
 	other = mnl_socket_open(NETLINK_GENERIC);
@@ -558,13 +583,13 @@ static void send_events(uint32_t port)
 
 		forged.int_pfx = "fd66::";
 		put_event(NPT6_CMD_MAP_ADD, &forged, NULL);
-		multicast(mnl_socket_get_fd(other));
+		multicast(mnl_socket_get_fd(other), events_group);
 	}
 	if (other)
 		mnl_socket_close(other);
 
 	put_event(NPT6_CMD_MAP_DEL, &st, NULL);
-	multicast(fd);
+	multicast(fd, events_group);
 	fprintf(logf, "events: sent\n");
 }
 
@@ -645,7 +670,7 @@ int main(int argc, char *argv[])
 			if (nlh->nlmsg_type == GENL_ID_CTRL) {
 				handle_ctrl(nlh, from.nl_pid);
 				/* Answer first: nptctl joins after the lookup. */
-				if (is("events")) {
+				if (is("events") || is("unload")) {
 					flush_out(from.nl_pid);
 					send_events(from.nl_pid);
 				}

@@ -500,6 +500,7 @@ FAKE_TESTS=(
 	"fake: -s monitor adds counters to add and del"
 	"fake: -p monitor, indented objects"
 	"fake: monitor without an events group"
+	"fake: monitor ends with an error when the module goes"
 )
 
 # Unicast to a userspace netlink port needs CAP_NET_ADMIN.
@@ -571,7 +572,7 @@ lines() { wc -l <"$1" 2>/dev/null || echo 0; }
 fake_monitor()
 {
 	local scenario=$1 desc=$2 sig=$3 want_err=$4 want_out=$5 want_log=$6
-	local fail=1 pid dog rc want_lines log_lines
+	local fail=1 pid rc want_lines log_lines
 	shift 6
 
 	want_lines=$(printf '%s\n' "$want_out" | wc -l)
@@ -591,14 +592,16 @@ fake_monitor()
 			echo "    $desc: $(lines "$TMP/out") of $want_lines lines before SIG$sig" >&2
 			fail=1
 		fi
-		# It must end on the signal; if it does not, it fails.
-		( sleep 10; kill -KILL "$pid" 2>/dev/null ) &
-		dog=$!
+		# It must end on the signal, in 10 seconds at most.  (A watchdog
+		# subshell killed early could run our EXIT trap: poll instead.)
 		kill -"$sig" "$pid" 2>/dev/null
+		for _ in $(seq 200); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null
 		wait "$pid"
 		rc=$?
-		kill "$dog" 2>/dev/null
-		wait "$dog" 2>/dev/null
 		check_output "$desc" "$rc" 0 "$want_err" "$want_out" || fail=1
 	fi
 	stop_fake "$desc" "$want_log" || fail=1
@@ -934,6 +937,11 @@ EOF
 	fake nomcgrp "${FAKE_TESTS[42]}" 1 \
 		'Error: npt6 kernel module has no "events" multicast group (install matching versions)' \
 		"" "$ctrl" monitor
+	fake unload "${FAKE_TESTS[43]}" 1 'Error: npt6 kernel module was unloaded' \
+		'add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all' "$ctrl
+events: joined
+events: unloaded" monitor
 }
 fake_tests
 

@@ -770,7 +770,26 @@ static int event_from_msg(const struct nlmsghdr *nlh, struct npt6_event *ev)
 	return 0;
 }
 
-/* The notifications in one datagram; a negative errno if @cb failed. */
+/*
+ * The controller's notifications: CTRL_CMD_DELFAMILY for our family
+ * means that the module is gone, and with it our group membership.
+ */
+static bool family_removed(const struct nptctl_genl *g,
+			   const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	struct family_info fi = { 0 };
+
+	if (gh->cmd != CTRL_CMD_DELFAMILY ||
+	    mnl_attr_parse(nlh, sizeof(*gh), family_attr_cb, &fi) < MNL_CB_OK)
+		return false;
+	return fi.id == g->family;
+}
+
+/*
+ * The notifications in one datagram; a negative errno if @cb failed or
+ * the family went away.
+ */
 static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
 			 void *data)
 {
@@ -781,8 +800,13 @@ static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
 	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
 
-		if (nlh->nlmsg_type != g->family ||
-		    mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh))
+		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh))
+			continue;
+		if (nlh->nlmsg_type == GENL_ID_CTRL && family_removed(g, nlh)) {
+			nptctl_err("npt6 kernel module was unloaded");
+			return -ENODEV;
+		}
+		if (nlh->nlmsg_type != g->family)
 			continue;
 		/* Commands are only ever appended: skip what is new. */
 		if (gh->cmd != NPT6_CMD_MAP_ADD && gh->cmd != NPT6_CMD_MAP_DEL &&
@@ -805,7 +829,7 @@ int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 		 const volatile sig_atomic_t *stop, const sigset_t *waitmask)
 {
 	int fd = mnl_socket_get_fd(g->nl);
-	unsigned int group = g->events_group;
+	unsigned int group = g->events_group, ctrl_group = GENL_ID_CTRL;
 	int size = EVENTS_RCVBUF, err;
 
 	if (!group) {
@@ -815,6 +839,13 @@ int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 	/* Beyond net.core.rmem_max if we may, else as far as it allows. */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/*
+	 * Unloading the module silently ends our membership; the controller
+	 * says so on its "notify" group, whose id is fixed at GENL_ID_CTRL.
+	 * Should joining it fail, we carry on, deaf to unloads only.
+	 */
+	mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
+			      sizeof(ctrl_group));
 	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0) {
 		err = -errno;

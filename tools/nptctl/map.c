@@ -35,8 +35,6 @@ static const struct keyword add_keywords[] = {
 	{ "help", KW_HELP },
 };
 
-#define KEYWORDS(t)	(t), (sizeof(t) / sizeof((t)[0]))
-
 /* The words after the subcommand, sorted out but not yet checked. */
 struct map_args {
 	const char *pos[2];	/* prefixes (or "auto"), in order */
@@ -162,7 +160,8 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret, mode;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 2, usage, KEYWORDS(add_keywords), &a);
+	ret = parse_args(argc, argv, 2, usage, add_keywords,
+			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (a.npos < 1) {
@@ -254,7 +253,8 @@ int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 1, usage, KEYWORDS(map_keywords), &a);
+	ret = parse_args(argc, argv, 1, usage, map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (a.npos < 1) {
@@ -295,8 +295,8 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	size_t n = 0;
 	int ret;
 
-	ret = parse_args(argc, argv, 0, "[dev DEV]", KEYWORDS(map_keywords),
-			 &a);
+	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (get_optional_ifindex(&a, &ifindex))
@@ -324,8 +324,8 @@ int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 0, "[dev DEV]", KEYWORDS(map_keywords),
-			 &a);
+	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (get_optional_ifindex(&a, &ifindex))

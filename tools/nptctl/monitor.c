@@ -46,7 +46,7 @@ int monitor_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	struct nptctl_genl *g;
 	int ret;
 
-	/* Like the other commands: "help" anywhere, nothing else. */
+	/* Like the other commands: "help" prints the usage; no other words. */
 	if (argc > 1) {
 		if (match_keyword(argv[1], keywords, 1) == 0) {
 			printf("Usage: nptctl [OPTIONS] %s\n", argv[0]);
