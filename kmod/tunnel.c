@@ -663,46 +663,86 @@ static int npt6_tnl_validate(struct nlattr *tb[], struct nlattr *data[],
 	return 0;
 }
 
-/* Apply @data on top of @t's current settings.  Under rtnl. */
+/* What names a tunnel's endpoints; changed all together or not at all. */
+struct npt6_tnl_id {
+	int link;
+	struct in6_addr remote;
+	struct in6_addr local;
+	struct in6_addr token;
+	bool local_auto;
+};
+
+/*
+ * Apply @data on top of @t's current settings.  Everything is checked
+ * before anything changes, so a refused request leaves the tunnel as it
+ * was.  Under rtnl.
+ */
 static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 			  struct netlink_ext_ack *extack)
 {
 	struct npt6_tnl *t = netdev_priv(dev);
 	struct npt6_net *nn = npt6_net(t->net);
+	struct npt6_tnl_id id, old;
 	struct in6_addr local;
 	bool have_local;
+	int err;
 
+	old = (struct npt6_tnl_id) {
+		.link = t->link, .remote = t->remote, .local = t->local,
+		.token = t->token, .local_auto = t->local_auto,
+	};
+	id = old;
 	if (data[IFLA_NPT6TNL_LINK]) {
-		u32 link = nla_get_u32(data[IFLA_NPT6TNL_LINK]);
-
-		if (!__dev_get_by_index(t->net, link)) {
+		id.link = nla_get_u32(data[IFLA_NPT6TNL_LINK]);
+		if (!__dev_get_by_index(t->net, id.link)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NPT6TNL_LINK],
 					    "No such device in this network namespace");
 			return -ENODEV;
 		}
-		WRITE_ONCE(t->link, link);
 	}
 	if (data[IFLA_NPT6TNL_REMOTE])
-		t->remote = nla_get_in6_addr(data[IFLA_NPT6TNL_REMOTE]);
+		id.remote = nla_get_in6_addr(data[IFLA_NPT6TNL_REMOTE]);
 	if (data[IFLA_NPT6TNL_LOCAL]) {
-		t->local = nla_get_in6_addr(data[IFLA_NPT6TNL_LOCAL]);
-		t->local_auto = false;
+		id.local = nla_get_in6_addr(data[IFLA_NPT6TNL_LOCAL]);
+		id.local_auto = false;
 	}
 	if (data[IFLA_NPT6TNL_LOCAL_AUTO]) {
-		t->local = in6addr_any;
-		t->local_auto = true;
+		id.local = in6addr_any;
+		id.local_auto = true;
 	}
 	if (data[IFLA_NPT6TNL_TOKEN])
-		t->token = nla_get_in6_addr(data[IFLA_NPT6TNL_TOKEN]);
-	if (!t->local_auto && !ipv6_addr_any(&t->token)) {
+		id.token = nla_get_in6_addr(data[IFLA_NPT6TNL_TOKEN]);
+	if (!id.local_auto && !ipv6_addr_any(&id.token)) {
 		NL_SET_ERR_MSG(extack, "A token needs local auto");
 		return -EINVAL;
 	}
-	if (ipv6_addr_any(&t->remote) || !t->link ||
-	    (!t->local_auto && ipv6_addr_any(&t->local))) {
+	if (ipv6_addr_any(&id.remote) || !id.link ||
+	    (!id.local_auto && ipv6_addr_any(&id.local))) {
 		NL_SET_ERR_MSG(extack, "Need remote, local (or auto) and dev");
 		return -EINVAL;
 	}
+
+	WRITE_ONCE(t->link, id.link);
+	t->remote = id.remote;
+	t->local = id.local;
+	t->token = id.token;
+	t->local_auto = id.local_auto;
+	if (t->local_auto) {
+		have_local = npt6_tnl_pick_local(t, &local);
+	} else {
+		local = t->local;
+		have_local = true;
+	}
+	err = npt6_tnl_set_ends(t, have_local ? &local : NULL);
+	if (err) {
+		WRITE_ONCE(t->link, old.link);
+		t->remote = old.remote;
+		t->local = old.local;
+		t->token = old.token;
+		t->local_auto = old.local_auto;
+		return err;
+	}
+
 	if (data[IFLA_NPT6TNL_HOPLIMIT])
 		WRITE_ONCE(t->hoplimit, nla_get_u8(data[IFLA_NPT6TNL_HOPLIMIT]));
 	if (data[IFLA_NPT6TNL_TCLASS])
@@ -714,12 +754,6 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 	if (data[IFLA_NPT6TNL_MSS])
 		WRITE_ONCE(t->mss, nla_get_u16(data[IFLA_NPT6TNL_MSS]));
 
-	if (t->local_auto) {
-		have_local = npt6_tnl_pick_local(t, &local);
-	} else {
-		local = t->local;
-		have_local = true;
-	}
 	/* The auto-prefix watcher runs while someone needs it. */
 	if (t->local_auto && !t->counted_auto) {
 		t->counted_auto = true;
@@ -729,7 +763,7 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 		t->counted_auto = false;
 		nn->nauto--;
 	}
-	return npt6_tnl_set_ends(t, have_local ? &local : NULL);
+	return 0;
 }
 
 static int npt6_tnl_newlink(struct net *src_net, struct net_device *dev,

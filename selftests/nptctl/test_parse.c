@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of nptctl's pure helpers: prefix parsing and validation
- * (parse.c), keyword matching, and JSON/text rendering (print.c).
+ * (parse.c), keyword matching, the values of tunnel settings, and JSON/text
+ * rendering of mappings and tunnels (print.c).
  *
  * Prints one "TEST: ... [ OK ]" or "[FAIL]" line per test, as the kernel
  * selftests do, explains failures on stderr, and exits 1 if any failed.
@@ -775,6 +776,254 @@ static void test_print_events(void)
 	result(expect_event(&c, ""), "event: unknown command prints nothing");
 }
 
+/* Tunnels -------------------------------------------------------------- */
+
+static void test_numbers(void)
+{
+	static const struct {
+		const char *arg;
+		uint32_t min, max, want;
+	} good[] = {
+		{ "0", 0, 255, 0 },
+		{ "255", 0, 255, 255 },
+		{ "1460", 68, 65487, 1460 },
+		{ "68", 68, 65487, 68 },
+		{ "65487", 68, 65487, 65487 },
+		{ "0x20", 0, 255, 0x20 },
+		{ "0XfF", 0, 255, 255 },
+		{ "0xfffff", 0, 0xfffff, 0xfffff },
+		{ "010", 0, 255, 10 },		/* decimal, not octal */
+		{ "0x0", 0, 255, 0 },
+		{ "4294967295", 0, 0xffffffff, 0xffffffff },
+	};
+	static const struct {
+		const char *arg;
+		uint32_t min, max;
+		const char *what;
+	} bad[] = {
+		{ "", 0, 255, "empty" },
+		{ "256", 0, 255, "above the range" },
+		{ "67", 68, 65487, "below the range" },
+		{ "65488", 68, 65487, "mtu above 65487" },
+		{ "0x100", 0, 255, "hex above the range" },
+		{ "0x100000", 0, 0xfffff, "flow label of 21 bits" },
+		{ "-1", 0, 255, "negative" },
+		{ "+1", 0, 255, "plus sign" },
+		{ " 1", 0, 255, "leading space" },
+		{ "1 ", 0, 255, "trailing space" },
+		{ "0x", 0, 255, "0x without digits" },
+		{ "1e3", 0, 2000, "exponent" },
+		{ "12a", 0, 255, "hex digits without 0x" },
+		{ "0x-1", 0, 255, "0x and a sign" },
+		{ "4294967296", 0, 0xffffffff, "beyond 32 bits" },
+		{ "99999999999999999999", 0, 0xffffffff, "beyond 64 bits" },
+		{ "0x10000000000000000", 0, 0xffffffff, "hex beyond 64 bits" },
+		{ "auto", 0, 255, "a word" },
+	};
+	uint32_t v;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 12345;
+		ok = parse_number(good[i].arg, good[i].min, good[i].max, &v) == 0;
+		result(check(ok && v == good[i].want,
+			     "parse_number(\"%s\") = %u, want %u", good[i].arg,
+			     v, good[i].want),
+		       "number: %s in %u..%u", good[i].arg, good[i].min,
+		       good[i].max);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		result(check(parse_number(bad[i].arg, bad[i].min, bad[i].max,
+					  &v) < 0,
+			     "parse_number(\"%s\") accepted", bad[i].arg),
+		       "number refused: %s", bad[i].what);
+}
+
+static void test_ifnames(void)
+{
+	result(valid_ifname("t0") && valid_ifname("sit1") &&
+	       valid_ifname("vlan1000") && valid_ifname("a") &&
+	       valid_ifname("abcdefghijklmno") && valid_ifname("tun-1.2_x") &&
+	       valid_ifname("..."),
+	       "ifname: ordinary names, 15 bytes at most");
+	result(!valid_ifname("") && !valid_ifname("abcdefghijklmnop") &&
+	       !valid_ifname(".") && !valid_ifname("..") &&
+	       !valid_ifname("a/b") && !valid_ifname("a:b") &&
+	       !valid_ifname("a b") && !valid_ifname("a\tb") &&
+	       !valid_ifname("ab\n"),
+	       "ifname: what dev_valid_name() refuses");
+}
+
+static void test_unicast(void)
+{
+	static const struct {
+		const char *arg;
+		enum unicast_error want;
+	} cases[] = {
+		{ "2404:8e00::feed:140", UNICAST_OK },
+		{ "2001:db8::1", UNICAST_OK },
+		{ "fe80::1", UNICAST_OK },
+		{ "fd00::1", UNICAST_OK },
+		{ "::1", UNICAST_OK },
+		{ "::", UNICAST_NOT_UNICAST },
+		{ "ff02::1", UNICAST_NOT_UNICAST },
+		{ "ff0e::101", UNICAST_NOT_UNICAST },
+		{ "::ffff:192.0.2.1", UNICAST_NOT_UNICAST },
+		{ "x", UNICAST_MALFORMED },
+		{ "", UNICAST_MALFORMED },
+		{ "192.0.2.1", UNICAST_MALFORMED },
+		{ "2001:db8::1/64", UNICAST_MALFORMED },
+		{ "2001:db8::1%eth0", UNICAST_MALFORMED },
+		{ " 2001:db8::1", UNICAST_MALFORMED },
+		{ "auto", UNICAST_MALFORMED },
+	};
+	struct in6_addr a;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum unicast_error got = parse_unicast(cases[i].arg, &a);
+
+		result(check(got == cases[i].want,
+			     "parse_unicast(\"%s\") = %d, want %d",
+			     cases[i].arg, got, cases[i].want),
+		       "endpoint \"%s\"", cases[i].arg);
+	}
+}
+
+struct tunnel_case {
+	const struct npt6_tunnel *tuns;
+	size_t n;
+	struct print_opts opts;
+};
+
+static void put_tunnels(FILE *f, const void *arg)
+{
+	const struct tunnel_case *c = arg;
+
+	print_tunnels(f, c->tuns, c->n, &c->opts);
+}
+
+static bool expect_tunnels(const struct tunnel_case *c, const char *want)
+{
+	char *got = capture(put_tunnels, c);
+	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+
+	free(got);
+	return ok;
+}
+
+/* A tunnel as the kernel reports one: every setting, at its default. */
+static void kernel_tunnel(struct npt6_tunnel *t, uint32_t ifindex,
+			  const char *name, const char *dev)
+{
+	memset(t, 0, sizeof(*t));
+	t->ifindex = ifindex;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->is_npt6 = true;
+	t->has_mtu = true;
+	t->mtu = 1460;
+	t->has_link = true;
+	t->link = 4;
+	snprintf(t->link_name, sizeof(t->link_name), "%s", dev);
+	t->has_remote = true;
+	inet_pton(AF_INET6, "2404:8e00::feed:140", &t->remote);
+	t->has_hoplimit = true;
+	t->hoplimit = 64;
+	t->has_tclass = true;
+	t->tclass = NPT6_TNL_INHERIT;
+	t->has_flowlabel = true;
+	t->flowlabel = NPT6_TNL_INHERIT;
+	t->has_encaplimit = true;
+	t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
+	t->has_mss = true;
+	t->mss = NPT6_TNL_MSS_AUTO;
+}
+
+static void test_print_tunnels(void)
+{
+	struct npt6_tunnel t[3];
+	struct tunnel_case c = { .tuns = t, .n = 3 };
+
+	/* Transix (S3): auto with ::feed, following its address. */
+	kernel_tunnel(&t[0], 7, "t0", "vlan1000");
+	t[0].local_auto = true;
+	t[0].has_token = true;
+	inet_pton(AF_INET6, "::feed", &t[0].token);
+	t[0].has_active_local = true;
+	inet_pton(AF_INET6, "2400:1:2:3::feed", &t[0].active_local);
+	t[0].has_stats = true;
+	t[0].stats = (struct npt6_tnl_stats){ 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	/* The same before RA: no address yet, and no token either. */
+	kernel_tunnel(&t[1], 8, "t1", "");
+	t[1].link = 99;
+	t[1].local_auto = true;
+	/* Site to site (S4): fixed ends, everything set by hand. */
+	kernel_tunnel(&t[2], 9, "tun1", "ge0");
+	inet_pton(AF_INET6, "2001:db8:2::7", &t[2].remote);
+	t[2].has_local = true;
+	inet_pton(AF_INET6, "2001:db8:1::c53b", &t[2].local);
+	t[2].has_active_local = true;
+	t[2].active_local = t[2].local;
+	t[2].mtu = 1400;
+	t[2].mss = 0;
+	t[2].hoplimit = 255;
+	t[2].tclass = 0xb8;
+	t[2].flowlabel = 0x12345;
+	t[2].encaplimit = 4;
+
+	result(expect_tunnels(&c,
+		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
+	       "tunnels: text, active and inactive auto, static");
+
+	c.opts.stats = true;
+	result(expect_tunnels(&c,
+		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"    rx: packets 1 bytes 2 errors 3 dropped 4  tx: packets 5 bytes 6 errors 7 dropped 8 carrier 9\n"
+		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
+	       "tunnels: text with counters where there are some");
+
+	c.opts.json = true;
+	result(expect_tunnels(&c,
+		"[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
+		"{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\"},"
+		"{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4}]\n"),
+	       "tunnels: JSON, numbers and words, null where absent");
+
+	c.opts.stats = false;
+	c.opts.pretty = true;
+	c.n = 1;
+	t[0].mss = 1420;
+	result(expect_tunnels(&c,
+		"[\n"
+		"    {\n"
+		"        \"name\": \"t0\",\n"
+		"        \"ifindex\": 7,\n"
+		"        \"remote\": \"2404:8e00::feed:140\",\n"
+		"        \"local\": null,\n"
+		"        \"local_auto\": true,\n"
+		"        \"token\": \"::feed\",\n"
+		"        \"active_local\": \"2400:1:2:3::feed\",\n"
+		"        \"dev\": \"vlan1000\",\n"
+		"        \"mtu\": 1460,\n"
+		"        \"mss\": 1420,\n"
+		"        \"hoplimit\": 64,\n"
+		"        \"tclass\": \"inherit\",\n"
+		"        \"flowlabel\": \"inherit\",\n"
+		"        \"encaplimit\": \"none\"\n"
+		"    }\n"
+		"]\n"),
+	       "tunnels: pretty JSON, mss as a number");
+
+	c.n = 0;
+	result(expect_tunnels(&c, "[]\n"), "tunnels: none, JSON");
+	c.opts.json = c.opts.pretty = false;
+	result(expect_tunnels(&c, ""), "tunnels: none, text");
+}
+
 int main(void)
 {
 	test_good();
@@ -789,5 +1038,9 @@ int main(void)
 	test_print();
 	test_print_auto();
 	test_print_events();
+	test_numbers();
+	test_ifnames();
+	test_unicast();
+	test_print_tunnels();
 	return failed ? 1 : 0;
 }

@@ -2,16 +2,12 @@
 /*
  * Talking to the npt6 generic netlink family through libmnl.
  *
- * The contract is uapi/linux/npt6.h.  We send one request at a time, always
- * with NLM_F_ACK, and read until the kernel has said its last word on it: an
- * NLMSG_ERROR (which is also the positive ack) or, for a dump, NLMSG_DONE.
- * Both can carry an extended ack; we ask for it with NETLINK_EXT_ACK
- * because the kernel's message names the offending attribute, which beats
- * anything we could guess from errno.
+ * The contract is uapi/linux/npt6.h.  The request and ack plumbing,
+ * extended acks included, is nl.c's; here we look the family up, put
+ * mappings into messages and take them out of replies and events.
  */
 
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -19,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -27,214 +22,38 @@
 
 #include "err.h"
 #include "genl.h"
-
-/*
- * Requests are a few dozen bytes.  Replies are read into a buffer of the
- * largest size the kernel fills a dump skb to (32 KiB), doubled for slack:
- * a smaller one would make the kernel's datagrams fail with MSG_TRUNC.
- */
-#define TX_SIZE		4096
-#define RX_SIZE		65536
+#include "nl.h"
 
 /* A dump that keeps being interrupted by table changes is retried so often. */
 #define DUMP_TRIES	5
 
 struct nptctl_genl {
-	struct mnl_socket *nl;
-	struct sockaddr_nl peer;	/* the kernel (port 0) */
-	uint32_t portid;
-	uint32_t seq;
+	struct nptctl_nl nl;
 	uint16_t family;
 	uint32_t events_group;		/* NPT6_MCGRP_EVENTS, or 0 if none */
-	char extack[256];		/* the last request's message, or "" */
-	char *tx;
-	char *rx;
 };
 
 static struct nlmsghdr *msg_start(struct nptctl_genl *g, uint16_t type,
 				  uint8_t cmd, uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = nl_msg_start(&g->nl, type, flags);
 	struct genlmsghdr *gh;
 
-	/*
-	 * libmnl before 1.0.5 leaves the padding after short attributes
-	 * (a u8, "npt6\0") as it finds it; we send zeroes, not old bytes.
-	 */
-	memset(g->tx, 0, TX_SIZE);
-	nlh = mnl_nlmsg_put_header(g->tx);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++g->seq;
 	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
 	gh->cmd = cmd;
 	gh->version = version;
 	return nlh;
 }
 
-/*
- * Keep the NLMSGERR_ATTR_MSG of an error, a done or an ack message.  @off is
- * where its TLVs start in the payload.
- */
-static void read_extack(struct nptctl_genl *g, const struct nlmsghdr *nlh,
-			size_t off)
-{
-	const struct nlattr *attr;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (MNL_ALIGN(off) > mnl_nlmsg_get_payload_len(nlh))
-		return;
-	mnl_attr_for_each(attr, nlh, off) {
-		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG ||
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			continue;
-		snprintf(g->extack, sizeof(g->extack), "%s",
-			 mnl_attr_get_str(attr));
-	}
-}
-
-/* 0 for a positive ack, else the negative errno it carries. */
-static int handle_error(struct nptctl_genl *g, const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t len = mnl_nlmsg_get_payload_len(nlh);
-	size_t off;
-
-	if (len < sizeof(e->error))
-		return -EBADMSG;
-	if (e->error > 0 || e->error == INT_MIN)
-		return -EPROTO;
-
-	/*
-	 * The TLVs follow the echoed request: only its header if the kernel
-	 * capped it (NETLINK_CAP_ACK, and every positive ack), else all of it.
-	 */
-	if (len >= sizeof(*e)) {
-		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off = sizeof(e->error) + (size_t)e->msg.nlmsg_len;
-		read_extack(g, nlh, off);
-	}
-	return e->error;
-}
-
-/* A dump ends with NLMSG_DONE, which carries the dump's own error. */
-static int handle_done(struct nptctl_genl *g, const struct nlmsghdr *nlh)
-{
-	size_t len = mnl_nlmsg_get_payload_len(nlh);
-	int error;
-
-	if (len < sizeof(error))
-		return 0;	/* old kernels sent an empty DONE */
-	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (error > 0 || error == INT_MIN)
-		return -EPROTO;
-	if (error < 0)
-		read_extack(g, nlh, sizeof(error));
-	return error;
-}
-
-/*
- * Read the answer to request @seq.  Returns 0 when it is complete, 1 when
- * it was a dump that the kernel flagged NLM_F_DUMP_INTR (the table changed
- * under it, so it may have missed or repeated entries), or a negative errno.
- * We always read to the end, even after an interrupted dump, so that the
- * next request on this socket starts clean.
- */
-static int receive(struct nptctl_genl *g, uint32_t seq, mnl_cb_t cb,
-		   void *data)
-{
-	bool intr = false;
-	int err = 0;
-
-	for (;;) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->rx;
-		ssize_t ret = mnl_socket_recvfrom(g->nl, g->rx, RX_SIZE);
-		int len;
-
-		if (ret < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		len = (int)ret;
-
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			/*
-			 * Not ours: something left from an earlier request.
-			 * The kernel addresses replies to our port, so a
-			 * foreign port is no reply to us either.
-			 */
-			if (nlh->nlmsg_seq != seq ||
-			    (nlh->nlmsg_pid && nlh->nlmsg_pid != g->portid))
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-
-			switch (nlh->nlmsg_type) {
-			case NLMSG_NOOP:
-				continue;
-			case NLMSG_ERROR:
-				err = handle_error(g, nlh);
-				return err ? err : intr;
-			case NLMSG_DONE:
-				err = handle_done(g, nlh);
-				return err ? err : intr;
-			case NLMSG_OVERRUN:
-				return -ENOBUFS;
-			}
-			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
-				continue;	/* reserved control types */
-
-			/*
-			 * A callback failure stops us reading, which leaves
-			 * the rest of the answer queued; that is fine, since
-			 * an error ends nptctl.  Callbacks report in errno.
-			 */
-			if (!cb)
-				continue;
-			errno = EPROTO;
-			if (cb(nlh, data) < MNL_CB_OK)
-				return errno > 0 ? -errno : -EPROTO;
-		}
-		if (len > 0)
-			return -EBADMSG;	/* a truncated message */
-	}
-}
-
-/*
- * Send @nlh and read its answer.  A positive ack may carry a warning, which
- * we pass on; an error's message stays in g->extack for report().
- */
 static int transact(struct nptctl_genl *g, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data)
 {
-	ssize_t ret;
-	int err;
-
-	g->extack[0] = '\0';
-	ret = sendto(mnl_socket_get_fd(g->nl), nlh, nlh->nlmsg_len, 0,
-		     (const struct sockaddr *)&g->peer, sizeof(g->peer));
-	if (ret < 0)
-		return -errno;
-	if ((size_t)ret != nlh->nlmsg_len)
-		return -EMSGSIZE;
-
-	err = receive(g, nlh->nlmsg_seq, cb, data);
-	if (err >= 0 && g->extack[0])
-		nptctl_warn("%s", g->extack);
-	return err;
+	return nl_transact(&g->nl, nlh, cb, data);
 }
 
-/* The kernel's own words if it had any, else ours and errno's. */
 static int report(struct nptctl_genl *g, int err, const char *what)
 {
-	if (g->extack[0])
-		nptctl_err("%s", g->extack);
-	else
-		nptctl_err("Unable to %s: %s", what, strerror(-err));
-	return err;
+	return nl_report(&g->nl, err, what);
 }
 
 /* Family lookup --------------------------------------------------------- */
@@ -351,66 +170,27 @@ static int resolve_family(struct nptctl_genl *g)
 struct nptctl_genl *genl_open(void)
 {
 	struct nptctl_genl *g = calloc(1, sizeof(*g));
-	int one = 1;
 
-	if (!g || !(g->tx = malloc(TX_SIZE)) || !(g->rx = malloc(RX_SIZE))) {
+	if (!g) {
 		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
-		goto err_free;
+		return NULL;
 	}
-	g->peer.nl_family = AF_NETLINK;
-#ifdef NPTCTL_TEST_HOOKS
-	/*
-	 * Test builds only: talk to a userspace stand-in for the kernel at
-	 * this port, so that selftests can drive the netlink code without
-	 * the module.  Never compiled into the installed binary.
-	 */
-	if (getenv("NPTCTL_TEST_PEER"))
-		g->peer.nl_pid = (uint32_t)strtoul(getenv("NPTCTL_TEST_PEER"),
-						   NULL, 10);
-#endif
-	/* Replies can never be mistaken for those of an earlier process. */
-	g->seq = (uint32_t)time(NULL);
-
-	g->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!g->nl) {
-		nptctl_err("Unable to open netlink socket: %s", strerror(errno));
-		goto err_free;
+	if (nl_open(&g->nl, NETLINK_GENERIC) < 0) {
+		free(g);
+		return NULL;
 	}
-	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		nptctl_err("Unable to bind netlink socket: %s", strerror(errno));
-		goto err_close;
+	if (resolve_family(g) < 0) {
+		genl_close(g);
+		return NULL;
 	}
-	g->portid = mnl_socket_get_portid(g->nl);
-
-	/*
-	 * Kernels before 4.12 lack these options; we then get plain errnos,
-	 * and full echoes of our requests, which handle_error() copes with.
-	 */
-	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	if (resolve_family(g) < 0)
-		goto err_close;
 	return g;
-
-err_close:
-	mnl_socket_close(g->nl);
-err_free:
-	if (g) {
-		free(g->rx);
-		free(g->tx);
-	}
-	free(g);
-	return NULL;
 }
 
 void genl_close(struct nptctl_genl *g)
 {
 	if (!g)
 		return;
-	mnl_socket_close(g->nl);
-	free(g->rx);
-	free(g->tx);
+	nl_close(&g->nl);
 	free(g);
 }
 
@@ -793,7 +573,7 @@ static bool family_removed(const struct nptctl_genl *g,
 static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
 			 void *data)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->rx;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->nl.rx;
 	struct npt6_event ev;
 	int err;
 
@@ -828,7 +608,7 @@ static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
 int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 		 const volatile sig_atomic_t *stop, const sigset_t *waitmask)
 {
-	int fd = mnl_socket_get_fd(g->nl);
+	int fd = mnl_socket_get_fd(g->nl.sock);
 	unsigned int group = g->events_group, ctrl_group = GENL_ID_CTRL;
 	int size = EVENTS_RCVBUF, err;
 
@@ -844,9 +624,9 @@ int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 	 * says so on its "notify" group, whose id is fixed at GENL_ID_CTRL.
 	 * Should joining it fail, we carry on, deaf to unloads only.
 	 */
-	mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
+	mnl_socket_setsockopt(g->nl.sock, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
 			      sizeof(ctrl_group));
-	if (mnl_socket_setsockopt(g->nl, NETLINK_ADD_MEMBERSHIP, &group,
+	if (mnl_socket_setsockopt(g->nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
 				  sizeof(group)) < 0) {
 		err = -errno;
 		nptctl_err("Unable to join the npt6 \"" NPT6_MCGRP_EVENTS "\" multicast group: %s",
@@ -869,7 +649,7 @@ int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 				   strerror(errno));
 			return err;
 		}
-		ret = recvfrom(fd, g->rx, RX_SIZE, MSG_DONTWAIT,
+		ret = recvfrom(fd, g->nl.rx, NL_RX_SIZE, MSG_DONTWAIT,
 			       (struct sockaddr *)&from, &flen);
 		if (ret < 0) {
 			if (errno == EINTR || errno == EAGAIN)
@@ -884,7 +664,7 @@ int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
 			return err;
 		}
 		/* Only the kernel speaks for npt6 (or, in tests, its stand-in). */
-		if (flen != sizeof(from) || from.nl_pid != g->peer.nl_pid)
+		if (flen != sizeof(from) || from.nl_pid != g->nl.peer.nl_pid)
 			continue;
 		err = handle_events(g, (int)ret, cb, data);
 		if (err < 0)

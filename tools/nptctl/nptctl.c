@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nptctl: configure npt6, stateless NPTv6 (RFC 6296), over generic netlink.
+ * nptctl: configure npt6, stateless NPTv6 (RFC 6296) over generic netlink
+ * and its ipip6 tunnels (RFC 2473) over rtnetlink.
  *
  * This file only reads the global options and hands the rest of the command
  * line to a subcommand from the table below.
@@ -46,6 +47,8 @@ static const struct {
 	  "delete all mappings, or those on DEV" },
 	{ "monitor", monitor_main, "",
 	  "print mapping events until interrupted" },
+	{ "tunnel", tunnel_main, "add|change|del|show ...",
+	  "manage ipip6 tunnels (try \"nptctl tunnel help\")" },
 	{ "help", help_main, "", "show this help" },
 };
 
@@ -57,7 +60,8 @@ static void usage(FILE *f)
 
 	fputs("Usage: nptctl [OPTIONS] COMMAND [ARGS]\n"
 	      "\n"
-	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296).\n"
+	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296),\n"
+	      "and IPv4-in-IPv6 tunnels (RFC 2473).\n"
 	      "Prefixes are ADDR/LEN with LEN 1..64 and no host bits set.\n"
 	      "\n"
 	      "Commands:\n", f);

@@ -5,6 +5,7 @@
  */
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,6 +204,57 @@ int parse_ndproxy(const char *arg)
 const char *ndproxy_name(unsigned int mode)
 {
 	return mode <= NPT6_NDPROXY_MAX ? ndproxy_names[mode] : NULL;
+}
+
+int parse_number(const char *arg, uint32_t min, uint32_t max, uint32_t *val)
+{
+	const char *digits = "0123456789";
+	unsigned long long v;
+	size_t n;
+	int base = 10;
+	char *end;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		arg += 2;
+		digits = "0123456789abcdefABCDEF";
+		base = 16;
+	}
+	/* strtoull() alone would take " 1", "+1" and "-1" (as a huge number). */
+	n = strspn(arg, digits);
+	if (n == 0 || arg[n] != '\0' || n > 16)
+		return -1;
+	v = strtoull(arg, &end, base);
+	if (*end || v < min || v > max)
+		return -1;
+	*val = (uint32_t)v;
+	return 0;
+}
+
+bool valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= IF_NAMESIZE || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	/* The kernel's isspace() is the C locale's. */
+	return strcspn(name, "/: \t\n\v\f\r") == len;
+}
+
+enum unicast_error parse_unicast(const char *arg, struct in6_addr *addr)
+{
+	static const uint8_t mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	if (inet_pton(AF_INET6, arg, addr) != 1) {
+		memset(addr, 0, sizeof(*addr));
+		return UNICAST_MALFORMED;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(addr) || addr->s6_addr[0] == 0xff ||
+	    !memcmp(addr->s6_addr, mapped, sizeof(mapped)))
+		return UNICAST_NOT_UNICAST;
+	return UNICAST_OK;
 }
 
 int match_keyword(const char *arg, const struct keyword *table, size_t n)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of "nptctl show".  The text form is for people and may grow; the
+ * Output of "nptctl show" and "nptctl tunnel show".  The text form is for people and may grow; the
  * JSON form is the interface for programs, so its keys never change meaning.
  */
 
@@ -410,4 +410,190 @@ void print_event(FILE *f, const struct npt6_event *ev,
 				  "inactive",
 		m->active ? prefix_ntop(epfx, &m->ext_prefix, m->plen) :
 			    "inactive");
+}
+
+/* Tunnels -------------------------------------------------------------- */
+
+static const char *tunnel_dev(const struct npt6_tunnel *t, char *buf,
+			      size_t size)
+{
+	if (t->link_name[0])
+		return t->link_name;
+	snprintf(buf, size, "if%" PRIu32, t->link);
+	return buf;
+}
+
+/*
+ * The settings that have a word for their special value, as text: the
+ * word, or the number in @fmt.
+ */
+static const char *tnl_value(char *buf, size_t size, uint32_t v,
+			     uint32_t special, const char *word,
+			     const char *fmt)
+{
+	if (v == special)
+		return word;
+	snprintf(buf, size, fmt, v);
+	return buf;
+}
+
+static const char *tnl_mss(char *buf, size_t size, uint16_t mss)
+{
+	if (mss == 0)
+		return "off";
+	return tnl_value(buf, size, mss, NPT6_TNL_MSS_AUTO, "auto", "%u");
+}
+
+static void jw_key_special(struct jw *w, const char *key, uint32_t v,
+			   uint32_t special, const char *word)
+{
+	if (v == special)
+		jw_key_str(w, key, word);
+	else
+		jw_key_u64(w, key, v);
+}
+
+static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
+			const struct print_opts *opts)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16];
+
+	jw_begin(w, '{');
+	jw_key_str(w, "name", t->name);
+	jw_key_u64(w, "ifindex", t->ifindex);
+	jw_key_str(w, "remote", addr_ntop(a, &t->remote));
+	if (t->has_local)
+		jw_key_str(w, "local", addr_ntop(a, &t->local));
+	else
+		jw_key_null(w, "local");
+	jw_key_bool(w, "local_auto", t->local_auto);
+	if (t->has_token)
+		jw_key_str(w, "token", addr_ntop(a, &t->token));
+	else
+		jw_key_null(w, "token");
+	if (t->has_active_local)
+		jw_key_str(w, "active_local", addr_ntop(a, &t->active_local));
+	else
+		jw_key_null(w, "active_local");
+	jw_key_str(w, "dev", tunnel_dev(t, dev, sizeof(dev)));
+	if (t->has_mtu)
+		jw_key_u64(w, "mtu", t->mtu);
+	if (t->has_mss) {
+		if (t->mss == 0)
+			jw_key_str(w, "mss", "off");
+		else
+			jw_key_special(w, "mss", t->mss, NPT6_TNL_MSS_AUTO,
+				       "auto");
+	}
+	if (t->has_hoplimit)
+		jw_key_u64(w, "hoplimit", t->hoplimit);
+	if (t->has_tclass)
+		jw_key_special(w, "tclass", t->tclass, NPT6_TNL_INHERIT,
+			       "inherit");
+	if (t->has_flowlabel)
+		jw_key_special(w, "flowlabel", t->flowlabel, NPT6_TNL_INHERIT,
+			       "inherit");
+	if (t->has_encaplimit)
+		jw_key_special(w, "encaplimit", t->encaplimit,
+			       NPT6_TNL_ENCAPLIMIT_NONE, "none");
+	if (opts->stats && t->has_stats) {
+		const struct npt6_tnl_stats *st = &t->stats;
+
+		jw_key(w, "stats");
+		jw_begin(w, '{');
+		jw_key(w, "rx");
+		jw_begin(w, '{');
+		jw_key_u64(w, "packets", st->rx_packets);
+		jw_key_u64(w, "bytes", st->rx_bytes);
+		jw_key_u64(w, "errors", st->rx_errors);
+		jw_key_u64(w, "dropped", st->rx_dropped);
+		jw_end(w, '}');
+		jw_key(w, "tx");
+		jw_begin(w, '{');
+		jw_key_u64(w, "packets", st->tx_packets);
+		jw_key_u64(w, "bytes", st->tx_bytes);
+		jw_key_u64(w, "errors", st->tx_errors);
+		jw_key_u64(w, "dropped", st->tx_dropped);
+		jw_key_u64(w, "carrier", st->tx_carrier_errors);
+		jw_end(w, '}');
+		jw_end(w, '}');
+	}
+	jw_end(w, '}');
+}
+
+/*
+ * One line, in the words of "nptctl tunnel add", so that it can be pasted
+ * back; the local address in effect follows an auto one in parentheses:
+ *   NAME: remote ADDR local ADDR|auto [token IID] [(now ADDR)] dev DEV ...
+ * The traffic class and flow label are in hexadecimal, as ip(8) shows
+ * them, with the "0x" that nptctl needs to read them back.
+ */
+static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
+			const struct print_opts *opts)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16], v[16];
+
+	fprintf(f, "%s: remote %s", t->name, addr_ntop(a, &t->remote));
+	if (t->has_local)
+		fprintf(f, " local %s", addr_ntop(a, &t->local));
+	else
+		fputs(" local auto", f);
+	if (t->has_token)
+		fprintf(f, " token %s", addr_ntop(a, &t->token));
+	if (t->local_auto) {
+		if (t->has_active_local)
+			fprintf(f, " (now %s)", addr_ntop(a, &t->active_local));
+		else
+			fputs(" (no address yet)", f);
+	}
+	fprintf(f, " dev %s", tunnel_dev(t, dev, sizeof(dev)));
+	if (t->has_mtu)
+		fprintf(f, " mtu %" PRIu32, t->mtu);
+	if (t->has_mss)
+		fprintf(f, " mss %s", tnl_mss(v, sizeof(v), t->mss));
+	if (t->has_hoplimit)
+		fprintf(f, " hoplimit %u", t->hoplimit);
+	if (t->has_tclass)
+		fprintf(f, " tclass %s", tnl_value(v, sizeof(v), t->tclass,
+						   NPT6_TNL_INHERIT, "inherit",
+						   "0x%02x"));
+	if (t->has_flowlabel)
+		fprintf(f, " flowlabel %s",
+			tnl_value(v, sizeof(v), t->flowlabel, NPT6_TNL_INHERIT,
+				  "inherit", "0x%05x"));
+	if (t->has_encaplimit)
+		fprintf(f, " encaplimit %s",
+			tnl_value(v, sizeof(v), t->encaplimit,
+				  NPT6_TNL_ENCAPLIMIT_NONE, "none", "%u"));
+	fputc('\n', f);
+	if (!opts->stats || !t->has_stats)
+		return;
+	fprintf(f, "    rx: packets %" PRIu64 " bytes %" PRIu64 " errors %"
+		PRIu64 " dropped %" PRIu64 "  tx: packets %" PRIu64 " bytes %"
+		PRIu64 " errors %" PRIu64 " dropped %" PRIu64 " carrier %"
+		PRIu64 "\n", t->stats.rx_packets, t->stats.rx_bytes,
+		t->stats.rx_errors, t->stats.rx_dropped, t->stats.tx_packets,
+		t->stats.tx_bytes, t->stats.tx_errors, t->stats.tx_dropped,
+		t->stats.tx_carrier_errors);
+}
+
+void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
+		   const struct print_opts *opts)
+{
+	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	size_t i;
+
+	if (!opts->json) {
+		for (i = 0; i < n; i++)
+			text_tunnel(f, &tuns[i], opts);
+		return;
+	}
+
+	jw_begin(&w, '[');
+	for (i = 0; i < n; i++) {
+		jw_sep(&w);
+		json_tunnel(&w, &tuns[i], opts);
+	}
+	jw_end(&w, ']');
+	fputc('\n', f);
 }
