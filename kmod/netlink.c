@@ -55,6 +55,7 @@ static const struct genl_multicast_group npt6_mcgrps[] = {
 };
 
 static struct genl_family npt6_genl_family;
+static bool npt6_netlink_live;
 
 /* A parsed request: the device, and the mapping it names or describes. */
 struct npt6_req {
@@ -447,7 +448,9 @@ void npt6_netlink_notify(struct net *net, const struct npt6_map *map, u8 cmd,
 {
 	struct sk_buff *msg;
 
-	if (!genl_has_listeners(&npt6_genl_family, net, NPT6_MCGRP_EVENTS_ID))
+	/* Module unload flushes mappings after the family is gone. */
+	if (!READ_ONCE(npt6_netlink_live) ||
+	    !genl_has_listeners(&npt6_genl_family, net, NPT6_MCGRP_EVENTS_ID))
 		return;
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
@@ -504,10 +507,19 @@ static struct genl_family npt6_genl_family __ro_after_init = {
 
 int __init npt6_netlink_init(void)
 {
-	return genl_register_family(&npt6_genl_family);
+	int err;
+
+	err = genl_register_family(&npt6_genl_family);
+	if (!err)
+		WRITE_ONCE(npt6_netlink_live, true);
+	return err;
 }
 
 void npt6_netlink_uninit(void)
 {
+	/* rtnl orders this against npt6_netlink_notify(), which runs under it. */
+	rtnl_lock();
+	WRITE_ONCE(npt6_netlink_live, false);
+	rtnl_unlock();
 	genl_unregister_family(&npt6_genl_family);
 }
