@@ -24,6 +24,7 @@
 #include "tunnel.h"
 
 #define NPT6_AUTO_PERIOD	(2 * HZ)
+#define NPT6_AUTO_SETTLE	(HZ / 5)
 
 static bool npt6_addr_deprecated(const struct inet6_ifaddr *ifp)
 {
@@ -88,9 +89,9 @@ bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
 	return best;
 }
 
-void npt6_auto_kick(struct npt6_net *nn)
+void npt6_auto_kick(struct npt6_net *nn, unsigned long delay)
 {
-	mod_delayed_work(system_wq, &nn->auto_work, 0);
+	mod_delayed_work(system_wq, &nn->auto_work, delay);
 }
 
 static void npt6_auto_update(struct npt6_net *nn)
@@ -129,7 +130,12 @@ void npt6_auto_work(struct work_struct *work)
 	rtnl_unlock();
 }
 
-/* Atomic context: only schedule. */
+/*
+ * Atomic context: only schedule.  One RA, or one "ip token set", adds or
+ * re-creates several addresses in a row, in no useful order; each event
+ * pushes the work back a little, so we decide once the burst is over
+ * rather than follow a deprecated address for a moment.
+ */
 static int npt6_inet6addr_event(struct notifier_block *nb,
 				unsigned long event, void *ptr)
 {
@@ -137,7 +143,7 @@ static int npt6_inet6addr_event(struct notifier_block *nb,
 	struct npt6_net *nn = npt6_net(dev_net(ifa->idev->dev));
 
 	if (READ_ONCE(nn->nauto))
-		npt6_auto_kick(nn);
+		npt6_auto_kick(nn, NPT6_AUTO_SETTLE);
 	return NOTIFY_DONE;
 }
 

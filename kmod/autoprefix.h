@@ -14,7 +14,7 @@ struct npt6_net;
 
 bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
 		    struct in6_addr *addr);
-void npt6_auto_kick(struct npt6_net *nn);
+void npt6_auto_kick(struct npt6_net *nn, unsigned long delay);
 void npt6_auto_work(struct work_struct *work);
 int npt6_auto_init(void);
 void npt6_auto_uninit(void);

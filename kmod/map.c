@@ -290,7 +290,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	list_add_tail(&map->list, &nd->maps);
 	nd->nmaps++;
 	if (map->ext_auto && !nn->nauto++)
-		npt6_auto_kick(nn);
+		npt6_auto_kick(nn, 0);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
