@@ -758,7 +758,7 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 	if (t->local_auto && !t->counted_auto) {
 		t->counted_auto = true;
 		if (!nn->nauto++)
-			npt6_auto_kick(nn);
+			npt6_auto_kick(nn, 0);
 	} else if (!t->local_auto && t->counted_auto) {
 		t->counted_auto = false;
 		nn->nauto--;
