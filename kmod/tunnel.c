@@ -62,6 +62,7 @@ struct npt6_tnl_ends {
 
 struct npt6_tnl {
 	struct hlist_node hash;		/* npt6_net.tnl_hash, by remote */
+	unsigned int bucket;		/* which one, while hashed */
 	struct net_device *dev;
 	struct net *net;
 	struct npt6_tnl_ends __rcu *ends;	/* NULL: no local address yet */
@@ -168,13 +169,13 @@ static void npt6_tnl_clamp_mss(struct sk_buff *skb, unsigned int mss)
 	}
 }
 
-static unsigned int npt6_tnl_mss(const struct npt6_tnl *t)
+/* The MSS to clamp to for a tunnel MTU of @mtu, or 0 for none. */
+static unsigned int npt6_tnl_mss(const struct npt6_tnl *t, unsigned int mtu)
 {
 	u16 mss = READ_ONCE(t->mss);
 
 	if (mss == NPT6_TNL_MSS_AUTO)
-		return READ_ONCE(t->dev->mtu) - sizeof(struct iphdr) -
-		       sizeof(struct tcphdr);
+		return mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
 	return mss;
 }
 
@@ -279,7 +280,8 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 		return NETDEV_TX_OK;
 	}
 
-	mss = npt6_tnl_mss(t);
+	/* Behind a smaller path MTU, "auto" clamps to what fits now. */
+	mss = npt6_tnl_mss(t, mtu);
 	if (mss)
 		npt6_tnl_clamp_mss(skb, mss);
 
@@ -356,11 +358,14 @@ static int npt6_tnl_rcv(struct sk_buff *skb)
 	const struct iphdr *iph;
 	struct npt6_tnl *t;
 	unsigned int mss;
+	u8 outer_ds;
 	int err;
 
 	t = npt6_tnl_lookup(dev_net(skb->dev), &ip6h->saddr, &ip6h->daddr);
 	if (!t)
 		return -1;	/* not ours: ip6_tunnel's turn */
+	/* The pulls below may move the headers: keep what we need now. */
+	outer_ds = ipv6_get_dsfield(ip6h);
 
 	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
 		goto drop;
@@ -375,11 +380,11 @@ static int npt6_tnl_rcv(struct sk_buff *skb)
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
 	/* RFC 6040: CE on the outside marks the inside, or drops Not-ECT. */
-	err = IP6_ECN_decapsulate(ip6h, skb);
+	err = INET_ECN_decapsulate(skb, outer_ds, ip_hdr(skb)->tos);
 	if (err > 1)
 		goto drop_err;
 
-	mss = npt6_tnl_mss(t);
+	mss = npt6_tnl_mss(t, READ_ONCE(t->dev->mtu));
 	if (mss)
 		npt6_tnl_clamp_mss(skb, mss);
 
@@ -435,6 +440,7 @@ static struct xfrm6_tunnel npt6_tnl_handler __read_mostly = {
 static int npt6_tnl_set_ends(struct npt6_tnl *t, const struct in6_addr *local)
 {
 	struct npt6_tnl_ends *ends = NULL, *old;
+	unsigned int bucket;
 
 	ASSERT_RTNL();
 	if (local) {
@@ -445,10 +451,20 @@ static int npt6_tnl_set_ends(struct npt6_tnl *t, const struct in6_addr *local)
 		ends->remote = t->remote;
 	}
 	old = rtnl_dereference(t->ends);
-	hlist_del_init_rcu(&t->hash);
 	rcu_assign_pointer(t->ends, ends);
-	hlist_add_head_rcu(&t->hash,
-			   &npt6_net(t->net)->tnl_hash[npt6_tnl_hash(&t->remote)]);
+	bucket = npt6_tnl_hash(&t->remote);
+	if (hlist_unhashed(&t->hash) || bucket != t->bucket) {
+		/*
+		 * A reader standing on our node must not be led into the new
+		 * bucket and miss the rest of the old one: let it leave first.
+		 */
+		if (!hlist_unhashed(&t->hash)) {
+			hlist_del_init_rcu(&t->hash);
+			synchronize_net();
+		}
+		t->bucket = bucket;
+		hlist_add_head_rcu(&t->hash, &npt6_net(t->net)->tnl_hash[bucket]);
+	}
 	dst_cache_reset(&t->dst_cache);
 	if (old)
 		kfree_rcu(old, rcu);
@@ -673,6 +689,40 @@ struct npt6_tnl_id {
 };
 
 /*
+ * Two tunnels with the same endpoints would fight over received packets:
+ * refuse a fixed pair that another tunnel has, or the same auto recipe.
+ * Two auto tunnels can still meet on one address after a renumbering; the
+ * newer one then receives, as the lookup finds it first.
+ */
+static int npt6_tnl_check_dup(const struct npt6_tnl *t,
+			      const struct npt6_tnl_id *id,
+			      struct netlink_ext_ack *extack)
+{
+	const struct npt6_tnl *o;
+	struct net_device *dev;
+	bool same;
+
+	for_each_netdev(t->net, dev) {
+		if (dev->rtnl_link_ops != &npt6_tnl_link_ops || dev == t->dev)
+			continue;
+		o = netdev_priv(dev);
+		if (!ipv6_addr_equal(&o->remote, &id->remote) ||
+		    o->local_auto != id->local_auto)
+			continue;
+		if (id->local_auto)
+			same = o->link == id->link &&
+			       ipv6_addr_equal(&o->token, &id->token);
+		else
+			same = ipv6_addr_equal(&o->local, &id->local);
+		if (same) {
+			NL_SET_ERR_MSG(extack, "Another tunnel has these endpoints");
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/*
  * Apply @data on top of @t's current settings.  Everything is checked
  * before anything changes, so a refused request leaves the tunnel as it
  * was.  Under rtnl.
@@ -721,6 +771,10 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 		NL_SET_ERR_MSG(extack, "Need remote, local (or auto) and dev");
 		return -EINVAL;
 	}
+
+	err = npt6_tnl_check_dup(t, &id, extack);
+	if (err)
+		return err;
 
 	WRITE_ONCE(t->link, id.link);
 	t->remote = id.remote;
