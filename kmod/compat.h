@@ -22,4 +22,12 @@
 #define NPT6_GENL_RESV_START_OP(op)
 #endif
 
+/*
+ * Privileged multicast groups arrived in 6.7 and stable kernels; without
+ * them we refuse to build rather than leak events to unprivileged users.
+ */
+#ifndef NPT6_HAVE_GENL_MCAST_CAP
+#error "npt6 needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel with it)"
+#endif
+
 #endif /* _NPT6_COMPAT_H */

@@ -7,6 +7,9 @@
  *   table.c    per-device lookup by internal and external prefix
  *   map.c      mappings, the devices that carry them, namespaces
  *   xlat.c     the packet path (netfilter netdev ingress/egress hooks)
+ *   ndproxy.c  answers Neighbor Solicitations for translated addresses
+ *   autoprefix.c  external prefixes that follow RA / DHCPv6-PD
+ *   tunnel.c   the ipip6 (RFC 2473) tunnel device "npt6tnl"
  *   netlink.c  the "npt6" generic netlink family
  */
 
@@ -17,6 +20,7 @@
 
 #include "map.h"
 #include "netlink.h"
+#include "tunnel.h"
 #include "version.h"
 
 static int __init npt6_init(void)
@@ -26,13 +30,18 @@ static int __init npt6_init(void)
 	err = npt6_map_init();
 	if (err)
 		return err;
+	err = npt6_tnl_init();
+	if (err)
+		goto err_map;
 	/* Userspace can reach us once the family exists: register it last. */
 	err = npt6_netlink_init();
 	if (err)
-		goto err_map;
+		goto err_tnl;
 	pr_info("version %s loaded\n", NPT6_VERSION);
 	return 0;
 
+err_tnl:
+	npt6_tnl_uninit();
 err_map:
 	npt6_map_uninit();
 	return err;
@@ -41,6 +50,7 @@ err_map:
 static void __exit npt6_exit(void)
 {
 	npt6_netlink_uninit();
+	npt6_tnl_uninit();
 	npt6_map_uninit();
 	pr_info("unloaded\n");
 }

@@ -3,18 +3,21 @@
  * Lifetime of mappings and of the per-device state that carries them.
  *
  * Locking: every change happens under rtnl, which also serialises us
- * against device unregistration and namespace teardown.  The packet path
- * never takes a lock; it reaches a struct npt6_dev through the priv pointer
- * of its own netfilter hook and finds mappings in the RCU-safe table.
+ * against device unregistration, namespace teardown and the auto-prefix
+ * watcher.  The packet path never takes a lock; it reaches a struct
+ * npt6_dev through the priv pointer of its own netfilter hook and finds
+ * mappings in the RCU-safe table.
  *
- * Removal order, which everything below relies on:
- *   - a mapping is unlinked from the table and freed after a grace period
- *     (call_rcu), because a packet may have just found it;
+ * Rules everything below relies on:
+ *   - a mapping the packet path may have seen is never modified; it is
+ *     replaced by a new struct (npt6_map_replace()) or unlinked, and freed
+ *     after a grace period (call_rcu);
  *   - a device's hooks are unregistered when its last mapping goes, then
  *     we wait for every packet already inside a hook (synchronize_net)
  *     before the table and the npt6_dev are freed.
  */
 
+#include <linux/if_arp.h>
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
@@ -24,7 +27,11 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include <uapi/linux/npt6.h>
+
+#include "autoprefix.h"
 #include "map.h"
+#include "netlink.h"
 #include "xlat.h"
 
 static unsigned int npt6_net_id __read_mostly;
@@ -66,6 +73,7 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 	err = npt6_table_init(&nd->table);
 	if (err)
 		goto err_free;
+	INIT_LIST_HEAD(&nd->maps);
 
 	nd->dev = dev;
 	for (dir = 0; dir < NPT6_DIR_MAX; dir++) {
@@ -97,6 +105,7 @@ err_free:
 
 static void npt6_dev_destroy(struct net *net, struct npt6_dev *nd)
 {
+	WARN_ON(nd->nmaps || nd->nproxy);
 	list_del(&nd->list);
 	nf_unregister_net_hooks(net, nd->ops, NPT6_DIR_MAX);
 	/* Packets already inside our hooks may still use nd and its table. */
@@ -111,52 +120,118 @@ static void npt6_map_free_rcu(struct rcu_head *head)
 {
 	struct npt6_map *map = container_of(head, struct npt6_map, rcu);
 
-	free_percpu(map->stats);
+	if (!test_bit(NPT6_MAP_STATS_MOVED, &map->flags))
+		free_percpu(map->stats);
 	kfree(map);
 }
 
-static void npt6_map_unlink(struct npt6_dev *nd, struct npt6_map *map)
+/* Give @map the external prefix of @ext_addr, or none if it is NULL. */
+static void npt6_map_set_prefix(struct npt6_map *map,
+				const struct in6_addr *ext_pfx,
+				const struct in6_addr *ext_addr)
 {
-	npt6_table_remove(&nd->table, &map->node);
-	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
-		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
-		 nd->dev->name);
-	call_rcu(&map->rcu, npt6_map_free_rcu);
+	u8 plen = map->node.plen;
+
+	map->active = !!ext_pfx;
+	if (!ext_pfx) {
+		map->ext_pfx = in6addr_any;
+		map->ext_addr = in6addr_any;
+		return;
+	}
+	map->ext_pfx = *ext_pfx;
+	map->ext_addr = ext_addr ? *ext_addr : in6addr_any;
+	map->node.ext_key = npt6_addr_hi(ext_pfx);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &map->int_pfx, ext_pfx, plen);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, &map->int_pfx, plen);
+}
+
+/* Does an inactive mapping of @nd overlap @pfx/@plen internally? */
+static int npt6_inactive_conflict(struct npt6_dev *nd,
+				  const struct in6_addr *pfx, u8 plen)
+{
+	__be64 key = npt6_addr_hi(pfx);
+	struct npt6_map *map;
+
+	list_for_each_entry(map, &nd->maps, list) {
+		u8 len = min(plen, map->node.plen);
+
+		if (map->active)
+			continue;
+		if ((key ^ map->node.int_key) & npt6_plen_mask(len))
+			continue;
+		return map->node.plen == plen && map->node.int_key == key ?
+		       -EEXIST : -EBUSY;
+	}
+	return 0;
+}
+
+static int npt6_check_conflict(struct npt6_dev *nd, const struct npt6_map *map,
+			       struct netlink_ext_ack *extack)
+{
+	bool on_ext = false;
+	int err;
+
+	err = npt6_inactive_conflict(nd, &map->int_pfx, map->node.plen);
+	if (!err && map->active)
+		err = npt6_table_conflict(&nd->table, map->node.int_key,
+					  map->node.ext_key, map->node.plen,
+					  &on_ext);
+	else if (!err)
+		err = npt6_table_conflict_int(&nd->table, map->node.int_key,
+					      map->node.plen);
+	if (err == -EEXIST) {
+		NL_SET_ERR_MSG(extack, "Internal prefix already mapped on this device");
+	} else if (err) {
+		if (on_ext && map->active)
+			NL_SET_ERR_MSG(extack, "External prefix overlaps another mapping");
+		else
+			NL_SET_ERR_MSG(extack, "Internal prefix overlaps another mapping");
+	}
+	return err;
+}
+
+static int npt6_proxy_get(struct npt6_dev *nd)
+{
+	int err;
+
+	if (nd->nproxy++)
+		return 0;
+	/*
+	 * NS for a translated address go to its solicited-node group, which
+	 * nobody on this device has joined.
+	 */
+	err = dev_set_allmulti(nd->dev, 1);
+	if (err)
+		nd->nproxy--;
+	return err;
+}
+
+static void npt6_proxy_put(struct npt6_dev *nd)
+{
+	if (!--nd->nproxy)
+		dev_set_allmulti(nd->dev, -1);
 }
 
 int npt6_map_add(struct net *net, struct net_device *dev,
-		 const struct in6_addr *int_pfx, const struct in6_addr *ext_pfx,
-		 u8 plen, struct netlink_ext_ack *extack)
+		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack)
 {
 	struct npt6_net *nn = npt6_net(net);
+	struct in6_addr ext_addr, ext_pfx;
 	struct npt6_map *map;
 	struct npt6_dev *nd;
 	bool created = false;
-	bool on_ext;
+	bool found = false;
 	int err;
 
 	ASSERT_RTNL();
-	if (!npt6_prefix_valid(int_pfx, plen) ||
-	    !npt6_prefix_valid(ext_pfx, plen)) {
+	if (!npt6_prefix_valid(&cfg->int_pfx, cfg->plen) ||
+	    (!cfg->ext_auto && !npt6_prefix_valid(&cfg->ext_pfx, cfg->plen))) {
 		NL_SET_ERR_MSG(extack, "Prefix length out of range or host bits set");
 		return -EINVAL;
 	}
-
-	nd = npt6_dev_find(nn, dev);
-	if (nd) {
-		err = npt6_table_conflict(&nd->table, npt6_addr_hi(int_pfx),
-					  npt6_addr_hi(ext_pfx), plen, &on_ext);
-		if (err == -EEXIST) {
-			NL_SET_ERR_MSG(extack, "Internal prefix already mapped on this device");
-			return err;
-		}
-		if (err) {
-			if (on_ext)
-				NL_SET_ERR_MSG(extack, "External prefix overlaps another mapping");
-			else
-				NL_SET_ERR_MSG(extack, "Internal prefix overlaps another mapping");
-			return err;
-		}
+	if (cfg->ndproxy != NPT6_NDPROXY_OFF && dev->type != ARPHRD_ETHER) {
+		NL_SET_ERR_MSG(extack, "The NDP proxy needs an Ethernet device");
+		return -EOPNOTSUPP;
 	}
 
 	map = kzalloc(sizeof(*map), GFP_KERNEL);
@@ -167,14 +242,23 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		err = -ENOMEM;
 		goto err_free;
 	}
-	map->int_pfx = *int_pfx;
-	map->ext_pfx = *ext_pfx;
-	map->node.int_key = npt6_addr_hi(int_pfx);
-	map->node.ext_key = npt6_addr_hi(ext_pfx);
-	map->node.plen = plen;
-	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], int_pfx, ext_pfx, plen);
-	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, int_pfx, plen);
+	map->int_pfx = cfg->int_pfx;
+	map->node.int_key = npt6_addr_hi(&cfg->int_pfx);
+	map->node.plen = cfg->plen;
+	map->ndproxy = cfg->ndproxy;
+	map->ext_auto = cfg->ext_auto;
+	map->token = cfg->token;
+	if (cfg->ext_auto) {
+		found = npt6_auto_pick(dev, &cfg->token, &ext_addr);
+		if (found)
+			ipv6_addr_prefix(&ext_pfx, &ext_addr, cfg->plen);
+		npt6_map_set_prefix(map, found ? &ext_pfx : NULL,
+				    found ? &ext_addr : NULL);
+	} else {
+		npt6_map_set_prefix(map, &cfg->ext_pfx, NULL);
+	}
 
+	nd = npt6_dev_find(nn, dev);
 	if (!nd) {
 		nd = npt6_dev_create(net, dev);
 		if (IS_ERR(nd)) {
@@ -186,16 +270,37 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	}
 	map->ndev = nd;
 
-	err = npt6_table_insert(&nd->table, &map->node);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "Cannot insert mapping into the lookup table");
+	err = npt6_check_conflict(nd, map, extack);
+	if (err)
 		goto err_dev;
+	if (map->ndproxy != NPT6_NDPROXY_OFF) {
+		err = npt6_proxy_get(nd);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "Cannot set the device to allmulti");
+			goto err_dev;
+		}
 	}
+	if (map->active) {
+		err = npt6_table_insert(&nd->table, &map->node);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "Cannot insert mapping into the lookup table");
+			goto err_proxy;
+		}
+	}
+	list_add_tail(&map->list, &nd->maps);
+	nd->nmaps++;
+	if (map->ext_auto && !nn->nauto++)
+		npt6_auto_kick(nn, 0);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
-		 int_pfx, plen, ext_pfx, plen, dev->name);
+		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
+		 dev->name);
+	npt6_netlink_notify(net, map, NPT6_CMD_MAP_ADD, NULL);
 	return 0;
 
+err_proxy:
+	if (map->ndproxy != NPT6_NDPROXY_OFF)
+		npt6_proxy_put(nd);
 err_dev:
 	if (created)
 		npt6_dev_destroy(net, nd);
@@ -205,19 +310,112 @@ err_free:
 	return err;
 }
 
+/* Unlink @map; it is freed after a grace period, the device maybe now. */
+static void npt6_map_remove(struct net *net, struct npt6_map *map)
+{
+	struct npt6_net *nn = npt6_net(net);
+	struct npt6_dev *nd = map->ndev;
+
+	npt6_netlink_notify(net, map, NPT6_CMD_MAP_DEL, NULL);
+	if (map->active)
+		npt6_table_remove(&nd->table, &map->node);
+	list_del(&map->list);
+	nd->nmaps--;
+	if (map->ndproxy != NPT6_NDPROXY_OFF)
+		npt6_proxy_put(nd);
+	if (map->ext_auto)
+		nn->nauto--;
+	nn->gen++;
+	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
+		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
+		 nd->dev->name);
+	call_rcu(&map->rcu, npt6_map_free_rcu);
+	if (!nd->nmaps)
+		npt6_dev_destroy(net, nd);
+}
+
+/*
+ * Move an auto mapping to the /64 of @ext_addr, or deactivate it if
+ * @ext_addr is NULL.  The packet path may be using @map, so we build the
+ * successor and swap it in.
+ */
+int npt6_map_set_ext(struct net *net, struct npt6_map *map,
+		     const struct in6_addr *ext_addr)
+{
+	struct npt6_dev *nd = map->ndev;
+	struct in6_addr old_ext = map->ext_pfx;
+	bool was_active = map->active;
+	struct in6_addr ext_pfx;
+	struct npt6_map *new;
+	int err;
+
+	ASSERT_RTNL();
+	new = kmemdup(map, sizeof(*map), GFP_KERNEL);
+	if (!new)
+		return -ENOMEM;
+	new->flags = 0;
+	if (ext_addr) {
+		ipv6_addr_prefix(&ext_pfx, ext_addr, map->node.plen);
+		npt6_map_set_prefix(new, &ext_pfx, ext_addr);
+		err = npt6_table_conflict_ext(&nd->table, new->node.ext_key,
+					      new->node.plen, &map->node);
+		if (err) {
+			net_warn_ratelimited("npt6: %s: external prefix %pI6c/%u of %pI6c overlaps another mapping; %pI6c/%u stays %s\n",
+					     nd->dev->name, &ext_pfx, new->node.plen,
+					     ext_addr, &map->int_pfx, map->node.plen,
+					     was_active ? "on its old prefix" : "inactive");
+			kfree(new);
+			return err;
+		}
+	} else {
+		npt6_map_set_prefix(new, NULL, NULL);
+	}
+
+	if (was_active && new->active) {
+		npt6_table_replace(&nd->table, &map->node, &new->node);
+	} else if (new->active) {
+		err = npt6_table_insert(&nd->table, &new->node);
+		if (err) {
+			kfree(new);
+			return err;
+		}
+	} else if (was_active) {
+		npt6_table_remove(&nd->table, &map->node);
+	}
+	list_replace(&map->list, &new->list);
+	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
+	npt6_net(net)->gen++;
+
+	if (!ipv6_addr_equal(&old_ext, &new->ext_pfx) || was_active != new->active) {
+		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", nd->dev->name,
+			&new->int_pfx, new->node.plen, &new->ext_pfx,
+			new->node.plen, new->active ? "" : " (inactive: no address)");
+		npt6_netlink_notify(net, new, NPT6_CMD_MAP_CHANGE, &old_ext);
+	}
+	call_rcu(&map->rcu, npt6_map_free_rcu);
+	return 0;
+}
+
 struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
 			       const struct in6_addr *int_pfx, u8 plen)
 {
+	__be64 key = npt6_addr_hi(int_pfx);
 	struct npt6_table_node *node;
+	struct npt6_map *map;
 	struct npt6_dev *nd;
 
 	nd = npt6_dev_find(npt6_net(net), dev);
 	if (!nd)
 		return NULL;
-	node = npt6_table_find_int(&nd->table, npt6_addr_hi(int_pfx), plen);
-	if (!node)
-		return NULL;
-	return container_of(node, struct npt6_map, node);
+	/* Active mappings are a hash probe away; inactive ones are few. */
+	node = npt6_table_find_int(&nd->table, key, plen);
+	if (node)
+		return container_of(node, struct npt6_map, node);
+	list_for_each_entry(map, &nd->maps, list)
+		if (!map->active && map->node.int_key == key &&
+		    map->node.plen == plen)
+			return map;
+	return NULL;
 }
 
 int npt6_map_del(struct net *net, struct net_device *dev,
@@ -225,32 +423,27 @@ int npt6_map_del(struct net *net, struct net_device *dev,
 		 struct netlink_ext_ack *extack)
 {
 	struct npt6_map *map;
-	struct npt6_dev *nd;
 
 	ASSERT_RTNL();
 	map = npt6_map_find(net, dev, int_pfx, plen);
-	if (!map || !ipv6_addr_equal(&map->int_pfx, int_pfx)) {
+	if (!map) {
 		NL_SET_ERR_MSG(extack, "No mapping for this internal prefix on this device");
 		return -ENOENT;
 	}
-	nd = map->ndev;
-	npt6_map_unlink(nd, map);
-	if (!nd->table.count)
-		npt6_dev_destroy(net, nd);
-	npt6_net(net)->gen++;
+	npt6_map_remove(net, map);
 	return 0;
 }
 
 static unsigned int npt6_dev_flush(struct net *net, struct npt6_dev *nd)
 {
-	struct npt6_table_node *node, *tmp;
-	unsigned int n = 0;
+	unsigned int n = nd->nmaps;
 
-	list_for_each_entry_safe(node, tmp, &nd->table.nodes, list) {
-		npt6_map_unlink(nd, container_of(node, struct npt6_map, node));
-		n++;
-	}
-	npt6_dev_destroy(net, nd);
+	/* The last removal frees nd itself. */
+	while (nd->nmaps > 1)
+		npt6_map_remove(net, list_first_entry(&nd->maps,
+						      struct npt6_map, list));
+	npt6_map_remove(net, list_first_entry(&nd->maps, struct npt6_map,
+					      list));
 	return n;
 }
 
@@ -265,20 +458,21 @@ unsigned int npt6_map_flush(struct net *net, struct net_device *dev)
 	list_for_each_entry_safe(nd, tmp, &nn->devs, list)
 		if (!dev || nd->dev == dev)
 			n += npt6_dev_flush(net, nd);
-	if (n)
-		nn->gen++;
 	return n;
 }
 
 void npt6_map_read_stats(const struct npt6_map *map,
-			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX])
+			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX],
+			 u64 ndp[NPT6_NDP_MAX])
 {
 	int cpu, dir, ctr;
 
 	memset(out, 0, sizeof(u64) * NPT6_DIR_MAX * NPT6_CTR_MAX);
+	memset(ndp, 0, sizeof(u64) * NPT6_NDP_MAX);
 	for_each_possible_cpu(cpu) {
 		const struct npt6_stats *s = per_cpu_ptr(map->stats, cpu);
 		u64 tmp[NPT6_DIR_MAX][NPT6_CTR_MAX];
+		u64 tmp_ndp[NPT6_NDP_MAX];
 		unsigned int start;
 
 		do {
@@ -286,11 +480,15 @@ void npt6_map_read_stats(const struct npt6_map *map,
 			for (dir = 0; dir < NPT6_DIR_MAX; dir++)
 				for (ctr = 0; ctr < NPT6_CTR_MAX; ctr++)
 					tmp[dir][ctr] = u64_stats_read(&s->ctr[dir][ctr]);
+			for (ctr = 0; ctr < NPT6_NDP_MAX; ctr++)
+				tmp_ndp[ctr] = u64_stats_read(&s->ndp[ctr]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 
 		for (dir = 0; dir < NPT6_DIR_MAX; dir++)
 			for (ctr = 0; ctr < NPT6_CTR_MAX; ctr++)
 				out[dir][ctr] += tmp[dir][ctr];
+		for (ctr = 0; ctr < NPT6_NDP_MAX; ctr++)
+			ndp[ctr] += tmp_ndp[ctr];
 	}
 }
 
@@ -308,10 +506,8 @@ static int npt6_netdev_event(struct notifier_block *nb, unsigned long event,
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
 	nd = npt6_dev_find(npt6_net(net), dev);
-	if (nd) {
+	if (nd)
 		npt6_dev_flush(net, nd);
-		npt6_net(net)->gen++;
-	}
 	return NOTIFY_DONE;
 }
 
@@ -321,20 +517,28 @@ static struct notifier_block npt6_netdev_notifier = {
 
 static int __net_init npt6_net_init(struct net *net)
 {
-	INIT_LIST_HEAD(&npt6_net(net)->devs);
+	struct npt6_net *nn = npt6_net(net);
+
+	nn->net = net;
+	INIT_LIST_HEAD(&nn->devs);
+	INIT_DELAYED_WORK(&nn->auto_work, npt6_auto_work);
 	return 0;
 }
 
 /*
  * Devices leave a dying namespace before pernet subsystems exit, and our
  * notifier has already flushed them; this only catches what remains when
- * the module itself is unloaded.
+ * the module itself is unloaded.  Once nothing is left, the auto-prefix
+ * watcher does not re-arm, so cancelling it is final.
  */
 static void __net_exit npt6_net_exit(struct net *net)
 {
+	struct npt6_net *nn = npt6_net(net);
+
 	rtnl_lock();
 	npt6_map_flush(net, NULL);
 	rtnl_unlock();
+	cancel_delayed_work_sync(&nn->auto_work);
 }
 
 static struct pernet_operations npt6_net_ops = {
@@ -353,12 +557,23 @@ int npt6_map_init(void)
 		return err;
 	err = register_netdevice_notifier(&npt6_netdev_notifier);
 	if (err)
-		unregister_pernet_subsys(&npt6_net_ops);
+		goto err_pernet;
+	err = npt6_auto_init();
+	if (err)
+		goto err_notifier;
+	return 0;
+
+err_notifier:
+	unregister_netdevice_notifier(&npt6_netdev_notifier);
+err_pernet:
+	unregister_pernet_subsys(&npt6_net_ops);
 	return err;
 }
 
 void npt6_map_uninit(void)
 {
+	/* The address notifier reaches into pernet data: stop it first. */
+	npt6_auto_uninit();
 	unregister_netdevice_notifier(&npt6_netdev_notifier);
 	unregister_pernet_subsys(&npt6_net_ops);
 	/* Mappings freed by call_rcu() must be gone before our code is. */

@@ -9,10 +9,12 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
 #include <net/netlink.h>
 
 #include "rfc6296.h"
 #include "table.h"
+#include "tunnel.h"
 
 enum npt6_dir {
 	NPT6_DIR_SNPT,		/* egress: internal source -> external */
@@ -32,26 +34,63 @@ enum npt6_ctr {
 	NPT6_CTR_MAX
 };
 
+/* Mirrors enum npt6_ndp_stats_attr in the UAPI, without the padding. */
+enum npt6_ndp_ctr {
+	NPT6_NDP_NS_SEEN,
+	NPT6_NDP_NA_SENT,
+	NPT6_NDP_IGN_LOCAL,
+	NPT6_NDP_IGN_OFF,
+	NPT6_NDP_IGN_UNRESOLVED,
+	NPT6_NDP_IGN_OUTSIDE,
+	NPT6_NDP_DROP_MALFORMED,
+	NPT6_NDP_MAX
+};
+
 struct npt6_stats {
 	struct u64_stats_sync syncp;
 	u64_stats_t ctr[NPT6_DIR_MAX][NPT6_CTR_MAX];
+	u64_stats_t ndp[NPT6_NDP_MAX];
 };
 
 struct npt6_dev;
 
+/*
+ * A mapping.  Once a mapping has been visible to the packet path, the
+ * fields readers use never change: a change of external prefix builds a
+ * new struct that replaces this one (npt6_map_replace()), and this one is
+ * freed after a grace period.  The counters move to the new struct.
+ */
 struct npt6_map {
-	struct npt6_table_node node;
+	struct npt6_table_node node;	/* in the table while active */
+	struct list_head list;		/* on npt6_dev.maps, under rtnl */
 	struct npt6_dev *ndev;
 	struct in6_addr int_pfx;
-	struct in6_addr ext_pfx;
+	struct in6_addr ext_pfx;	/* :: while an auto mapping is inactive */
 	struct npt6_rewrite rw[NPT6_DIR_MAX];
 	struct npt6_stats __percpu *stats;
 	unsigned long flags;		/* NPT6_MAP_* bits */
+	u8 ndproxy;			/* enum npt6_ndproxy_mode */
+	bool active;			/* in the table, translating */
+	bool ext_auto;			/* external prefix follows the device */
+	struct in6_addr token;		/* ext_auto: IID to follow, or :: */
+	struct in6_addr ext_addr;	/* ext_auto: address followed */
 	struct rcu_head rcu;
 };
 
 /* We have warned once that SNPT produced one of our own addresses. */
 #define NPT6_MAP_COLLISION_LOGGED	0
+/* The counters now belong to the mapping that replaced this one. */
+#define NPT6_MAP_STATS_MOVED		1
+
+/* What a request asks for; npt6_map_add() turns it into a mapping. */
+struct npt6_map_cfg {
+	struct in6_addr int_pfx;
+	struct in6_addr ext_pfx;	/* ignored if ext_auto */
+	u8 plen;
+	u8 ndproxy;
+	bool ext_auto;
+	struct in6_addr token;
+};
 
 /*
  * One external device with at least one mapping.  It owns the netfilter
@@ -61,20 +100,31 @@ struct npt6_dev {
 	struct list_head list;		/* on npt6_net.devs, under rtnl */
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
-	struct npt6_table table;
+	struct npt6_table table;	/* active mappings, for the packet path */
+	struct list_head maps;		/* all mappings, under rtnl */
+	unsigned int nmaps;
+	unsigned int nproxy;		/* mappings with ndproxy on: allmulti */
 	struct nf_hook_ops ops[NPT6_DIR_MAX];
 };
 
 struct npt6_net {
+	struct net *net;
 	struct list_head devs;		/* struct npt6_dev, under rtnl */
 	unsigned int gen;		/* bumped on every change, for dumps */
+	unsigned int nauto;		/* auto mappings and tunnels: the
+					 * watcher runs while not zero
+					 */
+	struct delayed_work auto_work;	/* re-evaluates auto prefixes */
+	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
+	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
 };
 
 struct npt6_net *npt6_net(struct net *net);
 
 int npt6_map_add(struct net *net, struct net_device *dev,
-		 const struct in6_addr *int_pfx, const struct in6_addr *ext_pfx,
-		 u8 plen, struct netlink_ext_ack *extack);
+		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack);
+int npt6_map_set_ext(struct net *net, struct npt6_map *map,
+		     const struct in6_addr *ext_addr);
 int npt6_map_del(struct net *net, struct net_device *dev,
 		 const struct in6_addr *int_pfx, u8 plen,
 		 struct netlink_ext_ack *extack);
@@ -82,7 +132,8 @@ unsigned int npt6_map_flush(struct net *net, struct net_device *dev);
 struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
 			       const struct in6_addr *int_pfx, u8 plen);
 void npt6_map_read_stats(const struct npt6_map *map,
-			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX]);
+			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX],
+			 u64 ndp[NPT6_NDP_MAX]);
 
 static inline void npt6_map_count(struct npt6_map *map, enum npt6_dir dir,
 				  enum npt6_ctr ctr, u64 n)
@@ -91,6 +142,16 @@ static inline void npt6_map_count(struct npt6_map *map, enum npt6_dir dir,
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_add(&s->ctr[dir][ctr], n);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void npt6_map_count_ndp(struct npt6_map *map,
+				      enum npt6_ndp_ctr ctr)
+{
+	struct npt6_stats *s = this_cpu_ptr(map->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->ndp[ctr]);
 	u64_stats_update_end(&s->syncp);
 }
 

@@ -9,9 +9,11 @@
  * is what serialises the mapping table (see map.c).
  */
 
+#include <linux/if_arp.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <net/netlink.h>
 
@@ -30,16 +32,35 @@ static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_STATS]		= { .type = NLA_REJECT,
 				    .reject_message = "Counters are read-only" },
 	[NPT6_A_PAD]		= { .type = NLA_REJECT },
+	[NPT6_A_NDPROXY]	= NLA_POLICY_MAX(NLA_U8, NPT6_NDPROXY_MAX),
+	[NPT6_A_EXT_AUTO]	= { .type = NLA_FLAG },
+	[NPT6_A_TOKEN]		= NLA_POLICY_EXACT_LEN(sizeof(struct in6_addr)),
+	[NPT6_A_EXT_ADDR]	= { .type = NLA_REJECT,
+				    .reject_message = "Reported, not accepted" },
+	[NPT6_A_ACTIVE]		= { .type = NLA_REJECT,
+				    .reject_message = "Reported, not accepted" },
+	[NPT6_A_OLD_EXT_PREFIX]	= { .type = NLA_REJECT },
+	[NPT6_A_NDP_STATS]	= { .type = NLA_REJECT,
+				    .reject_message = "Counters are read-only" },
+};
+
+enum npt6_mcgrp {
+	NPT6_MCGRP_EVENTS_ID,
+};
+
+/* Events reveal every mapping: listening needs the same privilege. */
+static const struct genl_multicast_group npt6_mcgrps[] = {
+	[NPT6_MCGRP_EVENTS_ID] = { .name = NPT6_MCGRP_EVENTS,
+				   .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 static struct genl_family npt6_genl_family;
+static bool npt6_netlink_live;
 
-/* The (device, internal prefix) that names a mapping in a request. */
+/* A parsed request: the device, and the mapping it names or describes. */
 struct npt6_req {
 	struct net_device *dev;
-	struct in6_addr int_pfx;
-	struct in6_addr ext_pfx;
-	u8 plen;
+	struct npt6_map_cfg cfg;
 };
 
 static int npt6_parse_dev(struct net *net, struct genl_info *info,
@@ -71,32 +92,97 @@ static int npt6_parse_prefix(struct genl_info *info, int attr, u8 plen,
 	return 0;
 }
 
-/* Parse IFINDEX, INT_PREFIX, PREFIX_LEN and, if @want_ext, EXT_PREFIX. */
-static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
-			  bool want_ext)
-{
-	struct net *net = genl_info_net(info);
-	int err;
+/* Attributes that only describe a new mapping, never name one. */
+static const int npt6_add_only_attrs[] = {
+	NPT6_A_EXT_PREFIX, NPT6_A_EXT_AUTO, NPT6_A_TOKEN, NPT6_A_NDPROXY,
+};
 
-	if (GENL_REQ_ATTR_CHECK(info, NPT6_A_INT_PREFIX) ||
-	    GENL_REQ_ATTR_CHECK(info, NPT6_A_PREFIX_LEN) ||
-	    (want_ext && GENL_REQ_ATTR_CHECK(info, NPT6_A_EXT_PREFIX)))
-		return -EINVAL;
-	req->plen = nla_get_u8(info->attrs[NPT6_A_PREFIX_LEN]);
-	err = npt6_parse_prefix(info, NPT6_A_INT_PREFIX, req->plen, &req->int_pfx);
-	if (err)
-		return err;
-	if (want_ext) {
-		err = npt6_parse_prefix(info, NPT6_A_EXT_PREFIX, req->plen,
-					&req->ext_pfx);
-		if (err)
-			return err;
-	} else if (info->attrs[NPT6_A_EXT_PREFIX]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NPT6_A_EXT_PREFIX],
-				    "A mapping is named by its internal prefix only");
+/* The external side of an ADD request: a prefix, or auto with a token. */
+static int npt6_parse_ext(struct genl_info *info, struct npt6_map_cfg *cfg)
+{
+	struct nlattr **attrs = info->attrs;
+
+	cfg->ext_auto = nla_get_flag(attrs[NPT6_A_EXT_AUTO]);
+	if (cfg->ext_auto) {
+		if (attrs[NPT6_A_EXT_PREFIX]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_EXT_PREFIX],
+					    "Give an external prefix or auto, not both");
+			return -EINVAL;
+		}
+		if (cfg->plen != 64) {
+			NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_PREFIX_LEN],
+					    "An auto external prefix is a /64");
+			return -EINVAL;
+		}
+		if (attrs[NPT6_A_TOKEN]) {
+			nla_memcpy(&cfg->token, attrs[NPT6_A_TOKEN],
+				   sizeof(cfg->token));
+			if (cfg->token.s6_addr32[0] || cfg->token.s6_addr32[1]) {
+				NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_TOKEN],
+						    "A token is an interface ID: its first 64 bits must be zero");
+				return -EINVAL;
+			}
+		}
+		return 0;
+	}
+	if (attrs[NPT6_A_TOKEN]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_TOKEN],
+				    "A token needs an auto external prefix");
 		return -EINVAL;
 	}
-	return npt6_parse_dev(net, info, req);
+	if (GENL_REQ_ATTR_CHECK(info, NPT6_A_EXT_PREFIX))
+		return -EINVAL;
+	return npt6_parse_prefix(info, NPT6_A_EXT_PREFIX, cfg->plen,
+				 &cfg->ext_pfx);
+}
+
+/*
+ * Parse IFINDEX, INT_PREFIX, PREFIX_LEN and, for ADD (@add), the external
+ * side and the NDP proxy mode.
+ */
+static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
+			  bool add)
+{
+	struct net *net = genl_info_net(info);
+	struct npt6_map_cfg *cfg = &req->cfg;
+	unsigned int i;
+	int err;
+
+	memset(req, 0, sizeof(*req));
+	if (GENL_REQ_ATTR_CHECK(info, NPT6_A_INT_PREFIX) ||
+	    GENL_REQ_ATTR_CHECK(info, NPT6_A_PREFIX_LEN))
+		return -EINVAL;
+	cfg->plen = nla_get_u8(info->attrs[NPT6_A_PREFIX_LEN]);
+	err = npt6_parse_prefix(info, NPT6_A_INT_PREFIX, cfg->plen,
+				&cfg->int_pfx);
+	if (err)
+		return err;
+	if (!add) {
+		for (i = 0; i < ARRAY_SIZE(npt6_add_only_attrs); i++) {
+			struct nlattr *nla = info->attrs[npt6_add_only_attrs[i]];
+
+			if (nla) {
+				NL_SET_ERR_MSG_ATTR(info->extack, nla,
+						    "A mapping is named by device and internal prefix only");
+				return -EINVAL;
+			}
+		}
+		return npt6_parse_dev(net, info, req);
+	}
+
+	err = npt6_parse_ext(info, cfg);
+	if (err)
+		return err;
+	err = npt6_parse_dev(net, info, req);
+	if (err)
+		return err;
+	/* The proxy defaults to auto where there is a link layer to proxy. */
+	if (info->attrs[NPT6_A_NDPROXY])
+		cfg->ndproxy = nla_get_u8(info->attrs[NPT6_A_NDPROXY]);
+	else
+		cfg->ndproxy = req->dev->type == ARPHRD_ETHER ?
+			       NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
+	return 0;
 }
 
 static int npt6_put_dir_stats(struct sk_buff *skb, int attr,
@@ -127,12 +213,40 @@ cancel:
 	return -EMSGSIZE;
 }
 
+static int npt6_put_ndp_stats(struct sk_buff *skb, const u64 ctr[NPT6_NDP_MAX])
+{
+	static const int ids[NPT6_NDP_MAX] = {
+		[NPT6_NDP_NS_SEEN]	  = NPT6_NSTATS_NS_SEEN,
+		[NPT6_NDP_NA_SENT]	  = NPT6_NSTATS_NA_SENT,
+		[NPT6_NDP_IGN_LOCAL]	  = NPT6_NSTATS_IGN_LOCAL,
+		[NPT6_NDP_IGN_OFF]	  = NPT6_NSTATS_IGN_OFF,
+		[NPT6_NDP_IGN_UNRESOLVED] = NPT6_NSTATS_IGN_UNRESOLVED,
+		[NPT6_NDP_IGN_OUTSIDE]	  = NPT6_NSTATS_IGN_OUTSIDE,
+		[NPT6_NDP_DROP_MALFORMED] = NPT6_NSTATS_DROP_MALFORMED,
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(skb, NPT6_A_NDP_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < NPT6_NDP_MAX; i++) {
+		if (nla_put_u64_64bit(skb, ids[i], ctr[i], NPT6_NSTATS_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 static int npt6_put_stats(struct sk_buff *skb, const struct npt6_map *map)
 {
 	u64 ctr[NPT6_DIR_MAX][NPT6_CTR_MAX];
+	u64 ndp[NPT6_NDP_MAX];
 	struct nlattr *nest;
 
-	npt6_map_read_stats(map, ctr);
+	npt6_map_read_stats(map, ctr, ndp);
 	nest = nla_nest_start(skb, NPT6_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
@@ -142,18 +256,37 @@ static int npt6_put_stats(struct sk_buff *skb, const struct npt6_map *map)
 		return -EMSGSIZE;
 	}
 	nla_nest_end(skb, nest);
+	return npt6_put_ndp_stats(skb, ndp);
+}
+
+/* What a mapping is configured as, and what is in effect. */
+static int npt6_put_config(struct sk_buff *skb, const struct npt6_map *map)
+{
+	if (nla_put_u8(skb, NPT6_A_NDPROXY, map->ndproxy) ||
+	    nla_put_u8(skb, NPT6_A_ACTIVE, map->active))
+		return -EMSGSIZE;
+	if (map->active &&
+	    nla_put_in6_addr(skb, NPT6_A_EXT_PREFIX, &map->ext_pfx))
+		return -EMSGSIZE;
+	if (!map->ext_auto)
+		return 0;
+	if (nla_put_flag(skb, NPT6_A_EXT_AUTO) ||
+	    (!ipv6_addr_any(&map->token) &&
+	     nla_put_in6_addr(skb, NPT6_A_TOKEN, &map->token)) ||
+	    (map->active &&
+	     nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr)))
+		return -EMSGSIZE;
 	return 0;
 }
 
 static int npt6_fill_map(struct sk_buff *skb, const struct npt6_map *map,
-			 u32 portid, u32 seq, int flags,
+			 u32 portid, u32 seq, int flags, u8 cmd,
 			 struct netlink_callback *cb)
 {
 	const struct net_device *dev = map->ndev->dev;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, portid, seq, &npt6_genl_family, flags,
-			  NPT6_CMD_MAP_GET);
+	hdr = genlmsg_put(skb, portid, seq, &npt6_genl_family, flags, cmd);
 	if (!hdr)
 		return -EMSGSIZE;
 	if (cb)
@@ -161,8 +294,8 @@ static int npt6_fill_map(struct sk_buff *skb, const struct npt6_map *map,
 	if (nla_put_u32(skb, NPT6_A_IFINDEX, dev->ifindex) ||
 	    nla_put_string(skb, NPT6_A_IFNAME, dev->name) ||
 	    nla_put_in6_addr(skb, NPT6_A_INT_PREFIX, &map->int_pfx) ||
-	    nla_put_in6_addr(skb, NPT6_A_EXT_PREFIX, &map->ext_pfx) ||
 	    nla_put_u8(skb, NPT6_A_PREFIX_LEN, map->node.plen) ||
+	    npt6_put_config(skb, map) ||
 	    npt6_put_stats(skb, map)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -184,8 +317,8 @@ static int npt6_nl_map_add(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 	}
 	if (!err)
-		err = npt6_map_add(genl_info_net(info), req.dev, &req.int_pfx,
-				   &req.ext_pfx, req.plen, info->extack);
+		err = npt6_map_add(genl_info_net(info), req.dev, &req.cfg,
+				   info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -198,8 +331,8 @@ static int npt6_nl_map_del(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	err = npt6_parse_req(info, &req, false);
 	if (!err)
-		err = npt6_map_del(genl_info_net(info), req.dev, &req.int_pfx,
-				   req.plen, info->extack);
+		err = npt6_map_del(genl_info_net(info), req.dev,
+				   &req.cfg.int_pfx, req.cfg.plen, info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -219,13 +352,15 @@ static int npt6_nl_map_get(struct sk_buff *skb, struct genl_info *info)
 	err = npt6_parse_req(info, &req, false);
 	if (err)
 		goto out;
-	map = npt6_map_find(genl_info_net(info), req.dev, &req.int_pfx, req.plen);
+	map = npt6_map_find(genl_info_net(info), req.dev, &req.cfg.int_pfx,
+			    req.cfg.plen);
 	if (!map) {
 		NL_SET_ERR_MSG(info->extack, "No mapping for this internal prefix on this device");
 		err = -ENOENT;
 		goto out;
 	}
-	err = npt6_fill_map(msg, map, info->snd_portid, info->snd_seq, 0, NULL);
+	err = npt6_fill_map(msg, map, info->snd_portid, info->snd_seq, 0,
+			    NPT6_CMD_MAP_GET, NULL);
 out:
 	rtnl_unlock();
 	if (err) {
@@ -246,8 +381,8 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
 	struct net *net = sock_net(skb->sk);
 	struct npt6_net *nn = npt6_net(net);
-	struct npt6_table_node *node;
 	long dev_idx = 0, map_idx;
+	struct npt6_map *map;
 	struct npt6_dev *nd;
 	u32 ifindex = 0;
 	int err = 0;
@@ -265,13 +400,12 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			continue;
 		}
 		map_idx = 0;
-		list_for_each_entry(node, &nd->table.nodes, list) {
+		list_for_each_entry(map, &nd->maps, list) {
 			if (map_idx++ < cb->args[1])
 				continue;
-			err = npt6_fill_map(skb,
-					    container_of(node, struct npt6_map, node),
-					    NETLINK_CB(cb->skb).portid,
-					    cb->nlh->nlmsg_seq, NLM_F_MULTI, cb);
+			err = npt6_fill_map(skb, map, NETLINK_CB(cb->skb).portid,
+					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					    NPT6_CMD_MAP_GET, cb);
 			if (err)
 				goto out;
 			cb->args[1] = map_idx;
@@ -303,6 +437,34 @@ static int npt6_nl_map_flush(struct sk_buff *skb, struct genl_info *info)
 		npt6_map_flush(net, dev);
 	rtnl_unlock();
 	return err;
+}
+
+/*
+ * Tell listeners on the events group that @map was added, deleted or
+ * moved (@cmd); for a move, @old_ext is where it was.  Under rtnl.
+ */
+void npt6_netlink_notify(struct net *net, const struct npt6_map *map, u8 cmd,
+			 const struct in6_addr *old_ext)
+{
+	struct sk_buff *msg;
+
+	/* Module unload flushes mappings after the family is gone. */
+	if (!READ_ONCE(npt6_netlink_live) ||
+	    !genl_has_listeners(&npt6_genl_family, net, NPT6_MCGRP_EVENTS_ID))
+		return;
+	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	if (npt6_fill_map(msg, map, 0, 0, 0, cmd, NULL) ||
+	    (old_ext && !ipv6_addr_any(old_ext) &&
+	     nla_put_in6_addr(msg, NPT6_A_OLD_EXT_PREFIX, old_ext))) {
+		nlmsg_free(msg);
+		return;
+	}
+	/* npt6_fill_map() closed the message; reopen it for the extra attribute. */
+	nlmsg_end(msg, nlmsg_hdr(msg));
+	genlmsg_multicast_netns(&npt6_genl_family, net, msg, 0,
+				NPT6_MCGRP_EVENTS_ID, GFP_KERNEL);
 }
 
 static const struct genl_ops npt6_genl_ops[] = {
@@ -338,15 +500,26 @@ static struct genl_family npt6_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = npt6_genl_ops,
 	.n_ops = ARRAY_SIZE(npt6_genl_ops),
+	.mcgrps = npt6_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(npt6_mcgrps),
 	NPT6_GENL_RESV_START_OP(NPT6_CMD_MAP_FLUSH + 1)
 };
 
 int __init npt6_netlink_init(void)
 {
-	return genl_register_family(&npt6_genl_family);
+	int err;
+
+	err = genl_register_family(&npt6_genl_family);
+	if (!err)
+		WRITE_ONCE(npt6_netlink_live, true);
+	return err;
 }
 
 void npt6_netlink_uninit(void)
 {
+	/* rtnl orders this against npt6_netlink_notify(), which runs under it. */
+	rtnl_lock();
+	WRITE_ONCE(npt6_netlink_live, false);
+	rtnl_unlock();
 	genl_unregister_family(&npt6_genl_family);
 }

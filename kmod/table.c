@@ -66,8 +66,8 @@ static bool overlaps(__be64 a, u8 alen, __be64 b, u8 blen)
  * overlap (setting *on_ext when it is the external side that overlaps), 0
  * when the node may be inserted.
  */
-int npt6_table_conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
-			u8 plen, bool *on_ext)
+static int conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
+		    u8 plen, bool check_ext, bool *on_ext)
 {
 	struct npt6_table_node *n;
 	u64 shorter, longer;
@@ -97,6 +97,8 @@ int npt6_table_conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 					   int_params);
 		if (n && overlaps(n->int_key, n->plen, int_key, plen))
 			return -EBUSY;
+		if (!check_ext)
+			continue;
 		n = rhashtable_lookup_fast(&t->by_ext, &(__be64){ ext_key & mask },
 					   ext_params);
 		if (n && overlaps(n->ext_key, n->plen, ext_key, plen)) {
@@ -114,12 +116,26 @@ int npt6_table_conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 			continue;
 		if (overlaps(n->int_key, n->plen, int_key, plen))
 			return -EBUSY;
-		if (overlaps(n->ext_key, n->plen, ext_key, plen)) {
+		if (check_ext && overlaps(n->ext_key, n->plen, ext_key, plen)) {
 			*on_ext = true;
 			return -EBUSY;
 		}
 	}
 	return 0;
+}
+
+int npt6_table_conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
+			u8 plen, bool *on_ext)
+{
+	return conflict(t, int_key, ext_key, plen, true, on_ext);
+}
+
+/* The same, for a node that has no external prefix yet. */
+int npt6_table_conflict_int(struct npt6_table *t, __be64 int_key, u8 plen)
+{
+	bool on_ext;
+
+	return conflict(t, int_key, 0, plen, false, &on_ext);
 }
 
 /* Insert a node that npt6_table_conflict() has cleared. */
@@ -209,4 +225,45 @@ struct npt6_table_node *npt6_table_match_ext(struct npt6_table *t,
 {
 	return match(&t->by_ext, ext_params, READ_ONCE(t->plens), addr,
 		     offsetof(struct npt6_table_node, ext_key));
+}
+
+/*
+ * Would a node with external prefix @ext_key/@plen overlap another one on
+ * the external side?  @except, the node it is about to replace, does not
+ * count.
+ */
+int npt6_table_conflict_ext(struct npt6_table *t, __be64 ext_key, u8 plen,
+			    const struct npt6_table_node *except)
+{
+	struct npt6_table_node *n;
+
+	list_for_each_entry(n, &t->nodes, list)
+		if (n != except && overlaps(n->ext_key, n->plen, ext_key, plen))
+			return -EBUSY;
+	return 0;
+}
+
+/*
+ * Swap @old for @new, which has the same internal key and length, so
+ * that SNPT lookups never miss: rhashtable_replace_fast() is atomic for
+ * readers.  On the external side there is a window where a DNPT lookup
+ * finds either node, or neither when the external key changed, which is
+ * the nature of a prefix change.  The caller has checked
+ * npt6_table_conflict_ext().
+ */
+void npt6_table_replace(struct npt6_table *t, struct npt6_table_node *old,
+			struct npt6_table_node *new)
+{
+	WARN_ON(old->int_key != new->int_key || old->plen != new->plen);
+	WARN_ON(rhashtable_replace_fast(&t->by_int, &old->int_node,
+					&new->int_node, int_params));
+	if (old->ext_key == new->ext_key) {
+		WARN_ON(rhashtable_replace_fast(&t->by_ext, &old->ext_node,
+						&new->ext_node, ext_params));
+	} else {
+		rhashtable_remove_fast(&t->by_ext, &old->ext_node, ext_params);
+		WARN_ON(rhashtable_lookup_insert_fast(&t->by_ext, &new->ext_node,
+						      ext_params));
+	}
+	list_replace(&old->list, &new->list);
 }

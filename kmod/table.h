@@ -47,6 +47,11 @@ struct npt6_table_node *npt6_table_find_int(struct npt6_table *t,
 					    __be64 int_key, u8 plen);
 int npt6_table_conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 			u8 plen, bool *on_ext);
+int npt6_table_conflict_int(struct npt6_table *t, __be64 int_key, u8 plen);
+int npt6_table_conflict_ext(struct npt6_table *t, __be64 ext_key, u8 plen,
+			    const struct npt6_table_node *except);
+void npt6_table_replace(struct npt6_table *t, struct npt6_table_node *old,
+			struct npt6_table_node *new);
 
 /* Packet path, under rcu_read_lock(). */
 struct npt6_table_node *npt6_table_match_int(struct npt6_table *t,

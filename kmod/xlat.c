@@ -22,8 +22,10 @@
 #include <linux/skbuff.h>
 #include <net/addrconf.h>
 #include <net/ipv6.h>
+#include <net/ndisc.h>
 
 #include "map.h"
+#include "ndproxy.h"
 #include "xlat.h"
 
 static bool npt6_is_ipv6(struct sk_buff *skb, unsigned int noff)
@@ -139,6 +141,24 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 
 	if (!npt6_is_ipv6(skb, noff))
 		return NF_ACCEPT;
+
+	/*
+	 * Neighbor Discovery is link-local business: it is never translated.
+	 * A Neighbor Solicitation may be ours to answer, though.
+	 */
+	if (ipv6_hdr(skb)->nexthdr == IPPROTO_ICMPV6) {
+		u8 _type;
+		const u8 *type = skb_header_pointer(skb, noff + sizeof(struct ipv6hdr),
+						    sizeof(_type), &_type);
+
+		if (type && *type >= NDISC_ROUTER_SOLICITATION &&
+		    *type <= NDISC_REDIRECT) {
+			if (*type == NDISC_NEIGHBOUR_SOLICITATION)
+				return npt6_ndproxy_ns(nd, skb, noff, state);
+			return NF_ACCEPT;
+		}
+	}
+
 	node = npt6_table_match_ext(&nd->table, &ipv6_hdr(skb)->daddr);
 	if (!node)
 		return NF_ACCEPT;

@@ -726,6 +726,73 @@ static void table_remove_clears_bitmap(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, match_str(test, false, "fd00::1"), a);
 }
 
+/* A node without an external prefix yet (an inactive auto mapping). */
+static void table_conflict_int_only(struct kunit *test)
+{
+	struct npt6_table *t = table_of(test);
+	struct npt6_table_node *a;
+
+	a = node_new(test, "fd00:1::", "2001:db8:1::", 64);
+	KUNIT_ASSERT_EQ(test, add(test, a, NULL), 0);
+	/* The external side is not looked at, however it would clash. */
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_int(t, key_of(test, "fd00:2::"), 64), 0);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_int(t, key_of(test, "fd00:1::"), 64),
+			-EEXIST);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_int(t, key_of(test, "fd00::"), 16),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_int(t, key_of(test, "2001:db8:1::"), 64),
+			0);
+}
+
+/* The external check ignores the node being replaced, and only it. */
+static void table_conflict_ext_except(struct kunit *test)
+{
+	struct npt6_table *t = table_of(test);
+	struct npt6_table_node *a, *b;
+
+	a = node_new(test, "fd00:1::", "2001:db8:1::", 64);
+	b = node_new(test, "fd00:2::", "2001:db8:2::", 64);
+	KUNIT_ASSERT_EQ(test, add(test, a, NULL), 0);
+	KUNIT_ASSERT_EQ(test, add(test, b, NULL), 0);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_ext(t, a->ext_key, 64, a), 0);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_ext(t, b->ext_key, 64, a), -EBUSY);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_ext(t, key_of(test, "2001:db8::"), 32, a),
+			-EBUSY);
+	KUNIT_EXPECT_EQ(test, npt6_table_conflict_ext(t, key_of(test, "2001:db8:3::"), 64, a),
+			0);
+}
+
+/*
+ * Replacing a node by one with a new external prefix: the internal side
+ * finds the new node, the old external prefix no longer matches, counts
+ * and the length bitmap are unchanged.
+ */
+static void table_replace_moves_ext(struct kunit *test)
+{
+	struct npt6_table *t = table_of(test);
+	struct npt6_table_node *old, *new, *same;
+
+	old = node_new(test, "fd00:1::", "2001:db8:1::", 64);
+	new = node_new(test, "fd00:1::", "2001:db8:9::", 64);
+	same = node_new(test, "fd00:1::", "2001:db8:9::", 64);
+	KUNIT_ASSERT_EQ(test, add(test, old, NULL), 0);
+
+	npt6_table_replace(t, old, new);
+	KUNIT_EXPECT_PTR_EQ(test, match_str(test, false, "fd00:1::5"), new);
+	KUNIT_EXPECT_PTR_EQ(test, match_str(test, true, "2001:db8:9::5"), new);
+	KUNIT_EXPECT_NULL(test, match_str(test, true, "2001:db8:1::5"));
+	KUNIT_EXPECT_EQ(test, t->count, 1U);
+	KUNIT_EXPECT_EQ(test, t->plens, BIT_ULL(63));
+
+	/* The same external key takes the other branch of the swap. */
+	npt6_table_replace(t, new, same);
+	KUNIT_EXPECT_PTR_EQ(test, match_str(test, true, "2001:db8:9::5"), same);
+	KUNIT_EXPECT_PTR_EQ(test, match_str(test, false, "fd00:1::5"), same);
+	KUNIT_EXPECT_EQ(test, t->count, 1U);
+	npt6_table_remove(t, same);
+	KUNIT_EXPECT_EQ(test, t->count, 0U);
+}
+
 static struct kunit_case table_test_cases[] = {
 	KUNIT_CASE(table_insert_lookup_remove),
 	KUNIT_CASE(table_insert_rollback),
@@ -739,6 +806,9 @@ static struct kunit_case table_test_cases[] = {
 	KUNIT_CASE(table_mixed_lengths),
 	KUNIT_CASE(table_many),
 	KUNIT_CASE(table_remove_clears_bitmap),
+	KUNIT_CASE(table_conflict_int_only),
+	KUNIT_CASE(table_conflict_ext_except),
+	KUNIT_CASE(table_replace_moves_ext),
 	{}
 };
 

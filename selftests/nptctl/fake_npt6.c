@@ -29,6 +29,23 @@
  *   dumperr     the dump ends in NLMSG_DONE carrying EINVAL and a message
  *   badattr     a dumped INT_PREFIX is 15 bytes long
  *   escape      a dumped device name needs escaping in JSON
+ *   auto        dumps return auto mappings: active with a token, active
+ *               without one, and inactive (no EXT_PREFIX, ACTIVE 0)
+ *   badactive   a dumped mapping says ACTIVE 1 but has no EXT_PREFIX
+ *   legacy      dumps as a module from before NDPROXY, ACTIVE and
+ *               NDP_STATS did
+ *   events      once the nptctl that looked the family up has joined the
+ *               "events" group, multicast ADD, CHANGE and DEL events to
+ *               it, with things among them that nptctl must ignore
+ *   unload      like events, but after one event the controller says that
+ *               another family and then ours went away
+ *   nomcgrp     the family has no multicast groups
+ *
+ * The family advertises its "events" group under an id that no family of
+ * the running kernel uses, found by asking the real controller, so that
+ * only we send to it.  "unload" also sends to the controller's own
+ * "notify" group, where other listeners on the host see a DELFAMILY for
+ * ids that do not exist.  A userspace sender needs CAP_NET_ADMIN here too.
  */
 
 #include <arpa/inet.h>
@@ -38,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmnl/libmnl.h>
@@ -51,6 +69,7 @@ static const char *scenario;
 static FILE *logf;
 static int fd;
 static unsigned int dumps;
+static unsigned int events_group;	/* 1..31 */
 
 static char out[65536] __attribute__((aligned(8)));
 static size_t olen;
@@ -116,46 +135,100 @@ static void put_genl(struct nlmsghdr *nlh, uint8_t cmd, uint8_t version)
 	gh->version = version;
 }
 
-static void put_dstats(struct nlmsghdr *nlh, uint16_t type,
-		       const uint64_t c[7])
+/* Seven u64 counters of a nest, numbered from @first, as the kernel puts them. */
+static void put_counters(struct nlmsghdr *nlh, uint16_t type, uint16_t pad,
+			 uint16_t first, uint16_t max, const uint64_t c[7])
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 	int i;
 
 	/* As nla_put_u64_64bit() may: an empty pad attribute first. */
-	mnl_attr_put(nlh, NPT6_DSTATS_PAD, 0, NULL);
+	mnl_attr_put(nlh, pad, 0, NULL);
 	for (i = 0; i < 7; i++)
-		mnl_attr_put_u64(nlh, NPT6_DSTATS_PACKETS + i, c[i]);
+		mnl_attr_put_u64(nlh, first + i, c[i]);
 	/* A counter from the future, which nptctl must skip. */
-	mnl_attr_put_u64(nlh, NPT6_DSTATS_MAX + 1, 999);
+	mnl_attr_put_u64(nlh, max + 1, 999);
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static void put_mapping(const struct nlmsghdr *req, uint32_t pid,
-			uint16_t flags, uint32_t ifindex, const char *ifname,
-			const char *int_pfx, const char *ext_pfx, uint8_t plen,
-			const uint64_t snpt[7], const uint64_t dnpt[7])
+static void put_dstats(struct nlmsghdr *nlh, uint16_t type,
+		       const uint64_t c[7])
 {
-	struct nlmsghdr *nlh = put_msg(FAMILY_ID, NLM_F_MULTI | flags,
-				       req->nlmsg_seq, pid);
+	put_counters(nlh, type, NPT6_DSTATS_PAD, NPT6_DSTATS_PACKETS,
+		     NPT6_DSTATS_MAX, c);
+}
+
+/* A mapping, as npt6_fill_map() describes one. */
+struct fake_map {
+	uint32_t ifindex;
+	const char *ifname;
+	const char *int_pfx;
+	const char *ext_pfx;	/* NULL: inactive */
+	uint8_t plen;
+	uint8_t ndproxy;
+	bool ext_auto;
+	const char *token;	/* NULL: none */
+	const char *ext_addr;	/* NULL: none */
+	const uint64_t *snpt, *dnpt, *ndp;
+};
+
+static void put_addr(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	struct in6_addr a;
+
+	inet_pton(AF_INET6, s, &a);
+	mnl_attr_put(nlh, type, sizeof(a), &a);
+}
+
+static void put_map_attrs(struct nlmsghdr *nlh, const struct fake_map *fm)
+{
+	static const uint64_t zero[7];
 	struct in6_addr a;
 	struct nlattr *nest;
 
-	put_genl(nlh, NPT6_CMD_MAP_GET, NPT6_GENL_VERSION);
-	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
-	mnl_attr_put_strz(nlh, NPT6_A_IFNAME, ifname);
-	inet_pton(AF_INET6, int_pfx, &a);
+	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, fm->ifindex);
+	mnl_attr_put_strz(nlh, NPT6_A_IFNAME, fm->ifname);
+	inet_pton(AF_INET6, fm->int_pfx, &a);
 	mnl_attr_put(nlh, NPT6_A_INT_PREFIX, is("badattr") ? 15 : sizeof(a),
 		     &a);
-	inet_pton(AF_INET6, ext_pfx, &a);
-	mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(a), &a);
-	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, plen);
+	if (is("legacy")) {
+		/* The order and the attributes of the first version. */
+		put_addr(nlh, NPT6_A_EXT_PREFIX, fm->ext_pfx);
+		mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, fm->plen);
+	} else {
+		mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, fm->plen);
+		mnl_attr_put_u8(nlh, NPT6_A_NDPROXY, fm->ndproxy);
+		mnl_attr_put_u8(nlh, NPT6_A_ACTIVE,
+				fm->ext_pfx || is("badactive"));
+		if (fm->ext_pfx && !is("badactive"))
+			put_addr(nlh, NPT6_A_EXT_PREFIX, fm->ext_pfx);
+		if (fm->ext_auto)
+			mnl_attr_put(nlh, NPT6_A_EXT_AUTO, 0, NULL);
+		if (fm->token)
+			put_addr(nlh, NPT6_A_TOKEN, fm->token);
+		if (fm->ext_addr)
+			put_addr(nlh, NPT6_A_EXT_ADDR, fm->ext_addr);
+	}
 	/* An attribute from the future, which nptctl must skip. */
 	mnl_attr_put_u32(nlh, NPT6_A_MAX + 1, 0xdeadbeef);
 	nest = mnl_attr_nest_start(nlh, NPT6_A_STATS);
-	put_dstats(nlh, NPT6_STATS_SNPT, snpt);
-	put_dstats(nlh, NPT6_STATS_DNPT, dnpt);
+	put_dstats(nlh, NPT6_STATS_SNPT, fm->snpt ? fm->snpt : zero);
+	put_dstats(nlh, NPT6_STATS_DNPT, fm->dnpt ? fm->dnpt : zero);
 	mnl_attr_nest_end(nlh, nest);
+	if (!is("legacy"))
+		put_counters(nlh, NPT6_A_NDP_STATS, NPT6_NSTATS_PAD,
+			     NPT6_NSTATS_NS_SEEN, NPT6_NSTATS_MAX,
+			     fm->ndp ? fm->ndp : zero);
+}
+
+static void put_mapping(const struct nlmsghdr *req, uint32_t pid,
+			uint16_t flags, const struct fake_map *fm)
+{
+	struct nlmsghdr *nlh = put_msg(FAMILY_ID, NLM_F_MULTI | flags,
+				       req->nlmsg_seq, pid);
+
+	put_genl(nlh, NPT6_CMD_MAP_GET, NPT6_GENL_VERSION);
+	put_map_attrs(nlh, fm);
 	end_msg(nlh);
 }
 
@@ -178,6 +251,14 @@ static void log_attrs(const struct nlmsghdr *nlh)
 				type == NPT6_A_INT_PREFIX ? "int" : "ext", a);
 		} else if (type == NPT6_A_PREFIX_LEN && len == 1) {
 			fprintf(logf, " plen=%u", mnl_attr_get_u8(attr));
+		} else if (type == NPT6_A_NDPROXY && len == 1) {
+			fprintf(logf, " ndproxy=%u", mnl_attr_get_u8(attr));
+		} else if (type == NPT6_A_EXT_AUTO && len == 0) {
+			fprintf(logf, " auto");
+		} else if (type == NPT6_A_TOKEN && len == 16) {
+			inet_ntop(AF_INET6, mnl_attr_get_payload(attr), a,
+				  sizeof(a));
+			fprintf(logf, " token=%s", a);
 		} else {
 			fprintf(logf, " attr%u(len %u)", type, len);
 		}
@@ -210,6 +291,22 @@ static void handle_ctrl(const struct nlmsghdr *req, uint32_t pid)
 			 NPT6_GENL_VERSION + 1 : NPT6_GENL_VERSION);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_HDRSIZE, 0);
 	mnl_attr_put_u32(nlh, CTRL_ATTR_MAXATTR, NPT6_A_MAX);
+	if (!is("nomcgrp")) {
+		struct nlattr *groups, *grp;
+
+		/* Another group first: nptctl must pick ours by name. */
+		groups = mnl_attr_nest_start(nlh, CTRL_ATTR_MCAST_GROUPS);
+		grp = mnl_attr_nest_start(nlh, 1);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME, "eventsx");
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, 0xfff);
+		mnl_attr_nest_end(nlh, grp);
+		grp = mnl_attr_nest_start(nlh, 2);
+		mnl_attr_put_u32(nlh, CTRL_ATTR_MCAST_GRP_ID, events_group);
+		mnl_attr_put_strz(nlh, CTRL_ATTR_MCAST_GRP_NAME,
+				  NPT6_MCGRP_EVENTS);
+		mnl_attr_nest_end(nlh, grp);
+		mnl_attr_nest_end(nlh, groups);
+	}
 	end_msg(nlh);
 	put_ack(req, pid, 0, NULL);
 }
@@ -218,25 +315,58 @@ static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 {
 	static const uint64_t a_snpt[7] = { 10, 1040, 1, 0, 2, 3, 4 };
 	static const uint64_t a_dnpt[7] = { 20, 2080, 5, 6, 0, 7, 8 };
+	static const uint64_t a_ndp[7] = { 30, 25, 1, 0, 2, 1, 1 };
 	static const uint64_t b_snpt[7] = { UINT64_MAX, 1ULL << 40 };
-	static const uint64_t b_dnpt[7] = { 0 };
+	static const uint64_t b_ndp[7] = { 0, 0, 0, 0, 0, 0, UINT64_MAX };
+	static const struct fake_map a = {
+		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
+		.ext_pfx = "2406::", .plen = 64, .ndproxy = NPT6_NDPROXY_AUTO,
+		.snpt = a_snpt, .dnpt = a_dnpt, .ndp = a_ndp,
+	};
+	static const struct fake_map b = {
+		.ifindex = 5, .ifname = "ge1", .int_pfx = "fdce:b680:5c56:5::",
+		.ext_pfx = "2406:2d40:3084:e000::", .plen = 64,
+		.ndproxy = NPT6_NDPROXY_ALL, .snpt = b_snpt, .ndp = b_ndp,
+	};
+	static const struct fake_map esc = {
+		.ifindex = 7, .ifname = "q\"b\\s", .int_pfx = "fd00::",
+		.ext_pfx = "2406::", .plen = 64, .ndproxy = NPT6_NDPROXY_OFF,
+	};
+	/* S1 and S2: following RA behind Starlink, and ::feed on FLET'S. */
+	static const struct fake_map autos[] = {
+		{ .ifindex = 3, .ifname = "ge0", .int_pfx = "fd00:192:168:1::",
+		  .ext_pfx = "2409:10:2020:3c00::", .plen = 64,
+		  .ndproxy = NPT6_NDPROXY_AUTO, .ext_auto = true,
+		  .token = "::feed", .ext_addr = "2409:10:2020:3c00::feed",
+		  .ndp = a_ndp },
+		{ .ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
+		  .plen = 64, .ndproxy = NPT6_NDPROXY_AUTO, .ext_auto = true,
+		  .token = "::feed" },
+		{ .ifindex = 5, .ifname = "ge1", .int_pfx = "fdce:b680:5c56:5::",
+		  .ext_pfx = "2406:2d40:3084:e000::", .plen = 64,
+		  .ndproxy = NPT6_NDPROXY_ALL, .ext_auto = true,
+		  .ext_addr = "2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b" },
+		{ .ifindex = 5, .ifname = "ge1", .int_pfx = "fd01::",
+		  .plen = 64, .ndproxy = 7, .ext_auto = true },
+	};
 	uint16_t flags = 0;
 	struct nlmsghdr *nlh;
 	int error = 0;
+	size_t i;
 
 	dumps++;
 	if (is("intr") && dumps == 1)
 		flags = NLM_F_DUMP_INTR;
 
 	if (is("escape")) {
-		put_mapping(req, pid, flags, 7, "q\"b\\s", "fd00::", "2406::",
-			    64, a_snpt, a_dnpt);
+		put_mapping(req, pid, flags, &esc);
+	} else if (is("auto")) {
+		for (i = 0; i < sizeof(autos) / sizeof(autos[0]); i++)
+			put_mapping(req, pid, flags, &autos[i]);
 	} else if (!is("empty") && !is("dumperr")) {
 		/* Deliberately out of order: nptctl sorts. */
-		put_mapping(req, pid, flags, 5, "ge1", "fdce:b680:5c56:5::",
-			    "2406:2d40:3084:e000::", 64, b_snpt, b_dnpt);
-		put_mapping(req, pid, flags, 3, "ge0", "fd00::", "2406::",
-			    64, a_snpt, a_dnpt);
+		put_mapping(req, pid, flags, &b);
+		put_mapping(req, pid, flags, &a);
 	}
 
 	if (is("dumperr"))
@@ -248,6 +378,219 @@ static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
 	}
 	end_msg(nlh);
+}
+
+/* Events ---------------------------------------------------------------- */
+
+/*
+ * The highest multicast group id of NETLINK_GENERIC, up to 31, that no
+ * family of the running kernel has: the controller lists them all.
+ */
+static unsigned int pick_group(void)
+{
+	static char buf[65536] __attribute__((aligned(8)));
+	uint32_t used = 1;	/* bit 0 is no group */
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_GENERIC);
+	struct nlmsghdr *nlh;
+	unsigned int g;
+	bool done = false;
+
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return 0;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = GENL_ID_CTRL;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = 1;
+	put_genl(nlh, CTRL_CMD_GETFAMILY, 1);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		goto out;
+	while (!done) {
+		ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		int len = (int)n;
+
+		if (n <= 0)
+			goto out;
+		for (nlh = (void *)buf; mnl_nlmsg_ok(nlh, len);
+		     nlh = mnl_nlmsg_next(nlh, &len)) {
+			const struct nlattr *attr, *grp, *a;
+
+			if (nlh->nlmsg_type == NLMSG_DONE ||
+			    nlh->nlmsg_type == NLMSG_ERROR) {
+				done = nlh->nlmsg_type == NLMSG_DONE;
+				if (!done)
+					goto out;
+				break;
+			}
+			mnl_attr_for_each(attr, nlh, sizeof(struct genlmsghdr)) {
+				if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
+					continue;
+				mnl_attr_for_each_nested(grp, attr)
+					mnl_attr_for_each_nested(a, grp)
+						if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+						    mnl_attr_get_u32(a) < 32)
+							used |= 1U << mnl_attr_get_u32(a);
+			}
+		}
+	}
+out:
+	mnl_socket_close(nl);
+	if (!done)
+		return 0;
+	for (g = 31; g > 0; g--)
+		if (!(used & (1U << g)))
+			return g;
+	return 0;
+}
+
+/* Has the socket of @port joined our group?  /proc/net/netlink says. */
+static bool joined(uint32_t port)
+{
+	unsigned int proto, pid, groups;
+	char line[512];
+	bool yes = false;
+	FILE *f = fopen("/proc/net/netlink", "re");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %u %u %x", &proto, &pid, &groups) == 3 &&
+		    proto == NETLINK_GENERIC && pid == port &&
+		    (groups & (1U << (events_group - 1))))
+			yes = true;
+	fclose(f);
+	return yes;
+}
+
+static void multicast(int sock, unsigned int group)
+{
+	struct sockaddr_nl to = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1U << (group - 1),
+	};
+
+	/* Port 0 gets it too, but the kernel ignores what is no request. */
+	if (sendto(sock, out, olen, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		perror("fake_npt6: multicast");
+	olen = 0;
+}
+
+/* A notification, as npt6_netlink_notify() makes one, into out[]. */
+static void put_event(uint8_t cmd, const struct fake_map *fm,
+		      const char *old_ext)
+{
+	struct nlmsghdr *nlh = put_msg(FAMILY_ID, 0, 0, 0);
+
+	put_genl(nlh, cmd, NPT6_GENL_VERSION);
+	put_map_attrs(nlh, fm);
+	if (old_ext)
+		put_addr(nlh, NPT6_A_OLD_EXT_PREFIX, old_ext);
+	end_msg(nlh);
+}
+
+/*
+ * Wait for the nptctl at @port to join, then tell it a story: a static
+ * and an auto mapping come, the auto one gets a prefix, moves, loses it,
+ * and the static one goes.  Things it must ignore come in between.
+ */
+static void send_events(uint32_t port)
+{
+	static const uint64_t snpt[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	static const uint64_t ndp[7] = { 8, 9, 10, 11, 12, 13, 14 };
+	struct fake_map st = {
+		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
+		.ext_pfx = "2406::", .plen = 64, .ndproxy = NPT6_NDPROXY_AUTO,
+		.snpt = snpt, .ndp = ndp,
+	};
+	struct fake_map au = {
+		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00:1::",
+		.plen = 64, .ndproxy = NPT6_NDPROXY_ALL, .ext_auto = true,
+		.token = "::feed",
+	};
+	struct mnl_socket *other;
+	struct nlmsghdr *nlh;
+	int i;
+
+	for (i = 0; i < 200 && !joined(port); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
+	if (!joined(port)) {
+		fprintf(logf, "events: nobody joined\n");
+		return;
+	}
+	fprintf(logf, "events: joined\n");
+
+	put_event(NPT6_CMD_MAP_ADD, &st, NULL);
+	multicast(fd, events_group);
+
+	if (is("unload")) {
+		/* Logged first: nptctl may be gone before we get further. */
+		fprintf(logf, "events: unloaded\n");
+		/*
+		 * As genl_ctrl_event() tells of unregistered families: first
+		 * another one, which changes nothing, then ours.
+		 */
+		for (i = 1; i >= 0; i--) {
+			nlh = put_msg(GENL_ID_CTRL, 0, 0, 0);
+			put_genl(nlh, CTRL_CMD_DELFAMILY, 2);
+			mnl_attr_put_u16(nlh, CTRL_ATTR_FAMILY_ID, FAMILY_ID + i);
+			mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME,
+					  i ? "other" : NPT6_GENL_NAME);
+			end_msg(nlh);
+			multicast(fd, GENL_ID_CTRL);
+			put_event(NPT6_CMD_MAP_ADD, &au, NULL);
+			multicast(fd, events_group);
+		}
+		return;
+	}
+	put_event(NPT6_CMD_MAP_ADD, &au, NULL);
+	multicast(fd, events_group);
+
+	/* Two in one datagram that are no events: a reply, and a new command. */
+	nlh = put_msg(FAMILY_ID, 0, 0, 0);
+	put_genl(nlh, NPT6_CMD_MAP_GET, NPT6_GENL_VERSION);
+	put_map_attrs(nlh, &st);
+	end_msg(nlh);
+	put_event(NPT6_CMD_MAX + 1, &st, NULL);
+	multicast(fd, events_group);
+
+	au.ext_pfx = "2406:1::";
+	au.ext_addr = "2406:1::feed";
+	put_event(NPT6_CMD_MAP_CHANGE, &au, NULL);
+	multicast(fd, events_group);
+
+	/* Malformed: an external address where a prefix must be. */
+	nlh = put_msg(FAMILY_ID, 0, 0, 0);
+	put_genl(nlh, NPT6_CMD_MAP_CHANGE, NPT6_GENL_VERSION);
+	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, 3);
+	put_addr(nlh, NPT6_A_INT_PREFIX, "fd00:1::");
+	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, 64);
+	mnl_attr_put_u32(nlh, NPT6_A_EXT_PREFIX, 0x24060002);
+	end_msg(nlh);
+	multicast(fd, events_group);
+
+	au.ext_pfx = "2406:2::";
+	au.ext_addr = "2406:2::feed";
+	put_event(NPT6_CMD_MAP_CHANGE, &au, "2406:1::");
+	multicast(fd, events_group);
+	au.ext_pfx = NULL;
+	au.ext_addr = NULL;
+	put_event(NPT6_CMD_MAP_CHANGE, &au, "2406:2::");
+	multicast(fd, events_group);
+
+	/* From another port than the family's: not the kernel, ignored. */
+	other = mnl_socket_open(NETLINK_GENERIC);
+	if (other && mnl_socket_bind(other, 0, MNL_SOCKET_AUTOPID) == 0) {
+		struct fake_map forged = st;
+
+		forged.int_pfx = "fd66::";
+		put_event(NPT6_CMD_MAP_ADD, &forged, NULL);
+		multicast(mnl_socket_get_fd(other), events_group);
+	}
+	if (other)
+		mnl_socket_close(other);
+
+	put_event(NPT6_CMD_MAP_DEL, &st, NULL);
+	multicast(fd, events_group);
+	fprintf(logf, "events: sent\n");
 }
 
 static void handle_npt6(const struct nlmsghdr *req, uint32_t pid)
@@ -285,6 +628,11 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	scenario = argv[1];
+	events_group = pick_group();
+	if (!events_group) {
+		fprintf(stderr, "fake_npt6: no free multicast group id\n");
+		return 1;
+	}
 	logf = fopen(argv[3], "w");
 	nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!logf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -319,9 +667,14 @@ int main(int argc, char *argv[])
 		}
 		len = (int)n;
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == GENL_ID_CTRL)
+			if (nlh->nlmsg_type == GENL_ID_CTRL) {
 				handle_ctrl(nlh, from.nl_pid);
-			else if (nlh->nlmsg_type == FAMILY_ID)
+				/* Answer first: nptctl joins after the lookup. */
+				if (is("events") || is("unload")) {
+					flush_out(from.nl_pid);
+					send_events(from.nl_pid);
+				}
+			} else if (nlh->nlmsg_type == FAMILY_ID)
 				handle_npt6(nlh, from.nl_pid);
 			else
 				fprintf(logf, "unexpected type %u\n",

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of nptctl's pure helpers: prefix parsing and validation
- * (parse.c), keyword matching, and JSON/text rendering (print.c).
+ * (parse.c), keyword matching, the values of tunnel settings, and JSON/text
+ * rendering of mappings and tunnels (print.c).
  *
  * Prints one "TEST: ... [ OK ]" or "[FAIL]" line per test, as the kernel
  * selftests do, explains failures on stderr, and exits 1 if any failed.
@@ -304,6 +305,105 @@ static void test_keywords(void)
 	result(match_keyword("DEV", kw, n) == KEYWORD_NONE, "keyword: case matters");
 }
 
+/* parse_token(@arg) returns @want, and on success the right IID. */
+static bool expect_token(const char *arg, enum token_error want,
+			 const char *want_iid)
+{
+	struct in6_addr iid, a;
+	enum token_error got = parse_token(arg, &iid);
+
+	if (!check(got == want, "parse_token(\"%s\") = %d, want %d", arg,
+		   got, want))
+		return false;
+	if (want != TOKEN_OK)
+		return true;
+	inet_pton(AF_INET6, want_iid, &a);
+	return check(!memcmp(&a, &iid, sizeof(a)),
+		     "parse_token(\"%s\") parsed the wrong IID", arg);
+}
+
+static bool expect_token_message(const char *arg, const char *want)
+{
+	struct in6_addr iid;
+	char msg[512];
+
+	token_strerror(msg, sizeof(msg), parse_token(arg, &iid), arg);
+	return check(!strcmp(msg, want), "message for token \"%s\" is \"%s\", want \"%s\"",
+		     arg, msg, want);
+}
+
+static void test_tokens(void)
+{
+	static const struct {
+		const char *arg, *iid;
+	} good[] = {
+		{ "::feed", "::feed" },
+		{ "::FEED", "::feed" },
+		{ "::1", "::1" },
+		{ "::0:0:0:feed", "::feed" },
+		{ "0:0:0:0:1:2:3:4", "::1:2:3:4" },
+		{ "::ffff:ffff:ffff:ffff", "::ffff:ffff:ffff:ffff" },
+		{ "::1a2b:3c4d:5e6f:7a8b", "::1a2b:3c4d:5e6f:7a8b" },
+		{ "::192.0.2.1", "::c000:201" },
+	};
+	static const struct {
+		const char *arg;
+		enum token_error err;
+		const char *what;
+	} bad[] = {
+		{ "", TOKEN_MALFORMED, "empty" },
+		{ "feed", TOKEN_MALFORMED, "no colons" },
+		{ "::feed/64", TOKEN_MALFORMED, "with a length" },
+		{ "::fe ed", TOKEN_MALFORMED, "with a space" },
+		{ " ::feed", TOKEN_MALFORMED, "leading space" },
+		{ "::feed%ge0", TOKEN_MALFORMED, "zone index" },
+		{ "::zz", TOKEN_MALFORMED, "bad hex" },
+		{ "192.0.2.1", TOKEN_MALFORMED, "IPv4" },
+		{ "2001::feed", TOKEN_NOT_IID, "a global address" },
+		{ "fe80::feed", TOKEN_NOT_IID, "a link-local address" },
+		{ "0:0:0:1::feed", TOKEN_NOT_IID, "bit 63 set" },
+		{ "8000::", TOKEN_NOT_IID, "bit 0 set" },
+		{ "::", TOKEN_ZERO, "::" },
+		{ "0:0:0:0:0:0:0:0", TOKEN_ZERO, "all zero, long form" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		result(expect_token(good[i].arg, TOKEN_OK, good[i].iid),
+		       "parse good token %s", good[i].arg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		result(expect_token(bad[i].arg, bad[i].err, NULL),
+		       "refuse token: %s", bad[i].what);
+
+	result(expect_token_message("2001::feed",
+		"token \"2001::feed\" is not an interface ID (first 64 bits must be zero)"),
+	       "message: token not an interface ID");
+	result(expect_token_message("::feed/64",
+		"invalid token \"::feed/64\" (expected an interface ID such as ::feed)"),
+	       "message: malformed token");
+	result(expect_token_message("::",
+		"token \"::\" is the zero interface ID, which no address has"),
+	       "message: zero token");
+}
+
+static void test_ndproxy(void)
+{
+	result(parse_ndproxy("off") == NPT6_NDPROXY_OFF &&
+	       parse_ndproxy("auto") == NPT6_NDPROXY_AUTO &&
+	       parse_ndproxy("all") == NPT6_NDPROXY_ALL,
+	       "ndproxy: off, auto and all");
+	result(parse_ndproxy("a") < 0 && parse_ndproxy("au") < 0 &&
+	       parse_ndproxy("") < 0 && parse_ndproxy("AUTO") < 0 &&
+	       parse_ndproxy("on") < 0 && parse_ndproxy("enable") < 0 &&
+	       parse_ndproxy("auto ") < 0 && parse_ndproxy("1") < 0,
+	       "ndproxy: no abbreviations, no other words");
+	result(!strcmp(ndproxy_name(NPT6_NDPROXY_OFF), "off") &&
+	       !strcmp(ndproxy_name(NPT6_NDPROXY_AUTO), "auto") &&
+	       !strcmp(ndproxy_name(NPT6_NDPROXY_ALL), "all") &&
+	       !ndproxy_name(NPT6_NDPROXY_MAX + 1) && !ndproxy_name(255),
+	       "ndproxy: names, and none for unknown modes");
+}
+
 /* Run @fn into a string; the caller frees it. */
 static char *capture(void (*fn)(FILE *f, const void *arg), const void *arg)
 {
@@ -384,6 +484,7 @@ static void test_print(void)
 	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m[0].int_prefix);
 	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m[0].ext_prefix);
 	m[0].plen = 64;
+	m[0].active = true;
 	m[0].has_stats = true;
 	for (i = NPT6_DSTATS_PACKETS; i <= NPT6_DSTATS_MAX; i++) {
 		m[0].snpt.c[i] = i;
@@ -393,6 +494,7 @@ static void test_print(void)
 	inet_pton(AF_INET6, "fd00::", &m[1].int_prefix);
 	inet_pton(AF_INET6, "2406::", &m[1].ext_prefix);
 	m[1].plen = 48;
+	m[1].active = true;
 
 	c.n = 0;
 	result(expect_print(&c, ""), "print: empty table as text is nothing");
@@ -417,15 +519,18 @@ static void test_print(void)
 	c.opts = (struct print_opts){ .json = true };
 	result(expect_print(&c,
 		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64},"
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"static\",\"active\":true},"
 		"{\"dev\":\"if42\",\"ifindex\":42,\"internal\":\"fd00::/48\","
-		"\"external\":\"2406::/48\",\"prefix_len\":48}]\n"),
+		"\"external\":\"2406::/48\",\"prefix_len\":48,"
+		"\"external_source\":\"static\",\"active\":true}]\n"),
 	       "print: JSON");
 	c.n = 1;
 	c.opts.stats = true;
 	result(expect_print(&c,
 		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
 		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"static\",\"active\":true,"
 		"\"stats\":{\"snpt\":{\"packets\":2,\"bytes\":3,\"icmp_inner\":4,"
 		"\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8},"
 		"\"dnpt\":{\"packets\":102,\"bytes\":103,\"icmp_inner\":104,"
@@ -441,10 +546,482 @@ static void test_print(void)
 		"        \"ifindex\": 3,\n"
 		"        \"internal\": \"fdce:b680:5c56:5::/64\",\n"
 		"        \"external\": \"2406:2d40:3084:e000::/64\",\n"
-		"        \"prefix_len\": 64\n"
+		"        \"prefix_len\": 64,\n"
+		"        \"external_source\": \"static\",\n"
+		"        \"active\": true\n"
 		"    }\n"
 		"]\n"),
 	       "print: pretty JSON");
+}
+
+/* Mappings as the kernel reports them now: auto, inactive, NDP counters. */
+static void test_print_auto(void)
+{
+	struct npt6_mapping m[4];
+	struct print_case c = { .maps = m, .n = 1 };
+	unsigned int i;
+
+	memset(m, 0, sizeof(m));
+	/* Static, Starlink: ndproxy and the NDP counters. */
+	m[0].ifindex = 3;
+	strcpy(m[0].ifname, "ge0");
+	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m[0].int_prefix);
+	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m[0].ext_prefix);
+	m[0].plen = 64;
+	m[0].active = true;
+	m[0].has_ndproxy = true;
+	m[0].ndproxy = NPT6_NDPROXY_AUTO;
+	m[0].has_stats = true;
+	m[0].has_ndp_stats = true;
+	for (i = NPT6_NSTATS_NS_SEEN; i <= NPT6_NSTATS_MAX; i++)
+		m[0].ndp.c[i] = 10 * i;
+	/* Auto with a token, following its address. */
+	m[1] = m[0];
+	inet_pton(AF_INET6, "fd00::", &m[1].int_prefix);
+	m[1].ext_auto = true;
+	m[1].has_token = true;
+	inet_pton(AF_INET6, "::feed", &m[1].token);
+	m[1].has_ext_addr = true;
+	inet_pton(AF_INET6, "2406:2d40:3084:e000::feed", &m[1].ext_addr);
+	m[1].has_stats = m[1].has_ndp_stats = false;
+	/* The same, before the address has come. */
+	m[2] = m[1];
+	m[2].active = false;
+	m[2].has_ext_addr = false;
+	memset(&m[2].ext_prefix, 0, sizeof(m[2].ext_prefix));
+	m[2].ndproxy = NPT6_NDPROXY_ALL;
+	/* Auto without a token, and a proxy mode from the future. */
+	m[3] = m[1];
+	m[3].has_token = false;
+	inet_pton(AF_INET6, "2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b",
+		  &m[3].ext_addr);
+	m[3].ndproxy = 9;
+
+	c.opts.stats = true;
+	result(expect_print(&c,
+		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0 ndproxy auto\n"
+		"    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
+		"    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
+		"    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80\n"),
+	       "print: text with NDP counters");
+	c.opts.json = true;
+	result(expect_print(&c,
+		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"auto\","
+		"\"stats\":{\"snpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
+		"\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
+		"\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
+		"\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
+		"\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
+		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80}}}]\n"),
+	       "print: JSON with NDP counters");
+	/* NDP counters alone still make a stats object. */
+	m[0].has_stats = false;
+	result(expect_print(&c,
+		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"auto\","
+		"\"stats\":{\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
+		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80}}}]\n"),
+	       "print: JSON with NDP counters only");
+
+	c.maps = &m[1];
+	c.n = 3;
+	c.opts = (struct print_opts){ 0 };
+	result(expect_print(&c,
+		"fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto token ::feed (from 2406:2d40:3084:e000::feed) ndproxy auto\n"
+		"fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all\n"
+		"fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy 9\n"),
+	       "print: text of auto mappings, active and not");
+	c.opts.json = true;
+	result(expect_print(&c,
+		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"auto\",\"token\":\"::feed\","
+		"\"external_address\":\"2406:2d40:3084:e000::feed\",\"active\":true,"
+		"\"ndproxy\":\"auto\"},"
+		"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		"\"external\":null,\"prefix_len\":64,"
+		"\"external_source\":\"auto\",\"token\":\"::feed\",\"active\":false,"
+		"\"ndproxy\":\"all\"},"
+		"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"auto\","
+		"\"external_address\":\"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b\","
+		"\"active\":true,\"ndproxy\":\"9\"}]\n"),
+	       "print: JSON of auto mappings, active and not");
+}
+
+struct event_case {
+	const struct npt6_event *ev;
+	struct print_opts opts;
+};
+
+static void put_event(FILE *f, const void *arg)
+{
+	const struct event_case *c = arg;
+
+	print_event(f, c->ev, &c->opts);
+}
+
+static bool expect_event(const struct event_case *c, const char *want)
+{
+	char *got = capture(put_event, c);
+	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+
+	free(got);
+	return ok;
+}
+
+static void test_print_events(void)
+{
+	struct npt6_event ev;
+	struct event_case c = { .ev = &ev };
+	struct npt6_mapping *m = &ev.map;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.cmd = NPT6_CMD_MAP_ADD;
+	m->ifindex = 3;
+	strcpy(m->ifname, "ge0");
+	inet_pton(AF_INET6, "fd00::", &m->int_prefix);
+	inet_pton(AF_INET6, "2406:1::", &m->ext_prefix);
+	m->plen = 64;
+	m->active = true;
+	m->has_ndproxy = true;
+	m->ndproxy = NPT6_NDPROXY_OFF;
+	m->has_ndp_stats = true;
+	m->ndp.c[NPT6_NSTATS_NS_SEEN] = 5;
+
+	result(expect_event(&c, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"),
+	       "event: add, text");
+	c.opts.stats = true;
+	result(expect_event(&c, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"
+		"    ndp: ns_seen 5 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0\n"),
+	       "event: add, text with counters");
+	c.opts.stats = false;
+	ev.cmd = NPT6_CMD_MAP_DEL;
+	result(expect_event(&c, "del fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"),
+	       "event: del, text");
+	c.opts.json = true;
+	result(expect_event(&c,
+		"{\"event\":\"del\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
+		"\"internal\":\"fd00::/64\",\"external\":\"2406:1::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"off\"}}\n"),
+	       "event: del, JSON");
+
+	m->ext_auto = true;
+	ev.cmd = NPT6_CMD_MAP_CHANGE;
+	inet_pton(AF_INET6, "2406:2::", &m->ext_prefix);
+	ev.has_old_ext = true;
+	inet_pton(AF_INET6, "2406:1::", &ev.old_ext_prefix);
+	c.opts.json = false;
+	result(expect_event(&c, "change fd00::/64 dev ge0: 2406:1::/64 -> 2406:2::/64\n"),
+	       "event: change, text");
+	c.opts.json = true;
+	result(expect_event(&c,
+		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
+		"\"internal\":\"fd00::/64\",\"external\":\"2406:2::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"auto\",\"active\":true,\"ndproxy\":\"off\"},"
+		"\"old_external\":\"2406:1::/64\"}\n"),
+	       "event: change, JSON");
+	c.opts.pretty = true;
+	result(expect_event(&c,
+		"{\n"
+		"    \"event\": \"change\",\n"
+		"    \"mapping\": {\n"
+		"        \"dev\": \"ge0\",\n"
+		"        \"ifindex\": 3,\n"
+		"        \"internal\": \"fd00::/64\",\n"
+		"        \"external\": \"2406:2::/64\",\n"
+		"        \"prefix_len\": 64,\n"
+		"        \"external_source\": \"auto\",\n"
+		"        \"active\": true,\n"
+		"        \"ndproxy\": \"off\"\n"
+		"    },\n"
+		"    \"old_external\": \"2406:1::/64\"\n"
+		"}\n"),
+	       "event: change, pretty JSON");
+	c.opts.pretty = false;
+
+	m->active = false;
+	memset(&m->ext_prefix, 0, sizeof(m->ext_prefix));
+	result(expect_event(&c,
+		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
+		"\"internal\":\"fd00::/64\",\"external\":null,\"prefix_len\":64,"
+		"\"external_source\":\"auto\",\"active\":false,\"ndproxy\":\"off\"},"
+		"\"old_external\":\"2406:1::/64\"}\n"),
+	       "event: change to inactive, JSON");
+	c.opts.json = false;
+	result(expect_event(&c, "change fd00::/64 dev ge0: 2406:1::/64 -> inactive\n"),
+	       "event: change to inactive, text");
+
+	m->active = true;
+	inet_pton(AF_INET6, "2406:2::", &m->ext_prefix);
+	ev.has_old_ext = false;
+	result(expect_event(&c, "change fd00::/64 dev ge0: inactive -> 2406:2::/64\n"),
+	       "event: change from inactive, text");
+	c.opts.json = true;
+	result(expect_event(&c,
+		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
+		"\"internal\":\"fd00::/64\",\"external\":\"2406:2::/64\",\"prefix_len\":64,"
+		"\"external_source\":\"auto\",\"active\":true,\"ndproxy\":\"off\"},"
+		"\"old_external\":null}\n"),
+	       "event: change from inactive, JSON");
+
+	ev.cmd = NPT6_CMD_MAP_GET;
+	result(expect_event(&c, ""), "event: not an event prints nothing");
+	ev.cmd = NPT6_CMD_MAX + 1;
+	c.opts.json = false;
+	result(expect_event(&c, ""), "event: unknown command prints nothing");
+}
+
+/* Tunnels -------------------------------------------------------------- */
+
+static void test_numbers(void)
+{
+	static const struct {
+		const char *arg;
+		uint32_t min, max, want;
+	} good[] = {
+		{ "0", 0, 255, 0 },
+		{ "255", 0, 255, 255 },
+		{ "1460", 68, 65487, 1460 },
+		{ "68", 68, 65487, 68 },
+		{ "65487", 68, 65487, 65487 },
+		{ "0x20", 0, 255, 0x20 },
+		{ "0XfF", 0, 255, 255 },
+		{ "0xfffff", 0, 0xfffff, 0xfffff },
+		{ "010", 0, 255, 10 },		/* decimal, not octal */
+		{ "0x0", 0, 255, 0 },
+		{ "4294967295", 0, 0xffffffff, 0xffffffff },
+	};
+	static const struct {
+		const char *arg;
+		uint32_t min, max;
+		const char *what;
+	} bad[] = {
+		{ "", 0, 255, "empty" },
+		{ "256", 0, 255, "above the range" },
+		{ "67", 68, 65487, "below the range" },
+		{ "65488", 68, 65487, "mtu above 65487" },
+		{ "0x100", 0, 255, "hex above the range" },
+		{ "0x100000", 0, 0xfffff, "flow label of 21 bits" },
+		{ "-1", 0, 255, "negative" },
+		{ "+1", 0, 255, "plus sign" },
+		{ " 1", 0, 255, "leading space" },
+		{ "1 ", 0, 255, "trailing space" },
+		{ "0x", 0, 255, "0x without digits" },
+		{ "1e3", 0, 2000, "exponent" },
+		{ "12a", 0, 255, "hex digits without 0x" },
+		{ "0x-1", 0, 255, "0x and a sign" },
+		{ "4294967296", 0, 0xffffffff, "beyond 32 bits" },
+		{ "99999999999999999999", 0, 0xffffffff, "beyond 64 bits" },
+		{ "0x10000000000000000", 0, 0xffffffff, "hex beyond 64 bits" },
+		{ "auto", 0, 255, "a word" },
+	};
+	uint32_t v;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		v = 12345;
+		ok = parse_number(good[i].arg, good[i].min, good[i].max, &v) == 0;
+		result(check(ok && v == good[i].want,
+			     "parse_number(\"%s\") = %u, want %u", good[i].arg,
+			     v, good[i].want),
+		       "number: %s in %u..%u", good[i].arg, good[i].min,
+		       good[i].max);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		result(check(parse_number(bad[i].arg, bad[i].min, bad[i].max,
+					  &v) < 0,
+			     "parse_number(\"%s\") accepted", bad[i].arg),
+		       "number refused: %s", bad[i].what);
+}
+
+static void test_ifnames(void)
+{
+	result(valid_ifname("t0") && valid_ifname("sit1") &&
+	       valid_ifname("vlan1000") && valid_ifname("a") &&
+	       valid_ifname("abcdefghijklmno") && valid_ifname("tun-1.2_x") &&
+	       valid_ifname("..."),
+	       "ifname: ordinary names, 15 bytes at most");
+	result(!valid_ifname("") && !valid_ifname("abcdefghijklmnop") &&
+	       !valid_ifname(".") && !valid_ifname("..") &&
+	       !valid_ifname("a/b") && !valid_ifname("a:b") &&
+	       !valid_ifname("a b") && !valid_ifname("a\tb") &&
+	       !valid_ifname("ab\n"),
+	       "ifname: what dev_valid_name() refuses");
+}
+
+static void test_unicast(void)
+{
+	static const struct {
+		const char *arg;
+		enum unicast_error want;
+	} cases[] = {
+		{ "2404:8e00::feed:140", UNICAST_OK },
+		{ "2001:db8::1", UNICAST_OK },
+		{ "fe80::1", UNICAST_OK },
+		{ "fd00::1", UNICAST_OK },
+		{ "::1", UNICAST_OK },
+		{ "::", UNICAST_NOT_UNICAST },
+		{ "ff02::1", UNICAST_NOT_UNICAST },
+		{ "ff0e::101", UNICAST_NOT_UNICAST },
+		{ "::ffff:192.0.2.1", UNICAST_NOT_UNICAST },
+		{ "x", UNICAST_MALFORMED },
+		{ "", UNICAST_MALFORMED },
+		{ "192.0.2.1", UNICAST_MALFORMED },
+		{ "2001:db8::1/64", UNICAST_MALFORMED },
+		{ "2001:db8::1%eth0", UNICAST_MALFORMED },
+		{ " 2001:db8::1", UNICAST_MALFORMED },
+		{ "auto", UNICAST_MALFORMED },
+	};
+	struct in6_addr a;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum unicast_error got = parse_unicast(cases[i].arg, &a);
+
+		result(check(got == cases[i].want,
+			     "parse_unicast(\"%s\") = %d, want %d",
+			     cases[i].arg, got, cases[i].want),
+		       "endpoint \"%s\"", cases[i].arg);
+	}
+}
+
+struct tunnel_case {
+	const struct npt6_tunnel *tuns;
+	size_t n;
+	struct print_opts opts;
+};
+
+static void put_tunnels(FILE *f, const void *arg)
+{
+	const struct tunnel_case *c = arg;
+
+	print_tunnels(f, c->tuns, c->n, &c->opts);
+}
+
+static bool expect_tunnels(const struct tunnel_case *c, const char *want)
+{
+	char *got = capture(put_tunnels, c);
+	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+
+	free(got);
+	return ok;
+}
+
+/* A tunnel as the kernel reports one: every setting, at its default. */
+static void kernel_tunnel(struct npt6_tunnel *t, uint32_t ifindex,
+			  const char *name, const char *dev)
+{
+	memset(t, 0, sizeof(*t));
+	t->ifindex = ifindex;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->is_npt6 = true;
+	t->has_mtu = true;
+	t->mtu = 1460;
+	t->has_link = true;
+	t->link = 4;
+	snprintf(t->link_name, sizeof(t->link_name), "%s", dev);
+	t->has_remote = true;
+	inet_pton(AF_INET6, "2404:8e00::feed:140", &t->remote);
+	t->has_hoplimit = true;
+	t->hoplimit = 64;
+	t->has_tclass = true;
+	t->tclass = NPT6_TNL_INHERIT;
+	t->has_flowlabel = true;
+	t->flowlabel = NPT6_TNL_INHERIT;
+	t->has_encaplimit = true;
+	t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
+	t->has_mss = true;
+	t->mss = NPT6_TNL_MSS_AUTO;
+}
+
+static void test_print_tunnels(void)
+{
+	struct npt6_tunnel t[3];
+	struct tunnel_case c = { .tuns = t, .n = 3 };
+
+	/* Transix (S3): auto with ::feed, following its address. */
+	kernel_tunnel(&t[0], 7, "t0", "vlan1000");
+	t[0].local_auto = true;
+	t[0].has_token = true;
+	inet_pton(AF_INET6, "::feed", &t[0].token);
+	t[0].has_active_local = true;
+	inet_pton(AF_INET6, "2400:1:2:3::feed", &t[0].active_local);
+	t[0].has_stats = true;
+	t[0].stats = (struct npt6_tnl_stats){ 1, 2, 3, 4, 5, 6, 7, 8, 9 };
+	/* The same before RA: no address yet, and no token either. */
+	kernel_tunnel(&t[1], 8, "t1", "");
+	t[1].link = 99;
+	t[1].local_auto = true;
+	/* Site to site (S4): fixed ends, everything set by hand. */
+	kernel_tunnel(&t[2], 9, "tun1", "ge0");
+	inet_pton(AF_INET6, "2001:db8:2::7", &t[2].remote);
+	t[2].has_local = true;
+	inet_pton(AF_INET6, "2001:db8:1::c53b", &t[2].local);
+	t[2].has_active_local = true;
+	t[2].active_local = t[2].local;
+	t[2].mtu = 1400;
+	t[2].mss = 0;
+	t[2].hoplimit = 255;
+	t[2].tclass = 0xb8;
+	t[2].flowlabel = 0x12345;
+	t[2].encaplimit = 4;
+
+	result(expect_tunnels(&c,
+		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
+	       "tunnels: text, active and inactive auto, static");
+
+	c.opts.stats = true;
+	result(expect_tunnels(&c,
+		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"    rx: packets 1 bytes 2 errors 3 dropped 4  tx: packets 5 bytes 6 errors 7 dropped 8 carrier 9\n"
+		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
+	       "tunnels: text with counters where there are some");
+
+	c.opts.json = true;
+	result(expect_tunnels(&c,
+		"[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
+		"{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\"},"
+		"{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4}]\n"),
+	       "tunnels: JSON, numbers and words, null where absent");
+
+	c.opts.stats = false;
+	c.opts.pretty = true;
+	c.n = 1;
+	t[0].mss = 1420;
+	result(expect_tunnels(&c,
+		"[\n"
+		"    {\n"
+		"        \"name\": \"t0\",\n"
+		"        \"ifindex\": 7,\n"
+		"        \"remote\": \"2404:8e00::feed:140\",\n"
+		"        \"local\": null,\n"
+		"        \"local_auto\": true,\n"
+		"        \"token\": \"::feed\",\n"
+		"        \"active_local\": \"2400:1:2:3::feed\",\n"
+		"        \"dev\": \"vlan1000\",\n"
+		"        \"mtu\": 1460,\n"
+		"        \"mss\": 1420,\n"
+		"        \"hoplimit\": 64,\n"
+		"        \"tclass\": \"inherit\",\n"
+		"        \"flowlabel\": \"inherit\",\n"
+		"        \"encaplimit\": \"none\"\n"
+		"    }\n"
+		"]\n"),
+	       "tunnels: pretty JSON, mss as a number");
+
+	c.n = 0;
+	result(expect_tunnels(&c, "[]\n"), "tunnels: none, JSON");
+	c.opts.json = c.opts.pretty = false;
+	result(expect_tunnels(&c, ""), "tunnels: none, text");
 }
 
 int main(void)
@@ -456,6 +1033,14 @@ int main(void)
 	test_mask_ntop();
 	test_keywords();
 	test_json_strings();
+	test_tokens();
+	test_ndproxy();
 	test_print();
+	test_print_auto();
+	test_print_events();
+	test_numbers();
+	test_ifnames();
+	test_unicast();
+	test_print_tunnels();
 	return failed ? 1 : 0;
 }

@@ -3,8 +3,10 @@
  * Diagnostics on stderr, one line each.
  */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "err.h"
 
@@ -42,4 +44,12 @@ void nptctl_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit("Warning", fmt, ap);
 	va_end(ap);
+}
+
+int nptctl_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	nptctl_err("Unable to write output: %s", strerror(errno));
+	return -1;
 }

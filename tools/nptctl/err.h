@@ -12,4 +12,11 @@ void nptctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "Warning: <message>\n" on stderr; for things that do not fail. */
 void nptctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Flush stdout.  A short write, to a full disk or a closed pipe, must not
+ * look like success to the script that reads us: on failure this prints
+ * the error and returns -1.
+ */
+int nptctl_flush_stdout(void);
+
 #endif /* NPTCTL_ERR_H */

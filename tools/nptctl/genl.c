@@ -2,22 +2,19 @@
 /*
  * Talking to the npt6 generic netlink family through libmnl.
  *
- * The contract is uapi/linux/npt6.h.  We send one request at a time, always
- * with NLM_F_ACK, and read until the kernel has said its last word on it: an
- * NLMSG_ERROR (which is also the positive ack) or, for a dump, NLMSG_DONE.
- * Both can carry an extended ack; we ask for it with NETLINK_EXT_ACK
- * because the kernel's message names the offending attribute, which beats
- * anything we could guess from errno.
+ * The contract is uapi/linux/npt6.h.  The request and ack plumbing,
+ * extended acks included, is nl.c's; here we look the family up, put
+ * mappings into messages and take them out of replies and events.
  */
 
 #include <errno.h>
-#include <limits.h>
 #include <net/if.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -25,213 +22,38 @@
 
 #include "err.h"
 #include "genl.h"
-
-/*
- * Requests are a few dozen bytes.  Replies are read into a buffer of the
- * largest size the kernel fills a dump skb to (32 KiB), doubled for slack:
- * a smaller one would make the kernel's datagrams fail with MSG_TRUNC.
- */
-#define TX_SIZE		4096
-#define RX_SIZE		65536
+#include "nl.h"
 
 /* A dump that keeps being interrupted by table changes is retried so often. */
 #define DUMP_TRIES	5
 
 struct nptctl_genl {
-	struct mnl_socket *nl;
-	struct sockaddr_nl peer;	/* the kernel (port 0) */
-	uint32_t portid;
-	uint32_t seq;
+	struct nptctl_nl nl;
 	uint16_t family;
-	char extack[256];		/* the last request's message, or "" */
-	char *tx;
-	char *rx;
+	uint32_t events_group;		/* NPT6_MCGRP_EVENTS, or 0 if none */
 };
 
 static struct nlmsghdr *msg_start(struct nptctl_genl *g, uint16_t type,
 				  uint8_t cmd, uint8_t version, uint16_t flags)
 {
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = nl_msg_start(&g->nl, type, flags);
 	struct genlmsghdr *gh;
 
-	/*
-	 * libmnl before 1.0.5 leaves the padding after short attributes
-	 * (a u8, "npt6\0") as it finds it; we send zeroes, not old bytes.
-	 */
-	memset(g->tx, 0, TX_SIZE);
-	nlh = mnl_nlmsg_put_header(g->tx);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++g->seq;
 	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
 	gh->cmd = cmd;
 	gh->version = version;
 	return nlh;
 }
 
-/*
- * Keep the NLMSGERR_ATTR_MSG of an error, a done or an ack message.  @off is
- * where its TLVs start in the payload.
- */
-static void read_extack(struct nptctl_genl *g, const struct nlmsghdr *nlh,
-			size_t off)
-{
-	const struct nlattr *attr;
-
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (MNL_ALIGN(off) > mnl_nlmsg_get_payload_len(nlh))
-		return;
-	mnl_attr_for_each(attr, nlh, off) {
-		if (mnl_attr_get_type(attr) != NLMSGERR_ATTR_MSG ||
-		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
-			continue;
-		snprintf(g->extack, sizeof(g->extack), "%s",
-			 mnl_attr_get_str(attr));
-	}
-}
-
-/* 0 for a positive ack, else the negative errno it carries. */
-static int handle_error(struct nptctl_genl *g, const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t len = mnl_nlmsg_get_payload_len(nlh);
-	size_t off;
-
-	if (len < sizeof(e->error))
-		return -EBADMSG;
-	if (e->error > 0 || e->error == INT_MIN)
-		return -EPROTO;
-
-	/*
-	 * The TLVs follow the echoed request: only its header if the kernel
-	 * capped it (NETLINK_CAP_ACK, and every positive ack), else all of it.
-	 */
-	if (len >= sizeof(*e)) {
-		off = sizeof(*e);
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			off = sizeof(e->error) + (size_t)e->msg.nlmsg_len;
-		read_extack(g, nlh, off);
-	}
-	return e->error;
-}
-
-/* A dump ends with NLMSG_DONE, which carries the dump's own error. */
-static int handle_done(struct nptctl_genl *g, const struct nlmsghdr *nlh)
-{
-	size_t len = mnl_nlmsg_get_payload_len(nlh);
-	int error;
-
-	if (len < sizeof(error))
-		return 0;	/* old kernels sent an empty DONE */
-	memcpy(&error, mnl_nlmsg_get_payload(nlh), sizeof(error));
-	if (error > 0 || error == INT_MIN)
-		return -EPROTO;
-	if (error < 0)
-		read_extack(g, nlh, sizeof(error));
-	return error;
-}
-
-/*
- * Read the answer to request @seq.  Returns 0 when it is complete, 1 when
- * it was a dump that the kernel flagged NLM_F_DUMP_INTR (the table changed
- * under it, so it may have missed or repeated entries), or a negative errno.
- * We always read to the end, even after an interrupted dump, so that the
- * next request on this socket starts clean.
- */
-static int receive(struct nptctl_genl *g, uint32_t seq, mnl_cb_t cb,
-		   void *data)
-{
-	bool intr = false;
-	int err = 0;
-
-	for (;;) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->rx;
-		ssize_t ret = mnl_socket_recvfrom(g->nl, g->rx, RX_SIZE);
-		int len;
-
-		if (ret < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		len = (int)ret;
-
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			/*
-			 * Not ours: something left from an earlier request.
-			 * The kernel addresses replies to our port, so a
-			 * foreign port is no reply to us either.
-			 */
-			if (nlh->nlmsg_seq != seq ||
-			    (nlh->nlmsg_pid && nlh->nlmsg_pid != g->portid))
-				continue;
-			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
-				intr = true;
-
-			switch (nlh->nlmsg_type) {
-			case NLMSG_NOOP:
-				continue;
-			case NLMSG_ERROR:
-				err = handle_error(g, nlh);
-				return err ? err : intr;
-			case NLMSG_DONE:
-				err = handle_done(g, nlh);
-				return err ? err : intr;
-			case NLMSG_OVERRUN:
-				return -ENOBUFS;
-			}
-			if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
-				continue;	/* reserved control types */
-
-			/*
-			 * A callback failure stops us reading, which leaves
-			 * the rest of the answer queued; that is fine, since
-			 * an error ends nptctl.  Callbacks report in errno.
-			 */
-			if (!cb)
-				continue;
-			errno = EPROTO;
-			if (cb(nlh, data) < MNL_CB_OK)
-				return errno > 0 ? -errno : -EPROTO;
-		}
-		if (len > 0)
-			return -EBADMSG;	/* a truncated message */
-	}
-}
-
-/*
- * Send @nlh and read its answer.  A positive ack may carry a warning, which
- * we pass on; an error's message stays in g->extack for report().
- */
 static int transact(struct nptctl_genl *g, struct nlmsghdr *nlh,
 		    mnl_cb_t cb, void *data)
 {
-	ssize_t ret;
-	int err;
-
-	g->extack[0] = '\0';
-	ret = sendto(mnl_socket_get_fd(g->nl), nlh, nlh->nlmsg_len, 0,
-		     (const struct sockaddr *)&g->peer, sizeof(g->peer));
-	if (ret < 0)
-		return -errno;
-	if ((size_t)ret != nlh->nlmsg_len)
-		return -EMSGSIZE;
-
-	err = receive(g, nlh->nlmsg_seq, cb, data);
-	if (err >= 0 && g->extack[0])
-		nptctl_warn("%s", g->extack);
-	return err;
+	return nl_transact(&g->nl, nlh, cb, data);
 }
 
-/* The kernel's own words if it had any, else ours and errno's. */
 static int report(struct nptctl_genl *g, int err, const char *what)
 {
-	if (g->extack[0])
-		nptctl_err("%s", g->extack);
-	else
-		nptctl_err("Unable to %s: %s", what, strerror(-err));
-	return err;
+	return nl_report(&g->nl, err, what);
 }
 
 /* Family lookup --------------------------------------------------------- */
@@ -240,7 +62,36 @@ struct family_info {
 	uint16_t id;
 	uint32_t version;
 	bool have_version;
+	uint32_t events_group;
 };
+
+/* One group of CTRL_ATTR_MCAST_GROUPS: keep its id if it is ours. */
+static int mcast_group_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+	struct family_info *fi = data;
+	const struct nlattr *a;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+		return MNL_CB_ERROR;
+	mnl_attr_for_each_nested(a, attr) {
+		uint16_t type = mnl_attr_get_type(a);
+
+		if (type > CTRL_ATTR_MCAST_GRP_MAX)
+			continue;
+		if ((type == CTRL_ATTR_MCAST_GRP_NAME &&
+		     mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0) ||
+		    (type == CTRL_ATTR_MCAST_GRP_ID &&
+		     mnl_attr_validate(a, MNL_TYPE_U32) < 0))
+			return MNL_CB_ERROR;
+		tb[type] = a;
+	}
+	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+		    NPT6_MCGRP_EVENTS))
+		fi->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	return MNL_CB_OK;
+}
 
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -257,6 +108,12 @@ static int family_attr_cb(const struct nlattr *attr, void *data)
 			return MNL_CB_ERROR;
 		fi->version = mnl_attr_get_u32(attr);
 		fi->have_version = true;
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		/* An array: nests numbered 1, 2, ..., each one group. */
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
+		    mnl_attr_parse_nested(attr, mcast_group_cb, fi) < MNL_CB_OK)
+			return MNL_CB_ERROR;
 		break;
 	}
 	return MNL_CB_OK;
@@ -306,72 +163,34 @@ static int resolve_family(struct nptctl_genl *g)
 		return -EPROTONOSUPPORT;
 	}
 	g->family = fi.id;
+	g->events_group = fi.events_group;
 	return 0;
 }
 
 struct nptctl_genl *genl_open(void)
 {
 	struct nptctl_genl *g = calloc(1, sizeof(*g));
-	int one = 1;
 
-	if (!g || !(g->tx = malloc(TX_SIZE)) || !(g->rx = malloc(RX_SIZE))) {
+	if (!g) {
 		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
-		goto err_free;
+		return NULL;
 	}
-	g->peer.nl_family = AF_NETLINK;
-#ifdef NPTCTL_TEST_HOOKS
-	/*
-	 * Test builds only: talk to a userspace stand-in for the kernel at
-	 * this port, so that selftests can drive the netlink code without
-	 * the module.  Never compiled into the installed binary.
-	 */
-	if (getenv("NPTCTL_TEST_PEER"))
-		g->peer.nl_pid = (uint32_t)strtoul(getenv("NPTCTL_TEST_PEER"),
-						   NULL, 10);
-#endif
-	/* Replies can never be mistaken for those of an earlier process. */
-	g->seq = (uint32_t)time(NULL);
-
-	g->nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!g->nl) {
-		nptctl_err("Unable to open netlink socket: %s", strerror(errno));
-		goto err_free;
+	if (nl_open(&g->nl, NETLINK_GENERIC) < 0) {
+		free(g);
+		return NULL;
 	}
-	if (mnl_socket_bind(g->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		nptctl_err("Unable to bind netlink socket: %s", strerror(errno));
-		goto err_close;
+	if (resolve_family(g) < 0) {
+		genl_close(g);
+		return NULL;
 	}
-	g->portid = mnl_socket_get_portid(g->nl);
-
-	/*
-	 * Kernels before 4.12 lack these options; we then get plain errnos,
-	 * and full echoes of our requests, which handle_error() copes with.
-	 */
-	mnl_socket_setsockopt(g->nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	mnl_socket_setsockopt(g->nl, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	if (resolve_family(g) < 0)
-		goto err_close;
 	return g;
-
-err_close:
-	mnl_socket_close(g->nl);
-err_free:
-	if (g) {
-		free(g->rx);
-		free(g->tx);
-	}
-	free(g);
-	return NULL;
 }
 
 void genl_close(struct nptctl_genl *g)
 {
 	if (!g)
 		return;
-	mnl_socket_close(g->nl);
-	free(g->rx);
-	free(g->tx);
+	nl_close(&g->nl);
 	free(g);
 }
 
@@ -397,12 +216,21 @@ static int map_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case NPT6_A_INT_PREFIX:
 	case NPT6_A_EXT_PREFIX:
+	case NPT6_A_TOKEN:
+	case NPT6_A_EXT_ADDR:
+	case NPT6_A_OLD_EXT_PREFIX:
 		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
 		break;
 	case NPT6_A_PREFIX_LEN:
+	case NPT6_A_NDPROXY:
+	case NPT6_A_ACTIVE:
 		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
 		break;
+	case NPT6_A_EXT_AUTO:
+		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
+		break;
 	case NPT6_A_STATS:
+	case NPT6_A_NDP_STATS:
 		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
 		break;
 	default:
@@ -457,28 +285,76 @@ static int stats_attr_cb(const struct nlattr *attr, void *data)
 	return mnl_attr_parse_nested(attr, dstats_attr_cb, st);
 }
 
-/* A MAP_GET reply into @m; every attribute is checked before use. */
-static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m)
+/* The NDP proxy's counters, NPT6_A_NDP_STATS. */
+static int ndp_stats_attr_cb(const struct nlattr *attr, void *data)
 {
-	const struct nlattr *tb[NPT6_A_MAX + 1] = { NULL };
+	struct npt6_ndp_stats *st = data;
+	uint16_t type = mnl_attr_get_type(attr);
 
+	if (type == NPT6_NSTATS_PAD || type == NPT6_NSTATS_UNSPEC ||
+	    type > NPT6_NSTATS_MAX)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	st->c[type] = mnl_attr_get_u64(attr);
+	return MNL_CB_OK;
+}
+
+static void get_addr(struct in6_addr *a, const struct nlattr *attr)
+{
+	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
+}
+
+/*
+ * A MAP_GET reply, or a notification, into @m and @tb (NPT6_A_MAX + 1
+ * entries), where the caller finds what is not part of a mapping.  Every
+ * attribute is checked before use.
+ */
+static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
+			const struct nlattr **tb)
+{
 	memset(m, 0, sizeof(*m));
+	memset(tb, 0, (NPT6_A_MAX + 1) * sizeof(*tb));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
 	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), map_attr_cb,
 			   tb) < MNL_CB_OK)
 		return -EPROTO;
 	if (!tb[NPT6_A_IFINDEX] || !tb[NPT6_A_INT_PREFIX] ||
-	    !tb[NPT6_A_EXT_PREFIX] || !tb[NPT6_A_PREFIX_LEN])
+	    !tb[NPT6_A_PREFIX_LEN])
 		return -EPROTO;
 
 	m->ifindex = mnl_attr_get_u32(tb[NPT6_A_IFINDEX]);
-	memcpy(&m->int_prefix, mnl_attr_get_payload(tb[NPT6_A_INT_PREFIX]),
-	       sizeof(m->int_prefix));
-	memcpy(&m->ext_prefix, mnl_attr_get_payload(tb[NPT6_A_EXT_PREFIX]),
-	       sizeof(m->ext_prefix));
+	get_addr(&m->int_prefix, tb[NPT6_A_INT_PREFIX]);
 	m->plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
 	if (m->plen > 128)
 		return -EPROTO;
+
+	/*
+	 * Modules before NPT6_A_ACTIVE had static mappings only, always
+	 * active.  An active mapping has an external prefix; an inactive
+	 * one (an auto mapping waiting for an address) has none.
+	 */
+	m->active = !tb[NPT6_A_ACTIVE] || mnl_attr_get_u8(tb[NPT6_A_ACTIVE]);
+	if (m->active) {
+		if (!tb[NPT6_A_EXT_PREFIX])
+			return -EPROTO;
+		get_addr(&m->ext_prefix, tb[NPT6_A_EXT_PREFIX]);
+	}
+	m->ext_auto = !!tb[NPT6_A_EXT_AUTO];
+	if (tb[NPT6_A_TOKEN]) {
+		get_addr(&m->token, tb[NPT6_A_TOKEN]);
+		m->has_token = true;
+	}
+	if (tb[NPT6_A_EXT_ADDR]) {
+		get_addr(&m->ext_addr, tb[NPT6_A_EXT_ADDR]);
+		m->has_ext_addr = true;
+	}
+	if (tb[NPT6_A_NDPROXY]) {
+		m->ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
+		m->has_ndproxy = true;
+	}
 
 	if (tb[NPT6_A_IFNAME])
 		snprintf(m->ifname, sizeof(m->ifname), "%s",
@@ -492,6 +368,12 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m)
 			return -EPROTO;
 		m->has_stats = true;
 	}
+	if (tb[NPT6_A_NDP_STATS]) {
+		if (mnl_attr_parse_nested(tb[NPT6_A_NDP_STATS],
+					  ndp_stats_attr_cb, &m->ndp) < MNL_CB_OK)
+			return -EPROTO;
+		m->has_ndp_stats = true;
+	}
 	return 0;
 }
 
@@ -504,6 +386,7 @@ struct dump_ctx {
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
+	const struct nlattr *tb[NPT6_A_MAX + 1];
 	struct dump_ctx *d = data;
 	struct npt6_mapping m, *bigger;
 	int err;
@@ -512,7 +395,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 		errno = EPROTO;
 		return MNL_CB_ERROR;
 	}
-	err = map_from_msg(nlh, &m);
+	err = map_from_msg(nlh, &m, tb);
 	if (err) {
 		errno = -err;
 		return MNL_CB_ERROR;
@@ -582,18 +465,28 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 
 /*
  * A mapping is identified by (IFINDEX, INT_PREFIX, PREFIX_LEN); ADD also
- * carries EXT_PREFIX.  We put them in the order the UAPI lists them.
+ * describes its external side and its NDP proxy.  We put them in the
+ * order the UAPI lists them.
  */
 static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
-			bool with_ext)
+			bool add)
 {
 	mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, m->ifindex);
 	mnl_attr_put(nlh, NPT6_A_INT_PREFIX, sizeof(m->int_prefix),
 		     &m->int_prefix);
-	if (with_ext)
+	if (add && !m->ext_auto)
 		mnl_attr_put(nlh, NPT6_A_EXT_PREFIX, sizeof(m->ext_prefix),
 			     &m->ext_prefix);
 	mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, m->plen);
+	if (!add)
+		return;
+	/* Left out, the kernel picks: auto on Ethernet, else off. */
+	if (m->has_ndproxy)
+		mnl_attr_put_u8(nlh, NPT6_A_NDPROXY, m->ndproxy);
+	if (m->ext_auto)
+		mnl_attr_put(nlh, NPT6_A_EXT_AUTO, 0, NULL);
+	if (m->ext_auto && m->has_token)
+		mnl_attr_put(nlh, NPT6_A_TOKEN, sizeof(m->token), &m->token);
 }
 
 int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
@@ -629,4 +522,153 @@ int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex)
 		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
 	err = transact(g, nlh, NULL, NULL);
 	return err < 0 ? report(g, err, "flush mappings") : 0;
+}
+
+/* Events ---------------------------------------------------------------- */
+
+/*
+ * Room for the notifications of a flush of a few thousand mappings; a
+ * slower reader than that loses events and is told so.
+ */
+#define EVENTS_RCVBUF	(4 << 20)
+
+static int event_from_msg(const struct nlmsghdr *nlh, struct npt6_event *ev)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NPT6_A_MAX + 1];
+	int err;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = gh->cmd;
+	err = map_from_msg(nlh, &ev->map, tb);
+	if (err)
+		return err;
+	if (tb[NPT6_A_OLD_EXT_PREFIX]) {
+		get_addr(&ev->old_ext_prefix, tb[NPT6_A_OLD_EXT_PREFIX]);
+		ev->has_old_ext = true;
+	}
+	return 0;
+}
+
+/*
+ * The controller's notifications: CTRL_CMD_DELFAMILY for our family
+ * means that the module is gone, and with it our group membership.
+ */
+static bool family_removed(const struct nptctl_genl *g,
+			   const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+	struct family_info fi = { 0 };
+
+	if (gh->cmd != CTRL_CMD_DELFAMILY ||
+	    mnl_attr_parse(nlh, sizeof(*gh), family_attr_cb, &fi) < MNL_CB_OK)
+		return false;
+	return fi.id == g->family;
+}
+
+/*
+ * The notifications in one datagram; a negative errno if @cb failed or
+ * the family went away.
+ */
+static int handle_events(struct nptctl_genl *g, int len, genl_event_cb cb,
+			 void *data)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)g->nl.rx;
+	struct npt6_event ev;
+	int err;
+
+	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+		const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
+
+		if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*gh))
+			continue;
+		if (nlh->nlmsg_type == GENL_ID_CTRL && family_removed(g, nlh)) {
+			nptctl_err("npt6 kernel module was unloaded");
+			return -ENODEV;
+		}
+		if (nlh->nlmsg_type != g->family)
+			continue;
+		/* Commands are only ever appended: skip what is new. */
+		if (gh->cmd != NPT6_CMD_MAP_ADD && gh->cmd != NPT6_CMD_MAP_DEL &&
+		    gh->cmd != NPT6_CMD_MAP_CHANGE)
+			continue;
+		err = event_from_msg(nlh, &ev);
+		if (err) {
+			nptctl_warn("ignoring a malformed event: %s",
+				    strerror(-err));
+			continue;
+		}
+		err = cb(&ev, data);
+		if (err < 0)
+			return err;
+	}
+	return 0;
+}
+
+int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
+		 const volatile sig_atomic_t *stop, const sigset_t *waitmask)
+{
+	int fd = mnl_socket_get_fd(g->nl.sock);
+	unsigned int group = g->events_group, ctrl_group = GENL_ID_CTRL;
+	int size = EVENTS_RCVBUF, err;
+
+	if (!group) {
+		nptctl_err("npt6 kernel module has no \"" NPT6_MCGRP_EVENTS "\" multicast group (install matching versions)");
+		return -ENOENT;
+	}
+	/* Beyond net.core.rmem_max if we may, else as far as it allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	/*
+	 * Unloading the module silently ends our membership; the controller
+	 * says so on its "notify" group, whose id is fixed at GENL_ID_CTRL.
+	 * Should joining it fail, we carry on, deaf to unloads only.
+	 */
+	mnl_socket_setsockopt(g->nl.sock, NETLINK_ADD_MEMBERSHIP, &ctrl_group,
+			      sizeof(ctrl_group));
+	if (mnl_socket_setsockopt(g->nl.sock, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0) {
+		err = -errno;
+		nptctl_err("Unable to join the npt6 \"" NPT6_MCGRP_EVENTS "\" multicast group: %s",
+			   strerror(errno));
+		return err;
+	}
+
+	while (!*stop) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_nl from;
+		socklen_t flen = sizeof(from);
+		ssize_t ret;
+
+		/* The stop signals get through only while we wait here. */
+		if (ppoll(&pfd, 1, NULL, waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			nptctl_err("Unable to wait for events: %s",
+				   strerror(errno));
+			return err;
+		}
+		ret = recvfrom(fd, g->nl.rx, NL_RX_SIZE, MSG_DONTWAIT,
+			       (struct sockaddr *)&from, &flen);
+		if (ret < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == ENOBUFS) {
+				nptctl_warn("events were lost: the receive buffer overflowed");
+				continue;
+			}
+			err = -errno;
+			nptctl_err("Unable to receive events: %s",
+				   strerror(errno));
+			return err;
+		}
+		/* Only the kernel speaks for npt6 (or, in tests, its stand-in). */
+		if (flen != sizeof(from) || from.nl_pid != g->nl.peer.nl_pid)
+			continue;
+		err = handle_events(g, (int)ret, cb, data);
+		if (err < 0)
+			return err;
+	}
+	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef NPTCTL_GENL_H
 #define NPTCTL_GENL_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,5 +34,18 @@ int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex);
  */
 int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 		  struct npt6_mapping **maps, size_t *n);
+
+/* Returns 0 to go on, or a negative errno (already reported) to stop. */
+typedef int (*genl_event_cb)(const struct npt6_event *ev, void *data);
+
+/*
+ * Join the NPT6_MCGRP_EVENTS group and pass each notification to @cb,
+ * until *@stop is set (returns 0) or something fails (a negative errno).
+ * It waits in ppoll() with @waitmask, so a caller that blocks its stop
+ * signals everywhere else and lets them through there never misses one.
+ * Malformed events are skipped with a warning, lost ones reported.
+ */
+int genl_monitor(struct nptctl_genl *g, genl_event_cb cb, void *data,
+		 const volatile sig_atomic_t *stop, const sigset_t *waitmask);
 
 #endif /* NPTCTL_GENL_H */

@@ -20,44 +20,56 @@
 #include "print.h"
 #include "subcommands.h"
 
-enum { KW_DEV, KW_HELP };
+enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_HELP };
 
 static const struct keyword map_keywords[] = {
 	{ "dev", KW_DEV },
 	{ "help", KW_HELP },
 };
 
+/* add describes a mapping, the others only name one. */
+static const struct keyword add_keywords[] = {
+	{ "dev", KW_DEV },
+	{ "token", KW_TOKEN },
+	{ "ndproxy", KW_NDPROXY },
+	{ "help", KW_HELP },
+};
+
 /* The words after the subcommand, sorted out but not yet checked. */
 struct map_args {
-	const char *pos[2];	/* prefixes, in order */
+	const char *pos[2];	/* prefixes (or "auto"), in order */
 	unsigned int npos;
 	const char *dev;	/* NULL: not given */
+	const char *token;	/* add only; NULL: not given */
+	const char *ndproxy;	/* add only; NULL: not given */
 };
 
 /*
- * Split @argv into up to @maxpos positional words and "dev DEV".  Returns 0,
- * 1 if "help" was asked for (and printed), or -1 after an error.
+ * Split @argv into up to @maxpos positional words and the keywords of
+ * @kw with their values.  Returns 0, 1 if "help" was asked for (and
+ * printed), or -1 after an error.
  */
 static int parse_args(int argc, char *argv[], unsigned int maxpos,
-		      const char *usage, struct map_args *a)
+		      const char *usage, const struct keyword *kw, size_t nkw,
+		      struct map_args *a)
 {
+	const char **val, *what;
 	int i;
 
 	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
-		switch (match_keyword(argv[i], map_keywords,
-				      sizeof(map_keywords) / sizeof(map_keywords[0]))) {
+		switch (match_keyword(argv[i], kw, nkw)) {
 		case KW_DEV:
-			if (a->dev) {
-				nptctl_err("duplicate \"%s\"", argv[i]);
-				return -1;
-			}
-			if (i + 1 >= argc) {
-				nptctl_err("missing device name after \"%s\"",
-					   argv[i]);
-				return -1;
-			}
-			a->dev = argv[++i];
+			val = &a->dev;
+			what = "device name";
+			break;
+		case KW_TOKEN:
+			val = &a->token;
+			what = "interface ID";
+			break;
+		case KW_NDPROXY:
+			val = &a->ndproxy;
+			what = "NDP proxy mode";
 			break;
 		case KW_HELP:
 			printf("Usage: nptctl [OPTIONS] %s %s\n", argv[0], usage);
@@ -71,8 +83,18 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 				return -1;
 			}
 			a->pos[a->npos++] = argv[i];
-			break;
+			continue;
 		}
+		/* A keyword and its value. */
+		if (*val) {
+			nptctl_err("duplicate \"%s\"", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			nptctl_err("missing %s after \"%s\"", what, argv[i]);
+			return -1;
+		}
+		*val = argv[++i];
 	}
 	return 0;
 }
@@ -85,6 +107,18 @@ static int get_prefix(const char *arg, struct prefix *p)
 	if (err == PREFIX_OK)
 		return 0;
 	prefix_strerror(msg, sizeof(msg), err, arg, p);
+	nptctl_err("%s", msg);
+	return -1;
+}
+
+static int get_token(const char *arg, struct in6_addr *iid)
+{
+	enum token_error err = parse_token(arg, iid);
+	char msg[512];
+
+	if (err == TOKEN_OK)
+		return 0;
+	token_strerror(msg, sizeof(msg), err, arg);
 	nptctl_err("%s", msg);
 	return -1;
 }
@@ -115,29 +149,19 @@ static int get_optional_ifindex(const struct map_args *a, uint32_t *ifindex)
 	return *ifindex ? 0 : -1;
 }
 
-/*
- * A short write, to a full disk or a closed pipe, must not look like
- * success to the script that reads us.
- */
-static int flush_stdout(void)
-{
-	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
-	nptctl_err("Unable to write output: %s", strerror(errno));
-	return -1;
-}
-
 int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
-	static const char usage[] = "INT_PFX EXT_PFX dev DEV";
+	static const char usage[] =
+		"INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]";
 	struct npt6_mapping m = { 0 };
 	struct prefix ip, ep;
 	struct nptctl_genl *g;
 	struct map_args a;
-	int ret;
+	int ret, mode;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 2, usage, &a);
+	ret = parse_args(argc, argv, 2, usage, add_keywords,
+			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (a.npos < 1) {
@@ -152,23 +176,64 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 		nptctl_err("missing \"dev DEV\"");
 		return 1;
 	}
-	if (get_prefix(a.pos[0], &ip) || get_prefix(a.pos[1], &ep))
+	if (get_prefix(a.pos[0], &ip))
 		return 1;
+	m.int_prefix = ip.addr;
+	m.plen = (uint8_t)ip.len;
+
 	/*
-	 * RFC 6296 maps prefixes of equal length only: the checksum-neutral
-	 * rewrite needs the same number of bits on both sides.
+	 * "auto": the external /64 is that of an address on the device, so
+	 * the internal prefix must be a /64 too.
 	 */
-	if (ip.len != ep.len) {
-		nptctl_err("prefix lengths differ: \"%s\" and \"%s\"",
-			   a.pos[0], a.pos[1]);
-		return 1;
+	m.ext_auto = !strcmp(a.pos[1], "auto");
+	if (m.ext_auto) {
+		if (ip.len != 64) {
+			nptctl_err("\"auto\" needs a /64 internal prefix");
+			return 1;
+		}
+	} else {
+		if (get_prefix(a.pos[1], &ep))
+			return 1;
+		/*
+		 * RFC 6296 maps prefixes of equal length only: the
+		 * checksum-neutral rewrite needs the same number of bits on
+		 * both sides.
+		 */
+		if (ip.len != ep.len) {
+			nptctl_err("prefix lengths differ: \"%s\" and \"%s\"",
+				   a.pos[0], a.pos[1]);
+			return 1;
+		}
+		m.ext_prefix = ep.addr;
 	}
+
+	/* Which address "auto" follows; a static prefix follows nothing. */
+	if (a.token) {
+		if (!m.ext_auto) {
+			nptctl_err("token \"%s\" is only valid with \"auto\"",
+				   a.token);
+			return 1;
+		}
+		if (get_token(a.token, &m.token))
+			return 1;
+		m.has_token = true;
+	}
+
+	/* Not given: the kernel's default, auto where there is a link layer. */
+	if (a.ndproxy) {
+		mode = parse_ndproxy(a.ndproxy);
+		if (mode < 0) {
+			nptctl_err("invalid ndproxy mode \"%s\" (expected auto, all or off)",
+				   a.ndproxy);
+			return 1;
+		}
+		m.ndproxy = (uint8_t)mode;
+		m.has_ndproxy = true;
+	}
+
 	m.ifindex = get_ifindex(a.dev);
 	if (!m.ifindex)
 		return 1;
-	m.int_prefix = ip.addr;
-	m.ext_prefix = ep.addr;
-	m.plen = (uint8_t)ip.len;
 
 	g = genl_open();
 	if (!g)
@@ -188,7 +253,8 @@ int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 1, usage, &a);
+	ret = parse_args(argc, argv, 1, usage, map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (a.npos < 1) {
@@ -229,7 +295,8 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	size_t n = 0;
 	int ret;
 
-	ret = parse_args(argc, argv, 0, "[dev DEV]", &a);
+	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (get_optional_ifindex(&a, &ifindex))
@@ -246,7 +313,7 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	/* Gathered first, printed after: a failed dump prints no half list. */
 	print_mappings(stdout, maps, n, &popts);
 	free(maps);
-	return flush_stdout() < 0;
+	return nptctl_flush_stdout() < 0;
 }
 
 int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
@@ -257,7 +324,8 @@ int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 0, "[dev DEV]", &a);
+	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
 		return ret < 0;
 	if (get_optional_ifindex(&a, &ifindex))

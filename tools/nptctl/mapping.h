@@ -23,15 +23,46 @@ struct npt6_dir_stats {
 	uint64_t c[NPT6_DSTATS_MAX + 1];
 };
 
+/* The NDP proxy's counters, indexed by enum npt6_ndp_stats_attr. */
+struct npt6_ndp_stats {
+	uint64_t c[NPT6_NSTATS_MAX + 1];
+};
+
 struct npt6_mapping {
 	uint32_t ifindex;
 	char ifname[IF_NAMESIZE];	/* "" until known */
 	struct in6_addr int_prefix;	/* host bits clear */
-	struct in6_addr ext_prefix;	/* host bits clear */
+	struct in6_addr ext_prefix;	/* host bits clear; :: unless active */
 	uint8_t plen;			/* 1..64, shared by both prefixes */
+	/*
+	 * Translating.  A static mapping always is; an auto one only while
+	 * the device has an address to take its external /64 from.
+	 */
+	bool active;
+	bool ext_auto;			/* external /64 follows the device */
+	bool has_token;			/* ext_auto: follow this IID only */
+	struct in6_addr token;		/* first 64 bits zero */
+	bool has_ext_addr;		/* ext_auto and active */
+	struct in6_addr ext_addr;	/* the address followed */
+	/*
+	 * Asked for by the user (the kernel picks the default when not) or
+	 * reported by the kernel; enum npt6_ndproxy_mode.
+	 */
+	bool has_ndproxy;
+	uint8_t ndproxy;
 	bool has_stats;			/* the kernel sent NPT6_A_STATS */
 	struct npt6_dir_stats snpt;
 	struct npt6_dir_stats dnpt;
+	bool has_ndp_stats;		/* the kernel sent NPT6_A_NDP_STATS */
+	struct npt6_ndp_stats ndp;
+};
+
+/* A notification from the NPT6_MCGRP_EVENTS group. */
+struct npt6_event {
+	uint8_t cmd;			/* NPT6_CMD_MAP_ADD, _DEL or _CHANGE */
+	struct npt6_mapping map;	/* as it is now (ADD, CHANGE) or was */
+	bool has_old_ext;		/* CHANGE from an active mapping */
+	struct in6_addr old_ext_prefix;	/* CHANGE: where it was */
 };
 
 #endif /* NPTCTL_MAPPING_H */

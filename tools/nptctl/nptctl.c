@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nptctl: configure npt6, stateless NPTv6 (RFC 6296), over generic netlink.
+ * nptctl: configure npt6, stateless NPTv6 (RFC 6296) over generic netlink
+ * and its ipip6 tunnels (RFC 2473) over rtnetlink.
  *
  * This file only reads the global options and hands the rest of the command
  * line to a subcommand from the table below.
@@ -32,7 +33,8 @@ static const struct {
 	const char *args;
 	const char *description;
 } subcommands[] = {
-	{ "add", map_add_main, "INT_PFX EXT_PFX dev DEV",
+	{ "add", map_add_main,
+	  "INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]",
 	  "translate INT_PFX to EXT_PFX on DEV" },
 	{ "del", map_del_main, "INT_PFX dev DEV",
 	  "delete the mapping of INT_PFX on DEV" },
@@ -43,6 +45,10 @@ static const struct {
 	{ "ls", map_show_main, NULL, NULL },
 	{ "flush", map_flush_main, "[dev DEV]",
 	  "delete all mappings, or those on DEV" },
+	{ "monitor", monitor_main, "",
+	  "print mapping events until interrupted" },
+	{ "tunnel", tunnel_main, "add|change|del|show ...",
+	  "manage ipip6 tunnels (try \"nptctl tunnel help\")" },
 	{ "help", help_main, "", "show this help" },
 };
 
@@ -54,21 +60,29 @@ static void usage(FILE *f)
 
 	fputs("Usage: nptctl [OPTIONS] COMMAND [ARGS]\n"
 	      "\n"
-	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296).\n"
+	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296),\n"
+	      "and IPv4-in-IPv6 tunnels (RFC 2473).\n"
 	      "Prefixes are ADDR/LEN with LEN 1..64 and no host bits set.\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (i = 0; i < N_SUBCOMMANDS; i++) {
-		char synopsis[64];
+		char synopsis[128];
 
 		if (!subcommands[i].description)
 			continue;
 		snprintf(synopsis, sizeof(synopsis), "%s %s",
 			 subcommands[i].name, subcommands[i].args);
-		fprintf(f, "  %-28s %s\n", synopsis,
-			subcommands[i].description);
+		/* A long synopsis gets a line of its own. */
+		if (strlen(synopsis) > 28)
+			fprintf(f, "  %s\n  %-28s %s\n", synopsis, "",
+				subcommands[i].description);
+		else
+			fprintf(f, "  %-28s %s\n", synopsis,
+				subcommands[i].description);
 	}
 	fputs("\n"
+	      "  EXT_PFX auto follows the /64 of DEV's global address (the one\n"
+	      "  with interface ID IID if given); INT_PFX must be a /64 then.\n"
 	      "  delete is an alias of del, list and ls are aliases of show.\n"
 	      "\n"
 	      "Options:\n"

@@ -5,10 +5,13 @@
  */
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <linux/npt6.h>
 
 #include "parse.h"
 
@@ -137,6 +140,121 @@ void prefix_strerror(char *buf, size_t size, enum prefix_error err,
 		snprintf(buf, size, "invalid prefix \"%s\"", arg);
 		break;
 	}
+}
+
+enum token_error parse_token(const char *arg, struct in6_addr *iid)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+
+	memset(iid, 0, sizeof(*iid));
+	/* inet_pton() rejects whitespace, "/LEN" and zone IDs. */
+	if (inet_pton(AF_INET6, arg, iid) != 1) {
+		memset(iid, 0, sizeof(*iid));
+		return TOKEN_MALFORMED;
+	}
+	if (memcmp(iid->s6_addr, zero.s6_addr, 8))
+		return TOKEN_NOT_IID;
+	if (!memcmp(iid, &zero, sizeof(zero)))
+		return TOKEN_ZERO;
+	return TOKEN_OK;
+}
+
+void token_strerror(char *buf, size_t size, enum token_error err,
+		    const char *arg)
+{
+	switch (err) {
+	case TOKEN_OK:
+		snprintf(buf, size, "token \"%s\" is valid", arg);
+		break;
+	case TOKEN_NOT_IID:
+		snprintf(buf, size,
+			 "token \"%s\" is not an interface ID (first 64 bits must be zero)",
+			 arg);
+		break;
+	case TOKEN_ZERO:
+		snprintf(buf, size,
+			 "token \"%s\" is the zero interface ID, which no address has",
+			 arg);
+		break;
+	case TOKEN_MALFORMED:
+	default:
+		snprintf(buf, size,
+			 "invalid token \"%s\" (expected an interface ID such as ::feed)",
+			 arg);
+		break;
+	}
+}
+
+static const char *const ndproxy_names[NPT6_NDPROXY_MAX + 1] = {
+	[NPT6_NDPROXY_OFF]	= "off",
+	[NPT6_NDPROXY_AUTO]	= "auto",
+	[NPT6_NDPROXY_ALL]	= "all",
+};
+
+int parse_ndproxy(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i <= NPT6_NDPROXY_MAX; i++)
+		if (ndproxy_names[i] && !strcmp(arg, ndproxy_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *ndproxy_name(unsigned int mode)
+{
+	return mode <= NPT6_NDPROXY_MAX ? ndproxy_names[mode] : NULL;
+}
+
+int parse_number(const char *arg, uint32_t min, uint32_t max, uint32_t *val)
+{
+	const char *digits = "0123456789";
+	unsigned long long v;
+	size_t n;
+	int base = 10;
+	char *end;
+
+	if (arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		arg += 2;
+		digits = "0123456789abcdefABCDEF";
+		base = 16;
+	}
+	/* strtoull() alone would take " 1", "+1" and "-1" (as a huge number). */
+	n = strspn(arg, digits);
+	if (n == 0 || arg[n] != '\0' || n > 16)
+		return -1;
+	v = strtoull(arg, &end, base);
+	if (*end || v < min || v > max)
+		return -1;
+	*val = (uint32_t)v;
+	return 0;
+}
+
+bool valid_ifname(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= IF_NAMESIZE || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	/* The kernel's isspace() is the C locale's. */
+	return strcspn(name, "/: \t\n\v\f\r") == len;
+}
+
+enum unicast_error parse_unicast(const char *arg, struct in6_addr *addr)
+{
+	static const uint8_t mapped[12] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+	};
+
+	if (inet_pton(AF_INET6, arg, addr) != 1) {
+		memset(addr, 0, sizeof(*addr));
+		return UNICAST_MALFORMED;
+	}
+	if (IN6_IS_ADDR_UNSPECIFIED(addr) || addr->s6_addr[0] == 0xff ||
+	    !memcmp(addr->s6_addr, mapped, sizeof(mapped)))
+		return UNICAST_NOT_UNICAST;
+	return UNICAST_OK;
 }
 
 int match_keyword(const char *arg, const struct keyword *table, size_t n)

@@ -7,7 +7,9 @@
 #define NPTCTL_PARSE_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * npt6 translates prefixes of 1..64 bits: RFC 6296 puts its adjustment in
@@ -53,6 +55,60 @@ void prefix_mask(struct in6_addr *addr, unsigned int len);
 
 /* "ADDR/LEN" into @buf of PREFIX_STRLEN bytes; returns @buf. */
 char *prefix_ntop(char *buf, const struct in6_addr *addr, unsigned int len);
+
+/*
+ * A token is the interface ID of the address an auto mapping follows, as
+ * "ip token" writes it: "::feed" is the address PREFIX::feed.
+ */
+enum token_error {
+	TOKEN_OK,
+	TOKEN_MALFORMED,	/* not an IPv6 address ("/LEN" included) */
+	TOKEN_NOT_IID,		/* bits set in the first 64 */
+	TOKEN_ZERO,		/* "::": no address has that interface ID */
+};
+
+/* Parse @arg strictly into @iid. */
+enum token_error parse_token(const char *arg, struct in6_addr *iid);
+
+/* The message for a parse_token() failure, like prefix_strerror(). */
+void token_strerror(char *buf, size_t size, enum token_error err,
+		    const char *arg);
+
+/*
+ * The enum npt6_ndproxy_mode that @arg names exactly ("auto", "all",
+ * "off"), or -1.  The modes are values, not keywords: abbreviating "a"
+ * would be ambiguous, and a wrong guess answers for other hosts.
+ */
+int parse_ndproxy(const char *arg);
+
+/* The name of NDP proxy @mode, or NULL for one this nptctl does not know. */
+const char *ndproxy_name(unsigned int mode);
+
+/*
+ * An unsigned number in decimal, or in hexadecimal after "0x", between
+ * @min and @max.  Unlike ip(8) we never read octal, and never hexadecimal
+ * without "0x": "tclass 10" is ten, whatever "ip tunnel" would make of it.
+ * Returns 0, or -1 for anything else (signs, spaces, overflow).
+ */
+int parse_number(const char *arg, uint32_t min, uint32_t max, uint32_t *val);
+
+/*
+ * Whether the kernel would take @name for a new device: 1 to IF_NAMESIZE - 1
+ * bytes, not "." or "..", and no '/', ':' or white space (dev_valid_name()).
+ */
+bool valid_ifname(const char *name);
+
+enum unicast_error {
+	UNICAST_OK,
+	UNICAST_MALFORMED,	/* not an IPv6 address ("/LEN" included) */
+	UNICAST_NOT_UNICAST,	/* ::, multicast, or IPv4-mapped */
+};
+
+/*
+ * Parse a tunnel endpoint strictly into @addr.  The kernel refuses the
+ * same remote addresses; a local one of those kinds could never be ours.
+ */
+enum unicast_error parse_unicast(const char *arg, struct in6_addr *addr);
 
 /*
  * Keyword matching with iproute2's habit of accepting any unambiguous

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Output of "nptctl show".  The text form is for people and may grow; the
+ * Output of "nptctl show" and "nptctl tunnel show".  The text form is for people and may grow; the
  * JSON form is the interface for programs, so its keys never change meaning.
  */
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,23 @@ static const char *const dstat_names[NPT6_DSTATS_MAX + 1] = {
 	[NPT6_DSTATS_COLLISION]		= "collision",
 	[NPT6_DSTATS_DROP_UNMAPPABLE]	= "drop_unmappable",
 	[NPT6_DSTATS_DROP_NOMEM]	= "drop_nomem",
+};
+
+static const char *const nstat_names[NPT6_NSTATS_MAX + 1] = {
+	[NPT6_NSTATS_NS_SEEN]		= "ns_seen",
+	[NPT6_NSTATS_NA_SENT]		= "na_sent",
+	[NPT6_NSTATS_IGN_LOCAL]		= "ign_local",
+	[NPT6_NSTATS_IGN_OFF]		= "ign_off",
+	[NPT6_NSTATS_IGN_UNRESOLVED]	= "ign_unresolved",
+	[NPT6_NSTATS_IGN_OUTSIDE]	= "ign_outside",
+	[NPT6_NSTATS_DROP_MALFORMED]	= "drop_malformed",
+};
+
+/* Names of the notifications, indexed by command. */
+static const char *const event_names[NPT6_CMD_MAX + 1] = {
+	[NPT6_CMD_MAP_ADD]	= "add",
+	[NPT6_CMD_MAP_DEL]	= "del",
+	[NPT6_CMD_MAP_CHANGE]	= "change",
 };
 
 /*
@@ -176,6 +194,36 @@ static void jw_key_u64(struct jw *w, const char *key, uint64_t val)
 	fprintf(w->f, "%" PRIu64, val);
 }
 
+static void jw_key_bool(struct jw *w, const char *key, bool val)
+{
+	jw_key(w, key);
+	fputs(val ? "true" : "false", w->f);
+}
+
+static void jw_key_null(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	fputs("null", w->f);
+}
+
+static const char *addr_ntop(char *buf, const struct in6_addr *a)
+{
+	/* inet_ntop() cannot fail for AF_INET6 with a big enough buffer. */
+	inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+	return buf;
+}
+
+/* A mode from a newer kernel has no name here; its number will do. */
+static const char *ndproxy_str(char *buf, size_t size, uint8_t mode)
+{
+	const char *name = ndproxy_name(mode);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", mode);
+	return buf;
+}
+
 static const char *dev_name(const struct npt6_mapping *m, char *buf,
 			    size_t size)
 {
@@ -186,66 +234,116 @@ static const char *dev_name(const struct npt6_mapping *m, char *buf,
 	return buf;
 }
 
-static void json_dir_stats(struct jw *w, const char *key,
-			   const struct npt6_dir_stats *st)
+/* One set of counters, named by @names, as an object under @key. */
+static void json_counters(struct jw *w, const char *key,
+			  const uint64_t *c, const char *const *names,
+			  unsigned int max)
 {
 	unsigned int i;
 
 	jw_key(w, key);
 	jw_begin(w, '{');
-	for (i = 0; i <= NPT6_DSTATS_MAX; i++)
-		if (dstat_names[i])
-			jw_key_u64(w, dstat_names[i], st->c[i]);
+	for (i = 0; i <= max; i++)
+		if (names[i])
+			jw_key_u64(w, names[i], c[i]);
 	jw_end(w, '}');
 }
 
+/* @m as an object; the caller has placed it (jw_sep() or jw_key()). */
 static void json_mapping(struct jw *w, const struct npt6_mapping *m,
 			 const struct print_opts *opts)
 {
-	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
+	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16], a[INET6_ADDRSTRLEN];
 
-	jw_sep(w);
 	jw_begin(w, '{');
 	jw_key_str(w, "dev", dev_name(m, dev, sizeof(dev)));
 	jw_key_u64(w, "ifindex", m->ifindex);
 	jw_key_str(w, "internal", prefix_ntop(pfx, &m->int_prefix, m->plen));
-	jw_key_str(w, "external", prefix_ntop(pfx, &m->ext_prefix, m->plen));
+	/* An inactive auto mapping has no external prefix, for now. */
+	if (m->active)
+		jw_key_str(w, "external",
+			   prefix_ntop(pfx, &m->ext_prefix, m->plen));
+	else
+		jw_key_null(w, "external");
 	jw_key_u64(w, "prefix_len", m->plen);
-	if (opts->stats && m->has_stats) {
+	jw_key_str(w, "external_source", m->ext_auto ? "auto" : "static");
+	if (m->has_token)
+		jw_key_str(w, "token", addr_ntop(a, &m->token));
+	if (m->ext_auto && m->active && m->has_ext_addr)
+		jw_key_str(w, "external_address", addr_ntop(a, &m->ext_addr));
+	jw_key_bool(w, "active", m->active);
+	if (m->has_ndproxy)
+		jw_key_str(w, "ndproxy", ndproxy_str(a, sizeof(a), m->ndproxy));
+	if (opts->stats && (m->has_stats || m->has_ndp_stats)) {
 		jw_key(w, "stats");
 		jw_begin(w, '{');
-		json_dir_stats(w, "snpt", &m->snpt);
-		json_dir_stats(w, "dnpt", &m->dnpt);
+		if (m->has_stats) {
+			json_counters(w, "snpt", m->snpt.c, dstat_names,
+				      NPT6_DSTATS_MAX);
+			json_counters(w, "dnpt", m->dnpt.c, dstat_names,
+				      NPT6_DSTATS_MAX);
+		}
+		if (m->has_ndp_stats)
+			json_counters(w, "ndp", m->ndp.c, nstat_names,
+				      NPT6_NSTATS_MAX);
 		jw_end(w, '}');
 	}
 	jw_end(w, '}');
 }
 
-static void text_dir_stats(FILE *f, const char *dir,
-			   const struct npt6_dir_stats *st)
+static void text_counters(FILE *f, const char *what, const uint64_t *c,
+			  const char *const *names, unsigned int max)
 {
 	unsigned int i;
 
-	fprintf(f, "    %s:", dir);
-	for (i = 0; i <= NPT6_DSTATS_MAX; i++)
-		if (dstat_names[i])
-			fprintf(f, " %s %" PRIu64, dstat_names[i], st->c[i]);
+	fprintf(f, "    %s:", what);
+	for (i = 0; i <= max; i++)
+		if (names[i])
+			fprintf(f, " %s %" PRIu64, names[i], c[i]);
 	fputc('\n', f);
 }
 
+/* The external side: its prefix, or what stands for it while inactive. */
+static const char *text_external(char *buf, const struct npt6_mapping *m)
+{
+	if (m->active)
+		return prefix_ntop(buf, &m->ext_prefix, m->plen);
+	return m->ext_auto ? "auto (no address yet)" : "inactive";
+}
+
+/*
+ * One line, in the words of "nptctl add" where there are some:
+ *   INT -> EXT dev DEV [auto [token IID] [(from ADDR)]] [ndproxy MODE]
+ * An inactive auto mapping says "auto" in place of EXT instead.
+ */
 static void text_mapping(FILE *f, const struct npt6_mapping *m,
 			 const struct print_opts *opts)
 {
 	char ipfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
+	char a[INET6_ADDRSTRLEN];
 
-	fprintf(f, "%s -> %s dev %s\n",
+	fprintf(f, "%s -> %s dev %s",
 		prefix_ntop(ipfx, &m->int_prefix, m->plen),
-		prefix_ntop(epfx, &m->ext_prefix, m->plen),
-		dev_name(m, dev, sizeof(dev)));
-	if (opts->stats && m->has_stats) {
-		text_dir_stats(f, "snpt", &m->snpt);
-		text_dir_stats(f, "dnpt", &m->dnpt);
+		text_external(epfx, m), dev_name(m, dev, sizeof(dev)));
+	if (m->ext_auto && m->active)
+		fputs(" auto", f);
+	if (m->has_token)
+		fprintf(f, " token %s", addr_ntop(a, &m->token));
+	if (m->ext_auto && m->active && m->has_ext_addr)
+		fprintf(f, " (from %s)", addr_ntop(a, &m->ext_addr));
+	if (m->has_ndproxy)
+		fprintf(f, " ndproxy %s", ndproxy_str(a, sizeof(a), m->ndproxy));
+	fputc('\n', f);
+	if (!opts->stats)
+		return;
+	if (m->has_stats) {
+		text_counters(f, "snpt", m->snpt.c, dstat_names,
+			      NPT6_DSTATS_MAX);
+		text_counters(f, "dnpt", m->dnpt.c, dstat_names,
+			      NPT6_DSTATS_MAX);
 	}
+	if (m->has_ndp_stats)
+		text_counters(f, "ndp", m->ndp.c, nstat_names, NPT6_NSTATS_MAX);
 }
 
 void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
@@ -261,8 +359,241 @@ void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 	}
 
 	jw_begin(&w, '[');
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		jw_sep(&w);
 		json_mapping(&w, &maps[i], opts);
+	}
+	jw_end(&w, ']');
+	fputc('\n', f);
+}
+
+void print_event(FILE *f, const struct npt6_event *ev,
+		 const struct print_opts *opts)
+{
+	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	const struct npt6_mapping *m = &ev->map;
+	char ipfx[PREFIX_STRLEN], opfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN];
+	char dev[IF_NAMESIZE + 16];
+	const char *name = ev->cmd <= NPT6_CMD_MAX ? event_names[ev->cmd] : NULL;
+
+	if (!name)
+		return;		/* the caller passes only what it knows */
+
+	if (opts->json) {
+		jw_begin(&w, '{');
+		jw_key_str(&w, "event", name);
+		jw_key(&w, "mapping");
+		json_mapping(&w, m, opts);
+		if (ev->cmd == NPT6_CMD_MAP_CHANGE) {
+			if (ev->has_old_ext)
+				jw_key_str(&w, "old_external",
+					   prefix_ntop(opfx, &ev->old_ext_prefix,
+						       m->plen));
+			else
+				jw_key_null(&w, "old_external");
+		}
+		jw_end(&w, '}');
+		fputc('\n', f);
+		return;
+	}
+
+	if (ev->cmd != NPT6_CMD_MAP_CHANGE) {
+		fprintf(f, "%s ", name);
+		text_mapping(f, m, opts);
+		return;
+	}
+	/* "change INT dev DEV: OLD -> NEW", each side a prefix or "inactive". */
+	fprintf(f, "%s %s dev %s: %s -> %s\n", name,
+		prefix_ntop(ipfx, &m->int_prefix, m->plen),
+		dev_name(m, dev, sizeof(dev)),
+		ev->has_old_ext ? prefix_ntop(opfx, &ev->old_ext_prefix, m->plen) :
+				  "inactive",
+		m->active ? prefix_ntop(epfx, &m->ext_prefix, m->plen) :
+			    "inactive");
+}
+
+/* Tunnels -------------------------------------------------------------- */
+
+static const char *tunnel_dev(const struct npt6_tunnel *t, char *buf,
+			      size_t size)
+{
+	if (t->link_name[0])
+		return t->link_name;
+	snprintf(buf, size, "if%" PRIu32, t->link);
+	return buf;
+}
+
+/*
+ * The settings that have a word for their special value, as text: the
+ * word, or the number in @fmt.
+ */
+static const char *tnl_value(char *buf, size_t size, uint32_t v,
+			     uint32_t special, const char *word,
+			     const char *fmt)
+{
+	if (v == special)
+		return word;
+	snprintf(buf, size, fmt, v);
+	return buf;
+}
+
+static const char *tnl_mss(char *buf, size_t size, uint16_t mss)
+{
+	if (mss == 0)
+		return "off";
+	return tnl_value(buf, size, mss, NPT6_TNL_MSS_AUTO, "auto", "%u");
+}
+
+static void jw_key_special(struct jw *w, const char *key, uint32_t v,
+			   uint32_t special, const char *word)
+{
+	if (v == special)
+		jw_key_str(w, key, word);
+	else
+		jw_key_u64(w, key, v);
+}
+
+static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
+			const struct print_opts *opts)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16];
+
+	jw_begin(w, '{');
+	jw_key_str(w, "name", t->name);
+	jw_key_u64(w, "ifindex", t->ifindex);
+	jw_key_str(w, "remote", addr_ntop(a, &t->remote));
+	if (t->has_local)
+		jw_key_str(w, "local", addr_ntop(a, &t->local));
+	else
+		jw_key_null(w, "local");
+	jw_key_bool(w, "local_auto", t->local_auto);
+	if (t->has_token)
+		jw_key_str(w, "token", addr_ntop(a, &t->token));
+	else
+		jw_key_null(w, "token");
+	if (t->has_active_local)
+		jw_key_str(w, "active_local", addr_ntop(a, &t->active_local));
+	else
+		jw_key_null(w, "active_local");
+	jw_key_str(w, "dev", tunnel_dev(t, dev, sizeof(dev)));
+	if (t->has_mtu)
+		jw_key_u64(w, "mtu", t->mtu);
+	if (t->has_mss) {
+		if (t->mss == 0)
+			jw_key_str(w, "mss", "off");
+		else
+			jw_key_special(w, "mss", t->mss, NPT6_TNL_MSS_AUTO,
+				       "auto");
+	}
+	if (t->has_hoplimit)
+		jw_key_u64(w, "hoplimit", t->hoplimit);
+	if (t->has_tclass)
+		jw_key_special(w, "tclass", t->tclass, NPT6_TNL_INHERIT,
+			       "inherit");
+	if (t->has_flowlabel)
+		jw_key_special(w, "flowlabel", t->flowlabel, NPT6_TNL_INHERIT,
+			       "inherit");
+	if (t->has_encaplimit)
+		jw_key_special(w, "encaplimit", t->encaplimit,
+			       NPT6_TNL_ENCAPLIMIT_NONE, "none");
+	if (opts->stats && t->has_stats) {
+		const struct npt6_tnl_stats *st = &t->stats;
+
+		jw_key(w, "stats");
+		jw_begin(w, '{');
+		jw_key(w, "rx");
+		jw_begin(w, '{');
+		jw_key_u64(w, "packets", st->rx_packets);
+		jw_key_u64(w, "bytes", st->rx_bytes);
+		jw_key_u64(w, "errors", st->rx_errors);
+		jw_key_u64(w, "dropped", st->rx_dropped);
+		jw_end(w, '}');
+		jw_key(w, "tx");
+		jw_begin(w, '{');
+		jw_key_u64(w, "packets", st->tx_packets);
+		jw_key_u64(w, "bytes", st->tx_bytes);
+		jw_key_u64(w, "errors", st->tx_errors);
+		jw_key_u64(w, "dropped", st->tx_dropped);
+		jw_key_u64(w, "carrier", st->tx_carrier_errors);
+		jw_end(w, '}');
+		jw_end(w, '}');
+	}
+	jw_end(w, '}');
+}
+
+/*
+ * One line, in the words of "nptctl tunnel add", so that it can be pasted
+ * back; the local address in effect follows an auto one in parentheses:
+ *   NAME: remote ADDR local ADDR|auto [token IID] [(now ADDR)] dev DEV ...
+ * The traffic class and flow label are in hexadecimal, as ip(8) shows
+ * them, with the "0x" that nptctl needs to read them back.
+ */
+static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
+			const struct print_opts *opts)
+{
+	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16], v[16];
+
+	fprintf(f, "%s: remote %s", t->name, addr_ntop(a, &t->remote));
+	if (t->has_local)
+		fprintf(f, " local %s", addr_ntop(a, &t->local));
+	else
+		fputs(" local auto", f);
+	if (t->has_token)
+		fprintf(f, " token %s", addr_ntop(a, &t->token));
+	if (t->local_auto) {
+		if (t->has_active_local)
+			fprintf(f, " (now %s)", addr_ntop(a, &t->active_local));
+		else
+			fputs(" (no address yet)", f);
+	}
+	fprintf(f, " dev %s", tunnel_dev(t, dev, sizeof(dev)));
+	if (t->has_mtu)
+		fprintf(f, " mtu %" PRIu32, t->mtu);
+	if (t->has_mss)
+		fprintf(f, " mss %s", tnl_mss(v, sizeof(v), t->mss));
+	if (t->has_hoplimit)
+		fprintf(f, " hoplimit %u", t->hoplimit);
+	if (t->has_tclass)
+		fprintf(f, " tclass %s", tnl_value(v, sizeof(v), t->tclass,
+						   NPT6_TNL_INHERIT, "inherit",
+						   "0x%02x"));
+	if (t->has_flowlabel)
+		fprintf(f, " flowlabel %s",
+			tnl_value(v, sizeof(v), t->flowlabel, NPT6_TNL_INHERIT,
+				  "inherit", "0x%05x"));
+	if (t->has_encaplimit)
+		fprintf(f, " encaplimit %s",
+			tnl_value(v, sizeof(v), t->encaplimit,
+				  NPT6_TNL_ENCAPLIMIT_NONE, "none", "%u"));
+	fputc('\n', f);
+	if (!opts->stats || !t->has_stats)
+		return;
+	fprintf(f, "    rx: packets %" PRIu64 " bytes %" PRIu64 " errors %"
+		PRIu64 " dropped %" PRIu64 "  tx: packets %" PRIu64 " bytes %"
+		PRIu64 " errors %" PRIu64 " dropped %" PRIu64 " carrier %"
+		PRIu64 "\n", t->stats.rx_packets, t->stats.rx_bytes,
+		t->stats.rx_errors, t->stats.rx_dropped, t->stats.tx_packets,
+		t->stats.tx_bytes, t->stats.tx_errors, t->stats.tx_dropped,
+		t->stats.tx_carrier_errors);
+}
+
+void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
+		   const struct print_opts *opts)
+{
+	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	size_t i;
+
+	if (!opts->json) {
+		for (i = 0; i < n; i++)
+			text_tunnel(f, &tuns[i], opts);
+		return;
+	}
+
+	jw_begin(&w, '[');
+	for (i = 0; i < n; i++) {
+		jw_sep(&w);
+		json_tunnel(&w, &tuns[i], opts);
+	}
 	jw_end(&w, ']');
 	fputc('\n', f);
 }

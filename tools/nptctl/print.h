@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Rendering of mappings, as text for people and as JSON for programs.
+ * Rendering of mappings and tunnels, as text for people and as JSON for programs.
  */
 #ifndef NPTCTL_PRINT_H
 #define NPTCTL_PRINT_H
@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "mapping.h"
+#include "tunnel.h"
 
 struct print_opts {
 	bool json;
@@ -20,6 +21,21 @@ struct print_opts {
 /* All of @maps; an empty table prints nothing as text and "[]" as JSON. */
 void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 		    const struct print_opts *opts);
+
+/*
+ * All of @tuns, as "nptctl tunnel show" prints them: one line each as
+ * text (and a line of counters with stats), or a JSON array.
+ */
+void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
+		   const struct print_opts *opts);
+
+/*
+ * One notification, flushed by the caller: a line of text, or one JSON
+ * object and a newline (indented when pretty).  Events of commands this
+ * nptctl does not know print nothing.
+ */
+void print_event(FILE *f, const struct npt6_event *ev,
+		 const struct print_opts *opts);
 
 /* @s as a JSON string literal, quotes included. */
 void json_put_string(FILE *f, const char *s);

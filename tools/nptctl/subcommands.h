@@ -19,5 +19,7 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts);
+int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts);
+int monitor_main(int argc, char *argv[], const struct nptctl_opts *opts);
 
 #endif /* NPTCTL_SUBCOMMANDS_H */

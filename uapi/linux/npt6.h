@@ -35,16 +35,33 @@
  *
  * Commands
  * --------
- * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, EXT_PREFIX, PREFIX_LEN: create.
+ * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, PREFIX_LEN, and either
+ *                     EXT_PREFIX or EXT_AUTO [TOKEN]; optional NDPROXY.
  *                     -EEXIST if the same mapping exists, -EBUSY if it
  *                     overlaps another one, -ENODEV for an unknown device.
+ *                     An EXT_AUTO mapping (a /64) takes its external /64
+ *                     from a global, non-ULA address on the device (the one
+ *                     whose interface ID is TOKEN, if given), preferring
+ *                     non-deprecated and then newer addresses, and follows
+ *                     it as RA or DHCPv6-PD change it.  Until such an
+ *                     address exists the mapping is inactive (ACTIVE 0).
  * NPT6_CMD_MAP_DEL    IFINDEX, INT_PREFIX, PREFIX_LEN: delete.  -ENOENT if
  *                     there is no such mapping.
  * NPT6_CMD_MAP_GET    doit: IFINDEX, INT_PREFIX, PREFIX_LEN -> one mapping.
  *                     dumpit: all mappings, or those of IFINDEX if given.
- *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, EXT_PREFIX,
- *                     PREFIX_LEN and STATS.
+ *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, PREFIX_LEN,
+ *                     NDPROXY, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
+ *                     TOKEN and EXT_ADDR (auto mappings), STATS and
+ *                     NDP_STATS.
  * NPT6_CMD_MAP_FLUSH  delete all mappings, or those of IFINDEX if given.
+ *
+ * Events
+ * ------
+ * Members of the multicast group NPT6_MCGRP_EVENTS receive a message for
+ * every change, with the attributes of a MAP_GET reply: cmd MAP_ADD for a
+ * new mapping, MAP_DEL for one removed (by request, flush or because its
+ * device went away), MAP_CHANGE when an auto mapping's external prefix
+ * moved, with OLD_EXT_PREFIX set to where it was.
  */
 #ifndef _UAPI_LINUX_NPT6_H
 #define _UAPI_LINUX_NPT6_H
@@ -73,16 +90,22 @@ enum npt6_attr {
 	NPT6_A_PREFIX_LEN,	/* u8, 1..64: length of both prefixes */
 	NPT6_A_STATS,		/* nested, enum npt6_stats_attr (replies only) */
 	NPT6_A_PAD,
-	NPT6_A_NDPROXY,		/* u8, enum npt6_ndproxy_mode; default AUTO */
-	NPT6_A_EXT_AUTO,	/* flag: external prefix follows the device */
-	NPT6_A_TOKEN,		/* binary, struct in6_addr: interface ID that picks
-				 * the address to follow (EXT_AUTO only) */
-	NPT6_A_EXT_ADDR,	/* binary, struct in6_addr: the device address the
-				 * external prefix was taken from (replies only) */
-	NPT6_A_ACTIVE,		/* u8: 1 if translating, 0 while an auto mapping
-				 * waits for an address (replies only) */
-	NPT6_A_OLD_EXT_PREFIX,	/* binary: previous external prefix (CHANGE events) */
-	NPT6_A_NDP_STATS,	/* nested, enum npt6_ndp_stats_attr (replies only) */
+	/* u8, enum npt6_ndproxy_mode; default AUTO on Ethernet, else OFF */
+	NPT6_A_NDPROXY,
+	/* flag: the external /64 follows an address on the device */
+	NPT6_A_EXT_AUTO,
+	/* binary, struct in6_addr: with EXT_AUTO, the interface ID of the
+	 * address to follow (e.g. ::feed); any global address if absent
+	 */
+	NPT6_A_TOKEN,
+	/* binary, struct in6_addr: the address followed (replies only) */
+	NPT6_A_EXT_ADDR,
+	/* u8: 1 if translating, 0 while an auto mapping has no address */
+	NPT6_A_ACTIVE,
+	/* binary, struct in6_addr: previous external prefix (CHANGE events) */
+	NPT6_A_OLD_EXT_PREFIX,
+	/* nested, enum npt6_ndp_stats_attr (replies only) */
+	NPT6_A_NDP_STATS,
 	__NPT6_A_MAX
 };
 
@@ -145,5 +168,58 @@ enum npt6_ndp_stats_attr {
 
 /* Multicast group for NPT6_CMD_MAP_ADD/DEL/CHANGE notifications. */
 #define NPT6_MCGRP_EVENTS	"events"
+
+/*
+ * The ipip6 tunnel (RFC 2473, IPv4 in IPv6)
+ * -----------------------------------------
+ * An rtnetlink link kind of its own, NPT6_TNL_KIND, so that it never
+ * collides with the in-tree "ip6tnl": create it with RTM_NEWLINK,
+ * IFLA_LINKINFO { IFLA_INFO_KIND "npt6tnl", IFLA_INFO_DATA { ... } }, and
+ * delete it like any link.  Packets from REMOTE to the local address carry
+ * IPv4 into the tunnel device; other ipip6 packets are left to ip6_tunnel.
+ *
+ * IFLA_INFO_DATA attributes:
+ *   LINK       u32, required: the device the tunnel runs over; with
+ *              LOCAL_AUTO the local address comes from its addresses
+ *   REMOTE     in6_addr, required: the far end (AFTR, peer router)
+ *   LOCAL      in6_addr: fixed local address; or
+ *   LOCAL_AUTO flag: follow LINK's global address (its /64 plus TOKEN if
+ *              given, e.g. ::feed for transix), as RA or DHCPv6-PD change it
+ *   TOKEN      in6_addr: interface ID, first 64 bits zero (LOCAL_AUTO only)
+ *   HOPLIMIT   u8 1..255, default 64
+ *   TCLASS     u32: 0..255 fixed traffic class, or NPT6_TNL_INHERIT (the
+ *              default) to copy DSCP from the inner header; ECN follows
+ *              RFC 6040 either way
+ *   FLOWLABEL  u32: 0..0xfffff fixed, or NPT6_TNL_INHERIT (the default) to
+ *              derive it from the inner flow hash
+ *   ENCAPLIMIT u16: 0..255 adds an RFC 2473 encapsulation-limit option, or
+ *              NPT6_TNL_ENCAPLIMIT_NONE (the default): no extension header
+ *   MSS        u16: clamp the MSS of TCP SYNs both ways to this value;
+ *              0 = off, NPT6_TNL_MSS_AUTO (the default) = MTU - 40
+ *   ACTIVE_LOCAL in6_addr (replies only): the local address in effect;
+ *              absent while LOCAL_AUTO has no address to follow
+ */
+#define NPT6_TNL_KIND			"npt6tnl"
+#define NPT6_TNL_INHERIT		0xffffffff
+#define NPT6_TNL_ENCAPLIMIT_NONE	0xffff
+#define NPT6_TNL_MSS_AUTO		0xffff
+
+enum {
+	IFLA_NPT6TNL_UNSPEC,
+	IFLA_NPT6TNL_LINK,
+	IFLA_NPT6TNL_REMOTE,
+	IFLA_NPT6TNL_LOCAL,
+	IFLA_NPT6TNL_LOCAL_AUTO,
+	IFLA_NPT6TNL_TOKEN,
+	IFLA_NPT6TNL_HOPLIMIT,
+	IFLA_NPT6TNL_TCLASS,
+	IFLA_NPT6TNL_FLOWLABEL,
+	IFLA_NPT6TNL_ENCAPLIMIT,
+	IFLA_NPT6TNL_MSS,
+	IFLA_NPT6TNL_ACTIVE_LOCAL,
+	__IFLA_NPT6TNL_MAX
+};
+
+#define IFLA_NPT6TNL_MAX (__IFLA_NPT6TNL_MAX - 1)
 
 #endif /* _UAPI_LINUX_NPT6_H */

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NDP proxy for translated addresses.
+ *
+ * Behind Starlink (and on any network where the upstream router treats the
+ * external /64 as on-link) the upstream resolves every translated address
+ * with a Neighbor Solicitation on the external device.  Nobody owns those
+ * addresses: they exist only as the external twins of internal hosts.  We
+ * answer for them from the ingress hook, before the IPv6 stack, so the
+ * cost is one table lookup and one small skb.
+ *
+ * Modes (per mapping):
+ *   auto  answer only if the internal twin is a live neighbour reached
+ *         through another interface; otherwise start resolution inside and
+ *         stay silent: the upstream retransmits, and by then we know;
+ *   all   answer for every address in the prefix;
+ *   off   never.
+ * Never for this host's own addresses: the kernel answers those itself,
+ * and answering for them would hijack them.
+ *
+ * The NA follows RFC 4861 section 7.2.4: Solicited set when replying to a
+ * unicast-sourced NS, Override clear (we are a proxy, section 7.2.8), the
+ * Target Link-Layer Address option carrying our MAC, hop limit 255, and
+ * the target as its source address.  A
+ * DAD probe (source ::) for an address in use inside is defended with an
+ * NA to all-nodes.
+ */
+
+#include <linux/etherdevice.h>
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netdevice.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/ndisc.h>
+#include <net/neighbour.h>
+
+#include <uapi/linux/npt6.h>
+
+#include "map.h"
+#include "ndproxy.h"
+
+/* Size of a Target Link-Layer Address option for an Ethernet device. */
+#define NPT6_TLLAO_LEN	8
+
+/*
+ * RFC 4861 section 7.1.1 validity checks, beyond the length and the ICMPv6
+ * type the caller has seen.  @len is the ICMPv6 length; the whole message
+ * is in the linear area.  Sets *@sllao to the source link-layer address
+ * option's address if there is one.
+ */
+static bool npt6_ns_valid(const struct sk_buff *skb, unsigned int noff,
+			  unsigned int len, const u8 **sllao)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	const struct nd_msg *msg = (void *)(skb->data + noff + sizeof(*ip6h));
+	bool dad = ipv6_addr_any(&ip6h->saddr);
+	const u8 *opt = msg->opt;
+	unsigned int left;
+
+	*sllao = NULL;
+	if (ip6h->hop_limit != 255 || msg->icmph.icmp6_code)
+		return false;
+	if (csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len, IPPROTO_ICMPV6,
+			    csum_partial(msg, len, 0)))
+		return false;
+	if (ipv6_addr_is_multicast(&msg->target))
+		return false;
+	if (dad && !ipv6_addr_is_solict_mult(&ip6h->daddr))
+		return false;
+
+	for (left = len - sizeof(*msg); left; ) {
+		unsigned int olen;
+
+		if (left < 2)
+			return false;
+		olen = opt[1] * 8;
+		if (!olen || olen > left)
+			return false;
+		if (opt[0] == ND_OPT_SOURCE_LL_ADDR) {
+			/* DAD probes must not carry one (section 7.1.1). */
+			if (dad)
+				return false;
+			if (olen >= 2 + ETH_ALEN)
+				*sllao = opt + 2;
+		}
+		opt += olen;
+		left -= olen;
+	}
+	return true;
+}
+
+enum npt6_inside {
+	NPT6_INSIDE_ALIVE,
+	NPT6_INSIDE_UNRESOLVED,
+	NPT6_INSIDE_NOT,
+};
+
+/*
+ * Is @addr, an internal address, a live host inside?  If its neighbour
+ * entry is not valid, kick resolution so that the upstream's next NS finds
+ * it.  Called under rcu_read_lock() with BH disabled.
+ */
+static enum npt6_inside npt6_inside_state(struct net *net,
+					  const struct net_device *ext,
+					  const struct in6_addr *addr)
+{
+	enum npt6_inside ret = NPT6_INSIDE_NOT;
+	const struct in6_addr *nexthop;
+	struct net_device *dev;
+	struct neighbour *n;
+	struct rt6_info *rt;
+
+	/* This router's own internal address has an external twin too. */
+	if (ipv6_chk_addr(net, addr, NULL, 0))
+		return NPT6_INSIDE_ALIVE;
+
+	rt = rt6_lookup(net, addr, NULL, 0, NULL, 0);
+	if (!rt)
+		return NPT6_INSIDE_NOT;
+	dev = rt->dst.dev;
+	if (dev == ext || (dev->flags & IFF_LOOPBACK) ||
+	    (rt->rt6i_flags & RTF_REJECT))
+		goto out;
+
+	nexthop = rt6_nexthop(rt, (struct in6_addr *)addr);
+	n = __ipv6_neigh_lookup_noref(dev, nexthop);
+	if (n && (READ_ONCE(n->nud_state) & NUD_VALID)) {
+		ret = NPT6_INSIDE_ALIVE;
+		goto out;
+	}
+	ret = NPT6_INSIDE_UNRESOLVED;
+	n = neigh_create(&nd_tbl, nexthop, dev);
+	if (!IS_ERR(n)) {
+		neigh_event_send(n, NULL);
+		neigh_release(n);
+	}
+out:
+	ip6_rt_put(rt);
+	return ret;
+}
+
+/* Build and send the NA for @target in reply to @ns. */
+static bool npt6_send_na(struct net_device *dev, const struct sk_buff *ns,
+			 unsigned int noff, const u8 *sllao,
+			 const struct in6_addr *target)
+{
+	const struct ipv6hdr *nsh = ipv6_hdr(ns);
+	bool dad = ipv6_addr_any(&nsh->saddr);
+	unsigned int len = sizeof(struct nd_msg) + NPT6_TLLAO_LEN;
+	int hlen = LL_RESERVED_SPACE(dev);
+	struct in6_addr saddr, daddr;
+	u8 dmac[ETH_ALEN];
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	struct nd_msg *msg;
+
+	if (dad) {
+		daddr = in6addr_linklocal_allnodes;
+		ipv6_eth_mc_map(&daddr, dmac);
+	} else {
+		daddr = nsh->saddr;
+		if (sllao)
+			memcpy(dmac, sllao, ETH_ALEN);
+		else if (skb_mac_header_was_set(ns))
+			memcpy(dmac, eth_hdr(ns)->h_source, ETH_ALEN);
+		else
+			return false;
+	}
+	/*
+	 * We answer as the target itself would if it were on this link, from
+	 * its own address.  Section 7.1.2 puts no condition on the source
+	 * of an NA, and clients such as ndisc6 accept only this form.
+	 */
+	saddr = *target;
+
+	skb = alloc_skb(hlen + sizeof(*ip6h) + len + dev->needed_tailroom,
+			GFP_ATOMIC);
+	if (!skb)
+		return false;
+	skb_reserve(skb, hlen);
+	skb_reset_network_header(skb);
+	ip6h = skb_put(skb, sizeof(*ip6h));
+	ip6_flow_hdr(ip6h, 0, 0);
+	ip6h->payload_len = htons(len);
+	ip6h->nexthdr = IPPROTO_ICMPV6;
+	ip6h->hop_limit = 255;
+	ip6h->saddr = saddr;
+	ip6h->daddr = daddr;
+
+	skb_set_transport_header(skb, skb->len);
+	msg = skb_put_zero(skb, len);
+	msg->icmph.icmp6_type = NDISC_NEIGHBOUR_ADVERTISEMENT;
+	msg->icmph.icmp6_solicited = !dad;
+	msg->target = *target;
+	msg->opt[0] = ND_OPT_TARGET_LL_ADDR;
+	msg->opt[1] = NPT6_TLLAO_LEN / 8;
+	memcpy(&msg->opt[2], dev->dev_addr, ETH_ALEN);
+	msg->icmph.icmp6_cksum = csum_ipv6_magic(&saddr, &daddr, len,
+						 IPPROTO_ICMPV6,
+						 csum_partial(msg, len, 0));
+
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->dev = dev;
+	if (dev_hard_header(skb, dev, ETH_P_IPV6, dmac, dev->dev_addr,
+			    skb->len) < 0) {
+		kfree_skb(skb);
+		return false;
+	}
+	return dev_queue_xmit(skb) == NET_XMIT_SUCCESS;
+}
+
+/*
+ * A Neighbor Solicitation arrived on the external device.  Returns the
+ * verdict: NF_ACCEPT hands it on to the kernel's own NDP (not ours, or
+ * ours to ignore), NF_STOLEN when we answered, NF_DROP when it is bad.
+ */
+unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
+			     unsigned int noff,
+			     const struct nf_hook_state *state)
+{
+	unsigned int off = noff + sizeof(struct ipv6hdr);
+	struct npt6_table_node *node;
+	struct in6_addr target, inner;
+	const struct nd_msg *msg;
+	struct npt6_map *map;
+	const u8 *sllao;
+	unsigned int len;
+
+	len = ntohs(ipv6_hdr(skb)->payload_len);
+	/* Too short to name a target: not ours to judge, the kernel drops it. */
+	if (len < sizeof(*msg) || skb->len < off + len ||
+	    !pskb_may_pull(skb, off + len))
+		return NF_ACCEPT;
+	msg = (const struct nd_msg *)(skb->data + off);
+	target = msg->target;
+
+	node = npt6_table_match_ext(&nd->table, &target);
+	if (!node)
+		return NF_ACCEPT;
+	map = container_of(node, struct npt6_map, node);
+	npt6_map_count_ndp(map, NPT6_NDP_NS_SEEN);
+
+	if (map->ndproxy == NPT6_NDPROXY_OFF) {
+		npt6_map_count_ndp(map, NPT6_NDP_IGN_OFF);
+		return NF_ACCEPT;
+	}
+	if (!npt6_ns_valid(skb, noff, len, &sllao)) {
+		npt6_map_count_ndp(map, NPT6_NDP_DROP_MALFORMED);
+		return NF_DROP;
+	}
+	/* Tentative ones too: the kernel runs DAD for those. */
+	if (ipv6_chk_addr_and_flags(state->net, &target, NULL, true, 0, 0)) {
+		npt6_map_count_ndp(map, NPT6_NDP_IGN_LOCAL);
+		return NF_ACCEPT;
+	}
+
+	inner = target;
+	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &inner)) {
+		npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);
+		return NF_ACCEPT;
+	}
+	if (map->ndproxy == NPT6_NDPROXY_AUTO) {
+		switch (npt6_inside_state(state->net, nd->dev, &inner)) {
+		case NPT6_INSIDE_ALIVE:
+			break;
+		case NPT6_INSIDE_UNRESOLVED:
+			npt6_map_count_ndp(map, NPT6_NDP_IGN_UNRESOLVED);
+			return NF_ACCEPT;
+		case NPT6_INSIDE_NOT:
+			npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);
+			return NF_ACCEPT;
+		}
+	}
+
+	if (npt6_send_na(nd->dev, skb, noff, sllao, &target))
+		npt6_map_count_ndp(map, NPT6_NDP_NA_SENT);
+	consume_skb(skb);
+	return NF_STOLEN;
+}

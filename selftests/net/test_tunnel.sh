@@ -1,0 +1,1192 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Integration tests of npt6's ipip6 tunnel (RFC 2473, link kind "npt6tnl")
+# in network namespaces.  Run as root on a kernel that can load npt6, i.e.
+# inside the test guest:
+#
+#   make module nptctl &&
+#   selftests/qemu/vm.sh --timeout 900 selftests/net/test_tunnel.sh [-t "TESTS"]
+#
+# Scenarios (DESIGN.md S3, S4):
+#
+# transix   transix / ZOOT NATIVE fixed IPv4 (seed 003):
+#
+#     lan ---- rtr ==wan0== ra ---- aftr ---- inet4
+#     IPv4     npt6tnl      radvd,  Linux     IPv4 "internet"
+#     host     local auto   IPv6    ip6tnl
+#              token ::feed router  + NAT44
+#
+#   rtr learns <prefix>::feed by RA (accept_ra=2, ip token ::feed) and
+#   follows the prefix when radvd renumbers.
+#
+# site_to_site, coexist, encaplimit, ptb, flow_ecn, unload: two routers
+#   over the FLET'S NGN (seed 004), optionally a third (C):
+#
+#     ha ---- A ==g0== ngn ==g0== B ---- hb
+#     .1.10            |              .2.10
+#                      C
+#
+# Everything a test asserts is observed from outside the module: pings,
+# iperf3, UDP and TCP sockets, interface counters, nptctl tunnel show, and
+# byte-level checks of tcpdump -w captures by tunnel_pkt.py (its own pcap
+# reader, independent of scapy).  Crafted packets are made with scapy.
+# Captures are taken where a real wire would be cut: on veths whose GSO
+# is limited to one segment, so they show wire-sized packets.
+#
+# The module under test is the build tree's npt6.ko (or NPT6_KO), not a
+# DKMS copy that modprobe would find; see tnl_module_load.
+#
+# Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
+
+ALL_TESTS="
+	transix
+	site_to_site
+	coexist
+	encaplimit
+	ptb
+	flow_ecn
+	unload
+	kernel_log
+"
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TNL_PKT=$NET_DIR/tunnel_pkt.py
+
+# transix (S3).  2404:8e00::feed:140 is transix's AFTR, as in seed 003.
+AFTR6=2404:8e00::feed:140
+AFTR_GW6=2404:8e00::1
+NGN_P1=2001:db8:4e0:1::
+NGN_P2=2001:db8:4e0:2::
+TOKEN=::feed
+INET4=198.51.100.2
+AFTR4=198.51.100.1
+LAN4_PFX=192.168.1.0/24
+LAN4_HOST=192.168.1.10
+LAN4_RTR=192.168.1.1
+
+# Site to site (S4).
+A6=2001:db8:e1::a
+A6_OTHER=2001:db8:e1::aa
+NGN_A6=2001:db8:e1::1
+B6=2001:db8:e2::b
+NGN_B6=2001:db8:e2::1
+C6=2001:db8:e3::c
+NGN_C6=2001:db8:e3::1
+Z6=2001:db8:e1::99		# an ipip6 sender nobody configured
+HA4=192.168.1.10
+A4=192.168.1.1
+HB4=192.168.2.10
+HB4_2=192.168.2.11
+B4=192.168.2.1
+A_C4=172.16.2.1
+C_A4=172.16.2.2
+
+# Fixed MACs, so that crafted frames can be addressed without asking.
+MAC_T_LAN0=02:6e:74:01:00:10
+MAC_T_GE1=02:6e:74:01:01:01
+MAC_T_WAN0=02:6e:74:01:01:00
+MAC_T_R0=02:6e:74:01:02:00
+MAC_T_R1=02:6e:74:01:02:01
+MAC_T_A0=02:6e:74:01:03:00
+MAC_T_AI0=02:6e:74:01:03:01
+MAC_T_E0=02:6e:74:01:04:00
+MAC_HA=02:6e:74:02:00:10
+MAC_A_L0=02:6e:74:02:0a:01
+MAC_A_G0=02:6e:74:02:0a:00
+MAC_N0=02:6e:74:02:01:00
+MAC_N1=02:6e:74:02:01:01
+MAC_N2=02:6e:74:02:01:02
+MAC_B_G0=02:6e:74:02:0b:00
+MAC_B_L0=02:6e:74:02:0b:01
+MAC_HB=02:6e:74:02:00:20
+MAC_C_G0=02:6e:74:02:0c:00
+
+# ---------------------------------------------------------------------
+# Shared pieces
+
+tpkt()
+{
+	"$PYTHON" "$TNL_PKT" "$@"
+}
+
+# The module under test: a build tree's npt6.ko (NPT6_KO, else the one
+# next to this checkout) rather than an older DKMS copy modprobe would
+# pick; an npt6 already loaded from elsewhere is replaced.  Falls back to
+# modprobe when there is no build.
+tnl_module_load()
+{
+	local ko=${NPT6_KO:-$NPT6_ROOT/npt6.ko} want have
+
+	modprobe -a ip6_tunnel tunnel6 ip_tunnel 2>/dev/null
+	if [ ! -f "$ko" ]; then
+		npt6_load
+		return
+	fi
+	want=$(modinfo -F srcversion "$ko" 2>/dev/null)
+	if npt6_loaded; then
+		have=$(cat /sys/module/npt6/srcversion 2>/dev/null)
+		[ -n "$want" ] && [ "$have" = "$want" ] && return 0
+		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
+		rmmod npt6 || return 1
+	fi
+	insmod "$ko"
+}
+
+# ping_ok NS DST [ARGS...]: 3 echoes, all answered within 10 s.
+ping_ok()
+{
+	local ns=$1 dst=$2
+
+	shift 2
+	ip netns exec "$ns" ping -n -q -c 3 -i 0.2 -w 10 "$@" "$dst" >/dev/null 2>&1
+}
+
+# ping_df_mtu NS DST SIZE: DF pings of SIZE bytes of data, with the
+# sender's learned path MTUs forgotten first; prints the MTUs that ICMP
+# frag-needed errors coming back reported (not the sender's own
+# "message too long" errors, which only repeat what it learned).
+ping_df_mtu()
+{
+	ip -n "$1" route flush cache >/dev/null 2>&1
+	ip netns exec "$1" ping -n -c 4 -i 0.5 -W 1 -M "do" -s "$3" "$2" 2>&1 |
+		sed -n 's/.*Frag needed.*mtu = \([0-9]*\).*/\1/p' | sort -u | xargs
+}
+
+# tnl_active_is NS NAME ADDR: the tunnel's local address in effect is ADDR.
+tnl_active_is()
+{
+	[ "$(active_local "$1" "$2")" = "$3" ]
+}
+
+port_listening()
+{
+	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
+}
+
+# tnl_iperf CLIENT_NS SERVER_NS SERVER_ADDR [CLIENT ARGS...]: a 2 s TCP
+# transfer.  Sets IPERF_BYTES (received) and IPERF_JSON (client output).
+tnl_iperf()
+{
+	local cns=$1 sns=$2 addr=$3 rc spid
+
+	shift 3
+	IPERF_BYTES=0
+	IPERF_JSON=$(tmpfile iperf)
+	bg ip netns exec "$sns" iperf3 -s -1 -p 5201
+	spid=$BG_PID
+	if ! busywait 10000 port_listening "$sns" 5201; then
+		bg_stop $spid
+		echo "iperf3 server did not start" >"$IPERF_JSON"
+		return 1
+	fi
+	ip netns exec "$cns" timeout 60 iperf3 -c "$addr" -p 5201 -t 2 -J \
+		"$@" >"$IPERF_JSON" 2>&1
+	rc=$?
+	IPERF_BYTES=$(jq -r '.end.sum_received.bytes // 0' "$IPERF_JSON" \
+		2>/dev/null | cut -d. -f1)
+	: "${IPERF_BYTES:=0}"
+	bg_stop $spid
+	return $rc
+}
+
+# iperf_check DESC CLIENT_NS SERVER_NS ADDR [ARGS...]: one TEST line.
+iperf_check()
+{
+	local desc=$1 rc
+
+	shift
+	tnl_iperf "$@"
+	rc=$?
+	check_err $rc "iperf3 exited $rc: $(tail -n 3 "$IPERF_JSON")"
+	[ "$IPERF_BYTES" -gt 100000 ]
+	check_err $? "only $IPERF_BYTES bytes received"
+	log_test "$desc ($IPERF_BYTES bytes)"
+}
+
+# cap_start [-c COUNT] NS IF FILE [FILTER...]: tcpdump -w in the
+# background; its pid is left in CAP_PID.  Only headers are kept, and
+# with -c only the first COUNT packets: under emulation every captured
+# packet costs, in tcpdump and in the checks.  Returns once tcpdump says
+# it is listening, which it does after its filter is in place (libpcap
+# drops what arrived before that, so an open socket is not enough).
+cap_start()
+{
+	local count=() ns ifname file
+
+	if [ "$1" = -c ]; then
+		count=(-c "$2")
+		shift 2
+	fi
+	ns=$1 ifname=$2 file=$3
+	shift 3
+	ip netns exec "$ns" tcpdump -i "$ifname" -n -U -s 256 -Z root \
+		"${count[@]}" -w "$file" "$@" >/dev/null 2>"$file.log" &
+	CAP_PID=$!
+	BG_PIDS="$BG_PIDS $CAP_PID"
+	busywait 15000 grep -q 'listening on' "$file.log" ||
+		log_info "tcpdump on $ifname did not start: $(cat "$file.log")"
+}
+
+# cap_stop PID FILE...: stop captures once their files stop growing:
+# under emulation tcpdump can lag well behind the traffic, and what it
+# has not written yet when killed is lost.
+cap_stop()
+{
+	local pid=$1 file=$2 size=-1
+
+	shift 2
+	for _ in $(seq 50); do
+		[ "$(stat -c %s "$file" 2>/dev/null)" = "$size" ] && break
+		size=$(stat -c %s "$file" 2>/dev/null)
+		sleep 0.3
+	done
+	bg_stop "$pid"
+	[ $# -gt 0 ] && cap_stop "$@"
+	return 0
+}
+
+# link_stat NS DEV COUNTER: a /sys/class/net statistics counter.
+link_stat()
+{
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null ||
+		echo -1
+}
+
+# tnl_show NS NAME: nptctl -j -s tunnel show NAME
+tnl_show()
+{
+	ip netns exec "$1" "$NPTCTL" -j -s tunnel show "$2" 2>&1
+}
+
+icmp6_out_unreach()
+{
+	ip netns exec "$1" awk '$1 == "Icmp6OutDestUnreachs" { print $2 }' \
+		/proc/net/snmp6
+}
+
+# No GSO across this veth: big TCP segments are cut to the MTU before
+# they leave, as on a real wire, so captures show wire-sized packets.
+nogso()
+{
+	ip -n "$1" link set "$2" gso_max_segs 1
+}
+
+# Drop the namespaces of the previous test, keep its verdicts.
+end_test()
+{
+	bg_stop $BG_PIDS
+	cleanup_ns $NS_LIST
+}
+
+# setup_failed DESC: report a setup that did not work and end the test.
+setup_failed()
+{
+	RET=$ksft_fail
+	retmsg=${1:-setup failed}
+	log_test "$2: setup"
+	end_test
+}
+
+router_sysctls()
+{
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.icmp_ratelimit=0
+}
+
+# ---------------------------------------------------------------------
+# transix (S3)
+
+# radvd_conf FILE PREFIX:PREFERRED...: radvd announcing each /64 on r0.
+radvd_conf()
+{
+	local file=$1 p
+
+	shift
+	{
+		echo 'interface r0 {'
+		echo '	AdvSendAdvert on;'
+		echo '	MinRtrAdvInterval 3;'
+		echo '	MaxRtrAdvInterval 4;'
+		for p in "$@"; do
+			echo "	prefix ${p%:*}/64 {"
+			echo '		AdvOnLink on; AdvAutonomous on;'
+			echo "		AdvPreferredLifetime ${p##*:}; AdvValidLifetime 1200;"
+			echo '	};'
+		done
+		echo '};'
+	} >"$file"
+	chmod 600 "$file"
+}
+
+has_addr6()
+{
+	ip -n "$1" -6 addr show dev "$2" | grep -q "inet6 $3/"
+}
+
+active_local()
+{
+	ip netns exec "$1" "$NPTCTL" -j tunnel show "$2" 2>/dev/null |
+		jq -r '.[0].active_local // empty' 2>/dev/null
+}
+
+transix_create()
+{
+	setup_ns lan rtr ra aftr inet4 || return 1
+
+	veth_pair "$lan" lan0 $MAC_T_LAN0 "$rtr" ge1 $MAC_T_GE1 &&
+	veth_pair "$rtr" wan0 $MAC_T_WAN0 "$ra" r0 $MAC_T_R0 &&
+	veth_pair "$ra" r1 $MAC_T_R1 "$aftr" a0 $MAC_T_A0 &&
+	veth_pair "$aftr" i0 $MAC_T_AI0 "$inet4" e0 $MAC_T_E0 || return 1
+
+	# The NGN: routes the customer prefixes and the AFTR, and announces
+	# the customer /64 by RA.
+	ip netns exec "$ra" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+	ip -n "$ra" -6 addr add ${NGN_P1}1/64 dev r0 nodad &&
+	ip -n "$ra" -6 addr add $AFTR_GW6/64 dev r1 nodad || return 1
+	RADVD_CONF=$(tmpfile radvd.conf)
+	radvd_conf "$RADVD_CONF" "$NGN_P1:600"
+	bg ip netns exec "$ra" radvd -n -C "$RADVD_CONF" \
+		-p "$TMP_DIR/radvd.pid" -m logfile -l "$TMP_DIR/radvd.log"
+	RADVD_PID=$BG_PID
+
+	# The AFTR: Linux ip6tnl without the encapsulation-limit option,
+	# NAT44 toward the IPv4 internet.
+	ip -n "$aftr" -6 addr add $AFTR6/64 dev a0 nodad &&
+	ip -n "$aftr" -6 route add default via $AFTR_GW6 &&
+	ip -n "$aftr" addr add $AFTR4/24 dev i0 &&
+	router_sysctls "$aftr" &&
+	ip netns exec "$aftr" iptables -t nat -A POSTROUTING -s $LAN4_PFX \
+		-o i0 -j MASQUERADE || return 1
+	ip -n "$inet4" addr add $INET4/24 dev e0 &&
+	ip -n "$lan" addr add $LAN4_HOST/24 dev lan0 &&
+	ip -n "$lan" route add default via $LAN4_RTR || return 1
+
+	# The home router; its WAN address will come from RA (transix()).
+	router_sysctls "$rtr" &&
+	ip -n "$rtr" addr add $LAN4_RTR/24 dev ge1 || return 1
+
+	# Wire-sized packets on the tunnel's path, for the captures.
+	nogso "$rtr" wan0 && nogso "$aftr" a0
+}
+
+transix()
+{
+	local p1feed=${NGN_P1}feed p2feed=${NGN_P2}feed
+	local out js cap tcpcap syncap lancap cap2 acap scap lcap n mtus syn synack
+
+	RET=0
+	if ! require_radvd; then
+		log_test_skip "transix: local auto token ::feed behind RA" \
+			"radvd not installed"
+		return
+	fi
+	transix_create || { setup_failed "topology setup failed" transix; return; }
+
+	# The tunnel, as the design's example has it, made before wan0 has
+	# any global address: it must wait for one.
+	out=$(ip netns exec "$rtr" "$NPTCTL" tunnel add tun0 remote $AFTR6 \
+		local auto token $TOKEN dev wan0 2>&1)
+	check_err $? "nptctl tunnel add: $out"
+	ip -n "$rtr" link set tun0 up &&
+	ip -n "$rtr" route add default dev tun0
+	check_err $? "cannot bring tun0 up or route through it"
+	js=$(tnl_show "$rtr" tun0)
+	echo "$js" | jq -e '.[0].active_local == null' >/dev/null
+	check_err $? "active local before any RA: $js"
+	ip netns exec "$lan" ping -n -q -c 2 -i 0.2 -w 2 $INET4 >/dev/null 2>&1
+	check_fail $? "ping went through a tunnel without a local address"
+	js=$(tnl_show "$rtr" tun0)
+	echo "$js" | jq -e '.[0].stats.tx.carrier >= 2 and .[0].stats.tx.packets == 0' >/dev/null
+	check_err $? "counters without a local address: $js"
+	log_test "transix: tunnel add ... local auto token ::feed dev wan0 before RA: no local address, packets counted as carrier errors"
+
+	# Now the NGN's RA, with interface ID ::feed as transix wants it.
+	ip netns exec "$rtr" sysctl -qw net.ipv6.conf.wan0.accept_ra=2 &&
+	ip -n "$rtr" token set $TOKEN dev wan0
+	check_err $? "cannot set accept_ra or the token on wan0"
+	if ! busywait 20000 has_addr6 "$rtr" wan0 "$p1feed"; then
+		setup_failed "rtr got no $p1feed by RA: $(ip -n "$rtr" -6 addr show dev wan0; cat "$TMP_DIR/radvd.log")" transix
+		return
+	fi
+	busywait 5000 tnl_active_is "$rtr" tun0 "$p1feed"
+	js=$(tnl_show "$rtr" tun0)
+	echo "$js" | jq -e --arg l "$p1feed" --arg r $AFTR6 '
+		.[0].active_local == $l and .[0].local_auto == true and
+		.[0].token == "::feed" and .[0].remote == $r and
+		.[0].mtu == 1460 and .[0].encaplimit == "none" and
+		.[0].mss == "auto" and .[0].dev == "wan0"' >/dev/null
+	check_err $? "nptctl -j tunnel show: $js"
+	[ "$(ip -n "$rtr" -j link show tun0 | jq '.[0].mtu')" = 1460 ]
+	check_err $? "tun0 MTU: $(ip -n "$rtr" link show tun0)"
+	log_test "transix: RA gives wan0 $p1feed; show reports it as the active local, mtu 1460, encaplimit none, mss auto"
+	ip netns exec "$rtr" "$NPTCTL" tunnel show | log_indent
+
+	ip -n "$aftr" -6 tunnel add tun0 mode ip4ip6 local $AFTR6 \
+		remote "$p1feed" encaplimit none dev a0 &&
+	ip -n "$aftr" link set tun0 up &&
+	ip -n "$aftr" route add $LAN4_PFX dev tun0 || {
+		setup_failed "AFTR ip6tnl setup failed" transix
+		return
+	}
+
+	# Phase 1, pings and UDP: everything the AFTR receives from rtr.
+	cap=$(tmpfile aftr.pcap)
+	cap_start "$aftr" a0 "$cap" ip6
+	acap=$CAP_PID
+
+	ping_ok "$lan" $INET4
+	check_err $? "no echo replies from $INET4"
+	log_test "transix: ping LAN $LAN4_HOST -> $INET4 via npt6tnl, AFTR ip6tnl and NAT44"
+
+	ping_ok "$lan" $INET4 -M "do" -s 1432
+	check_err $? "DF ping of 1460 bytes failed"
+	mtus=$(ping_df_mtu "$lan" $INET4 1433)
+	[ "$mtus" = 1460 ]
+	check_err $? "DF ping of 1461 bytes: reported MTUs '$mtus', want 1460"
+	log_test "transix: tunnel MTU 1460: DF ping of 1460 bytes passes, of 1461 gets frag-needed mtu 1460"
+
+	# A 3000-byte datagram cannot leave the LAN host with DF; the
+	# largest that can is 1472 bytes (1500 with headers).
+	ip -n "$lan" route flush cache
+	out=$(tpkt udp --a-ns "$lan" --b-ns "$inet4" --b-addr $INET4 \
+		--size 1472 --count 3 --interval 0.3 --wait 1 --df 2>&1)
+	echo "$out" | jq -e '.received == [] and .mtu == 1460 and
+		any(.icmp[]; .type == 3 and .code == 4 and .info == 1460) and
+		(.send_errors | index("EMSGSIZE") != null)' >/dev/null
+	check_err $? "$out"
+	log_test "transix: UDP 1472 bytes + DF: ICMP frag-needed mtu 1460 reaches the socket, later sends EMSGSIZE"
+
+	# Forgotten again: the LAN host sends 1500-byte fragments, rtr has
+	# to cut them for the tunnel.
+	ip -n "$lan" route flush cache
+	out=$(tpkt udp --a-ns "$lan" --b-ns "$inet4" --b-addr $INET4 \
+		--size 3000 --count 3 --no-df 2>&1)
+	echo "$out" | jq -e '.received == [3000, 3000, 3000]' >/dev/null
+	check_err $? "$out"
+	log_test "transix: UDP 3000 bytes without DF delivered (3 of 3)"
+	cap_stop $acap "$cap"
+
+	out=$(tpkt encap --pcap "$cap" --src "$p1feed" --dst $AFTR6 \
+		--max-outer 1500 --min 20 2>&1)
+	check_err $? "$out"
+	# 3 x (1480 + 1480 + 48 bytes of data) from the LAN host; rtr cuts
+	# each 1500-byte fragment in two to fit 1460.
+	n=$(tpkt list --pcap "$cap" --src "$p1feed" --dst $AFTR6 |
+		jq -s '[.[] | select(.ip4.proto == 17 and (.ip4.mf or .ip4.off > 0))] | length')
+	[ "${n:-0}" -ge 15 ]
+	check_err $? "only ${n:-0} inner IPv4 fragments seen at the AFTR"
+	log_test "transix: AFTR side: outer header 40 bytes, nexthdr 4, outer <= 1500; inner IPv4 fragmented ($n fragments), never the outer"
+	echo "$out" | log_indent
+
+	# Phase 2, TCP.  The LAN host forgets the PMTU it learned, so that
+	# its SYNs carry MSS 1460 again and only rtr can make them 1420.
+	ip -n "$lan" route flush cache
+	tcpcap=$(tmpfile aftr-tcp.pcap)
+	syncap=$(tmpfile aftr-syn.pcap)
+	lancap=$(tmpfile lan.pcap)
+	cap_start -c 2000 "$aftr" a0 "$tcpcap" ip6
+	acap=$CAP_PID
+	# Inner TCP SYNs: next header 4, IPv4 without options, TCP, SYN.
+	cap_start "$aftr" a0 "$syncap" 'ip6[6] = 4 and ip6[40] = 0x45 and ip6[49] = 6 and ip6[73] & 2 != 0'
+	scap=$CAP_PID
+	cap_start "$lan" lan0 "$lancap" 'tcp[tcpflags] & tcp-syn != 0'
+	lcap=$CAP_PID
+
+	iperf_check "transix: TCP LAN -> inet4, iperf3 2 s" "$lan" "$inet4" $INET4
+	iperf_check "transix: TCP inet4 -> LAN, iperf3 -R 2 s" "$lan" "$inet4" $INET4 -R
+	cap_stop $acap "$tcpcap" $scap "$syncap" $lcap "$lancap"
+
+	out=$(tpkt encap --pcap "$tcpcap" --src "$p1feed" --dst $AFTR6 \
+		--max-outer 1500 --min 500 2>&1)
+	check_err $? "$out"
+	log_test "transix: AFTR side, TCP segments (GSO): outer header 40 bytes, nexthdr 4, outer <= 1500"
+	echo "$out" | log_indent
+
+	syn=$(tpkt list --pcap "$syncap" --src "$p1feed" --dst $AFTR6 |
+		jq -s -c '[.[] | select(.tcp_flags == "S") | .mss] | unique')
+	synack=$(tpkt list --pcap "$syncap" --src $AFTR6 --dst "$p1feed" |
+		jq -s -c '[.[] | select(.tcp_flags == "SA") | .mss] | unique')
+	[ "$syn" = "[1420]" ]
+	check_err $? "SYN MSS at the AFTR: $syn, want [1420]"
+	[ "$synack" = "[1460]" ]
+	check_err $? "SYN-ACK MSS from the AFTR: $synack, want [1460] (the AFTR does not clamp)"
+	out=$(tpkt list --pcap "$lancap" | jq -s -c '
+		{syn: [.[] | select(.tcp_flags == "S") | .mss] | unique,
+		 synack: [.[] | select(.tcp_flags == "SA") | .mss] | unique}')
+	[ "$out" = '{"syn":[1460],"synack":[1420]}' ]
+	check_err $? "MSS seen on the LAN: $out, want SYN 1460, SYN-ACK 1420"
+	log_test "transix: MSS clamped both ways: SYN 1460 -> 1420 at the AFTR, SYN-ACK 1460 -> 1420 on the LAN"
+
+	# Renumbering: the NGN announces a new /64 and deprecates the old.
+	ip -n "$ra" -6 addr add ${NGN_P2}1/64 dev r0 nodad
+	radvd_conf "$RADVD_CONF" "$NGN_P1:0" "$NGN_P2:600"
+	kill -HUP "$RADVD_PID"
+	busywait 20000 tnl_active_is "$rtr" tun0 "$p2feed"
+	check_err $? "active local still $(active_local "$rtr" tun0) 20 s after the renumbering RA"
+	ip -n "$rtr" -6 addr show dev wan0 | grep "inet6 $p1feed/" | grep -q deprecated
+	check_err $? "the old address is not deprecated: $(ip -n "$rtr" -6 addr show dev wan0)"
+	log_test "transix: renumbering RA ($NGN_P1/64 deprecated, $NGN_P2/64 new): active local now $p2feed"
+	ip netns exec "$rtr" "$NPTCTL" tunnel show | log_indent
+
+	# Only the AFTR is told; rtr is left alone.
+	cap2=$(tmpfile aftr2.pcap)
+	cap_start -c 2000 "$aftr" a0 "$cap2" ip6
+	ip -n "$aftr" -6 tunnel change tun0 mode ip4ip6 local $AFTR6 \
+		remote "$p2feed" encaplimit none dev a0
+	check_err $? "ip -6 tunnel change on the AFTR failed"
+	ping_ok "$lan" $INET4
+	check_err $? "no echo replies after the AFTR moved to $p2feed"
+	iperf_check "transix: after renumbering, TCP LAN -> inet4 resumes without touching rtr" \
+		"$lan" "$inet4" $INET4
+	cap_stop $CAP_PID "$cap2"
+	out=$(tpkt encap --pcap "$cap2" --src "$p2feed" --dst $AFTR6 \
+		--max-outer 1500 --min 10 2>&1)
+	check_err $? "$out"
+	n=$(tpkt list --pcap "$cap2" --src "$p1feed" | wc -l)
+	[ "$n" -eq 0 ]
+	check_err $? "$n packets still from $p1feed"
+	log_test "transix: after renumbering, ping resumes; outer source $p2feed only, 40-byte header"
+	echo "$out" | log_indent
+
+	end_test
+}
+
+require_radvd()
+{
+	command -v radvd >/dev/null 2>&1
+}
+
+# ---------------------------------------------------------------------
+# Site to site (S4)
+
+# s2s_create [c]: ha - A - ngn - B - hb, and C on ngn with "c".
+s2s_create()
+{
+	setup_ns ha rta ngn rtb hb || return 1
+	veth_pair "$ha" e0 $MAC_HA "$rta" l0 $MAC_A_L0 &&
+	veth_pair "$rta" g0 $MAC_A_G0 "$ngn" n0 $MAC_N0 &&
+	veth_pair "$ngn" n1 $MAC_N1 "$rtb" g0 $MAC_B_G0 &&
+	veth_pair "$rtb" l0 $MAC_B_L0 "$hb" e0 $MAC_HB || return 1
+
+	ip netns exec "$ngn" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+	ip -n "$ngn" -6 addr add $NGN_A6/64 dev n0 nodad &&
+	ip -n "$ngn" -6 addr add $NGN_B6/64 dev n1 nodad &&
+
+	router_sysctls "$rta" &&
+	ip -n "$rta" -6 addr add $A6/64 dev g0 nodad &&
+	ip -n "$rta" -6 route add default via $NGN_A6 &&
+	ip -n "$rta" addr add $A4/24 dev l0 &&
+
+	router_sysctls "$rtb" &&
+	ip -n "$rtb" -6 addr add $B6/64 dev g0 nodad &&
+	ip -n "$rtb" -6 route add default via $NGN_B6 &&
+	ip -n "$rtb" addr add $B4/24 dev l0 &&
+
+	ip -n "$ha" addr add $HA4/24 dev e0 &&
+	ip -n "$ha" route add default via $A4 &&
+	ip -n "$hb" addr add $HB4/24 dev e0 &&
+	ip -n "$hb" addr add $HB4_2/24 dev e0 &&
+	ip -n "$hb" route add default via $B4 || return 1
+
+	if [ "${1:-}" = c ]; then
+		setup_ns rtc || return 1
+		veth_pair "$ngn" n2 $MAC_N2 "$rtc" g0 $MAC_C_G0 &&
+		ip -n "$ngn" -6 addr add $NGN_C6/64 dev n2 nodad &&
+		router_sysctls "$rtc" &&
+		ip -n "$rtc" -6 addr add $C6/64 dev g0 nodad &&
+		ip -n "$rtc" -6 route add default via $NGN_C6 || return 1
+	fi
+	# Neighbours resolved up front: no ND delays under emulation.
+	ip -n "$rta" neigh replace $NGN_A6 lladdr $MAC_N0 dev g0 nud permanent &&
+	ip -n "$ngn" neigh replace $A6 lladdr $MAC_A_G0 dev n0 nud permanent &&
+	ip -n "$ngn" neigh replace $B6 lladdr $MAC_B_G0 dev n1 nud permanent &&
+	ip -n "$rtb" neigh replace $NGN_B6 lladdr $MAC_N1 dev g0 nud permanent
+}
+
+# tun_up NS npt6|linux LOCAL REMOTE LAN [ARGS...]: tunnel "tun0" over g0
+# carrying LAN, either npt6's or Linux's ip6tnl as in seed 004.
+tun_up()
+{
+	local ns=$1 kind=$2 local=$3 remote=$4 lan=$5 out
+
+	shift 5
+	if [ "$kind" = npt6 ]; then
+		out=$(ip netns exec "$ns" "$NPTCTL" tunnel add tun0 \
+			remote "$remote" local "$local" dev g0 "$@" 2>&1) || {
+			log_info "nptctl tunnel add in $ns: $out"
+			return 1
+		}
+	else
+		ip -n "$ns" -6 tunnel add tun0 mode ip4ip6 local "$local" \
+			remote "$remote" "$@" || return 1
+	fi
+	ip -n "$ns" link set tun0 up &&
+	ip -n "$ns" route add "$lan" dev tun0
+}
+
+tun_down()
+{
+	local ns=$1 kind=$2
+
+	if [ "$kind" = npt6 ]; then
+		ip netns exec "$ns" "$NPTCTL" tunnel del tun0
+	else
+		ip -n "$ns" link del tun0
+	fi
+}
+
+# s2s_tunnels KIND_A KIND_B [ARGS_A...]: tun0 on A and on B.
+s2s_tunnels()
+{
+	local ka=$1 kb=$2
+
+	shift 2
+	tun_up "$rta" "$ka" $A6 $B6 192.168.2.0/24 "$@" &&
+	tun_up "$rtb" "$kb" $B6 $A6 192.168.1.0/24
+}
+
+site_to_site()
+{
+	local ka kb d0 d1 label out pair
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" "site-to-site"; return; }
+
+	for pair in "npt6 npt6" "npt6 linux" "linux npt6"; do
+		read -r ka kb <<<"$pair"
+		label="site-to-site A $ka <-> B $kb"
+		[ "$ka" = linux ] && label="$label (A ip6tnl mode ip4ip6)"
+		[ "$kb" = linux ] && label="$label (B ip6tnl mode ip4ip6)"
+		RET=0
+		if ! s2s_tunnels "$ka" "$kb"; then
+			check_err 1 "tunnel setup failed"
+			log_test "$label: setup"
+			tun_down "$rta" "$ka" 2>/dev/null
+			tun_down "$rtb" "$kb" 2>/dev/null
+			continue
+		fi
+		d0=$(link_stat "$rta" tun0 rx_packets)
+		ping_ok "$ha" $HB4
+		check_err $? "no echo replies from $HB4"
+		d1=$(link_stat "$rta" tun0 rx_packets)
+		[ $((d1 - d0)) -ge 3 ]
+		check_err $? "A's tun0 rx_packets +$((d1 - d0))"
+		log_test "$label: ping $HA4 -> $HB4"
+		iperf_check "$label: TCP ha -> hb, iperf3 2 s" "$ha" "$hb" $HB4
+		# One direction already has each end encapsulate and
+		# decapsulate (data one way, ACKs the other); npt6 <-> npt6
+		# gets both.
+		[ "$pair" = "npt6 npt6" ] &&
+			iperf_check "$label: TCP hb -> ha, iperf3 2 s" "$hb" "$ha" $HA4
+		tun_down "$rta" "$ka"
+		tun_down "$rtb" "$kb"
+	done
+
+	# MSS: a fixed value on A, then off on both ends.
+	RET=0
+	s2s_tunnels npt6 npt6 &&
+	ip netns exec "$rta" "$NPTCTL" tunnel change tun0 mss 1300
+	check_err $? "nptctl tunnel change tun0 mss 1300 failed"
+	tnl_show "$rta" tun0 | jq -e '.[0].mss == 1300' >/dev/null
+	check_err $? "show after mss 1300: $(tnl_show "$rta" tun0)"
+	out=$(syn_mss "$ha" "$hb" $HB4)
+	[ "$out" = '{"syn":[1300],"synack":[1420]}' ]
+	check_err $? "MSS on the NGN: $out, want SYN 1300 (A fixed), SYN-ACK 1420 (B auto)"
+	log_test "site-to-site MSS: mss 1300 on A: SYN 1460 -> 1300; B's auto: SYN-ACK 1460 -> 1420"
+
+	ip netns exec "$rta" "$NPTCTL" tunnel change tun0 mss off &&
+	ip netns exec "$rtb" "$NPTCTL" tunnel change tun0 mss off
+	check_err $? "nptctl tunnel change tun0 mss off failed"
+	tnl_show "$rta" tun0 | jq -e '.[0].mss == "off"' >/dev/null
+	check_err $? "show after mss off: $(tnl_show "$rta" tun0)"
+	out=$(syn_mss "$ha" "$hb" $HB4)
+	[ "$out" = '{"syn":[1460],"synack":[1460]}' ]
+	check_err $? "MSS on the NGN: $out, want 1460 both (not clamped)"
+	log_test "site-to-site MSS: mss off on both: SYN and SYN-ACK keep 1460"
+	end_test
+}
+
+# syn_mss CLIENT_NS SERVER_NS ADDR: one TCP connection; prints the MSS
+# of the inner SYNs and SYN-ACKs seen on the NGN next to A, as JSON.
+syn_mss()
+{
+	local cap out
+
+	# The hosts forget learned PMTUs, which would lower their own MSS.
+	ip -n "$1" route flush cache
+	ip -n "$2" route flush cache
+	cap=$(tmpfile syn.pcap)
+	cap_start "$ngn" n0 "$cap" 'ip6[6] = 4 and ip6[40] = 0x45 and ip6[49] = 6 and ip6[73] & 2 != 0'
+	out=$(tpkt tcp --a-ns "$1" --b-ns "$2" --b-addr "$3" 2>&1) ||
+		log_info "TCP connection failed: $out"
+	cap_stop $CAP_PID "$cap"
+	tpkt list --pcap "$cap" | jq -s -c --arg a $A6 --arg b $B6 '
+		{syn: [.[] | select(.ip6.src == $a and .tcp_flags == "S") | .mss] | unique,
+		 synack: [.[] | select(.ip6.src == $b and .tcp_flags == "SA") | .mss] | unique}'
+}
+
+# ---------------------------------------------------------------------
+# Coexistence with Linux ip6tnl on one host
+
+coexist()
+{
+	local p1 p2 t0 t1 i0 i1 c0 n0 n1 out cap
+
+	RET=0
+	s2s_create c || { setup_failed "topology setup failed" coexist; return; }
+	s2s_tunnels npt6 npt6 &&
+	ip -n "$rta" -6 tunnel add tun1 mode ip4ip6 local $A6 remote $C6 &&
+	ip -n "$rta" link set tun1 up &&
+	ip -n "$rta" addr add $A_C4/30 dev tun1 &&
+	ip -n "$rtc" -6 tunnel add tun1 mode ip4ip6 local $C6 remote $A6 &&
+	ip -n "$rtc" link set tun1 up &&
+	ip -n "$rtc" addr add $C_A4/30 dev tun1 &&
+	ip -n "$rta" -6 addr add $A6_OTHER/64 dev g0 nodad || {
+		setup_failed "tunnel setup failed" coexist
+		return
+	}
+
+	# Both at once: npt6 to B, ip6tnl to C, from the same local address.
+	t0=$(link_stat "$rta" tun0 rx_packets)
+	n0=$(link_stat "$rta" tun1 rx_packets)
+	ip netns exec "$ha" ping -n -q -c 10 -i 0.2 -w 15 $HB4 >/dev/null 2>&1 &
+	p1=$!
+	ip netns exec "$rta" ping -n -q -c 10 -i 0.2 -w 15 $C_A4 >/dev/null 2>&1 &
+	p2=$!
+	wait $p1
+	check_err $? "ping through npt6 tun0 to $HB4 failed"
+	wait $p2
+	check_err $? "ping through ip6tnl tun1 to $C_A4 failed"
+	t1=$(link_stat "$rta" tun0 rx_packets)
+	n1=$(link_stat "$rta" tun1 rx_packets)
+	[ $((t1 - t0)) -ge 10 ] && [ $((n1 - n0)) -ge 10 ]
+	check_err $? "rx_packets: npt6 tun0 +$((t1 - t0)), ip6tnl tun1 +$((n1 - n0))"
+	log_test "coexist: npt6 tun0 (remote $B6) and ip6tnl tun1 (remote $C6) on one host, both at once"
+
+	# Crafted ipip6 packets toward A, inner destination ha:
+	#  dport 7001 from B, the configured remote: the control, accepted;
+	#  dport 7002 from an unknown remote $Z6;
+	#  dport 7003 from B but to A's other address $A6_OTHER.
+	cap=$(tmpfile ha.pcap)
+	cap_start "$ha" e0 "$cap" udp and portrange 7001-7003
+	t0=$(link_stat "$rta" tun0 rx_packets)
+	n0=$(link_stat "$rta" tun1 rx_packets)
+	i0=$(icmp6_out_unreach "$rta")
+	out=$(ip netns exec "$ngn" "$PYTHON" "$TNL_PKT" craft --iface n0 \
+		--dmac $MAC_A_G0 \
+		--pkt "src=$B6,dst=$A6,isrc=$HB4,idst=$HA4,dport=7001,count=5" \
+		--pkt "src=$Z6,dst=$A6,isrc=$HB4,idst=$HA4,dport=7002,count=5" \
+		--pkt "src=$B6,dst=$A6_OTHER,isrc=$HB4,idst=$HA4,dport=7003,count=5" 2>&1)
+	check_err $? "craft: $out"
+	sleep 1
+	cap_stop $CAP_PID "$cap"
+	t1=$(link_stat "$rta" tun0 rx_packets)
+	n1=$(link_stat "$rta" tun1 rx_packets)
+	i1=$(icmp6_out_unreach "$rta")
+	c0=$(tpkt list --pcap "$cap" | jq -s -c '[.[] | .dport] | group_by(.) | map({(.[0] | tostring): length}) | add // {}')
+	[ "$c0" = '{"7001":5}' ]
+	check_err $? "datagrams reaching ha by port: $c0, want only 7001 x 5"
+	[ $((t1 - t0)) -eq 5 ]
+	check_err $? "npt6 tun0 rx_packets +$((t1 - t0)), want exactly +5 (the control)"
+	[ $((n1 - n0)) -eq 0 ]
+	check_err $? "ip6tnl tun1 rx_packets +$((n1 - n0))"
+	[ $((i1 - i0)) -ge 10 ]
+	check_err $? "A sent $((i1 - i0)) ICMPv6 unreachables, want 10 (rejected)"
+	log_test "coexist: ipip6 from unknown remote $Z6, or to another local address, not delivered (rejected), control from B is"
+
+	# A second npt6 tunnel with tun0's endpoints could never receive a
+	# packet (lookups find one of them); it must be refused, as
+	# ip6tnl refuses a duplicate with EEXIST.
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel add tun2 remote $B6 \
+		local $A6 dev g0 2>&1)
+	check_fail $? "a second tunnel with remote $B6 local $A6 was accepted"
+	if [ "$RET" -ne 0 ]; then
+		ip -n "$rta" link set tun2 up
+		t0=$(link_stat "$rta" tun0 rx_packets)
+		n0=$(link_stat "$rta" tun2 rx_packets)
+		ping_ok "$ha" $HB4
+		t1=$(link_stat "$rta" tun0 rx_packets)
+		n1=$(link_stat "$rta" tun2 rx_packets)
+		retmsg="$retmsg; with both up, 3 pings: tun0 rx +$((t1 - t0)), tun2 rx +$((n1 - n0))"
+	fi
+	log_test "coexist: a second npt6 tunnel with the same remote and local is refused"
+	[ -n "$out" ] && echo "$out" | log_indent
+
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# encaplimit 4 against ip6tnl's default
+
+encaplimit()
+{
+	local js out mtus cap
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" encaplimit; return; }
+	nogso "$rta" g0 && nogso "$rtb" g0
+	if ! s2s_tunnels npt6 linux encaplimit 4; then
+		setup_failed "tunnel setup failed" encaplimit
+		return
+	fi
+	js=$(tnl_show "$rta" tun0)
+	echo "$js" | jq -e '.[0].encaplimit == 4 and .[0].mtu == 1452' >/dev/null
+	check_err $? "nptctl -j tunnel show: $js"
+	log_test "encaplimit: npt6 tunnel with encaplimit 4 has MTU 1452"
+
+	cap=$(tmpfile ngn.pcap)
+	cap_start -c 3000 "$ngn" n0 "$cap" ip6
+	ping_ok "$ha" $HB4
+	check_err $? "no echo replies from $HB4"
+	log_test "encaplimit: ping through npt6 (encaplimit 4) <-> ip6tnl (default, encaplimit 4)"
+	iperf_check "encaplimit: TCP ha -> hb, iperf3 2 s" "$ha" "$hb" $HB4
+
+	ping_ok "$ha" $HB4 -M "do" -s 1424
+	check_err $? "DF ping of 1452 bytes failed"
+	mtus=$(ping_df_mtu "$ha" $HB4 1425)
+	[ "$mtus" = 1452 ]
+	check_err $? "DF ping of 1453 bytes: reported MTUs '$mtus', want 1452"
+	log_test "encaplimit: DF ping of 1452 bytes passes, of 1453 gets frag-needed mtu 1452"
+	cap_stop $CAP_PID "$cap"
+
+	out=$(tpkt encap --pcap "$cap" --src $A6 --dst $B6 --encaplimit 4 \
+		--hlim 64 --max-outer 1500 --min 20 2>&1)
+	check_err $? "$out"
+	log_test "encaplimit: A -> B outer header 48 bytes: destination option, encapsulation limit 4, then IPIP"
+	echo "$out" | log_indent
+	out=$(tpkt encap --pcap "$cap" --src $B6 --dst $A6 --encaplimit 4 \
+		--min 20 2>&1)
+	check_err $? "$out"
+	log_test "encaplimit: ip6tnl's packets with the option are decapsulated by npt6"
+	echo "$out" | log_indent
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# Packet Too Big from the path
+
+ptb()
+{
+	local out mtus cap n
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" ptb; return; }
+	nogso "$rta" g0 && nogso "$rtb" g0 && nogso "$ngn" n0 && nogso "$ngn" n1
+	if ! s2s_tunnels npt6 npt6; then
+		setup_failed "tunnel setup failed" ptb
+		return
+	fi
+	ping_ok "$ha" $HB4
+	check_err $? "no echo replies before the MTU change"
+	# The NGN hop toward B shrinks to the IPv6 minimum.
+	ip -n "$ngn" link set n1 mtu 1280 &&
+	ip -n "$rtb" link set g0 mtu 1280
+	check_err $? "cannot set MTU 1280"
+	# ngn's Packet Too Big goes out of n0, toward A.
+	cap=$(tmpfile ngn-ptb.pcap)
+	cap_start "$ngn" n0 "$cap" icmp6
+
+	out=$(ip -n "$rta" -6 route get $B6)
+	echo "$out" | grep -q 'mtu 1280'
+	check_fail $? "A knows the path MTU before any packet: $out"
+	mtus=$(ping_df_mtu "$ha" $HB4 1400)
+	[ "$mtus" = 1240 ]
+	check_err $? "DF ping of 1428 bytes: reported MTUs '$mtus', want 1240"
+	cap_stop $CAP_PID "$cap"
+	tcpdump -r "$cap" -n 2>/dev/null | grep -q "$NGN_A6 > $A6: ICMP6, packet too big, mtu 1280"
+	check_err $? "no PTB from ngn to A captured: $(tcpdump -r "$cap" -n 2>/dev/null | head -n 3)"
+	out=$(ip -n "$rta" -6 route get $B6)
+	echo "$out" | grep -q 'mtu 1280'
+	check_err $? "A's route to $B6 after the PTB: $out"
+	log_test "PTB: first oversize packet draws a PTB 1280 from the NGN; then DF ping reports mtu 1240"
+	echo "$out" | log_indent
+
+	ping_ok "$ha" $HB4 -M "do" -s 1212
+	check_err $? "DF ping of 1240 bytes failed"
+	mtus=$(ping_df_mtu "$ha" $HB4 1213)
+	[ "$mtus" = 1240 ]
+	check_err $? "DF ping of 1241 bytes: reported MTUs '$mtus', want 1240"
+	log_test "PTB: DF ping of 1240 bytes passes, of 1241 gets frag-needed mtu 1240"
+
+	# The first packets of each transfer, on the 1280 hop.
+	cap=$(tmpfile ngn-ab.pcap)
+	cap_start -c 1500 "$ngn" n1 "$cap" ip6
+	iperf_check "PTB: TCP ha -> hb through the 1280 hop" "$ha" "$hb" $HB4
+	cap_stop $CAP_PID "$cap"
+	out=$(tpkt encap --pcap "$cap" --src $A6 --dst $B6 --hlim 63 \
+		--max-outer 1280 --min 500 2>&1)
+	check_err $? "$out"
+	cap=$(tmpfile ngn-ba.pcap)
+	cap_start -c 1500 "$ngn" n1 "$cap" ip6
+	iperf_check "PTB: TCP hb -> ha through the 1280 hop" "$hb" "$ha" $HA4
+	cap_stop $CAP_PID "$cap"
+	out="$out
+$(tpkt encap --pcap "$cap" --src $B6 --dst $A6 --hlim 64 \
+		--max-outer 1280 --min 500 2>&1)"
+	check_err $? "$out"
+	log_test "PTB: TCP on the 1280 hop both ways: outer <= 1280, 40-byte header, no IPv6 fragment header"
+	echo "$out" | log_indent
+
+	# No DF, to an address with no PMTU history: the tunnels cut the
+	# inner IPv4 packets, A's the requests and B's the replies.
+	cap=$(tmpfile ngn2.pcap)
+	cap_start "$ngn" n1 "$cap" ip6
+	ping_ok "$ha" $HB4_2 -M dont -s 1400
+	check_err $? "ping -M dont -s 1400 $HB4_2 failed"
+	cap_stop $CAP_PID "$cap"
+	out=$(tpkt encap --pcap "$cap" --src $A6 --dst $B6 --hlim 63 \
+		--max-outer 1280 --min 6 2>&1 &&
+	      tpkt encap --pcap "$cap" --src $B6 --dst $A6 --hlim 64 \
+		--max-outer 1280 --min 6 2>&1)
+	check_err $? "$out"
+	n=$(tpkt list --pcap "$cap" | jq -s -c --arg h $HB4_2 '
+		[.[] | select(.ip4.proto == 1 and (.ip4.mf or .ip4.off > 0))] |
+		{requests: map(select(.ip4.dst == $h)) | length,
+		 replies: map(select(.ip4.src == $h)) | length}')
+	echo "$n" | jq -e '.requests >= 6 and .replies >= 6' >/dev/null
+	check_err $? "inner IPv4 fragments of the no-DF pings: $n"
+	log_test "PTB: no-DF 1428-byte pings cut inside by both tunnels $n, outer <= 1280, no IPv6 fragment header"
+	echo "$out" | log_indent
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# Flow label, DSCP, ECN
+
+flow_ecn()
+{
+	local cap hcap out js n e0 e1
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" "flow/ECN"; return; }
+	nogso "$rta" g0
+	# Linux's default: flow labels from the flow hash.  (setup_ns turns
+	# them off; with auto_flowlabels=0 npt6, like ip6tnl, sends 0.)
+	ip netns exec "$rta" sysctl -qw net.ipv6.auto_flowlabels=1
+	if ! s2s_tunnels npt6 npt6; then
+		setup_failed "tunnel setup failed" "flow/ECN"
+		return
+	fi
+	cap=$(tmpfile ngn.pcap)
+	cap_start "$ngn" n0 "$cap" ip6
+
+	out=$(tpkt udp --a-ns "$ha" --b-ns "$hb" --b-addr $HB4 --port 9000 \
+		--sport 41000 --flows 4 --count 5 --no-df 2>&1)
+	echo "$out" | jq -e '.received | length == 20' >/dev/null
+	check_err $? "$out"
+	ping_ok "$ha" $HB4 -Q 0xb8
+	check_err $? "ping -Q 0xb8 failed"
+	ping_ok "$ha" $HB4 -Q 0xba
+	check_err $? "ping -Q 0xba failed"
+	cap_stop $CAP_PID "$cap"
+
+	js=$(tpkt list --pcap "$cap" --src $A6 --dst $B6 | jq -s -c '
+		[.[] | select(.ip4.proto == 17 and .dport == 9000)] |
+		group_by(.sport) | map({sport: .[0].sport, n: length,
+			labels: ([.[].ip6.fl] | unique)})')
+	echo "$js" | jq -e 'length == 4 and all(.[]; .n == 5 and
+		(.labels | length) == 1 and .labels[0] != 0) and
+		([.[].labels[0]] | unique | length) == 4' >/dev/null
+	check_err $? "flows (sport, packets, labels): $js"
+	log_test "flow label: nonzero, one per flow, different for 4 flows"
+	echo "$js" | jq -r '.[] | "sport \(.sport): \(.n) packets, label \(.labels[0])"' | log_indent
+
+	js=$(tpkt list --pcap "$cap" --src $A6 --dst $B6 | jq -s -c '
+		[.[] | select(.ip4.proto == 1) | [.ip4.tos, .ip6.tc]] | unique')
+	[ "$js" = "[[184,184],[186,186]]" ]
+	check_err $? "[inner tos, outer tclass] of the pings: $js"
+	log_test "DSCP/ECN on encap: inner tos 0xb8 -> outer tclass 0xb8, 0xba (ECT(0)) -> 0xba"
+
+	# Fixed values instead of inherited ones; ECN still follows RFC 6040.
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel change tun0 tclass 0x20 \
+		flowlabel 0x12345 hoplimit 10 2>&1)
+	check_err $? "nptctl tunnel change: $out"
+	cap=$(tmpfile ngn-fixed.pcap)
+	cap_start "$ngn" n0 "$cap" ip6
+	ping_ok "$ha" $HB4 -Q 0xba
+	check_err $? "ping -Q 0xba failed"
+	cap_stop $CAP_PID "$cap"
+	js=$(tpkt list --pcap "$cap" --src $A6 --dst $B6 | jq -s -c '
+		[.[] | select(.ip4.proto == 1) | [.ip6.tc, .ip6.fl, .ip6.hlim]] | unique')
+	[ "$js" = "[[34,74565,10]]" ]
+	check_err $? "[tclass, flow label, hop limit]: $js, want [[34 (0x20 | ECT(0)), 74565 (0x12345), 10]]"
+	log_test "fixed tclass 0x20 (+ inner ECN), flowlabel 0x12345, hoplimit 10 on the outer header"
+
+	# RFC 6040 decapsulation, with crafted packets from B's address:
+	#  9001: outer CE, inner ECT(0)  -> delivered as CE
+	#  9002: outer Not-ECT, inner ECT(0) -> delivered as ECT(0) (control)
+	#  9003: outer CE, inner Not-ECT -> dropped
+	hcap=$(tmpfile ha.pcap)
+	cap_start "$ha" e0 "$hcap" udp and portrange 9001-9003
+	e0=$(link_stat "$rta" tun0 rx_errors)
+	out=$(ip netns exec "$ngn" "$PYTHON" "$TNL_PKT" craft --iface n0 \
+		--dmac $MAC_A_G0 \
+		--pkt "src=$B6,dst=$A6,tc=0x3,isrc=$HB4,idst=$HA4,tos=0x2,dport=9001,count=3" \
+		--pkt "src=$B6,dst=$A6,tc=0x0,isrc=$HB4,idst=$HA4,tos=0x2,dport=9002,count=3" \
+		--pkt "src=$B6,dst=$A6,tc=0x3,isrc=$HB4,idst=$HA4,tos=0x0,dport=9003,count=3" 2>&1)
+	check_err $? "craft: $out"
+	sleep 1
+	cap_stop $CAP_PID "$hcap"
+	e1=$(link_stat "$rta" tun0 rx_errors)
+	js=$(tpkt list --pcap "$hcap" | jq -s -c '
+		[.[] | {p: .dport, tos: .ip4.tos, ok: .ip4.csum_ok}] | group_by(.p) |
+		map({p: .[0].p, n: length, tos: ([.[].tos] | unique),
+		     csum_ok: all(.[]; .ok)})')
+	[ "$js" = '[{"p":9001,"n":3,"tos":[3],"csum_ok":true},{"p":9002,"n":3,"tos":[2],"csum_ok":true}]' ]
+	check_err $? "arrived at ha: $js"
+	[ $((e1 - e0)) -eq 3 ]
+	check_err $? "tun0 rx_errors +$((e1 - e0)), want +3"
+	log_test "ECN on decap (RFC 6040): outer CE marks inner ECT(0) as CE (checksum fixed); outer CE + inner Not-ECT dropped"
+	echo "$js" | log_indent
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# rmmod under traffic
+
+unload()
+{
+	local out rc t0 t1 left ns
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" unload; return; }
+	if ! s2s_tunnels npt6 npt6; then
+		setup_failed "tunnel setup failed" unload
+		return
+	fi
+	# One more, following g0's address: the prefix watcher is running.
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel add tun9 \
+		remote 2001:db8:e9::9 local auto dev g0 2>&1) &&
+	ip -n "$rta" link set tun9 up
+	check_err $? "auto tunnel: $out"
+
+	bg ip netns exec "$ha" ping -f -q -w 60 $HB4
+	bg ip netns exec "$hb" iperf3 -s -p 5202
+	busywait 10000 port_listening "$hb" 5202
+	bg ip netns exec "$ha" iperf3 -c $HB4 -p 5202 -t 60
+	sleep 2
+	t0=$(link_stat "$rta" tun0 tx_packets)
+	sleep 0.5
+	t1=$(link_stat "$rta" tun0 tx_packets)
+	[ "$t1" -gt "$t0" ]
+	check_err $? "no traffic through tun0 before rmmod ($t0 -> $t1)"
+
+	out=$(timeout 60 rmmod npt6 2>&1)
+	rc=$?
+	check_err $rc "rmmod exited $rc: $out"
+	npt6_loaded
+	check_fail $? "npt6 still loaded"
+	left=
+	for ns in "$rta" "$rtb"; do
+		left="$left$(ip -n "$ns" -d link show 2>/dev/null | grep -B2 npt6tnl)"
+	done
+	ip -n "$rta" link show tun0 >/dev/null 2>&1 ||
+	ip -n "$rta" link show tun9 >/dev/null 2>&1 ||
+	ip -n "$rtb" link show tun0 >/dev/null 2>&1
+	check_fail $? "a tunnel device is left"
+	[ -z "$left" ]
+	check_err $? "npt6tnl devices left: $left"
+	log_test "unload: rmmod npt6 with 3 tunnels (one local auto) under ping -f and TCP; no device left"
+
+	bg_stop $BG_PIDS
+	tnl_module_load
+	check_err $? "cannot load npt6 again"
+	tun_up "$rta" npt6 $A6 $B6 192.168.2.0/24 &&
+	tun_up "$rtb" npt6 $B6 $A6 192.168.1.0/24
+	check_err $? "cannot create tunnels after reloading"
+	ping_ok "$ha" $HB4
+	check_err $? "no echo replies after reloading"
+	log_test "unload: module loads again and new tunnels carry traffic"
+
+	# B's namespace, tunnel and all, goes away under traffic.
+	RET=0
+	bg ip netns exec "$ha" ping -f -q -w 60 $HB4
+	bg ip netns exec "$hb" ping -f -q -w 60 $HA4
+	sleep 1
+	ip netns del "$rtb"
+	check_err $? "ip netns del failed"
+	cleanup_ns "$rtb"
+	busywait 20000 sh -c "! ip -n $ngn link show n1 >/dev/null 2>&1"
+	check_err $? "B's links still exist 20 s later"
+	t0=$(link_stat "$rta" tun0 tx_packets)
+	sleep 0.5
+	t1=$(link_stat "$rta" tun0 tx_packets)
+	[ "$t1" -gt "$t0" ]
+	check_err $? "A's tun0 stopped sending ($t0 -> $t1)"
+	log_test "unload: namespace with an npt6 tunnel deleted under traffic; the peer's tunnel carries on"
+	end_test
+}
+
+kernel_log()
+{
+	local out
+
+	RET=0
+	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
+		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
+	[ -z "$out" ]
+	check_err $? "$(echo "$out" | head -n 20)"
+	log_test "kernel log: no BUG, WARNING, Oops or refcount lines during the tests"
+}
+
+# ---------------------------------------------------------------------
+
+usage()
+{
+	cat <<EOF
+usage: ${0##*/} [-t "TESTS"] [-h]
+
+	-t TESTS  run only these tests (default: all)
+Tests: $(echo $ALL_TESTS)
+EOF
+}
+
+TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
+while getopts "t:h" opt; do
+	case $opt in
+	t) TESTS=$OPTARG ;;
+	h) usage; exit 0 ;;
+	*) usage; exit 1 ;;
+	esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: need root"
+	exit $ksft_skip
+fi
+require_cmd ip jq ping iperf3 tcpdump iptables ss timeout modinfo
+require_scapy
+if [ ! -x "$NPTCTL" ]; then
+	echo "SKIP: $NPTCTL not built (make nptctl)"
+	exit $ksft_skip
+fi
+if ! "$NPTCTL" tunnel help >/dev/null 2>&1; then
+	echo "SKIP: $NPTCTL has no tunnel command yet"
+	exit $ksft_skip
+fi
+
+trap cleanup EXIT
+# Set here, not in tmpfile's subshells, so that cleanup finds it.
+TMP_DIR=$(mktemp -d /tmp/npt6-tunnel.XXXXXX)
+
+KMSG_MARK="npt6-tunnel-selftest-$$-$(date +%s)"
+echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
+
+if ! tnl_module_load; then
+	RET=$ksft_fail
+	retmsg="cannot load npt6"
+	log_test "npt6 module loads"
+	exit $EXIT_STATUS
+fi
+
+for t in $TESTS; do
+	SECONDS=0
+	$t
+	log_info "$t took ${SECONDS}s"
+done
+
+printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
+exit $EXIT_STATUS

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * npt6 tunnels are links of kind NPT6_TNL_KIND, so they are made, changed,
+ * listed and deleted over rtnetlink like any link, with their settings in
+ * IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA { IFLA_NPT6TNL_* } }.  The
+ * contract is the tunnel section of uapi/linux/npt6.h; the request and ack
+ * plumbing is nl.c's.
+ *
+ * Creating a tunnel needs no modprobe: the kernel loads the module through
+ * its "rtnl-link-npt6tnl" alias when it meets the kind.
+ */
+
+#include <errno.h>
+#include <net/if.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+
+#include "err.h"
+#include "nl.h"
+#include "rtnl.h"
+
+/* A dump that keeps being interrupted by link changes is retried so often. */
+#define DUMP_TRIES	5
+
+/* What the kernel says when it knows no such link kind, module or not. */
+#define UNKNOWN_KIND_MSG	"Unknown device type"
+
+struct nptctl_rtnl {
+	struct nptctl_nl nl;
+};
+
+struct nptctl_rtnl *rtnl_open(void)
+{
+	struct nptctl_rtnl *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
+		return NULL;
+	}
+	if (nl_open(&r->nl, NETLINK_ROUTE) < 0) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void rtnl_close(struct nptctl_rtnl *r)
+{
+	if (!r)
+		return;
+	nl_close(&r->nl);
+	free(r);
+}
+
+/* A link request: the header and an ifinfomsg for link @ifindex (or 0). */
+static struct nlmsghdr *link_msg(struct nptctl_rtnl *r, uint16_t type,
+				 uint16_t flags, uint32_t ifindex)
+{
+	struct nlmsghdr *nlh = nl_msg_start(&r->nl, type, flags);
+	struct ifinfomsg *ifi;
+
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	return nlh;
+}
+
+/* Decoding ------------------------------------------------------------- */
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	int ok;
+
+	/* Attributes newer than our headers are of no interest to us. */
+	if (type > IFLA_MAX)
+		return MNL_CB_OK;
+
+	switch (type) {
+	case IFLA_IFNAME:
+		ok = mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
+		     mnl_attr_get_payload_len(attr) <= IF_NAMESIZE;
+		break;
+	case IFLA_MTU:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+		break;
+	case IFLA_LINKINFO:
+		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
+		break;
+	default:
+		ok = 1;
+		break;
+	}
+	if (!ok) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type > IFLA_INFO_MAX)
+		return MNL_CB_OK;
+	if ((type == IFLA_INFO_KIND &&
+	     mnl_attr_validate(attr, MNL_TYPE_STRING) < 0) ||
+	    (type == IFLA_INFO_DATA &&
+	     mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int tnl_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+	int ok;
+
+	/* Attributes are only ever appended; ones we do not know are new. */
+	if (type > IFLA_NPT6TNL_MAX)
+		return MNL_CB_OK;
+
+	switch (type) {
+	case IFLA_NPT6TNL_LINK:
+	case IFLA_NPT6TNL_TCLASS:
+	case IFLA_NPT6TNL_FLOWLABEL:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
+		break;
+	case IFLA_NPT6TNL_REMOTE:
+	case IFLA_NPT6TNL_LOCAL:
+	case IFLA_NPT6TNL_TOKEN:
+	case IFLA_NPT6TNL_ACTIVE_LOCAL:
+		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
+		break;
+	case IFLA_NPT6TNL_LOCAL_AUTO:
+		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
+		break;
+	case IFLA_NPT6TNL_HOPLIMIT:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
+		break;
+	case IFLA_NPT6TNL_ENCAPLIMIT:
+	case IFLA_NPT6TNL_MSS:
+		ok = mnl_attr_validate(attr, MNL_TYPE_U16) == 0;
+		break;
+	default:
+		ok = 1;
+		break;
+	}
+	if (!ok) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* IFLA_INFO_KIND is NUL-terminated from Linux, but its length says it all. */
+static bool kind_is_ours(const struct nlattr *kind)
+{
+	size_t len = mnl_attr_get_payload_len(kind);
+	const char *s = mnl_attr_get_payload(kind);
+
+	if (len && s[len - 1] == '\0')
+		len--;
+	return len == strlen(NPT6_TNL_KIND) && !memcmp(s, NPT6_TNL_KIND, len);
+}
+
+static void get_addr(struct in6_addr *a, const struct nlattr *attr)
+{
+	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
+}
+
+/*
+ * The counters we show, from struct rtnl_link_stats64 as this kernel
+ * lays it out: older ones send a shorter struct, newer a longer one, and
+ * the fields we read have been there since the beginning.
+ */
+static int get_stats(struct npt6_tnl_stats *st, const struct nlattr *attr)
+{
+	struct rtnl_link_stats64 s64 = { 0 };
+	size_t len = mnl_attr_get_payload_len(attr);
+
+	if (len < offsetof(struct rtnl_link_stats64, tx_carrier_errors) +
+		  sizeof(s64.tx_carrier_errors))
+		return -EPROTO;
+	memcpy(&s64, mnl_attr_get_payload(attr),
+	       len < sizeof(s64) ? len : sizeof(s64));
+	st->rx_packets = s64.rx_packets;
+	st->rx_bytes = s64.rx_bytes;
+	st->rx_errors = s64.rx_errors;
+	st->rx_dropped = s64.rx_dropped;
+	st->tx_packets = s64.tx_packets;
+	st->tx_bytes = s64.tx_bytes;
+	st->tx_errors = s64.tx_errors;
+	st->tx_dropped = s64.tx_dropped;
+	st->tx_carrier_errors = s64.tx_carrier_errors;
+	return 0;
+}
+
+/* Our settings, from IFLA_INFO_DATA; every attribute checked before use. */
+static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
+{
+	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1] = { NULL };
+
+	if (mnl_attr_parse_nested(data, tnl_attr_cb, tb) < MNL_CB_OK)
+		return -EPROTO;
+	/* What every tunnel has, and exactly one kind of local address. */
+	if (!tb[IFLA_NPT6TNL_LINK] || !tb[IFLA_NPT6TNL_REMOTE] ||
+	    !tb[IFLA_NPT6TNL_LOCAL] == !tb[IFLA_NPT6TNL_LOCAL_AUTO])
+		return -EPROTO;
+
+	t->has_link = true;
+	t->link = mnl_attr_get_u32(tb[IFLA_NPT6TNL_LINK]);
+	t->has_remote = true;
+	get_addr(&t->remote, tb[IFLA_NPT6TNL_REMOTE]);
+	if (tb[IFLA_NPT6TNL_LOCAL]) {
+		t->has_local = true;
+		get_addr(&t->local, tb[IFLA_NPT6TNL_LOCAL]);
+	}
+	t->local_auto = !!tb[IFLA_NPT6TNL_LOCAL_AUTO];
+	if (tb[IFLA_NPT6TNL_TOKEN]) {
+		t->has_token = true;
+		get_addr(&t->token, tb[IFLA_NPT6TNL_TOKEN]);
+	}
+	if (tb[IFLA_NPT6TNL_ACTIVE_LOCAL]) {
+		t->has_active_local = true;
+		get_addr(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
+	}
+	if (tb[IFLA_NPT6TNL_HOPLIMIT]) {
+		t->has_hoplimit = true;
+		t->hoplimit = mnl_attr_get_u8(tb[IFLA_NPT6TNL_HOPLIMIT]);
+	}
+	if (tb[IFLA_NPT6TNL_TCLASS]) {
+		t->has_tclass = true;
+		t->tclass = mnl_attr_get_u32(tb[IFLA_NPT6TNL_TCLASS]);
+	}
+	if (tb[IFLA_NPT6TNL_FLOWLABEL]) {
+		t->has_flowlabel = true;
+		t->flowlabel = mnl_attr_get_u32(tb[IFLA_NPT6TNL_FLOWLABEL]);
+	}
+	if (tb[IFLA_NPT6TNL_ENCAPLIMIT]) {
+		t->has_encaplimit = true;
+		t->encaplimit = mnl_attr_get_u16(tb[IFLA_NPT6TNL_ENCAPLIMIT]);
+	}
+	if (tb[IFLA_NPT6TNL_MSS]) {
+		t->has_mss = true;
+		t->mss = mnl_attr_get_u16(tb[IFLA_NPT6TNL_MSS]);
+	}
+
+	/* The link is in our namespace: tunnels cannot leave theirs. */
+	if (!if_indextoname(t->link, t->link_name))
+		t->link_name[0] = '\0';	/* the printer falls back to "ifN" */
+	return 0;
+}
+
+/*
+ * An RTM_NEWLINK reply into @t: any link's index and name, and the rest
+ * if it is one of ours (t->is_npt6).
+ */
+static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	const struct nlattr *li[IFLA_INFO_MAX + 1] = { NULL };
+	const struct ifinfomsg *ifi;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return -EPROTO;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < MNL_CB_OK ||
+	    !tb[IFLA_IFNAME])
+		return -EPROTO;
+	t->ifindex = (uint32_t)ifi->ifi_index;
+	snprintf(t->name, sizeof(t->name), "%s",
+		 mnl_attr_get_str(tb[IFLA_IFNAME]));
+
+	if (!tb[IFLA_LINKINFO])
+		return 0;	/* no kind at all: lo, or a plain NIC */
+	if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb,
+				  li) < MNL_CB_OK)
+		return -EPROTO;
+	if (!li[IFLA_INFO_KIND] || !kind_is_ours(li[IFLA_INFO_KIND]))
+		return 0;
+
+	t->is_npt6 = true;
+	if (!li[IFLA_INFO_DATA])
+		return -EPROTO;
+	err = tunnel_from_data(li[IFLA_INFO_DATA], t);
+	if (err)
+		return err;
+	if (tb[IFLA_MTU]) {
+		t->has_mtu = true;
+		t->mtu = mnl_attr_get_u32(tb[IFLA_MTU]);
+	}
+	if (tb[IFLA_STATS64]) {
+		err = get_stats(&t->stats, tb[IFLA_STATS64]);
+		if (err)
+			return err;
+		t->has_stats = true;
+	}
+	return 0;
+}
+
+/* Requests ------------------------------------------------------------- */
+
+static int get_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int err = tunnel_from_msg(nlh, data);
+
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
+		    struct npt6_tunnel *t)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	nlh = link_msg(r, RTM_GETLINK, 0, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	err = nl_transact(&r->nl, nlh, get_cb, t);
+	if (err == -ENODEV) {
+		nptctl_err("unknown device \"%s\"", name);
+		return err;
+	}
+	if (err < 0) {
+		char what[IF_NAMESIZE + 32];
+
+		snprintf(what, sizeof(what), "find device \"%s\"", name);
+		return nl_report(&r->nl, err, what);
+	}
+	if (!t->ifindex) {
+		/* Acked, but no link came with it. */
+		nptctl_err("Unable to find device \"%s\": %s", name,
+			   strerror(EPROTO));
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * IFLA_LINKINFO with our kind and what @t has, in the order of the UAPI;
+ * nothing at all if @t has no tunnel setting (a change of MTU only).
+ */
+static void put_linkinfo(struct nlmsghdr *nlh, const struct npt6_tunnel *t)
+{
+	struct nlattr *info, *data;
+
+	if (!t->has_link && !t->has_remote && !t->has_local &&
+	    !t->local_auto && !t->has_token && !t->has_hoplimit &&
+	    !t->has_tclass && !t->has_flowlabel && !t->has_encaplimit &&
+	    !t->has_mss)
+		return;
+
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	if (t->has_link)
+		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_LINK, t->link);
+	if (t->has_remote)
+		mnl_attr_put(nlh, IFLA_NPT6TNL_REMOTE, sizeof(t->remote),
+			     &t->remote);
+	if (t->has_local)
+		mnl_attr_put(nlh, IFLA_NPT6TNL_LOCAL, sizeof(t->local),
+			     &t->local);
+	else if (t->local_auto)
+		mnl_attr_put(nlh, IFLA_NPT6TNL_LOCAL_AUTO, 0, NULL);
+	if (t->has_token)
+		mnl_attr_put(nlh, IFLA_NPT6TNL_TOKEN, sizeof(t->token),
+			     &t->token);
+	if (t->has_hoplimit)
+		mnl_attr_put_u8(nlh, IFLA_NPT6TNL_HOPLIMIT, t->hoplimit);
+	if (t->has_tclass)
+		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_TCLASS, t->tclass);
+	if (t->has_flowlabel)
+		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_FLOWLABEL, t->flowlabel);
+	if (t->has_encaplimit)
+		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_ENCAPLIMIT, t->encaplimit);
+	if (t->has_mss)
+		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_MSS, t->mss);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+}
+
+int rtnl_tunnel_add(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = link_msg(r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, t->name);
+	if (t->has_mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, t->mtu);
+	put_linkinfo(nlh, t);
+	err = nl_transact(&r->nl, nlh, NULL, NULL);
+	if (err >= 0)
+		return 0;
+
+	/*
+	 * The kernel tried request_module("rtnl-link-npt6tnl") before it
+	 * said this, so the module is absent or not installed.
+	 */
+	if (err == -EOPNOTSUPP &&
+	    (!r->nl.extack[0] || !strcmp(r->nl.extack, UNKNOWN_KIND_MSG))) {
+		nptctl_err("npt6 kernel module is not loaded (try: modprobe npt6)");
+		return err;
+	}
+	if (err == -EEXIST && !r->nl.extack[0]) {
+		nptctl_err("device \"%s\" already exists", t->name);
+		return err;
+	}
+	return nl_report(&r->nl, err, "add tunnel");
+}
+
+int rtnl_tunnel_change(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	/* No NLM_F_CREATE: should the link be gone by now, nothing is made. */
+	nlh = link_msg(r, RTM_NEWLINK, 0, t->ifindex);
+	if (t->has_mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, t->mtu);
+	put_linkinfo(nlh, t);
+	err = nl_transact(&r->nl, nlh, NULL, NULL);
+	if (err == -ENODEV && !r->nl.extack[0]) {
+		nptctl_err("unknown device \"%s\"", t->name);
+		return err;
+	}
+	return err < 0 ? nl_report(&r->nl, err, "change tunnel") : 0;
+}
+
+int rtnl_tunnel_del(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
+{
+	struct nlmsghdr *nlh;
+	int err;
+
+	nlh = link_msg(r, RTM_DELLINK, 0, t->ifindex);
+	err = nl_transact(&r->nl, nlh, NULL, NULL);
+	if (err == -ENODEV && !r->nl.extack[0]) {
+		nptctl_err("unknown device \"%s\"", t->name);
+		return err;
+	}
+	return err < 0 ? nl_report(&r->nl, err, "delete tunnel") : 0;
+}
+
+struct dump_ctx {
+	struct npt6_tunnel *tuns;
+	size_t n, cap;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *d = data;
+	struct npt6_tunnel t, *bigger;
+	int err;
+
+	err = tunnel_from_msg(nlh, &t);
+	if (err) {
+		errno = -err;
+		return MNL_CB_ERROR;
+	}
+	/*
+	 * The kernel filters by kind only when it knows the kind, that is
+	 * with the module loaded; without, it sends every link.
+	 */
+	if (!t.is_npt6)
+		return MNL_CB_OK;
+
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+
+		bigger = reallocarray(d->tuns, cap, sizeof(*bigger));
+		if (!bigger) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		d->tuns = bigger;
+		d->cap = cap;
+	}
+	d->tuns[d->n++] = t;
+	return MNL_CB_OK;
+}
+
+static int tunnel_cmp(const void *a, const void *b)
+{
+	const struct npt6_tunnel *x = a, *y = b;
+
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return 0;
+}
+
+int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
+		     size_t *n)
+{
+	struct dump_ctx d = { 0 };
+	struct nlmsghdr *nlh;
+	struct nlattr *info;
+	int tries, err = 0;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		d.n = 0;
+		nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
+		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
+		mnl_attr_nest_end(nlh, info);
+		err = nl_transact(&r->nl, nlh, dump_cb, &d);
+		if (err <= 0)
+			break;
+	}
+	if (err < 0) {
+		free(d.tuns);
+		return nl_report(&r->nl, err, "list tunnels");
+	}
+	if (err > 0)
+		nptctl_warn("links kept changing during the dump; the list may be inconsistent");
+
+	qsort(d.tuns, d.n, sizeof(*d.tuns), tunnel_cmp);
+	*tuns = d.tuns;
+	*n = d.n;
+	return 0;
+}

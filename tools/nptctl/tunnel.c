@@ -1,0 +1,598 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nptctl tunnel add | change | del | show: npt6's ipip6 tunnels.
+ *
+ * As with mappings, every word is checked before we open a socket, so that
+ * a typo never reaches the kernel and its error names the word.  What only
+ * the kernel knows (whether a name is taken, whether a link is one of our
+ * tunnels) is asked for; del, change and show of one tunnel first look the
+ * name up and refuse a link of any other kind, so that a slip of the
+ * finger never deletes or rewrites eth0.
+ */
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "parse.h"
+#include "print.h"
+#include "rtnl.h"
+#include "subcommands.h"
+
+/* The settings of add and change, in the order they are checked. */
+enum {
+	TK_REMOTE,
+	TK_LOCAL,
+	TK_TOKEN,
+	TK_MTU,
+	TK_MSS,
+	TK_HOPLIMIT,
+	TK_TCLASS,
+	TK_FLOWLABEL,
+	TK_ENCAPLIMIT,
+	TK_DEV,
+	TK_NSETTINGS,
+	TK_HELP = TK_NSETTINGS,
+};
+
+/* The keywords in full, for messages about their values. */
+static const char *const setting_name[TK_NSETTINGS] = {
+	[TK_REMOTE]	= "remote",
+	[TK_LOCAL]	= "local",
+	[TK_TOKEN]	= "token",
+	[TK_MTU]	= "mtu",
+	[TK_MSS]	= "mss",
+	[TK_HOPLIMIT]	= "hoplimit",
+	[TK_TCLASS]	= "tclass",
+	[TK_FLOWLABEL]	= "flowlabel",
+	[TK_ENCAPLIMIT]	= "encaplimit",
+	[TK_DEV]	= "dev",
+};
+
+/* What a setting's value is, for "missing ... after". */
+static const char *const setting_what[TK_NSETTINGS] = {
+	[TK_REMOTE]	= "address",
+	[TK_LOCAL]	= "address or \"auto\"",
+	[TK_TOKEN]	= "interface ID",
+	[TK_MTU]	= "MTU",
+	[TK_MSS]	= "MSS",
+	[TK_HOPLIMIT]	= "hop limit",
+	[TK_TCLASS]	= "traffic class",
+	[TK_FLOWLABEL]	= "flow label",
+	[TK_ENCAPLIMIT]	= "encapsulation limit",
+	[TK_DEV]	= "device name",
+};
+
+static const struct keyword setting_keywords[] = {
+	{ "remote", TK_REMOTE },
+	{ "local", TK_LOCAL },
+	{ "token", TK_TOKEN },
+	{ "dev", TK_DEV },
+	{ "mtu", TK_MTU },
+	{ "mss", TK_MSS },
+	{ "hoplimit", TK_HOPLIMIT },
+	{ "tclass", TK_TCLASS },
+	{ "flowlabel", TK_FLOWLABEL },
+	{ "encaplimit", TK_ENCAPLIMIT },
+	{ "help", TK_HELP },
+};
+
+/* del and show only name a tunnel. */
+static const struct keyword name_keywords[] = {
+	{ "help", TK_HELP },
+};
+
+#define N_KEYWORDS(t)	(sizeof(t) / sizeof((t)[0]))
+
+/*
+ * The numeric settings: a range, and up to two words for special values.
+ * The words are values, not keywords, and are not abbreviated.
+ */
+static const struct {
+	uint32_t min, max;
+	const char *word[2];
+	uint32_t word_val[2];
+	const char *expected;
+} numeric[TK_NSETTINGS] = {
+	[TK_MTU] = { NPTCTL_TNL_MTU_MIN, NPTCTL_TNL_MTU_MAX, { NULL }, { 0 },
+		     "68..65487" },
+	[TK_MSS] = { NPTCTL_TNL_MSS_MIN, NPTCTL_TNL_MSS_MAX,
+		     { "auto", "off" }, { NPT6_TNL_MSS_AUTO, 0 },
+		     "auto, off or 88..65534" },
+	[TK_HOPLIMIT] = { 1, 255, { NULL }, { 0 }, "1..255" },
+	[TK_TCLASS] = { 0, 255, { "inherit" }, { NPT6_TNL_INHERIT },
+			"inherit or 0..255" },
+	[TK_FLOWLABEL] = { 0, 0xfffff, { "inherit" }, { NPT6_TNL_INHERIT },
+			   "inherit or 0..0xfffff" },
+	[TK_ENCAPLIMIT] = { 0, 255, { "none" }, { NPT6_TNL_ENCAPLIMIT_NONE },
+			    "none or 0..255" },
+};
+
+static const char usage_add[] =
+	"NAME remote ADDR local ADDR|auto [token IID] dev DEV [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N]";
+static const char usage_change[] =
+	"NAME [remote ADDR] [local ADDR|auto] [token IID|none] [dev DEV] [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N]";
+static const char usage_del[] = "NAME";
+static const char usage_show[] = "[NAME]";
+
+/* The words after "tunnel CMD", sorted out but not yet checked. */
+struct tunnel_args {
+	const char *name;			/* NULL: not given */
+	const char *val[TK_NSETTINGS];		/* NULL: not given */
+};
+
+/* Whether @arg is spelled out as one of the keywords of @kw. */
+static bool is_keyword(const char *arg, const struct keyword *kw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(arg, kw[i].name))
+			return true;
+	return false;
+}
+
+/*
+ * NAME comes first, then keywords with their values.  A first word that
+ * spells a keyword out is no name ("tunnel add remote ..." lacks one); an
+ * abbreviation is, so a tunnel may be called "d" or "re".
+ * Returns 0, 1 if "help" was asked for (and printed), or -1 after an error.
+ */
+static int parse_args(int argc, char *argv[], const char *usage,
+		      const struct keyword *kw, size_t nkw,
+		      struct tunnel_args *a)
+{
+	int i = 1, id;
+
+	memset(a, 0, sizeof(*a));
+	if (argc > 1 && !is_keyword(argv[1], kw, nkw)) {
+		a->name = argv[1];
+		i = 2;
+	}
+	for (; i < argc; i++) {
+		id = match_keyword(argv[i], kw, nkw);
+		if (id == TK_HELP) {
+			printf("Usage: nptctl [OPTIONS] tunnel %s %s\n", argv[0],
+			       usage);
+			return 1;
+		}
+		if (id == KEYWORD_AMBIGUOUS) {
+			nptctl_err("ambiguous argument \"%s\"", argv[i]);
+			return -1;
+		}
+		if (id == KEYWORD_NONE) {
+			nptctl_err("unknown argument \"%s\"", argv[i]);
+			return -1;
+		}
+		if (a->val[id]) {
+			nptctl_err("duplicate \"%s\"", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			nptctl_err("missing %s after \"%s\"", setting_what[id],
+				   argv[i]);
+			return -1;
+		}
+		a->val[id] = argv[++i];
+	}
+	return 0;
+}
+
+/* A numeric setting, or one of its words, into @val. */
+static int get_numeric(const struct tunnel_args *a, int id, uint32_t *val)
+{
+	const char *arg = a->val[id];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (numeric[id].word[i] && !strcmp(arg, numeric[id].word[i])) {
+			*val = numeric[id].word_val[i];
+			return 0;
+		}
+	}
+	if (parse_number(arg, numeric[id].min, numeric[id].max, val) == 0)
+		return 0;
+	/* Named as the keyword is spelled in full, even if abbreviated. */
+	nptctl_err("invalid %s \"%s\" (expected %s)", setting_name[id], arg,
+		   numeric[id].expected);
+	return -1;
+}
+
+static int get_endpoint(const char *which, const char *arg,
+			struct in6_addr *addr)
+{
+	switch (parse_unicast(arg, addr)) {
+	case UNICAST_OK:
+		return 0;
+	case UNICAST_NOT_UNICAST:
+		nptctl_err("%s address \"%s\" is not a unicast address", which,
+			   arg);
+		return -1;
+	case UNICAST_MALFORMED:
+	default:
+		nptctl_err("invalid %s address \"%s\"", which, arg);
+		return -1;
+	}
+}
+
+/* 0 and an error if there is no such device in our namespace. */
+static uint32_t get_ifindex(const char *dev)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+
+	if (ifindex)
+		return ifindex;
+	/* glibc says ENODEV for names too long to exist, too. */
+	if (errno == ENODEV || errno == ENXIO)
+		nptctl_err("unknown device \"%s\"", dev);
+	else
+		nptctl_err("Unable to find device \"%s\": %s", dev,
+			   strerror(errno));
+	return 0;
+}
+
+/*
+ * Check every setting given in @a, in a fixed order, into @t.  "token
+ * none" (change only, with @allow_none) asks for no token: :: on the wire.
+ */
+static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
+			bool allow_none)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	enum token_error terr;
+	char msg[512];
+	uint32_t v;
+
+	if (a->val[TK_REMOTE]) {
+		if (get_endpoint("remote", a->val[TK_REMOTE], &t->remote))
+			return -1;
+		t->has_remote = true;
+	}
+	if (a->val[TK_LOCAL]) {
+		if (!strcmp(a->val[TK_LOCAL], "auto")) {
+			t->local_auto = true;
+		} else {
+			if (get_endpoint("local", a->val[TK_LOCAL], &t->local))
+				return -1;
+			t->has_local = true;
+		}
+	}
+	if (a->val[TK_TOKEN]) {
+		if (allow_none && !strcmp(a->val[TK_TOKEN], "none")) {
+			t->token = zero;
+		} else {
+			terr = parse_token(a->val[TK_TOKEN], &t->token);
+			if (terr != TOKEN_OK) {
+				token_strerror(msg, sizeof(msg), terr,
+					       a->val[TK_TOKEN]);
+				nptctl_err("%s", msg);
+				return -1;
+			}
+		}
+		t->has_token = true;
+	}
+	/* A token picks among the addresses auto follows; a fixed one has none. */
+	if (t->has_local && t->has_token &&
+	    memcmp(&t->token, &zero, sizeof(zero))) {
+		nptctl_err("token needs \"local auto\"");
+		return -1;
+	}
+
+	if (a->val[TK_MTU]) {
+		if (get_numeric(a, TK_MTU, &t->mtu))
+			return -1;
+		t->has_mtu = true;
+	}
+	if (a->val[TK_MSS]) {
+		if (get_numeric(a, TK_MSS, &v))
+			return -1;
+		t->mss = (uint16_t)v;
+		t->has_mss = true;
+	}
+	if (a->val[TK_HOPLIMIT]) {
+		if (get_numeric(a, TK_HOPLIMIT, &v))
+			return -1;
+		t->hoplimit = (uint8_t)v;
+		t->has_hoplimit = true;
+	}
+	if (a->val[TK_TCLASS]) {
+		if (get_numeric(a, TK_TCLASS, &t->tclass))
+			return -1;
+		t->has_tclass = true;
+	}
+	if (a->val[TK_FLOWLABEL]) {
+		if (get_numeric(a, TK_FLOWLABEL, &t->flowlabel))
+			return -1;
+		t->has_flowlabel = true;
+	}
+	if (a->val[TK_ENCAPLIMIT]) {
+		if (get_numeric(a, TK_ENCAPLIMIT, &v))
+			return -1;
+		t->encaplimit = (uint16_t)v;
+		t->has_encaplimit = true;
+	}
+	if (a->val[TK_DEV]) {
+		t->link = get_ifindex(a->val[TK_DEV]);
+		if (!t->link)
+			return -1;
+		t->has_link = true;
+	}
+	return 0;
+}
+
+/*
+ * The tunnel called @name, which must be one of ours; reports why not.
+ * A name no device can have is unknown without asking.
+ */
+static int get_tunnel(struct nptctl_rtnl *r, const char *name,
+		      struct npt6_tunnel *t)
+{
+	int err;
+
+	if (!valid_ifname(name)) {
+		nptctl_err("unknown device \"%s\"", name);
+		return -ENODEV;
+	}
+	err = rtnl_tunnel_get(r, name, t);
+	if (err < 0)
+		return err;
+	if (!t->is_npt6) {
+		nptctl_err("\"%s\" is not an npt6 tunnel", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int tunnel_add_main(int argc, char *argv[],
+			   const struct nptctl_opts *opts)
+{
+	struct npt6_tunnel t = { 0 };
+	struct nptctl_rtnl *r;
+	struct tunnel_args a;
+	int ret;
+
+	(void)opts;
+	ret = parse_args(argc, argv, usage_add, setting_keywords,
+			 N_KEYWORDS(setting_keywords), &a);
+	if (ret)
+		return ret < 0;
+	if (!a.name) {
+		nptctl_err("missing \"NAME\"");
+		return 1;
+	}
+	if (!valid_ifname(a.name)) {
+		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
+			   a.name, IF_NAMESIZE - 1);
+		return 1;
+	}
+	if (!a.val[TK_REMOTE]) {
+		nptctl_err("missing \"remote ADDR\"");
+		return 1;
+	}
+	if (!a.val[TK_LOCAL]) {
+		nptctl_err("missing \"local ADDR|auto\"");
+		return 1;
+	}
+	if (!a.val[TK_DEV]) {
+		nptctl_err("missing \"dev DEV\"");
+		return 1;
+	}
+	snprintf(t.name, sizeof(t.name), "%s", a.name);
+	if (get_settings(&a, &t, false))
+		return 1;
+
+	r = rtnl_open();
+	if (!r)
+		return 1;
+	ret = rtnl_tunnel_add(r, &t);
+	rtnl_close(r);
+	return ret < 0;
+}
+
+static int tunnel_change_main(int argc, char *argv[],
+			      const struct nptctl_opts *opts)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	struct npt6_tunnel t = { 0 }, cur;
+	struct nptctl_rtnl *r;
+	struct tunnel_args a;
+	bool want_auto;
+	int ret, i;
+
+	(void)opts;
+	ret = parse_args(argc, argv, usage_change, setting_keywords,
+			 N_KEYWORDS(setting_keywords), &a);
+	if (ret)
+		return ret < 0;
+	if (!a.name) {
+		nptctl_err("missing \"NAME\"");
+		return 1;
+	}
+	for (i = 0; i < TK_NSETTINGS && !a.val[i]; i++)
+		;
+	if (i == TK_NSETTINGS) {
+		nptctl_err("nothing to change (try \"nptctl tunnel change help\")");
+		return 1;
+	}
+	if (get_settings(&a, &t, true))
+		return 1;
+
+	r = rtnl_open();
+	if (!r)
+		return 1;
+	ret = get_tunnel(r, a.name, &cur);
+	if (ret < 0)
+		goto out;
+
+	/* Whether the tunnel will follow an address, to check a token by. */
+	want_auto = t.local_auto || (!t.has_local && cur.local_auto);
+	if (t.has_token && !want_auto && memcmp(&t.token, &zero, sizeof(zero))) {
+		nptctl_err("token needs \"local auto\"");
+		ret = -EINVAL;
+		goto out;
+	}
+	/*
+	 * A fixed local address ends auto and with it the token, which the
+	 * kernel would otherwise refuse to keep (and not roll back).
+	 */
+	if (t.has_local && cur.has_token && !t.has_token) {
+		t.has_token = true;
+		t.token = zero;
+	}
+
+	t.ifindex = cur.ifindex;
+	snprintf(t.name, sizeof(t.name), "%s", cur.name);
+	ret = rtnl_tunnel_change(r, &t);
+out:
+	rtnl_close(r);
+	return ret < 0;
+}
+
+static int tunnel_del_main(int argc, char *argv[],
+			   const struct nptctl_opts *opts)
+{
+	struct nptctl_rtnl *r;
+	struct tunnel_args a;
+	struct npt6_tunnel t;
+	int ret;
+
+	(void)opts;
+	ret = parse_args(argc, argv, usage_del, name_keywords,
+			 N_KEYWORDS(name_keywords), &a);
+	if (ret)
+		return ret < 0;
+	if (!a.name) {
+		nptctl_err("missing \"NAME\"");
+		return 1;
+	}
+
+	r = rtnl_open();
+	if (!r)
+		return 1;
+	ret = get_tunnel(r, a.name, &t);
+	if (ret == 0)
+		ret = rtnl_tunnel_del(r, &t);
+	rtnl_close(r);
+	return ret < 0;
+}
+
+static int tunnel_show_main(int argc, char *argv[],
+			    const struct nptctl_opts *opts)
+{
+	struct print_opts popts = {
+		.json = opts->json || opts->pretty,
+		.pretty = opts->pretty,
+		.stats = opts->stats > 0,
+	};
+	struct npt6_tunnel *tuns = NULL, one;
+	struct nptctl_rtnl *r;
+	struct tunnel_args a;
+	size_t n = 0;
+	int ret;
+
+	ret = parse_args(argc, argv, usage_show, name_keywords,
+			 N_KEYWORDS(name_keywords), &a);
+	if (ret)
+		return ret < 0;
+
+	r = rtnl_open();
+	if (!r)
+		return 1;
+	if (a.name) {
+		ret = get_tunnel(r, a.name, &one);
+		tuns = &one;
+		n = 1;
+	} else {
+		ret = rtnl_tunnel_dump(r, &tuns, &n);
+	}
+	rtnl_close(r);
+	if (ret < 0)
+		return 1;
+
+	/* Gathered first, printed after: a failed dump prints no half list. */
+	print_tunnels(stdout, tuns, n, &popts);
+	if (tuns != &one)
+		free(tuns);
+	return nptctl_flush_stdout() < 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char *argv[], const struct nptctl_opts *opts);
+	const char *usage;	/* NULL: an alias of the entry above */
+} tunnel_commands[] = {
+	{ "add", tunnel_add_main, usage_add },
+	{ "change", tunnel_change_main, usage_change },
+	{ "del", tunnel_del_main, usage_del },
+	{ "delete", tunnel_del_main, NULL },
+	{ "show", tunnel_show_main, usage_show },
+	{ "list", tunnel_show_main, NULL },
+	{ "ls", tunnel_show_main, NULL },
+	{ "help", NULL, NULL },
+};
+
+#define N_TUNNEL_COMMANDS	N_KEYWORDS(tunnel_commands)
+
+static void tunnel_usage(void)
+{
+	size_t i;
+
+	for (i = 0; i < N_TUNNEL_COMMANDS; i++)
+		if (tunnel_commands[i].usage)
+			printf("%s nptctl [OPTIONS] tunnel %s %s\n",
+			       i ? "      " : "Usage:", tunnel_commands[i].name,
+			       tunnel_commands[i].usage);
+	fputs("\n"
+	      "  An ipip6 tunnel (IPv4 in IPv6, RFC 2473) to ADDR over DEV.  local auto\n"
+	      "  follows DEV's global address (the one with interface ID IID if given).\n"
+	      "  Defaults: mtu DEV's less 40, mss auto (mtu - 40), hoplimit 64, tclass\n"
+	      "  and flowlabel inherit, encaplimit none.  Numbers are decimal, or\n"
+	      "  hexadecimal after 0x.  delete is an alias of del, list and ls of show.\n",
+	      stdout);
+}
+
+int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts)
+{
+	struct keyword kw[N_TUNNEL_COMMANDS];
+	size_t i, j;
+	int id;
+
+	/* "nptctl tunnel" alone lists them, as "ip tunnel" does. */
+	if (argc < 2) {
+		static char *show_argv[] = { "show", NULL };
+
+		return tunnel_show_main(1, show_argv, opts);
+	}
+
+	/* Aliases share the id of their first entry, as in nptctl.c. */
+	for (i = 0; i < N_TUNNEL_COMMANDS; i++) {
+		kw[i].name = tunnel_commands[i].name;
+		for (j = 0; tunnel_commands[j].fn != tunnel_commands[i].fn; j++)
+			;
+		kw[i].id = (int)j;
+	}
+	id = match_keyword(argv[1], kw, N_TUNNEL_COMMANDS);
+	if (id == KEYWORD_AMBIGUOUS) {
+		nptctl_err("ambiguous tunnel command \"%s\"", argv[1]);
+		return 1;
+	}
+	if (id == KEYWORD_NONE) {
+		nptctl_err("unknown tunnel command \"%s\" (try \"nptctl tunnel help\")",
+			   argv[1]);
+		return 1;
+	}
+	if (!tunnel_commands[id].fn) {
+		if (argc > 2) {
+			nptctl_err("unknown argument \"%s\"", argv[2]);
+			return 1;
+		}
+		tunnel_usage();
+		return 0;
+	}
+	/* Its usage message names it in full, whatever abbreviation was used. */
+	argv[1] = (char *)tunnel_commands[id].name;
+	return tunnel_commands[id].fn(argc - 1, argv + 1, opts);
+}
