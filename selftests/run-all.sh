@@ -168,5 +168,14 @@ main()
 	[ "$failed" = 0 ]
 }
 
+# One run per tree at a time: the suites share out/ (check.log, vm.log,
+# vm-results), and two guests writing one results share get each
+# other's exit codes.  QEMU and the rest inherit the lock.
+exec 7>"$OUT/.run-all.lock"
+if ! flock -n 7; then
+	npt6_log "another run-all.sh is using $OUT; waiting for it to finish"
+	flock 7
+fi
+
 main 2>&1 | tee "$LOG"
 exit "${PIPESTATUS[0]}"

@@ -135,9 +135,13 @@ if ! npt6_load; then
 fi
 printf '  rtr# lsmod | grep npt6\n'
 lsmod | grep -E '^npt6' | sed 's/^/    /'
-on rtr nptctl add $LAN $GLOBAL dev ge0
-check "nptctl add $LAN $GLOBAL dev ge0" test $? -eq 0
+echo "  'auto' takes the /64 from ge0's global address (not the ULA Starlink"
+echo "  also announces) and follows it when the dish or plan renumbers."
+on rtr nptctl add $LAN auto dev ge0
+check "nptctl add $LAN auto dev ge0" test $? -eq 0
 on rtr nptctl show
+check "the mapping follows $GLOBAL (from $RTR_GE0)" \
+	sh -c "ip netns exec $rtr $NPTCTL -j show | jq -e '.[0].external == \"$GLOBAL\" and .[0].external_address == \"$RTR_GE0\"'"
 
 PC_GLOBAL=$(npt_map $LAN $GLOBAL $PC)
 echo
@@ -149,13 +153,10 @@ echo "  (computed independently by selftests/net/npt.py)"
 
 say "Neighbour discovery on Starlink's on-link /64"
 echo "  Starlink's router treats $GLOBAL as on-link, so it sends a Neighbor"
-echo "  Solicitation for $PC_GLOBAL and expects rtr to answer."
-echo "  npt6's NDP proxy (ndproxy) is a later feature; until it lands this"
-echo "  demo stands in for it with a static neighbour entry on the Starlink"
-echo "  router that points the translated address at rtr's ge0 MAC:"
-on starlink ip -6 neigh replace "$PC_GLOBAL" lladdr $GE0_MAC dev lan0 nud permanent
-check "static neighbour entry for $PC_GLOBAL on the Starlink router" \
-	ip netns exec "$sl" ip -6 neigh show "$PC_GLOBAL" dev lan0
+echo "  Solicitation for $PC_GLOBAL and expects an answer on ge0.  npt6's"
+echo "  NDP proxy (ndproxy auto, the default) answers it for pc, because pc"
+echo "  is a live neighbour on the LAN side.  No static entries anywhere."
+on starlink ip -6 neigh show dev lan0
 
 say "pc pings the internet; tcpdump on the Starlink router watches ge0's link"
 pcap=$(tmpfile demo.pcap)
@@ -200,6 +201,11 @@ snpt=$(npt6_stat "$rtr" ge0 snpt packets)
 dnpt=$(npt6_stat "$rtr" ge0 dnpt packets)
 check "snpt and dnpt both translated packets (snpt ${snpt:-?}, dnpt ${dnpt:-?})" \
 	test "${snpt:-0}" -gt 0 -a "${dnpt:-0}" -gt 0
+na=$(npt6_stat "$rtr" ge0 ndp na_sent)
+check "the NDP proxy answered the Starlink router (na_sent ${na:-?})" \
+	test "${na:-0}" -gt 0
+check "the Starlink router resolved $PC_GLOBAL to rtr's ge0 MAC" \
+	sh -c "ip netns exec $sl ip -6 neigh show $PC_GLOBAL dev lan0 | grep -qi $GE0_MAC"
 
 echo
 if [ "$failures" -eq 0 ]; then

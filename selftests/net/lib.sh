@@ -350,6 +350,8 @@ npt6_load()
 {
 	npt6_loaded && return 0
 	if [ -n "${NPT6_KO:-}" ]; then
+		# insmod resolves no dependencies: load what npt6 links against.
+		modprobe -a tunnel6 ip_tunnel 2>/dev/null
 		insmod "$NPT6_KO"
 	else
 		modprobe npt6

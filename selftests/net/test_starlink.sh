@@ -30,7 +30,7 @@
 # checked byte by byte by starlink_nd.py, which also crafts NSs with scapy.
 #
 # NPT6_KO=path/npt6.ko loads that module (replacing another npt6); by
-# default the build tree's npt6.ko if there is one, else modprobe npt6.
+# default the installed one, with modprobe npt6.
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -1096,12 +1096,13 @@ kernel_log()
 
 # ---------------------------------------------------------------------
 
-# The module under test: NPT6_KO, else the build tree's, else modprobe.
+# The module under test: NPT6_KO's build, else the installed one (modprobe).
 load_module()
 {
-	local ko=${NPT6_KO:-$NPT6_ROOT/npt6.ko} want have
+	local ko=${NPT6_KO:-} want have
 
-	if [ ! -f "$ko" ]; then
+	# By default the installed module, as users load it (DKMS).
+	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 		npt6_load
 		return
 	fi
@@ -1112,6 +1113,7 @@ load_module()
 		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
 		rmmod npt6 || return 1
 	fi
+	modprobe -a tunnel6 ip_tunnel 2>/dev/null
 	insmod "$ko"
 }
 

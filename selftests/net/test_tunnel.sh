@@ -111,16 +111,15 @@ tpkt()
 	"$PYTHON" "$TNL_PKT" "$@"
 }
 
-# The module under test: a build tree's npt6.ko (NPT6_KO, else the one
-# next to this checkout) rather than an older DKMS copy modprobe would
-# pick; an npt6 already loaded from elsewhere is replaced.  Falls back to
-# modprobe when there is no build.
+# The module under test: the installed one (modprobe, as users load it),
+# or NPT6_KO's build, which then replaces an npt6 loaded from elsewhere.
 tnl_module_load()
 {
-	local ko=${NPT6_KO:-$NPT6_ROOT/npt6.ko} want have
+	local ko=${NPT6_KO:-} want have
 
 	modprobe -a ip6_tunnel tunnel6 ip_tunnel 2>/dev/null
-	if [ ! -f "$ko" ]; then
+	# By default the installed module, as users load it (DKMS).
+	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
 		npt6_load
 		return
 	fi
@@ -131,6 +130,7 @@ tnl_module_load()
 		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
 		rmmod npt6 || return 1
 	fi
+	modprobe -a tunnel6 ip_tunnel 2>/dev/null
 	insmod "$ko"
 }
 
