@@ -97,17 +97,17 @@ void npt6_auto_kick(struct npt6_net *nn, unsigned long delay)
 static void npt6_auto_update(struct npt6_net *nn)
 {
 	struct npt6_map *map, *tmp;
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 	struct in6_addr addr;
 
-	list_for_each_entry(nd, &nn->devs, list) {
+	list_for_each_entry(xdev, &nn->devs, list) {
 		/* npt6_map_set_ext() replaces the entry we stand on. */
-		list_for_each_entry_safe(map, tmp, &nd->maps, list) {
+		list_for_each_entry_safe(map, tmp, &xdev->maps, list) {
 			bool found;
 
 			if (!map->ext_auto)
 				continue;
-			found = npt6_auto_pick(nd->dev, &map->token, &addr);
+			found = npt6_auto_pick(xdev->dev, &map->token, &addr);
 			if (found ? map->active && ipv6_addr_equal(&addr, &map->ext_addr) :
 				    !map->active)
 				continue;

@@ -44,12 +44,12 @@ struct npt6_net *npt6_net(struct net *net)
 static struct npt6_dev *npt6_dev_find(struct npt6_net *nn,
 				      const struct net_device *dev)
 {
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 
 	ASSERT_RTNL();
-	list_for_each_entry(nd, &nn->devs, list)
-		if (nd->dev == dev)
-			return nd;
+	list_for_each_entry(xdev, &nn->devs, list)
+		if (xdev->dev == dev)
+			return xdev;
 	return NULL;
 }
 
@@ -64,56 +64,56 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 		[NPT6_DIR_SNPT] = npt6_xlat_egress,
 		[NPT6_DIR_DNPT] = npt6_xlat_ingress,
 	};
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 	int err, dir;
 
-	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
-	if (!nd)
+	xdev = kzalloc(sizeof(*xdev), GFP_KERNEL);
+	if (!xdev)
 		return ERR_PTR(-ENOMEM);
-	err = npt6_table_init(&nd->table);
+	err = npt6_table_init(&xdev->table);
 	if (err)
 		goto err_free;
-	INIT_LIST_HEAD(&nd->maps);
+	INIT_LIST_HEAD(&xdev->maps);
 
-	nd->dev = dev;
+	xdev->dev = dev;
 	for (dir = 0; dir < NPT6_DIR_MAX; dir++) {
-		nd->ops[dir] = (struct nf_hook_ops) {
+		xdev->ops[dir] = (struct nf_hook_ops) {
 			.hook = hookfn[dir],
 			.dev = dev,
-			.priv = nd,
+			.priv = xdev,
 			.pf = NFPROTO_NETDEV,
 			.hooknum = hooknum[dir],
 			.priority = 0,
 		};
 	}
 	/* The hooks go live at once; the table is still empty, so harmless. */
-	err = nf_register_net_hooks(net, nd->ops, NPT6_DIR_MAX);
+	err = nf_register_net_hooks(net, xdev->ops, NPT6_DIR_MAX);
 	if (err)
 		goto err_table;
 
-	netdev_hold(dev, &nd->dev_tracker, GFP_KERNEL);
-	list_add_tail(&nd->list, &npt6_net(net)->devs);
+	netdev_hold(dev, &xdev->dev_tracker, GFP_KERNEL);
+	list_add_tail(&xdev->list, &npt6_net(net)->devs);
 	pr_debug("device %s attached\n", dev->name);
-	return nd;
+	return xdev;
 
 err_table:
-	npt6_table_destroy(&nd->table);
+	npt6_table_destroy(&xdev->table);
 err_free:
-	kfree(nd);
+	kfree(xdev);
 	return ERR_PTR(err);
 }
 
-static void npt6_dev_destroy(struct net *net, struct npt6_dev *nd)
+static void npt6_dev_destroy(struct net *net, struct npt6_dev *xdev)
 {
-	WARN_ON(nd->nmaps || nd->nproxy);
-	list_del(&nd->list);
-	nf_unregister_net_hooks(net, nd->ops, NPT6_DIR_MAX);
-	/* Packets already inside our hooks may still use nd and its table. */
+	WARN_ON(xdev->nmaps || xdev->nproxy);
+	list_del(&xdev->list);
+	nf_unregister_net_hooks(net, xdev->ops, NPT6_DIR_MAX);
+	/* Packets already inside our hooks may still use xdev and its table. */
 	synchronize_net();
-	npt6_table_destroy(&nd->table);
-	pr_debug("device %s detached\n", nd->dev->name);
-	netdev_put(nd->dev, &nd->dev_tracker);
-	kfree(nd);
+	npt6_table_destroy(&xdev->table);
+	pr_debug("device %s detached\n", xdev->dev->name);
+	netdev_put(xdev->dev, &xdev->dev_tracker);
+	kfree(xdev);
 }
 
 static void npt6_map_free_rcu(struct rcu_head *head)
@@ -145,14 +145,14 @@ static void npt6_map_set_prefix(struct npt6_map *map,
 	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, &map->int_pfx, plen);
 }
 
-/* Does an inactive mapping of @nd overlap @pfx/@plen internally? */
-static int npt6_inactive_conflict(struct npt6_dev *nd,
+/* Does an inactive mapping of @xdev overlap @pfx/@plen internally? */
+static int npt6_inactive_conflict(struct npt6_dev *xdev,
 				  const struct in6_addr *pfx, u8 plen)
 {
 	__be64 key = npt6_addr_hi(pfx);
 	struct npt6_map *map;
 
-	list_for_each_entry(map, &nd->maps, list) {
+	list_for_each_entry(map, &xdev->maps, list) {
 		u8 len = min(plen, map->node.plen);
 
 		if (map->active)
@@ -165,19 +165,19 @@ static int npt6_inactive_conflict(struct npt6_dev *nd,
 	return 0;
 }
 
-static int npt6_check_conflict(struct npt6_dev *nd, const struct npt6_map *map,
+static int npt6_check_conflict(struct npt6_dev *xdev, const struct npt6_map *map,
 			       struct netlink_ext_ack *extack)
 {
 	bool on_ext = false;
 	int err;
 
-	err = npt6_inactive_conflict(nd, &map->int_pfx, map->node.plen);
+	err = npt6_inactive_conflict(xdev, &map->int_pfx, map->node.plen);
 	if (!err && map->active)
-		err = npt6_table_conflict(&nd->table, map->node.int_key,
+		err = npt6_table_conflict(&xdev->table, map->node.int_key,
 					  map->node.ext_key, map->node.plen,
 					  &on_ext);
 	else if (!err)
-		err = npt6_table_conflict_int(&nd->table, map->node.int_key,
+		err = npt6_table_conflict_int(&xdev->table, map->node.int_key,
 					      map->node.plen);
 	if (err == -EEXIST) {
 		NL_SET_ERR_MSG(extack, "Internal prefix already mapped on this device");
@@ -190,26 +190,26 @@ static int npt6_check_conflict(struct npt6_dev *nd, const struct npt6_map *map,
 	return err;
 }
 
-static int npt6_proxy_get(struct npt6_dev *nd)
+static int npt6_proxy_get(struct npt6_dev *xdev)
 {
 	int err;
 
-	if (nd->nproxy++)
+	if (xdev->nproxy++)
 		return 0;
 	/*
 	 * NS for a translated address go to its solicited-node group, which
 	 * nobody on this device has joined.
 	 */
-	err = dev_set_allmulti(nd->dev, 1);
+	err = dev_set_allmulti(xdev->dev, 1);
 	if (err)
-		nd->nproxy--;
+		xdev->nproxy--;
 	return err;
 }
 
-static void npt6_proxy_put(struct npt6_dev *nd)
+static void npt6_proxy_put(struct npt6_dev *xdev)
 {
-	if (!--nd->nproxy)
-		dev_set_allmulti(nd->dev, -1);
+	if (!--xdev->nproxy)
+		dev_set_allmulti(xdev->dev, -1);
 }
 
 int npt6_map_add(struct net *net, struct net_device *dev,
@@ -218,7 +218,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	struct npt6_net *nn = npt6_net(net);
 	struct in6_addr ext_addr, ext_pfx;
 	struct npt6_map *map;
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 	bool created = false;
 	bool found = false;
 	int err;
@@ -258,37 +258,37 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		npt6_map_set_prefix(map, &cfg->ext_pfx, NULL);
 	}
 
-	nd = npt6_dev_find(nn, dev);
-	if (!nd) {
-		nd = npt6_dev_create(net, dev);
-		if (IS_ERR(nd)) {
-			err = PTR_ERR(nd);
+	xdev = npt6_dev_find(nn, dev);
+	if (!xdev) {
+		xdev = npt6_dev_create(net, dev);
+		if (IS_ERR(xdev)) {
+			err = PTR_ERR(xdev);
 			NL_SET_ERR_MSG(extack, "Cannot attach netfilter hooks to the device");
 			goto err_free;
 		}
 		created = true;
 	}
-	map->ndev = nd;
+	map->ndev = xdev;
 
-	err = npt6_check_conflict(nd, map, extack);
+	err = npt6_check_conflict(xdev, map, extack);
 	if (err)
 		goto err_dev;
 	if (map->ndproxy != NPT6_NDPROXY_OFF) {
-		err = npt6_proxy_get(nd);
+		err = npt6_proxy_get(xdev);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot set the device to allmulti");
 			goto err_dev;
 		}
 	}
 	if (map->active) {
-		err = npt6_table_insert(&nd->table, &map->node);
+		err = npt6_table_insert(&xdev->table, &map->node);
 		if (err) {
 			NL_SET_ERR_MSG(extack, "Cannot insert mapping into the lookup table");
 			goto err_proxy;
 		}
 	}
-	list_add_tail(&map->list, &nd->maps);
-	nd->nmaps++;
+	list_add_tail(&map->list, &xdev->maps);
+	xdev->nmaps++;
 	if (map->ext_auto && !nn->nauto++)
 		npt6_auto_kick(nn, 0);
 	nn->gen++;
@@ -300,10 +300,10 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 
 err_proxy:
 	if (map->ndproxy != NPT6_NDPROXY_OFF)
-		npt6_proxy_put(nd);
+		npt6_proxy_put(xdev);
 err_dev:
 	if (created)
-		npt6_dev_destroy(net, nd);
+		npt6_dev_destroy(net, xdev);
 err_free:
 	free_percpu(map->stats);
 	kfree(map);
@@ -314,24 +314,24 @@ err_free:
 static void npt6_map_remove(struct net *net, struct npt6_map *map)
 {
 	struct npt6_net *nn = npt6_net(net);
-	struct npt6_dev *nd = map->ndev;
+	struct npt6_dev *xdev = map->ndev;
 
 	npt6_netlink_notify(net, map, NPT6_CMD_MAP_DEL, NULL);
 	if (map->active)
-		npt6_table_remove(&nd->table, &map->node);
+		npt6_table_remove(&xdev->table, &map->node);
 	list_del(&map->list);
-	nd->nmaps--;
+	xdev->nmaps--;
 	if (map->ndproxy != NPT6_NDPROXY_OFF)
-		npt6_proxy_put(nd);
+		npt6_proxy_put(xdev);
 	if (map->ext_auto)
 		nn->nauto--;
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
-		 nd->dev->name);
+		 xdev->dev->name);
 	call_rcu(&map->rcu, npt6_map_free_rcu);
-	if (!nd->nmaps)
-		npt6_dev_destroy(net, nd);
+	if (!xdev->nmaps)
+		npt6_dev_destroy(net, xdev);
 }
 
 /*
@@ -342,7 +342,7 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 		     const struct in6_addr *ext_addr)
 {
-	struct npt6_dev *nd = map->ndev;
+	struct npt6_dev *xdev = map->ndev;
 	struct in6_addr old_ext = map->ext_pfx;
 	bool was_active = map->active;
 	struct in6_addr ext_pfx;
@@ -357,11 +357,11 @@ int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 	if (ext_addr) {
 		ipv6_addr_prefix(&ext_pfx, ext_addr, map->node.plen);
 		npt6_map_set_prefix(new, &ext_pfx, ext_addr);
-		err = npt6_table_conflict_ext(&nd->table, new->node.ext_key,
+		err = npt6_table_conflict_ext(&xdev->table, new->node.ext_key,
 					      new->node.plen, &map->node);
 		if (err) {
 			net_warn_ratelimited("npt6: %s: external prefix %pI6c/%u of %pI6c overlaps another mapping; %pI6c/%u stays %s\n",
-					     nd->dev->name, &ext_pfx, new->node.plen,
+					     xdev->dev->name, &ext_pfx, new->node.plen,
 					     ext_addr, &map->int_pfx, map->node.plen,
 					     was_active ? "on its old prefix" : "inactive");
 			kfree(new);
@@ -372,22 +372,22 @@ int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 	}
 
 	if (was_active && new->active) {
-		npt6_table_replace(&nd->table, &map->node, &new->node);
+		npt6_table_replace(&xdev->table, &map->node, &new->node);
 	} else if (new->active) {
-		err = npt6_table_insert(&nd->table, &new->node);
+		err = npt6_table_insert(&xdev->table, &new->node);
 		if (err) {
 			kfree(new);
 			return err;
 		}
 	} else if (was_active) {
-		npt6_table_remove(&nd->table, &map->node);
+		npt6_table_remove(&xdev->table, &map->node);
 	}
 	list_replace(&map->list, &new->list);
 	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
 	npt6_net(net)->gen++;
 
 	if (!ipv6_addr_equal(&old_ext, &new->ext_pfx) || was_active != new->active) {
-		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", nd->dev->name,
+		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", xdev->dev->name,
 			&new->int_pfx, new->node.plen, &new->ext_pfx,
 			new->node.plen, new->active ? "" : " (inactive: no address)");
 		npt6_netlink_notify(net, new, NPT6_CMD_MAP_CHANGE, &old_ext);
@@ -402,16 +402,16 @@ struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
 	__be64 key = npt6_addr_hi(int_pfx);
 	struct npt6_table_node *node;
 	struct npt6_map *map;
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 
-	nd = npt6_dev_find(npt6_net(net), dev);
-	if (!nd)
+	xdev = npt6_dev_find(npt6_net(net), dev);
+	if (!xdev)
 		return NULL;
 	/* Active mappings are a hash probe away; inactive ones are few. */
-	node = npt6_table_find_int(&nd->table, key, plen);
+	node = npt6_table_find_int(&xdev->table, key, plen);
 	if (node)
 		return container_of(node, struct npt6_map, node);
-	list_for_each_entry(map, &nd->maps, list)
+	list_for_each_entry(map, &xdev->maps, list)
 		if (!map->active && map->node.int_key == key &&
 		    map->node.plen == plen)
 			return map;
@@ -434,15 +434,15 @@ int npt6_map_del(struct net *net, struct net_device *dev,
 	return 0;
 }
 
-static unsigned int npt6_dev_flush(struct net *net, struct npt6_dev *nd)
+static unsigned int npt6_dev_flush(struct net *net, struct npt6_dev *xdev)
 {
-	unsigned int n = nd->nmaps;
+	unsigned int n = xdev->nmaps;
 
-	/* The last removal frees nd itself. */
-	while (nd->nmaps > 1)
-		npt6_map_remove(net, list_first_entry(&nd->maps,
+	/* The last removal frees xdev itself. */
+	while (xdev->nmaps > 1)
+		npt6_map_remove(net, list_first_entry(&xdev->maps,
 						      struct npt6_map, list));
-	npt6_map_remove(net, list_first_entry(&nd->maps, struct npt6_map,
+	npt6_map_remove(net, list_first_entry(&xdev->maps, struct npt6_map,
 					      list));
 	return n;
 }
@@ -451,13 +451,13 @@ static unsigned int npt6_dev_flush(struct net *net, struct npt6_dev *nd)
 unsigned int npt6_map_flush(struct net *net, struct net_device *dev)
 {
 	struct npt6_net *nn = npt6_net(net);
-	struct npt6_dev *nd, *tmp;
+	struct npt6_dev *xdev, *tmp;
 	unsigned int n = 0;
 
 	ASSERT_RTNL();
-	list_for_each_entry_safe(nd, tmp, &nn->devs, list)
-		if (!dev || nd->dev == dev)
-			n += npt6_dev_flush(net, nd);
+	list_for_each_entry_safe(xdev, tmp, &nn->devs, list)
+		if (!dev || xdev->dev == dev)
+			n += npt6_dev_flush(net, xdev);
 	return n;
 }
 
@@ -501,13 +501,13 @@ static int npt6_netdev_event(struct notifier_block *nb, unsigned long event,
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct net *net = dev_net(dev);
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 
 	if (event != NETDEV_UNREGISTER)
 		return NOTIFY_DONE;
-	nd = npt6_dev_find(npt6_net(net), dev);
-	if (nd)
-		npt6_dev_flush(net, nd);
+	xdev = npt6_dev_find(npt6_net(net), dev);
+	if (xdev)
+		npt6_dev_flush(net, xdev);
 	return NOTIFY_DONE;
 }
 

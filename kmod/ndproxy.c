@@ -217,7 +217,7 @@ static bool npt6_send_na(struct net_device *dev, const struct sk_buff *ns,
  * verdict: NF_ACCEPT hands it on to the kernel's own NDP (not ours, or
  * ours to ignore), NF_STOLEN when we answered, NF_DROP when it is bad.
  */
-unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
+unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 			     unsigned int noff,
 			     const struct nf_hook_state *state)
 {
@@ -237,7 +237,7 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
 	msg = (const struct nd_msg *)(skb->data + off);
 	target = msg->target;
 
-	node = npt6_table_match_ext(&nd->table, &target);
+	node = npt6_table_match_ext(&xdev->table, &target);
 	if (!node)
 		return NF_ACCEPT;
 	map = container_of(node, struct npt6_map, node);
@@ -263,7 +263,7 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	if (map->ndproxy == NPT6_NDPROXY_AUTO) {
-		switch (npt6_inside_state(state->net, nd->dev, &inner)) {
+		switch (npt6_inside_state(state->net, xdev->dev, &inner)) {
 		case NPT6_INSIDE_ALIVE:
 			break;
 		case NPT6_INSIDE_UNRESOLVED:
@@ -275,7 +275,7 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
 		}
 	}
 
-	if (npt6_send_na(nd->dev, skb, noff, sllao, &target))
+	if (npt6_send_na(xdev->dev, skb, noff, sllao, &target))
 		npt6_map_count_ndp(map, NPT6_NDP_NA_SENT);
 	consume_skb(skb);
 	return NF_STOLEN;

@@ -11,7 +11,7 @@
 
 struct npt6_dev;
 
-unsigned int npt6_ndproxy_ns(struct npt6_dev *nd, struct sk_buff *skb,
+unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 			     unsigned int noff,
 			     const struct nf_hook_state *state);
 

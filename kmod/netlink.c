@@ -383,7 +383,7 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct npt6_net *nn = npt6_net(net);
 	long dev_idx = 0, map_idx;
 	struct npt6_map *map;
-	struct npt6_dev *nd;
+	struct npt6_dev *xdev;
 	u32 ifindex = 0;
 	int err = 0;
 
@@ -392,15 +392,15 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rtnl_lock();
 	cb->seq = nn->gen;
-	list_for_each_entry(nd, &nn->devs, list) {
+	list_for_each_entry(xdev, &nn->devs, list) {
 		if (dev_idx++ < cb->args[0])
 			continue;
-		if (ifindex && nd->dev->ifindex != ifindex) {
+		if (ifindex && xdev->dev->ifindex != ifindex) {
 			cb->args[0] = dev_idx;
 			continue;
 		}
 		map_idx = 0;
-		list_for_each_entry(map, &nd->maps, list) {
+		list_for_each_entry(map, &xdev->maps, list) {
 			if (map_idx++ < cb->args[1])
 				continue;
 			err = npt6_fill_map(skb, map, NETLINK_CB(cb->skb).portid,

@@ -76,7 +76,7 @@ static int npt6_icmp_err_inner(const struct sk_buff *skb, unsigned int noff)
  * may be truncated anywhere; if the address is not all there, we leave it.
  * A failure here never drops the error itself.
  */
-static void npt6_xlat_inner(struct npt6_dev *nd, struct sk_buff *skb,
+static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 			    unsigned int ioff, enum npt6_dir dir)
 {
 	struct npt6_table_node *node;
@@ -88,8 +88,8 @@ static void npt6_xlat_inner(struct npt6_dev *nd, struct sk_buff *skb,
 					      offsetof(struct ipv6hdr, saddr));
 	if (skb_copy_bits(skb, aoff, &addr, sizeof(addr)))
 		return;
-	node = dir == NPT6_DIR_SNPT ? npt6_table_match_int(&nd->table, &addr) :
-				      npt6_table_match_ext(&nd->table, &addr);
+	node = dir == NPT6_DIR_SNPT ? npt6_table_match_int(&xdev->table, &addr) :
+				      npt6_table_match_ext(&xdev->table, &addr);
 	if (!node)
 		return;
 	map = container_of(node, struct npt6_map, node);
@@ -133,7 +133,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
 	unsigned int noff = skb_network_offset(skb);
-	struct npt6_dev *nd = priv;
+	struct npt6_dev *xdev = priv;
 	struct npt6_table_node *node;
 	struct npt6_map *map;
 	unsigned int verdict;
@@ -154,12 +154,12 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 		if (type && *type >= NDISC_ROUTER_SOLICITATION &&
 		    *type <= NDISC_REDIRECT) {
 			if (*type == NDISC_NEIGHBOUR_SOLICITATION)
-				return npt6_ndproxy_ns(nd, skb, noff, state);
+				return npt6_ndproxy_ns(xdev, skb, noff, state);
 			return NF_ACCEPT;
 		}
 	}
 
-	node = npt6_table_match_ext(&nd->table, &ipv6_hdr(skb)->daddr);
+	node = npt6_table_match_ext(&xdev->table, &ipv6_hdr(skb)->daddr);
 	if (!node)
 		return NF_ACCEPT;
 	map = container_of(node, struct npt6_map, node);
@@ -179,7 +179,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 
 	ioff = npt6_icmp_err_inner(skb, noff);
 	if (ioff >= 0)
-		npt6_xlat_inner(nd, skb, ioff, NPT6_DIR_DNPT);
+		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_DNPT);
 	return NF_ACCEPT;
 }
 
@@ -187,7 +187,7 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state)
 {
 	unsigned int noff = skb_network_offset(skb);
-	struct npt6_dev *nd = priv;
+	struct npt6_dev *xdev = priv;
 	struct npt6_table_node *node;
 	struct npt6_map *map;
 	int ioff;
@@ -195,7 +195,7 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 	if (!npt6_is_ipv6(skb, noff))
 		return NF_ACCEPT;
 
-	node = npt6_table_match_int(&nd->table, &ipv6_hdr(skb)->saddr);
+	node = npt6_table_match_int(&xdev->table, &ipv6_hdr(skb)->saddr);
 	if (node) {
 		unsigned int verdict;
 
@@ -216,7 +216,7 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 
 				npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &host);
 				pr_warn("%s: internal host %pI6c translates to local address %pI6c; its replies will be delivered to this host\n",
-					nd->dev->name, &host, &ipv6_hdr(skb)->saddr);
+					xdev->dev->name, &host, &ipv6_hdr(skb)->saddr);
 			}
 		}
 	}
@@ -227,6 +227,6 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 	 */
 	ioff = npt6_icmp_err_inner(skb, noff);
 	if (ioff >= 0)
-		npt6_xlat_inner(nd, skb, ioff, NPT6_DIR_SNPT);
+		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_SNPT);
 	return NF_ACCEPT;
 }

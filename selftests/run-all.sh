@@ -27,15 +27,15 @@ NPT6_TAG=run-all
 
 usage()
 {
-	echo "usage: $0 [all|nptctl|kunit|vm]..." >&2
+	echo "usage: $0 [all|lint|nptctl|kunit|vm]..." >&2
 	exit 2
 }
 
 suites=()
 for arg in "${@:-all}"; do
 	case $arg in
-	all)			suites+=(nptctl kunit vm) ;;
-	nptctl|kunit|vm)	suites+=("$arg") ;;
+	all)			suites+=(lint nptctl kunit vm) ;;
+	lint|nptctl|kunit|vm)	suites+=("$arg") ;;
 	*)			usage ;;
 	esac
 done
@@ -112,6 +112,23 @@ suite_script()
 	fi
 }
 
+# The kernel code must stay checkpatch --strict, sparse and W=1 clean:
+# one TEST line per tool, findings printed above it.
+lint_suite()
+{
+	local tool rc=0
+
+	for tool in checkpatch sparse w1; do
+		if "$NPT6_REPO/selftests/lib/lint.sh" "$tool"; then
+			result "lint: $tool clean on kmod/ and uapi/" " OK "
+		else
+			result "lint: $tool clean on kmod/ and uapi/" FAIL
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 # Both steps in one suite: the guest run is pointless without the module.
 vm_suite()
 {
@@ -146,6 +163,7 @@ main()
 
 	for suite in "${suites[@]}"; do
 		case $suite in
+		lint)	run_suite lint lint_suite ;;
 		nptctl)	suite_script nptctl "$TESTS/nptctl/run.sh" ;;
 		kunit)	suite_script kunit "$TESTS/kunit/run.sh" ;;
 		vm)

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Host-side helpers shared by the npt6 test scripts.  Source it; it sets
 # no shell options of its own, so each caller keeps its own `set -e` policy.
