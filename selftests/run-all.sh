@@ -20,6 +20,10 @@
 #
 #   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
 
+# Everything below is one compound command, so bash reads the whole file
+# before running any of it: editing the script during a long run cannot
+# change what the run does.
+{
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
@@ -197,3 +201,4 @@ fi
 
 main 2>&1 | tee "$LOG"
 exit "${PIPESTATUS[0]}"
+}

@@ -103,27 +103,30 @@ if [ -d "$snap" ]; then
 		$bb mount -n -o bind "$snap/updates" "$mods/updates"
 fi
 
-# Put back what a tmpfs mount above may have hidden.
+# Put back what a tmpfs mount above may have hidden, once per tree.
+bound=()
 keep_visible()
 {
-	local path=$1 top
+	local path=$1 top b
 
+	for b in "${bound[@]}"; do
+		case $path in
+		"$b"|"$b"/*) return ;;
+		esac
+	done
 	for top in /tmp /var/tmp; do
 		case $path in
 		"$top"/*)
-			[ -d "$path" ] && continue
 			$bb mkdir -p "$path" &&
-				$bb mount -n -o bind "$HOSTROOT$path" "$path"
+				$bb mount -n -o bind "$HOSTROOT$path" "$path" &&
+				bound+=("$path")
 			;;
 		esac
 	done
 }
 keep_visible "$NPT6_REPO"
 keep_visible "$NPT6_CWD"
-case $NPT6_SCRIPT in
-"$NPT6_REPO"/*) ;;
-*) keep_visible "${NPT6_SCRIPT%/*}" ;;
-esac
+keep_visible "${NPT6_SCRIPT%/*}"
 
 cd "$NPT6_CWD" 2>/dev/null || cd "$NPT6_REPO" || cd /
 

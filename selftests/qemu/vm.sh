@@ -18,6 +18,10 @@
 # known-benign lines), if no exit code came back (crash, panic, failed
 # boot: 125) or if the guest outlived --timeout (124).
 
+# Everything below is one compound command, so bash reads the whole file
+# before running any of it: editing the script during a long run cannot
+# change what the run does.
+{
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
@@ -324,3 +328,4 @@ if [ "$status" != 0 ]; then
 	say "exit $status; results kept in $results"
 fi
 exit "$status"
+}
