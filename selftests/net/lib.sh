@@ -278,6 +278,10 @@ topo_create()
 	ip -n "$rtr" -6 addr add $RTR_LAN/64 dev ge1 nodad &&
 	ip -n "$rtr" -6 addr add $RTR_WAN/64 dev ge0 nodad &&
 	ip -n "$rtr" -6 route add default via $WAN_ADDR &&
+	# As on a real router: the external prefix is routed to us, so with
+	# no translation (module unloaded) it must not bounce back upstream
+	# and loop until the hop limit runs out, as a ping flood then would.
+	ip -n "$rtr" -6 route add unreachable $EXT_PFX metric 4096 &&
 
 	ip -n "$wan" -6 addr add $WAN_ADDR/64 dev w0 nodad &&
 	ip -n "$wan" -6 addr add $WAN_CORE/64 dev w1 nodad &&
