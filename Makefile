@@ -8,6 +8,8 @@
 #   make check           every test (installs what it needs)
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make dkms-install    install the module through DKMS, as users do
+#   make bench           virtual-pps benchmark in QEMU (out/bench/results.md;
+#                        BENCH_ARGS="--no-install --rounds N" to tune)
 #
 # The module itself is described by ./Kbuild; this file only drives it.
 
@@ -23,7 +25,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
-	check-vm lint checkpatch sparse w1 deps dkms-install dkms-remove
+	check-vm bench lint checkpatch sparse w1 deps dkms-install dkms-remove
 
 all: module nptctl
 
@@ -46,6 +48,9 @@ deps:
 
 demo:
 	selftests/demo.sh
+
+bench:
+	selftests/bench/run.sh $(BENCH_ARGS)
 
 check:
 	selftests/run-all.sh
