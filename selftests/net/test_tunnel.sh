@@ -375,7 +375,7 @@ transix_create()
 transix()
 {
 	local p1feed=${NGN_P1}feed p2feed=${NGN_P2}feed
-	local out js cap tcpcap syncap lancap cap2 acap scap lcap n mtus syn synack
+	local out js cap tcpcap syncap lancap cap2 acap scap lcap n mtus syn synack reasm reasm0
 
 	RET=0
 	if ! require_radvd; then
@@ -436,6 +436,7 @@ transix()
 	cap=$(tmpfile aftr.pcap)
 	cap_start "$aftr" a0 "$cap" ip6
 	acap=$CAP_PID
+	reasm0=$(ip netns exec "$aftr" awk '$1 == "Ip6ReasmReqds" { print $2 }' /proc/net/snmp6)
 
 	ping_ok "$lan" $INET4
 	check_err $? "no echo replies from $INET4"
@@ -469,19 +470,20 @@ transix()
 	log_test "transix: UDP 3000 bytes without DF delivered (3 of 3)"
 	cap_stop $acap "$cap"
 
-	# Under a loaded emulator the capture can miss some of the packets
-	# (delivery is asserted above); every packet it does see must be a
-	# 40-byte, unfragmented outer header, and inner fragments must show.
+	# Under a loaded emulator the capture can miss packets (delivery is
+	# asserted above), so it only checks the packets it saw: 40-byte,
+	# unfragmented outer headers.  That the outer packet was never
+	# fragmented is proven by the AFTR's own counter: it had nothing to
+	# reassemble.
 	out=$(tpkt encap --pcap "$cap" --src "$p1feed" --dst $AFTR6 \
-		--max-outer 1500 --min 4 2>&1)
+		--max-outer 1500 --min 1 2>&1)
 	check_err $? "$out"
-	# 3 x (1480 + 1480 + 48 bytes of data) from the LAN host; rtr cuts
-	# each 1500-byte fragment in two to fit 1460.
 	n=$(tpkt list --pcap "$cap" --src "$p1feed" --dst $AFTR6 |
 		jq -s '[.[] | select(.ip4.proto == 17 and (.ip4.mf or .ip4.off > 0))] | length')
-	[ "${n:-0}" -ge 4 ]
-	check_err $? "only ${n:-0} inner IPv4 fragments seen at the AFTR"
-	log_test "transix: AFTR side: outer header 40 bytes, nexthdr 4, outer <= 1500; inner IPv4 fragmented ($n fragments), never the outer"
+	reasm=$(ip netns exec "$aftr" awk '$1 == "Ip6ReasmReqds" { print $2 }' /proc/net/snmp6)
+	[ "${reasm:-x}" = "$reasm0" ]
+	check_err $? "the AFTR reassembled outer IPv6 fragments (Ip6ReasmReqds $reasm0 -> $reasm)"
+	log_test "transix: AFTR side: outer header 40 bytes, nexthdr 4, outer <= 1500; outer never fragmented ($n inner fragments captured)"
 	echo "$out" | log_indent
 
 	# Phase 2, TCP.  The LAN host forgets the PMTU it learned, so that
