@@ -53,6 +53,7 @@ passed=0
 failed=0
 skipped=0
 summary=
+failures=
 
 result()
 {
@@ -72,6 +73,13 @@ tally()
 		result "suite $name exited $rc" FAIL
 		f=1
 	fi
+	# Keep each failed TEST line and the indented reasons under it: CI
+	# shows only the tail of the output, so the summary repeats them.
+	failures+=$(awk '
+		/^[[:space:]]*TEST: .*\[FAIL\][[:space:]]*$/ { keep = 1; n = 0; print; next }
+		keep && /^[[:space:]]+/ && n < 4 { n++; print; next }
+		{ keep = 0 }' "$file" | sed "s/^/# $name: /")
+	[ -n "$failures" ] && [ "${failures: -1}" != $'\n' ] && failures+=$'\n'
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
@@ -180,6 +188,10 @@ main()
 		esac
 	done
 
+	if [ -n "$failures" ]; then
+		echo "# ==== failed tests ===="
+		printf '%s' "$failures"
+	fi
 	echo "# ==== summary ($((SECONDS - start))s) ===="
 	printf '%s' "$summary"
 	if [ "$skipped" -gt 0 ]; then
