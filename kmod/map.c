@@ -53,6 +53,21 @@ static struct npt6_dev *npt6_dev_find(struct npt6_net *nn,
 	return NULL;
 }
 
+/*
+ * Neighbor Discovery, DAD and multicast live in fe80::/10 and ff00::/8;
+ * translating them would break the link itself.  It also lets the local
+ * address snapshot leave link-local addresses out.
+ */
+static bool npt6_prefix_link_scope(const struct in6_addr *pfx, u8 plen)
+{
+	static const __be64 ll = cpu_to_be64(0xfe80ULL << 48);
+	static const __be64 mc = cpu_to_be64(0xff00ULL << 48);
+	__be64 hi = npt6_addr_hi(pfx);
+
+	return !((hi ^ ll) & npt6_plen_mask(min_t(u8, plen, 10))) ||
+	       !((hi ^ mc) & npt6_plen_mask(min_t(u8, plen, 8)));
+}
+
 static struct npt6_dev *npt6_dev_create(struct net *net,
 					struct net_device *dev)
 {
@@ -76,6 +91,8 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 	INIT_LIST_HEAD(&xdev->maps);
 
 	xdev->dev = dev;
+	xdev->local = &npt6_net(net)->local;
+	npt6_local_enable(xdev->local, net);
 	for (dir = 0; dir < NPT6_DIR_MAX; dir++) {
 		xdev->ops[dir] = (struct nf_hook_ops) {
 			.hook = hookfn[dir],
@@ -229,6 +246,12 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "Prefix length out of range or host bits set");
 		return -EINVAL;
 	}
+	if (npt6_prefix_link_scope(&cfg->int_pfx, cfg->plen) ||
+	    (!cfg->ext_auto && npt6_prefix_link_scope(&cfg->ext_pfx, cfg->plen))) {
+		NL_SET_ERR_MSG(extack,
+			       "Prefix overlaps link-local or multicast space");
+		return -EINVAL;
+	}
 	if (cfg->ndproxy != NPT6_NDPROXY_OFF && dev->type != ARPHRD_ETHER) {
 		NL_SET_ERR_MSG(extack, "The NDP proxy needs an Ethernet device");
 		return -EOPNOTSUPP;
@@ -372,7 +395,11 @@ int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 	}
 
 	if (was_active && new->active) {
-		npt6_table_replace(&xdev->table, &map->node, &new->node);
+		err = npt6_table_replace(&xdev->table, &map->node, &new->node);
+		if (err) {
+			kfree(new);
+			return err;
+		}
 	} else if (new->active) {
 		err = npt6_table_insert(&xdev->table, &new->node);
 		if (err) {
@@ -522,6 +549,7 @@ static int __net_init npt6_net_init(struct net *net)
 	nn->net = net;
 	INIT_LIST_HEAD(&nn->devs);
 	INIT_DELAYED_WORK(&nn->auto_work, npt6_auto_work);
+	npt6_local_init(&nn->local);
 	return 0;
 }
 
@@ -539,6 +567,7 @@ static void __net_exit npt6_net_exit(struct net *net)
 	npt6_map_flush(net, NULL);
 	rtnl_unlock();
 	cancel_delayed_work_sync(&nn->auto_work);
+	npt6_local_exit(&nn->local);
 }
 
 static struct pernet_operations npt6_net_ops = {
@@ -558,11 +587,16 @@ int npt6_map_init(void)
 	err = register_netdevice_notifier(&npt6_netdev_notifier);
 	if (err)
 		goto err_pernet;
-	err = npt6_auto_init();
+	err = npt6_local_register();
 	if (err)
 		goto err_notifier;
+	err = npt6_auto_init();
+	if (err)
+		goto err_local;
 	return 0;
 
+err_local:
+	npt6_local_unregister();
 err_notifier:
 	unregister_netdevice_notifier(&npt6_netdev_notifier);
 err_pernet:
@@ -574,6 +608,7 @@ void npt6_map_uninit(void)
 {
 	/* The address notifier reaches into pernet data: stop it first. */
 	npt6_auto_uninit();
+	npt6_local_unregister();
 	unregister_netdevice_notifier(&npt6_netdev_notifier);
 	unregister_pernet_subsys(&npt6_net_ops);
 	/* Mappings freed by call_rcu() must be gone before our code is. */

@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 #include <net/netlink.h>
 
+#include "localaddr.h"
 #include "rfc6296.h"
 #include "table.h"
 #include "tunnel.h"
@@ -104,6 +105,7 @@ struct npt6_dev {
 	struct list_head maps;		/* all mappings, under rtnl */
 	unsigned int nmaps;
 	unsigned int nproxy;		/* mappings with ndproxy on: allmulti */
+	struct npt6_local *local;	/* the namespace's own addresses */
 	struct nf_hook_ops ops[NPT6_DIR_MAX];
 };
 
@@ -117,6 +119,7 @@ struct npt6_net {
 	struct delayed_work auto_work;	/* re-evaluates auto prefixes */
 	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
 	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
+	struct npt6_local local;	/* our own addresses, for the packet path */
 };
 
 struct npt6_net *npt6_net(struct net *net);
@@ -142,6 +145,18 @@ static inline void npt6_map_count(struct npt6_map *map, enum npt6_dir dir,
 
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_add(&s->ctr[dir][ctr], n);
+	u64_stats_update_end(&s->syncp);
+}
+
+/* Both counters of a translated packet, in one go. */
+static inline void npt6_map_count_xlat(struct npt6_map *map, enum npt6_dir dir,
+				       u64 packets, u64 bytes)
+{
+	struct npt6_stats *s = this_cpu_ptr(map->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->ctr[dir][NPT6_CTR_PACKETS], packets);
+	u64_stats_add(&s->ctr[dir][NPT6_CTR_BYTES], bytes);
 	u64_stats_update_end(&s->syncp);
 }
 

@@ -17,13 +17,6 @@
 
 #include "rfc6296.h"
 
-__be64 npt6_plen_mask(unsigned int plen)
-{
-	if (!plen)
-		return 0;
-	return cpu_to_be64(GENMASK_ULL(63, 64 - plen));
-}
-
 /* A usable prefix has a length of 1..64 and no host bits set. */
 bool npt6_prefix_valid(const struct in6_addr *pfx, unsigned int plen)
 {
@@ -58,41 +51,4 @@ void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
 	rw->to = npt6_addr_hi(to);
 	rw->adjustment = ~csum_fold(csum_sub(npt6_prefix_sum(from),
 					     npt6_prefix_sum(to)));
-}
-
-/*
- * Rewrite @addr in place.  Returns false, leaving @addr untouched, when
- * RFC 6296 says the address cannot be mapped: a prefix longer than /48
- * and an interface identifier whose words are all 0xffff.
- */
-bool npt6_rewrite_addr(const struct npt6_rewrite *rw, struct in6_addr *addr)
-{
-	unsigned int idx = 3;
-	__be64 hi;
-	__sum16 sum;
-
-	/*
-	 * Up to /48 the adjustment goes into the subnet word, which the
-	 * prefix never covers.  Beyond /48 that word may be part of the
-	 * prefix, so the first interface-ID word that is not 0xffff takes
-	 * it instead.  0xffff is the same in either byte order.
-	 */
-	if (rw->plen > 48) {
-		for (idx = 4; idx < ARRAY_SIZE(addr->s6_addr16); idx++)
-			if (addr->s6_addr16[idx] != (__force __be16)CSUM_MANGLED_0)
-				break;
-		if (idx == ARRAY_SIZE(addr->s6_addr16))
-			return false;
-	}
-
-	hi = (npt6_addr_hi(addr) & ~rw->mask) | rw->to;
-	memcpy(addr, &hi, sizeof(hi));
-
-	sum = ~csum_fold(csum_add(csum_unfold((__force __sum16)addr->s6_addr16[idx]),
-				  csum_unfold(rw->adjustment)));
-	/* One's complement has two zeroes; RFC 6296 writes the positive one. */
-	if (sum == CSUM_MANGLED_0)
-		sum = 0;
-	addr->s6_addr16[idx] = (__force __be16)sum;
-	return true;
 }

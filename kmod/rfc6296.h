@@ -6,9 +6,12 @@
 #ifndef _NPT6_RFC6296_H
 #define _NPT6_RFC6296_H
 
+#include <linux/bits.h>
 #include <linux/in6.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <net/checksum.h>
 
 /*
  * One direction of a mapping, precomputed when the mapping is created so
@@ -25,11 +28,22 @@ struct npt6_rewrite {
 /* Prefixes longer than this cannot be translated checksum-neutrally. */
 #define NPT6_MAX_PLEN	64
 
-__be64 npt6_plen_mask(unsigned int plen);
 bool npt6_prefix_valid(const struct in6_addr *pfx, unsigned int plen);
 void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
 		       const struct in6_addr *to, unsigned int plen);
-bool npt6_rewrite_addr(const struct npt6_rewrite *rw, struct in6_addr *addr);
+
+/*
+ * The rest runs for every translated packet, so it is inline: a call
+ * costs more than the arithmetic.
+ */
+
+/* Network-order mask of the first @plen bits of the high 64. */
+static inline __be64 npt6_plen_mask(unsigned int plen)
+{
+	if (!plen)
+		return 0;
+	return cpu_to_be64(GENMASK_ULL(63, 64 - plen));
+}
 
 /* High 64 bits of an address, in network order: the part prefixes live in. */
 static inline __be64 npt6_addr_hi(const struct in6_addr *addr)
@@ -38,6 +52,44 @@ static inline __be64 npt6_addr_hi(const struct in6_addr *addr)
 
 	memcpy(&hi, addr, sizeof(hi));
 	return hi;
+}
+
+/*
+ * Rewrite @addr in place.  Returns false, leaving @addr untouched, when
+ * RFC 6296 says the address cannot be mapped: a prefix longer than /48
+ * and an interface identifier whose words are all 0xffff.
+ */
+static inline bool npt6_rewrite_addr(const struct npt6_rewrite *rw,
+				     struct in6_addr *addr)
+{
+	unsigned int idx = 3;
+	__be64 hi;
+	__sum16 sum;
+
+	/*
+	 * Up to /48 the adjustment goes into the subnet word, which the
+	 * prefix never covers.  Beyond /48 that word may be part of the
+	 * prefix, so the first interface-ID word that is not 0xffff takes
+	 * it instead.  0xffff is the same in either byte order.
+	 */
+	if (rw->plen > 48) {
+		for (idx = 4; idx < ARRAY_SIZE(addr->s6_addr16); idx++)
+			if (addr->s6_addr16[idx] != (__force __be16)CSUM_MANGLED_0)
+				break;
+		if (idx == ARRAY_SIZE(addr->s6_addr16))
+			return false;
+	}
+
+	hi = (npt6_addr_hi(addr) & ~rw->mask) | rw->to;
+	memcpy(addr, &hi, sizeof(hi));
+
+	sum = ~csum_fold(csum_add(csum_unfold((__force __sum16)addr->s6_addr16[idx]),
+				  csum_unfold(rw->adjustment)));
+	/* One's complement has two zeroes; RFC 6296 writes the positive one. */
+	if (sum == CSUM_MANGLED_0)
+		sum = 0;
+	addr->s6_addr16[idx] = (__force __be16)sum;
+	return true;
 }
 
 #endif /* _NPT6_RFC6296_H */

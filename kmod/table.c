@@ -3,53 +3,137 @@
  * Per-device lookup of mappings by internal and by external prefix.
  *
  * Writers are serialised by rtnl; readers are the packet path under RCU.
- * rhashtable gives us RCU-safe lookups and resizing; on top of it we keep
- * a bitmap of the prefix lengths in use so that a lookup only probes the
- * lengths that exist.
+ * Each side is a small open-addressing hash of node pointers (see struct
+ * npt6_slots), and a bitmap of the prefix lengths in use means a lookup
+ * only probes the lengths that exist.
+ *
+ * Why not rhashtable: measured under icount, its lookup (jhash, bucket
+ * lock bits, nulls markers, the future-table recheck) cost about a
+ * hundred instructions per packet; a probe here costs a multiply, a
+ * load and a compare.  Our writers are rare and already serialised, so
+ * we can afford to rebuild an array to resize it.
  */
 
 #include <linux/bitops.h>
-#include <linux/rhashtable.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 
 #include "rfc6296.h"
 #include "table.h"
 
-static const struct rhashtable_params int_params = {
-	.head_offset = offsetof(struct npt6_table_node, int_node),
-	.key_offset = offsetof(struct npt6_table_node, int_key),
-	.key_len = sizeof(__be64),
-	.automatic_shrinking = true,
-};
+/* Slots per side for an empty table. */
+#define NPT6_SLOTS_MIN	8
 
-static const struct rhashtable_params ext_params = {
-	.head_offset = offsetof(struct npt6_table_node, ext_node),
-	.key_offset = offsetof(struct npt6_table_node, ext_key),
-	.key_len = sizeof(__be64),
-	.automatic_shrinking = true,
-};
+static struct npt6_slots *slots_alloc(u32 nslots)
+{
+	struct npt6_slots *s;
+
+	s = kvzalloc(struct_size(s, slot, nslots), GFP_KERNEL);
+	if (!s)
+		return NULL;
+	s->mask = nslots - 1;
+	s->seed = get_random_u32();
+	return s;
+}
+
+static struct npt6_slots *slots_of(struct npt6_table *t, enum npt6_side side)
+{
+	/* Writers only: the caller serialises them. */
+	return rcu_dereference_protected(t->slots[side], true);
+}
+
+static struct npt6_table_node *find(struct npt6_table *t, enum npt6_side side,
+				    __be64 key)
+{
+	return npt6_slots_find(slots_of(t, side), side, key, true);
+}
+
+/* Put @n in the first free slot of its probe sequence; there is one. */
+static void slots_put(struct npt6_slots *s, enum npt6_side side,
+		      struct npt6_table_node *n)
+{
+	struct npt6_table_node *cur;
+	u32 i;
+
+	for (i = npt6_slot_hash(s, n->key[side]);; i = (i + 1) & s->mask) {
+		cur = rcu_dereference_protected(s->slot[i], true);
+		if (!cur || cur == NPT6_SLOT_TOMB)
+			break;
+	}
+	if (!cur)
+		s->used++;
+	rcu_assign_pointer(s->slot[i], n);
+}
+
+/* The slot that holds @n; it must be there. */
+static u32 slots_index(struct npt6_slots *s, enum npt6_side side,
+		       const struct npt6_table_node *n)
+{
+	u32 i;
+
+	for (i = npt6_slot_hash(s, n->key[side]);; i = (i + 1) & s->mask)
+		if (rcu_dereference_protected(s->slot[i], true) == n)
+			return i;
+}
+
+/*
+ * Make room for one more node on @side: keep nodes plus tombstones at
+ * most half the slots, and shrink a mostly empty array.  Readers keep
+ * using the old array until the pointer swap, and for a grace period
+ * after it, so it is freed with RCU.
+ */
+static int slots_resize(struct npt6_table *t, enum npt6_side side,
+			unsigned int nodes)
+{
+	struct npt6_slots *old = slots_of(t, side), *new;
+	struct npt6_table_node *n;
+	u32 want = NPT6_SLOTS_MIN;
+
+	while (want < 4 * nodes)
+		want <<= 1;
+	if (2 * (old->used + 1) <= old->mask + 1 &&
+	    (want >= old->mask + 1 || 8 * nodes > old->mask + 1))
+		return 0;
+
+	new = slots_alloc(want);
+	if (!new)
+		return -ENOMEM;
+	list_for_each_entry(n, &t->nodes, list)
+		slots_put(new, side, n);
+	rcu_assign_pointer(t->slots[side], new);
+	kvfree_rcu(old, rcu);
+	return 0;
+}
 
 int npt6_table_init(struct npt6_table *t)
 {
-	int err;
+	enum npt6_side side;
 
 	memset(t, 0, sizeof(*t));
 	INIT_LIST_HEAD(&t->nodes);
-	err = rhashtable_init(&t->by_int, &int_params);
-	if (err)
-		return err;
-	err = rhashtable_init(&t->by_ext, &ext_params);
-	if (err)
-		rhashtable_destroy(&t->by_int);
-	return err;
+	for (side = 0; side < NPT6_SIDE_MAX; side++) {
+		struct npt6_slots *s = slots_alloc(NPT6_SLOTS_MIN);
+
+		if (!s) {
+			while (side--)
+				kvfree(slots_of(t, side));
+			return -ENOMEM;
+		}
+		RCU_INIT_POINTER(t->slots[side], s);
+	}
+	return 0;
 }
 
 /* The caller has removed every node and waited for readers. */
 void npt6_table_destroy(struct npt6_table *t)
 {
+	enum npt6_side side;
+
 	WARN_ON(t->count);
-	rhashtable_destroy(&t->by_ext);
-	rhashtable_destroy(&t->by_int);
+	for (side = 0; side < NPT6_SIDE_MAX; side++) {
+		kvfree(slots_of(t, side));
+		RCU_INIT_POINTER(t->slots[side], NULL);
+	}
 }
 
 /* Do prefixes @a/@alen and @b/@blen share any address? */
@@ -93,15 +177,13 @@ static int conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 		 * A longer node whose key ends in zeros can share the cut
 		 * key without overlapping us: check the node's own length.
 		 */
-		n = rhashtable_lookup_fast(&t->by_int, &(__be64){ int_key & mask },
-					   int_params);
-		if (n && overlaps(n->int_key, n->plen, int_key, plen))
+		n = find(t, NPT6_SIDE_INT, int_key & mask);
+		if (n && overlaps(n->key[NPT6_SIDE_INT], n->plen, int_key, plen))
 			return -EBUSY;
 		if (!check_ext)
 			continue;
-		n = rhashtable_lookup_fast(&t->by_ext, &(__be64){ ext_key & mask },
-					   ext_params);
-		if (n && overlaps(n->ext_key, n->plen, ext_key, plen)) {
+		n = find(t, NPT6_SIDE_EXT, ext_key & mask);
+		if (n && overlaps(n->key[NPT6_SIDE_EXT], n->plen, ext_key, plen)) {
 			*on_ext = true;
 			return -EBUSY;
 		}
@@ -114,9 +196,10 @@ static int conflict(struct npt6_table *t, __be64 int_key, __be64 ext_key,
 	list_for_each_entry(n, &t->nodes, list) {
 		if (n->plen <= plen)
 			continue;
-		if (overlaps(n->int_key, n->plen, int_key, plen))
+		if (overlaps(n->key[NPT6_SIDE_INT], n->plen, int_key, plen))
 			return -EBUSY;
-		if (check_ext && overlaps(n->ext_key, n->plen, ext_key, plen)) {
+		if (check_ext &&
+		    overlaps(n->key[NPT6_SIDE_EXT], n->plen, ext_key, plen)) {
 			*on_ext = true;
 			return -EBUSY;
 		}
@@ -138,22 +221,30 @@ int npt6_table_conflict_int(struct npt6_table *t, __be64 int_key, u8 plen)
 	return conflict(t, int_key, 0, plen, false, &on_ext);
 }
 
-/* Insert a node that npt6_table_conflict() has cleared. */
+/*
+ * Insert a node that npt6_table_conflict() has cleared.  A key already on
+ * either side is refused, with nothing changed.
+ */
 int npt6_table_insert(struct npt6_table *t, struct npt6_table_node *n)
 {
+	enum npt6_side side;
 	int err;
 
 	if (WARN_ON(n->plen < 1 || n->plen > NPT6_MAX_PLEN))
 		return -EINVAL;
-	err = rhashtable_lookup_insert_fast(&t->by_int, &n->int_node, int_params);
-	if (err)
-		return err;
-	err = rhashtable_lookup_insert_fast(&t->by_ext, &n->ext_node, ext_params);
-	if (err) {
-		rhashtable_remove_fast(&t->by_int, &n->int_node, int_params);
-		return err;
+	for (side = 0; side < NPT6_SIDE_MAX; side++)
+		if (find(t, side, n->key[side]))
+			return -EEXIST;
+	/* Make room on both sides first, so nothing can fail halfway. */
+	for (side = 0; side < NPT6_SIDE_MAX; side++) {
+		err = slots_resize(t, side, t->count + 1);
+		if (err)
+			return err;
 	}
+	/* The list first: a resize from here on must carry @n along. */
 	list_add_tail(&n->list, &t->nodes);
+	for (side = 0; side < NPT6_SIDE_MAX; side++)
+		slots_put(slots_of(t, side), side, n);
 	if (!t->plen_refs[n->plen - 1]++)
 		WRITE_ONCE(t->plens, t->plens | BIT_ULL(n->plen - 1));
 	t->count++;
@@ -162,69 +253,32 @@ int npt6_table_insert(struct npt6_table *t, struct npt6_table_node *n)
 
 /*
  * Unlink a node.  Readers may still see it until a grace period has
- * passed; the caller frees it with RCU.
+ * passed; the caller frees it with RCU.  A failed shrink is harmless.
  */
 void npt6_table_remove(struct npt6_table *t, struct npt6_table_node *n)
 {
-	rhashtable_remove_fast(&t->by_ext, &n->ext_node, ext_params);
-	rhashtable_remove_fast(&t->by_int, &n->int_node, int_params);
+	enum npt6_side side;
+
+	for (side = 0; side < NPT6_SIDE_MAX; side++) {
+		struct npt6_slots *s = slots_of(t, side);
+
+		rcu_assign_pointer(s->slot[slots_index(s, side, n)],
+				   NPT6_SLOT_TOMB);
+	}
 	list_del(&n->list);
 	if (!--t->plen_refs[n->plen - 1])
 		WRITE_ONCE(t->plens, t->plens & ~BIT_ULL(n->plen - 1));
 	t->count--;
+	for (side = 0; side < NPT6_SIDE_MAX; side++)
+		slots_resize(t, side, t->count);
 }
 
 struct npt6_table_node *npt6_table_find_int(struct npt6_table *t,
 					    __be64 int_key, u8 plen)
 {
-	struct npt6_table_node *n;
+	struct npt6_table_node *n = find(t, NPT6_SIDE_INT, int_key);
 
-	n = rhashtable_lookup_fast(&t->by_int, &int_key, int_params);
 	return n && n->plen == plen ? n : NULL;
-}
-
-/*
- * Longest length first, although with non-overlapping nodes at most one
- * can match.  The final mask check matters: a probe with a long length can
- * hit a shorter node whose key happens to equal the cut address.
- */
-static __always_inline struct npt6_table_node *match(struct rhashtable *ht,
-						     const struct rhashtable_params params,
-						     u64 plens,
-						     const struct in6_addr *addr,
-						     size_t key_offset)
-{
-	__be64 hi = npt6_addr_hi(addr);
-
-	while (plens) {
-		unsigned int bit = fls64(plens) - 1;
-		__be64 key = hi & npt6_plen_mask(bit + 1);
-		struct npt6_table_node *n;
-
-		n = rhashtable_lookup(ht, &key, params);
-		if (n) {
-			__be64 nkey = *(__be64 *)((u8 *)n + key_offset);
-
-			if (!((hi ^ nkey) & npt6_plen_mask(n->plen)))
-				return n;
-		}
-		plens &= ~BIT_ULL(bit);
-	}
-	return NULL;
-}
-
-struct npt6_table_node *npt6_table_match_int(struct npt6_table *t,
-					     const struct in6_addr *addr)
-{
-	return match(&t->by_int, int_params, READ_ONCE(t->plens), addr,
-		     offsetof(struct npt6_table_node, int_key));
-}
-
-struct npt6_table_node *npt6_table_match_ext(struct npt6_table *t,
-					     const struct in6_addr *addr)
-{
-	return match(&t->by_ext, ext_params, READ_ONCE(t->plens), addr,
-		     offsetof(struct npt6_table_node, ext_key));
 }
 
 /*
@@ -238,32 +292,42 @@ int npt6_table_conflict_ext(struct npt6_table *t, __be64 ext_key, u8 plen,
 	struct npt6_table_node *n;
 
 	list_for_each_entry(n, &t->nodes, list)
-		if (n != except && overlaps(n->ext_key, n->plen, ext_key, plen))
+		if (n != except &&
+		    overlaps(n->key[NPT6_SIDE_EXT], n->plen, ext_key, plen))
 			return -EBUSY;
 	return 0;
 }
 
 /*
  * Swap @old for @new, which has the same internal key and length, so
- * that SNPT lookups never miss: rhashtable_replace_fast() is atomic for
- * readers.  On the external side there is a window where a DNPT lookup
- * finds either node, or neither when the external key changed, which is
- * the nature of a prefix change.  The caller has checked
- * npt6_table_conflict_ext().
+ * that SNPT lookups never miss: one pointer store.  On the external side
+ * there is a window where a DNPT lookup finds either node, or neither
+ * when the external key changed, which is the nature of a prefix change.
+ * The caller has checked npt6_table_conflict_ext().  Returns -ENOMEM,
+ * with nothing changed, if the external side had no room for @new's key.
  */
-void npt6_table_replace(struct npt6_table *t, struct npt6_table_node *old,
-			struct npt6_table_node *new)
+int npt6_table_replace(struct npt6_table *t, struct npt6_table_node *old,
+		       struct npt6_table_node *new)
 {
+	struct npt6_slots *s = slots_of(t, NPT6_SIDE_INT);
+	bool ext_moves = old->ext_key != new->ext_key;
+	int err;
+
 	WARN_ON(old->int_key != new->int_key || old->plen != new->plen);
-	WARN_ON(rhashtable_replace_fast(&t->by_int, &old->int_node,
-					&new->int_node, int_params));
-	if (old->ext_key == new->ext_key) {
-		WARN_ON(rhashtable_replace_fast(&t->by_ext, &old->ext_node,
-						&new->ext_node, ext_params));
-	} else {
-		rhashtable_remove_fast(&t->by_ext, &old->ext_node, ext_params);
-		WARN_ON(rhashtable_lookup_insert_fast(&t->by_ext, &new->ext_node,
-						      ext_params));
+	/* A new external key takes a slot; the old one leaves a tombstone. */
+	if (ext_moves) {
+		err = slots_resize(t, NPT6_SIDE_EXT, t->count + 1);
+		if (err)
+			return err;
 	}
+	rcu_assign_pointer(s->slot[slots_index(s, NPT6_SIDE_INT, old)], new);
+
+	s = slots_of(t, NPT6_SIDE_EXT);
+	rcu_assign_pointer(s->slot[slots_index(s, NPT6_SIDE_EXT, old)],
+			   ext_moves ? NPT6_SLOT_TOMB : new);
+	/* The list too: a resize after this must carry @new, not @old. */
 	list_replace(&old->list, &new->list);
+	if (ext_moves)
+		slots_put(s, NPT6_SIDE_EXT, new);
+	return 0;
 }

@@ -28,7 +28,7 @@
 #include "ndproxy.h"
 #include "xlat.h"
 
-static bool npt6_is_ipv6(struct sk_buff *skb, unsigned int noff)
+static __always_inline bool npt6_is_ipv6(struct sk_buff *skb, unsigned int noff)
 {
 	if (skb->protocol != htons(ETH_P_IPV6))
 		return false;
@@ -43,11 +43,23 @@ static unsigned int npt6_segs(const struct sk_buff *skb)
 }
 
 /*
+ * Could this be an ICMPv6 error, with or without extension headers in
+ * front?  TCP and UDP, the bulk of the traffic, are answered inline.
+ */
+static __always_inline bool npt6_maybe_icmp(const struct sk_buff *skb)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+	return nexthdr != IPPROTO_TCP && nexthdr != IPPROTO_UDP;
+}
+
+/*
  * Offset of the IPv6 header embedded in an ICMPv6 error, or -1 if this is
  * not one.  Unlike ip6t_NPT we walk extension headers, and we give up on
  * non-first fragments, which carry no ICMPv6 header.
  */
-static int npt6_icmp_err_inner(const struct sk_buff *skb, unsigned int noff)
+static noinline int npt6_icmp_err_inner(const struct sk_buff *skb,
+					unsigned int noff)
 {
 	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
 	int off = noff + sizeof(struct ipv6hdr);
@@ -107,25 +119,31 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
  * Rewrite the outer address at @aoff with @map in direction @dir.  Returns
  * the verdict.
  */
-static unsigned int npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb,
-				    unsigned int noff, enum npt6_dir dir)
+static __always_inline unsigned int
+npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb, unsigned int noff,
+		enum npt6_dir dir)
 {
 	unsigned int aoff = dir == NPT6_DIR_SNPT ?
 			    offsetof(struct ipv6hdr, saddr) :
 			    offsetof(struct ipv6hdr, daddr);
 	struct in6_addr *addr;
 
-	if (skb_ensure_writable(skb, noff + sizeof(struct ipv6hdr))) {
+	/*
+	 * npt6_is_ipv6() has pulled the header into the linear area; a
+	 * clone, say one a packet socket holds, must not see our write.
+	 */
+	if (unlikely(skb_cloned(skb) &&
+		     !skb_clone_writable(skb, noff + sizeof(struct ipv6hdr)) &&
+		     pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
 		npt6_map_count(map, dir, NPT6_CTR_DROP_NOMEM, 1);
 		return NF_DROP;
 	}
 	addr = (struct in6_addr *)(skb_network_header(skb) + aoff);
-	if (!npt6_rewrite_addr(&map->rw[dir], addr)) {
+	if (unlikely(!npt6_rewrite_addr(&map->rw[dir], addr))) {
 		npt6_map_count(map, dir, NPT6_CTR_DROP_UNMAPPABLE, 1);
 		return NF_DROP;
 	}
-	npt6_map_count(map, dir, NPT6_CTR_PACKETS, npt6_segs(skb));
-	npt6_map_count(map, dir, NPT6_CTR_BYTES, skb->len - noff);
+	npt6_map_count_xlat(map, dir, npt6_segs(skb), skb->len - noff);
 	return NF_ACCEPT;
 }
 
@@ -168,7 +186,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	 * Our own addresses inside the external prefix (say, the SLAAC
 	 * address of this very device) are ours, not some internal host's.
 	 */
-	if (ipv6_chk_addr(state->net, &ipv6_hdr(skb)->daddr, NULL, 0)) {
+	if (npt6_local_addr(xdev->local, state->net, &ipv6_hdr(skb)->daddr)) {
 		npt6_map_count(map, NPT6_DIR_DNPT, NPT6_CTR_LOCAL, 1);
 		return NF_ACCEPT;
 	}
@@ -177,6 +195,8 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	if (verdict != NF_ACCEPT)
 		return verdict;
 
+	if (!npt6_maybe_icmp(skb))
+		return NF_ACCEPT;
 	ioff = npt6_icmp_err_inner(skb, noff);
 	if (ioff >= 0)
 		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_DNPT);
@@ -208,8 +228,8 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 		 * addresses cannot get replies: they are delivered to us.
 		 * Nothing stateless can fix that; make it visible.
 		 */
-		if (unlikely(ipv6_chk_addr(state->net, &ipv6_hdr(skb)->saddr,
-					   NULL, 0))) {
+		if (unlikely(npt6_local_addr(xdev->local, state->net,
+					     &ipv6_hdr(skb)->saddr))) {
 			npt6_map_count(map, NPT6_DIR_SNPT, NPT6_CTR_COLLISION, 1);
 			if (!test_and_set_bit(NPT6_MAP_COLLISION_LOGGED, &map->flags)) {
 				struct in6_addr host = ipv6_hdr(skb)->saddr;
@@ -225,6 +245,8 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 	 * Errors about inbound traffic carry the internal destination we
 	 * wrote, whether an internal host or this router sent them.
 	 */
+	if (!npt6_maybe_icmp(skb))
+		return NF_ACCEPT;
 	ioff = npt6_icmp_err_inner(skb, noff);
 	if (ioff >= 0)
 		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_SNPT);

@@ -777,7 +777,7 @@ static void table_replace_moves_ext(struct kunit *test)
 	same = node_new(test, "fd00:1::", "2001:db8:9::", 64);
 	KUNIT_ASSERT_EQ(test, add(test, old, NULL), 0);
 
-	npt6_table_replace(t, old, new);
+	KUNIT_ASSERT_EQ(test, npt6_table_replace(t, old, new), 0);
 	KUNIT_EXPECT_PTR_EQ(test, match_str(test, false, "fd00:1::5"), new);
 	KUNIT_EXPECT_PTR_EQ(test, match_str(test, true, "2001:db8:9::5"), new);
 	KUNIT_EXPECT_NULL(test, match_str(test, true, "2001:db8:1::5"));
@@ -785,12 +785,93 @@ static void table_replace_moves_ext(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t->plens, BIT_ULL(63));
 
 	/* The same external key takes the other branch of the swap. */
-	npt6_table_replace(t, new, same);
+	KUNIT_ASSERT_EQ(test, npt6_table_replace(t, new, same), 0);
 	KUNIT_EXPECT_PTR_EQ(test, match_str(test, true, "2001:db8:9::5"), same);
 	KUNIT_EXPECT_PTR_EQ(test, match_str(test, false, "fd00:1::5"), same);
 	KUNIT_EXPECT_EQ(test, t->count, 1U);
 	npt6_table_remove(t, same);
 	KUNIT_EXPECT_EQ(test, t->count, 0U);
+}
+
+/* Nodes plus tombstones never take more than half of a side's slots. */
+static void expect_room(struct kunit *test, struct npt6_table *t)
+{
+	int side;
+
+	for (side = 0; side < NPT6_SIDE_MAX; side++) {
+		const struct npt6_slots *s = rcu_dereference_protected(t->slots[side], true);
+
+		KUNIT_EXPECT_LE(test, 2 * s->used, s->mask + 1);
+		KUNIT_EXPECT_GE(test, s->used, t->count);
+	}
+}
+
+/*
+ * Churn: removals leave tombstones, renumbering an external prefix moves
+ * a node to another slot again and again, and the table grows and shrinks
+ * back.  Lookups must stay exact and always end (an array with no empty
+ * slot would make a miss spin forever), and a drained table must not keep
+ * its peak size.
+ */
+static void table_churn(struct kunit *test)
+{
+	struct table_test_ctx *ctx = test->priv;
+	struct npt6_table *t = table_of(test);
+	struct npt6_table_node *n, *cur, *next;
+	const struct npt6_slots *s;
+	struct in6_addr a;
+	unsigned int i, round;
+
+	ctx->bulk = vzalloc(array_size(2 * MODEL_NODES + 2, sizeof(*ctx->bulk)));
+	KUNIT_ASSERT_NOT_NULL(test, ctx->bulk);
+	parse(test, "::77", &a);
+
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < MODEL_NODES; i++) {
+			n = &ctx->bulk[i];
+			n->int_key = cpu_to_be64(0xfd00000000000000ULL | i);
+			n->ext_key = cpu_to_be64(0x20010db800000000ULL | (i << 8) | round);
+			n->plen = 64;
+			KUNIT_ASSERT_EQ(test, add(test, n, NULL), 0);
+		}
+		expect_room(test, t);
+		for (i = 0; i < MODEL_NODES; i++) {
+			n = &ctx->bulk[i];
+			set_hi(&a, be64_to_cpu(n->ext_key));
+			KUNIT_ASSERT_PTR_EQ(test, match(test, true, &a), n);
+			npt6_table_remove(t, n);
+			KUNIT_ASSERT_NULL(test, match(test, true, &a));
+		}
+		expect_room(test, t);
+		KUNIT_EXPECT_EQ(test, t->count, 0U);
+	}
+	s = rcu_dereference_protected(t->slots[NPT6_SIDE_EXT], true);
+	KUNIT_EXPECT_LE(test, s->mask + 1, 16U);
+
+	/* One mapping renumbered many times, as an auto prefix may be. */
+	cur = &ctx->bulk[2 * MODEL_NODES];
+	cur->int_key = cpu_to_be64(0xfd00000000000001ULL);
+	cur->ext_key = cpu_to_be64(0x20010db8ffff0000ULL);
+	cur->plen = 64;
+	KUNIT_ASSERT_EQ(test, add(test, cur, NULL), 0);
+	for (i = 1; i <= 1000; i++) {
+		next = &ctx->bulk[2 * MODEL_NODES + (i & 1)];
+		if (next == cur)
+			next = &ctx->bulk[2 * MODEL_NODES + !(i & 1)];
+		next->int_key = cur->int_key;
+		next->ext_key = cpu_to_be64(0x20010db8ffff0000ULL + i);
+		next->plen = 64;
+		KUNIT_ASSERT_EQ(test, npt6_table_replace(t, cur, next), 0);
+		set_hi(&a, be64_to_cpu(cur->ext_key));
+		KUNIT_ASSERT_NULL(test, match(test, true, &a));
+		set_hi(&a, be64_to_cpu(next->ext_key));
+		KUNIT_ASSERT_PTR_EQ(test, match(test, true, &a), next);
+		set_hi(&a, be64_to_cpu(next->int_key));
+		KUNIT_ASSERT_PTR_EQ(test, match(test, false, &a), next);
+		cur = next;
+	}
+	expect_room(test, t);
+	npt6_table_remove(t, cur);
 }
 
 static struct kunit_case table_test_cases[] = {
@@ -809,6 +890,7 @@ static struct kunit_case table_test_cases[] = {
 	KUNIT_CASE(table_conflict_int_only),
 	KUNIT_CASE(table_conflict_ext_except),
 	KUNIT_CASE(table_replace_moves_ext),
+	KUNIT_CASE(table_churn),
 	{}
 };
 

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A per-namespace snapshot of the router's own unicast addresses.
+ *
+ * Every translated packet asks "is this address ours?": inbound, because
+ * a destination we own is delivered untouched rather than DNPT'd, and
+ * outbound, to count SNPT results that collide with one of ours.
+ * ipv6_chk_addr() answers correctly but walks a hash chain shared by all
+ * namespaces; measured under icount it was the largest single cost of a
+ * translated packet.  A router owns a handful of addresses, so we keep
+ * them in a small array that the packet path scans.
+ *
+ * The array is rebuilt from the device address lists on every inet6addr
+ * event (address added or removed, often in softirq context: hence the
+ * spinlock and GFP_ATOMIC).  The kernel calls the notifier after linking a
+ * new address and after marking a removed one dead, so the last rebuild
+ * after any change sees it; rebuilds are serialised, so the snapshot
+ * converges on the truth.  Link-local and loopback addresses are left out:
+ * mappings cannot cover them (npt6_prefix_usable()).
+ *
+ * Tentative addresses count as ours, unlike for ipv6_chk_addr(): while
+ * this router runs DAD on an address inside the external prefix, traffic
+ * for it is not handed to an internal host either.  An address whose DAD
+ * failed stays until the next address event, with the same effect.
+ *
+ * When there is no snapshot (more than NPT6_LOCAL_MAX addresses, or no
+ * memory) the packet path falls back to ipv6_chk_addr().
+ */
+
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <net/addrconf.h>
+#include <net/if_inet6.h>
+
+#include "localaddr.h"
+#include "map.h"
+
+void npt6_local_init(struct npt6_local *l)
+{
+	RCU_INIT_POINTER(l->snap, NULL);
+	spin_lock_init(&l->lock);
+	l->on = false;
+}
+
+static bool npt6_local_wanted(const struct inet6_ifaddr *ifa)
+{
+	int type = ipv6_addr_type(&ifa->addr);
+
+	if (type & (IPV6_ADDR_LINKLOCAL | IPV6_ADDR_LOOPBACK |
+		    IPV6_ADDR_MULTICAST))
+		return false;
+	if (READ_ONCE(ifa->state) == INET6_IFADDR_STATE_DEAD)
+		return false;
+	return !(READ_ONCE(ifa->flags) & IFA_F_DADFAILED);
+}
+
+/*
+ * Walk the namespace's addresses, storing up to @max of them in @s when
+ * it is not NULL.  Returns how many there are.
+ */
+static unsigned int npt6_local_walk(struct net *net,
+				    struct npt6_local_addrs *s,
+				    unsigned int max)
+{
+	const struct inet6_ifaddr *ifa;
+	struct net_device *dev;
+	unsigned int n = 0;
+
+	for_each_netdev_rcu(net, dev) {
+		struct inet6_dev *idev = __in6_dev_get(dev);
+
+		if (!idev)
+			continue;
+		list_for_each_entry_rcu(ifa, &idev->addr_list, if_list) {
+			if (!npt6_local_wanted(ifa))
+				continue;
+			if (s && n < max)
+				s->addr[n] = ifa->addr;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* Rebuild the snapshot, if one is wanted.  Any context. */
+static void npt6_local_refresh(struct npt6_local *l, struct net *net)
+{
+	struct npt6_local_addrs *s = NULL, *old;
+	unsigned int n;
+
+	spin_lock_bh(&l->lock);
+	if (!l->on) {
+		spin_unlock_bh(&l->lock);
+		return;
+	}
+	rcu_read_lock();
+	n = npt6_local_walk(net, NULL, 0);
+	if (n <= NPT6_LOCAL_MAX)
+		s = kmalloc(struct_size(s, addr, n), GFP_ATOMIC);
+	if (s) {
+		/*
+		 * An address added since the count shows up in the rebuild
+		 * that its own event triggers after ours.
+		 */
+		s->n = min(n, npt6_local_walk(net, s, n));
+	}
+	rcu_read_unlock();
+	old = rcu_replace_pointer(l->snap, s, lockdep_is_held(&l->lock));
+	spin_unlock_bh(&l->lock);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/*
+ * Start keeping a snapshot: called when the namespace gets its first
+ * mapping, so namespaces without mappings pay nothing on address events.
+ */
+void npt6_local_enable(struct npt6_local *l, struct net *net)
+{
+	spin_lock_bh(&l->lock);
+	l->on = true;
+	spin_unlock_bh(&l->lock);
+	npt6_local_refresh(l, net);
+}
+
+/* The namespace is going away; no more events can reach it. */
+void npt6_local_exit(struct npt6_local *l)
+{
+	struct npt6_local_addrs *old;
+
+	spin_lock_bh(&l->lock);
+	l->on = false;
+	old = rcu_replace_pointer(l->snap, NULL, lockdep_is_held(&l->lock));
+	spin_unlock_bh(&l->lock);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+static int npt6_local_event(struct notifier_block *nb, unsigned long event,
+			    void *ptr)
+{
+	struct inet6_ifaddr *ifa = ptr;
+	struct net *net = dev_net(ifa->idev->dev);
+
+	npt6_local_refresh(&npt6_net(net)->local, net);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block npt6_local_notifier = {
+	.notifier_call = npt6_local_event,
+};
+
+int npt6_local_register(void)
+{
+	return register_inet6addr_notifier(&npt6_local_notifier);
+}
+
+void npt6_local_unregister(void)
+{
+	unregister_inet6addr_notifier(&npt6_local_notifier);
+}
