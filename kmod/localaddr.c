@@ -74,8 +74,10 @@ static unsigned int npt6_local_walk(struct net *net,
 		list_for_each_entry_rcu(ifa, &idev->addr_list, if_list) {
 			if (!npt6_local_wanted(ifa))
 				continue;
-			if (s && n < max)
+			if (s && n < max) {
 				s->addr[n] = ifa->addr;
+				s->filter |= BIT_ULL(npt6_local_bit(&ifa->addr));
+			}
 			n++;
 		}
 	}
@@ -98,6 +100,7 @@ static void npt6_local_refresh(struct npt6_local *l, struct net *net)
 	if (n <= NPT6_LOCAL_MAX)
 		s = kmalloc(struct_size(s, addr, n), GFP_ATOMIC);
 	if (s) {
+		s->filter = 0;
 		/*
 		 * An address added since the count shows up in the rebuild
 		 * that its own event triggers after ours.

@@ -7,6 +7,8 @@
 #ifndef _NPT6_LOCALADDR_H
 #define _NPT6_LOCALADDR_H
 
+#include <linux/bits.h>
+#include <linux/hash.h>
 #include <linux/in6.h>
 #include <linux/rcupdate.h>
 #include <linux/spinlock.h>
@@ -18,9 +20,22 @@ struct net;
 /* A snapshot of one namespace's addresses; replaced, never changed. */
 struct npt6_local_addrs {
 	struct rcu_head rcu;
+	u64 filter;		/* bit npt6_local_bit(a) set for each a below */
 	unsigned int n;
 	struct in6_addr addr[];
 };
+
+/*
+ * A one-word Bloom filter in front of the scan: most translated packets
+ * are not for us, and for them one multiply and a bit test settle it.
+ */
+static inline unsigned int npt6_local_bit(const struct in6_addr *a)
+{
+	u64 w[2];
+
+	memcpy(w, a, sizeof(w));
+	return hash_64(w[0] ^ w[1], 6);
+}
 
 struct npt6_local {
 	/* NULL: no snapshot (not wanted yet, too many addresses, no memory) */
@@ -50,6 +65,8 @@ static inline bool npt6_local_addr(const struct npt6_local *l,
 
 	if (unlikely(!s))
 		return ipv6_chk_addr(net, addr, NULL, 0);
+	if (!(s->filter & BIT_ULL(npt6_local_bit(addr))))
+		return false;
 	for (i = 0; i < s->n; i++)
 		if (ipv6_addr_equal(&s->addr[i], addr))
 			return true;

@@ -37,12 +37,12 @@ void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
  * costs more than the arithmetic.
  */
 
-/* Network-order mask of the first @plen bits of the high 64. */
+extern const __be64 npt6_plen_masks[NPT6_MAX_PLEN + 1];
+
+/* Network-order mask of the first @plen (0..64) bits of the high 64. */
 static inline __be64 npt6_plen_mask(unsigned int plen)
 {
-	if (!plen)
-		return 0;
-	return cpu_to_be64(GENMASK_ULL(63, 64 - plen));
+	return npt6_plen_masks[plen];
 }
 
 /* High 64 bits of an address, in network order: the part prefixes live in. */
@@ -59,8 +59,8 @@ static inline __be64 npt6_addr_hi(const struct in6_addr *addr)
  * RFC 6296 says the address cannot be mapped: a prefix longer than /48
  * and an interface identifier whose words are all 0xffff.
  */
-static inline bool npt6_rewrite_addr(const struct npt6_rewrite *rw,
-				     struct in6_addr *addr)
+static __always_inline bool npt6_rewrite_addr(const struct npt6_rewrite *rw,
+					      struct in6_addr *addr)
 {
 	unsigned int idx = 3;
 	__be64 hi;

@@ -147,6 +147,44 @@ npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb, unsigned int noff,
 	return NF_ACCEPT;
 }
 
+/*
+ * Neighbor Discovery is link-local business: it is never translated.  A
+ * Neighbor Solicitation may be ours to answer, though.  Returns the
+ * verdict for a Neighbor Discovery message, -1 for any other ICMPv6
+ * message.  Out of line: ICMPv6 is rare, and its buffer would cost every
+ * packet a stack canary.
+ */
+static noinline int npt6_ingress_ndisc(struct npt6_dev *xdev,
+				       struct sk_buff *skb, unsigned int noff,
+				       const struct nf_hook_state *state)
+{
+	u8 _type;
+	const u8 *type = skb_header_pointer(skb, noff + sizeof(struct ipv6hdr),
+					    sizeof(_type), &_type);
+
+	if (!type || *type < NDISC_ROUTER_SOLICITATION ||
+	    *type > NDISC_REDIRECT)
+		return -1;
+	if (*type == NDISC_NEIGHBOUR_SOLICITATION)
+		return npt6_ndproxy_ns(xdev, skb, noff, state);
+	return NF_ACCEPT;
+}
+
+/* Count, and say once, that SNPT produced @ext, one of our own addresses. */
+static noinline void __cold npt6_collision(const struct npt6_dev *xdev,
+					   struct npt6_map *map,
+					   const struct in6_addr *ext)
+{
+	struct in6_addr host = *ext;
+
+	npt6_map_count(map, NPT6_DIR_SNPT, NPT6_CTR_COLLISION, 1);
+	if (test_and_set_bit(NPT6_MAP_COLLISION_LOGGED, &map->flags))
+		return;
+	npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &host);
+	pr_warn("%s: internal host %pI6c translates to local address %pI6c; its replies will be delivered to this host\n",
+		xdev->dev->name, &host, ext);
+}
+
 unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -154,27 +192,16 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	struct npt6_dev *xdev = priv;
 	struct npt6_table_node *node;
 	struct npt6_map *map;
-	unsigned int verdict;
 	int ioff;
 
 	if (!npt6_is_ipv6(skb, noff))
 		return NF_ACCEPT;
 
-	/*
-	 * Neighbor Discovery is link-local business: it is never translated.
-	 * A Neighbor Solicitation may be ours to answer, though.
-	 */
 	if (ipv6_hdr(skb)->nexthdr == IPPROTO_ICMPV6) {
-		u8 _type;
-		const u8 *type = skb_header_pointer(skb, noff + sizeof(struct ipv6hdr),
-						    sizeof(_type), &_type);
+		int verdict = npt6_ingress_ndisc(xdev, skb, noff, state);
 
-		if (type && *type >= NDISC_ROUTER_SOLICITATION &&
-		    *type <= NDISC_REDIRECT) {
-			if (*type == NDISC_NEIGHBOUR_SOLICITATION)
-				return npt6_ndproxy_ns(xdev, skb, noff, state);
-			return NF_ACCEPT;
-		}
+		if (verdict >= 0)
+			return verdict;
 	}
 
 	node = npt6_table_match_ext(&xdev->table, &ipv6_hdr(skb)->daddr);
@@ -191,9 +218,9 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 
-	verdict = npt6_xlat_outer(map, skb, noff, NPT6_DIR_DNPT);
-	if (verdict != NF_ACCEPT)
-		return verdict;
+	ioff = npt6_xlat_outer(map, skb, noff, NPT6_DIR_DNPT);
+	if (ioff != NF_ACCEPT)
+		return ioff;
 
 	if (!npt6_maybe_icmp(skb))
 		return NF_ACCEPT;
@@ -229,16 +256,8 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 		 * Nothing stateless can fix that; make it visible.
 		 */
 		if (unlikely(npt6_local_addr(xdev->local, state->net,
-					     &ipv6_hdr(skb)->saddr))) {
-			npt6_map_count(map, NPT6_DIR_SNPT, NPT6_CTR_COLLISION, 1);
-			if (!test_and_set_bit(NPT6_MAP_COLLISION_LOGGED, &map->flags)) {
-				struct in6_addr host = ipv6_hdr(skb)->saddr;
-
-				npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &host);
-				pr_warn("%s: internal host %pI6c translates to local address %pI6c; its replies will be delivered to this host\n",
-					xdev->dev->name, &host, &ipv6_hdr(skb)->saddr);
-			}
-		}
+					     &ipv6_hdr(skb)->saddr)))
+			npt6_collision(xdev, map, &ipv6_hdr(skb)->saddr);
 	}
 
 	/*

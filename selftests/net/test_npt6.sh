@@ -136,6 +136,18 @@ basic()
 	check_err $? "nptctl -n $rtr -j show differs from ip netns exec's"
 	log_test "basic: nptctl -n NETNS shows the same mapping"
 
+	# Translating link-local or multicast space would break the link.
+	for p in "fe80::/64 2001:db8:77::/64" "fd00:77::/64 ff02::/64" \
+		 "::/1 8000::/1"; do
+		set -- $p
+		out=$(rtr_nptctl add "$1" "$2" dev ge0 2>&1)
+		[ $? -ne 0 ] && [[ $out == *"link-local or multicast"* ]]
+		check_err $? "nptctl add $p: $out"
+	done
+	[ "$(rtr_nptctl -j show | jq length)" = 1 ]
+	check_err $? "a refused mapping was added: $(rtr_nptctl show)"
+	log_test "basic: prefixes in fe80::/10 or ff00::/8 are refused with a reason"
+
 	# Everything from here on is watched from the ISP's side.
 	pcap=$(tmpfile wan.pcap)
 	bg ip netns exec "$wan" tcpdump -i w0 -n -U -s 200 -w "$pcap" ip6 \
@@ -515,6 +527,17 @@ router_owned()
 	[ "${c1:-0}" -gt "${c0:-0}" ]
 	check_err $? "snpt collision ${c0:-none} -> ${c1:-none}"
 	log_test "router-owned: SNPT of $c onto rtr's $r counted as collision"
+
+	# Once rtr gives R up it is an ordinary external address again: the
+	# module's copy of rtr's addresses follows the removal at once.
+	ip -n "$rtr" -6 addr del "$r/64" dev ge0
+	l0=$(snmp6 "$lan" Icmp6InEchos)
+	out=$(ip netns exec "$inet" ping -n -c 3 -i 0.2 -w 10 "$r" 2>&1)
+	check_err $? "ping $r after rtr gave it up: $out"
+	l1=$(snmp6 "$lan" Icmp6InEchos)
+	[ $((l1 - l0)) -ge 3 ]
+	check_err $? "LAN host at $c got $((l1 - l0)) echo requests"
+	log_test "router-owned: after 'ip addr del $r' on rtr, $r is DNPT'd to the LAN host at $c"
 	end_test
 }
 
