@@ -17,18 +17,6 @@
 
 #include "rfc6296.h"
 
-/* A lookup costs one load; computing the mask costs a shift and a swap. */
-/* ~0 >> n in two steps, as n may be 64. */
-#define M(n)	[n] = cpu_to_be64(~((~0ULL >> ((n) / 2)) >> ((n) - (n) / 2)))
-#define M8(n)	M(n), M(n + 1), M(n + 2), M(n + 3), M(n + 4), M(n + 5), \
-		M(n + 6), M(n + 7)
-const __be64 npt6_plen_masks[NPT6_MAX_PLEN + 1] = {
-	M8(0), M8(8), M8(16), M8(24), M8(32), M8(40), M8(48), M8(56), M(64)
-};
-
-#undef M8
-#undef M
-
 /* A usable prefix has a length of 1..64 and no host bits set. */
 bool npt6_prefix_valid(const struct in6_addr *pfx, unsigned int plen)
 {

@@ -37,12 +37,18 @@ void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
  * costs more than the arithmetic.
  */
 
-extern const __be64 npt6_plen_masks[NPT6_MAX_PLEN + 1];
-
 /* Network-order mask of the first @plen (0..64) bits of the high 64. */
 static inline __be64 npt6_plen_mask(unsigned int plen)
 {
-	return npt6_plen_masks[plen];
+	if (!plen)
+		return 0;
+	return cpu_to_be64(~0ULL << (64 - plen));
+}
+
+/* The same for 1..64, without the branch: the lookup's version. */
+static inline __be64 npt6_plen_mask_nz(unsigned int plen)
+{
+	return cpu_to_be64(~0ULL << (64 - plen));
 }
 
 /* High 64 bits of an address, in network order: the part prefixes live in. */

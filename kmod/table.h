@@ -129,9 +129,9 @@ npt6_table_match(const struct npt6_table *t, enum npt6_side side,
 		unsigned int bit = fls64(plens) - 1;
 		struct npt6_table_node *n;
 
-		n = npt6_slots_find(s, side, hi & npt6_plen_mask(bit + 1),
+		n = npt6_slots_find(s, side, hi & npt6_plen_mask_nz(bit + 1),
 				    false);
-		if (n && !((hi ^ n->key[side]) & npt6_plen_mask(n->plen)))
+		if (n && !((hi ^ n->key[side]) & npt6_plen_mask_nz(n->plen)))
 			return n;
 		plens &= ~BIT_ULL(bit);
 	}
