@@ -213,7 +213,7 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct npt6_tnl *t = netdev_priv(dev);
 	const struct npt6_tnl_ends *ends;
-	unsigned int hlen, mtu, mss;
+	unsigned int hlen, headroom, mtu, mss;
 	u16 encaplimit;
 	struct dst_entry *dst;
 	struct ipv6hdr *ip6h;
@@ -252,8 +252,11 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 
 	encaplimit = READ_ONCE(t->encaplimit);
 	hlen = npt6_tnl_hlen(encaplimit);
-	mtu = dst_mtu(dst) > hlen + IPV4_MIN_MTU ? dst_mtu(dst) - hlen :
-						   IPV4_MIN_MTU;
+	headroom = LL_RESERVED_SPACE(dst->dev) + hlen;
+	if (unlikely(headroom > READ_ONCE(dev->needed_headroom)))
+		WRITE_ONCE(dev->needed_headroom, headroom);
+	mtu = dst_mtu(dst);
+	mtu = mtu > hlen + IPV4_MIN_MTU ? mtu - hlen : IPV4_MIN_MTU;
 	mtu = min(mtu, READ_ONCE(dev->mtu));
 	/* Let the IPv4 route learn the path MTU behind us, too. */
 	if (skb_dst(skb) && mtu < READ_ONCE(dev->mtu))
@@ -303,7 +306,7 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto tx_err;
 	}
 	skb_set_inner_ipproto(skb, IPPROTO_IPIP);
-	if (skb_cow_head(skb, LL_RESERVED_SPACE(dst->dev) + hlen)) {
+	if (skb_cow_head(skb, headroom)) {
 		dst_release(dst);
 		goto tx_err;
 	}
@@ -591,8 +594,13 @@ static void npt6_tnl_setup(struct net_device *dev)
 	dev->mtu = ETH_DATA_LEN - sizeof(struct ipv6hdr);
 	dev->min_mtu = IPV4_MIN_MTU;
 	dev->max_mtu = IP6_MAX_MTU - sizeof(struct ipv6hdr) - NPT6_TNL_ELIM_LEN;
-	dev->needed_headroom = LL_MAX_HEADER + sizeof(struct ipv6hdr) +
-			       NPT6_TNL_ELIM_LEN;
+	/*
+	 * Room for an Ethernet header and ours; npt6_tnl_xmit() raises it
+	 * when the route goes out of something that needs more.  Asking for
+	 * LL_MAX_HEADER up front, as we once did, made IPv4 forwarding
+	 * reallocate the head of every packet routed into the tunnel.
+	 */
+	dev->needed_headroom = ETH_HLEN + sizeof(struct ipv6hdr);
 	/* The tunnel's outer packets belong to the namespace it was made in. */
 	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | NPT6_TNL_FEATURES;
 	dev->hw_features |= NPT6_TNL_FEATURES;
