@@ -23,7 +23,8 @@
 # Environment: NPT6_BENCH_ROUNDS (default 5), NPT6_BENCH_WINDOW (guest
 # seconds per window, default 1), NPT6_BENCH_SETTLE (guest seconds of
 # traffic before a window opens, default 0.2), NPT6_BENCH_CASES (a
-# subset, space separated).  One warm-up round is run and discarded.
+# subset, space separated), NPT6_KO (an npt6.ko to insmod instead of
+# `modprobe npt6`).  One warm-up round is run and discarded.
 #
 # Writes $RESULTS/samples.tsv: one line per window,
 #   round case packets guest_ns checked
@@ -84,13 +85,20 @@ for cmd in ip ip6tables nft python3; do
 	command -v $cmd >/dev/null || die "$cmd is missing"
 done
 modprobe pktgen || die "cannot load pktgen"
-modprobe npt6 || die "cannot load npt6"
+# NPT6_KO: a module built in a work tree, tried without installing it.
+# insmod does not resolve dependencies, so we load them first.
+if [ -n "${NPT6_KO:-}" ]; then
+	modprobe -a tunnel6 ip_tunnel || die "cannot load tunnel6 and ip_tunnel"
+	insmod "$NPT6_KO" || die "cannot insmod $NPT6_KO"
+else
+	modprobe npt6 || die "cannot load npt6"
+fi
 modprobe ip6t_NPT || die "cannot load ip6t_NPT"
-log "npt6 $(cat /sys/module/npt6/version 2>/dev/null), kernel $(uname -r)"
-printf 'npt6=%s srcversion %s\nwindow_s=%s\nsettle_s=%s\n' \
+log "npt6 $(cat /sys/module/npt6/version 2>/dev/null) from ${NPT6_KO:-modprobe}, kernel $(uname -r)"
+printf 'npt6=%s srcversion %s\nmodule=%s\nwindow_s=%s\nsettle_s=%s\n' \
 	"$(cat /sys/module/npt6/version 2>/dev/null)" \
-	"$(cat /sys/module/npt6/srcversion 2>/dev/null)" "$WINDOW" "$SETTLE" \
-	>"${RESULTS:-/tmp}/meta"
+	"$(cat /sys/module/npt6/srcversion 2>/dev/null)" "${NPT6_KO:-modprobe}" \
+	"$WINDOW" "$SETTLE" >"${RESULTS:-/tmp}/meta"
 
 LAN_EXT=$(python3 "$NPTPY" map $INT_PFX $EXT_PFX $LAN_HOST) ||
 	die "npt.py cannot map $LAN_HOST"

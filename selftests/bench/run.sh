@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # run.sh [--rounds N] [--window SEC] [--cases "A B ..."] [--no-install]
-#        [vm.sh options]
+#        [--ko PATH] [vm.sh options]
 #
 # `make bench`: install npt6 through DKMS and build nptctl, boot Debian's
 # kernel once under QEMU TCG with deterministic icount (vm.sh --icount),
 # run selftests/bench/guest.sh in it, and summarise the windows it
 # measured into out/bench/results.json and out/bench/results.md.
+#
+# --ko PATH (or NPT6_KO=PATH) has the guest insmod that npt6.ko instead
+# of `modprobe npt6`, e.g. a `make module` of a work tree, so nothing is
+# installed; it must not live under /tmp, which the guest does not see.
 #
 # The figures are virtual: packets per 10^9 guest instructions.  They do
 # not depend on host load, so the run is repeatable on a busy machine.
@@ -25,7 +29,8 @@ while [ $# -gt 0 ]; do
 	--window)	export NPT6_BENCH_WINDOW=${2:?}; shift ;;
 	--cases)	export NPT6_BENCH_CASES=${2:?}; shift ;;
 	--no-install)	install=0 ;;
-	-h|--help)	sed -n '4,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--ko)		export NPT6_KO=${2:?}; shift ;;
+	-h|--help)	sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*)		vmopts+=("$1") ;;
 	esac
 	shift
@@ -33,6 +38,18 @@ done
 
 out=$NPT6_REPO/out/bench
 mkdir -p "$out" || npt6_die "cannot create $out"
+
+# vm.sh passes NPT6_* into the guest, NPT6_KO with them.  The guest sees
+# the host's root, except /tmp and /var/tmp, which are its own tmpfs.
+if [ -n "${NPT6_KO:-}" ]; then
+	NPT6_KO=$(realpath -e -- "$NPT6_KO" 2>/dev/null) || npt6_die "no such module: $NPT6_KO"
+	case $NPT6_KO in
+	/tmp/*|/var/tmp/*) npt6_die "the guest cannot see $NPT6_KO: put it elsewhere" ;;
+	esac
+	modinfo -F srcversion "$NPT6_KO" >/dev/null 2>&1 || npt6_die "$NPT6_KO is no kernel module"
+	install=0
+	npt6_log "using $NPT6_KO ($(modinfo -F vermagic "$NPT6_KO" | cut -d' ' -f1)) instead of the installed npt6"
+fi
 
 if [ "$install" = 1 ]; then
 	"$NPT6_REPO/selftests/lib/install-module.sh" ||
