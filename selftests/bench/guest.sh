@@ -162,6 +162,24 @@ tx_packets()
 	return 1
 }
 
+# flowing DEV: wait until rtr's DEV sends packets.  Starting pktgen takes
+# execs over 9p, and under -icount sleep=off the guest time that takes
+# depends on the host (the guest idles while the host reads): a window
+# opened after a fixed delay would sometimes open on a sender still
+# starting, and count a fraction of the packets or none.
+flowing()
+{
+	local i p0 p
+
+	tx_packets "$1" p0
+	for ((i = 0; i < 2000; i++)); do
+		pause 0.01
+		tx_packets "$1" p
+		[ "$p" -gt $((p0 + 100)) ] && return 0
+	done
+	die "no traffic on rtr's $1 after 20 guest seconds"
+}
+
 # The router must be plain between cases: no nf_tables table at all
 # (an emptied ip6tables mangle table still costs ~600 instructions per
 # packet) and no npt6 mapping (its hooks go away with the last one).
@@ -285,6 +303,7 @@ window()
 	case_setup "$c"
 	ip netns exec $SRC_NS sh -c 'echo start >/proc/net/pktgen/pgctrl' &
 	gen=$!
+	flowing $EGRESS
 	pause "$SETTLE"
 	tx_packets $EGRESS p0
 	t0=$EPOCHREALTIME
