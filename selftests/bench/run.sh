@@ -7,7 +7,8 @@
 # `make bench`: install npt6 through DKMS and build nptctl, boot Debian's
 # kernel once under QEMU TCG with deterministic icount (vm.sh --icount),
 # run selftests/bench/guest.sh in it, and summarise the windows it
-# measured into out/bench/results.json and out/bench/results.md.
+# measured into out/bench/results.json, out/bench/results.md and the
+# chart out/bench/results.png.
 #
 # --ko PATH (or NPT6_KO=PATH) has the guest insmod that npt6.ko instead
 # of `modprobe npt6`, e.g. a `make module` of a work tree, so nothing is
@@ -15,12 +16,15 @@
 #
 # The figures are virtual: packets per 10^9 guest instructions.  They do
 # not depend on host load, so the run is repeatable on a busy machine.
+# It exits non-zero if a case measured nothing or if the thing under
+# test did not handle the traffic it was credited with.
 
 set -uo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 NPT6_TAG=bench
 
+t0=$(date +%s)
 install=1
 vmopts=()
 while [ $# -gt 0 ]; do
@@ -30,7 +34,7 @@ while [ $# -gt 0 ]; do
 	--cases)	export NPT6_BENCH_CASES=${2:?}; shift ;;
 	--no-install)	install=0 ;;
 	--ko)		export NPT6_KO=${2:?}; shift ;;
-	-h|--help)	sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help)	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*)		vmopts+=("$1") ;;
 	esac
 	shift
@@ -38,6 +42,9 @@ done
 
 out=$NPT6_REPO/out/bench
 mkdir -p "$out" || npt6_die "cannot create $out"
+
+# ndppd and the chart's matplotlib come from here, like the other tools.
+"$NPT6_REPO/selftests/lib/deps.sh" || npt6_die "could not install the packages the benchmark needs"
 
 # vm.sh passes NPT6_* into the guest, NPT6_KO with them.  The guest sees
 # the host's root, except /tmp and /var/tmp, which are its own tmpfs.
@@ -65,9 +72,14 @@ rm -rf "$out/vm"
 status=$?
 [ -s "$out/vm/samples.tsv" ] || npt6_die "the guest measured nothing (console: $out/console.log)"
 cp "$out/vm/samples.tsv" "$out/samples.tsv"
-python3 "$NPT6_REPO/selftests/bench/summarise.py" "$out/samples.tsv" \
-	--json "$out/results.json" --md "$out/results.md" \
-	--meta "kernel=$(npt6_kver)" \
+# Debian's python3, whose python3-matplotlib draws the chart, even if
+# another python3 comes first in PATH.
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+"$py" "$NPT6_REPO/selftests/bench/summarise.py" "$out/samples.tsv" \
+	--json "$out/results.json" --md "$out/results.md" --png "$out/results.png" \
+	--meta "kernel=$(npt6_kver)" --meta "wall_s=$(( $(date +%s) - t0 ))" \
 	$(sed 's/^/--meta=/' "$out/vm/meta" 2>/dev/null | tr ' ' '_') || status=1
 [ -s "$out/results.md" ] && cat "$out/results.md"
+npt6_log "$(( $(date +%s) - t0 ))s wall in all; results in $out"
 exit "$status"
