@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run.sh [--rounds N] [--window SEC] [--cases "A B ..."] [--no-install]
-#        [--ko PATH] [vm.sh options]
+# run.sh [--rounds N] [--window SEC] [--tcp-time SEC] [--cases "A B ..."]
+#        [--no-install] [--ko PATH] [vm.sh options]
 #
 # `make bench`: install npt6 through DKMS and build nptctl, boot Debian's
 # kernel once under QEMU TCG with deterministic icount (vm.sh --icount),
-# run selftests/bench/guest.sh in it, and summarise the windows it
-# measured into out/bench/results.json, out/bench/results.md and the
-# chart out/bench/results.png.
+# run selftests/bench/guest.sh in it (its header lists the cases), and
+# summarise the windows it measured into out/bench/results.json,
+# out/bench/results.md and the chart out/bench/results.png.
 #
 # --ko PATH (or NPT6_KO=PATH) has the guest insmod that npt6.ko instead
 # of `modprobe npt6`, e.g. a `make module` of a work tree, so nothing is
@@ -31,10 +31,11 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--rounds)	export NPT6_BENCH_ROUNDS=${2:?}; shift ;;
 	--window)	export NPT6_BENCH_WINDOW=${2:?}; shift ;;
+	--tcp-time)	export NPT6_BENCH_TCP_TIME=${2:?}; shift ;;
 	--cases)	export NPT6_BENCH_CASES=${2:?}; shift ;;
 	--no-install)	install=0 ;;
 	--ko)		export NPT6_KO=${2:?}; shift ;;
-	-h|--help)	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help)	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*)		vmopts+=("$1") ;;
 	esac
 	shift
@@ -66,7 +67,7 @@ else
 fi
 
 rm -rf "$out/vm"
-"$NPT6_REPO/selftests/qemu/vm.sh" --icount --timeout 1500 \
+"$NPT6_REPO/selftests/qemu/vm.sh" --icount --timeout 3600 \
 	--results "$out/vm" --log "$out/console.log" "${vmopts[@]}" \
 	"$NPT6_REPO/selftests/bench/guest.sh"
 status=$?
