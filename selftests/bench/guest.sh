@@ -48,7 +48,8 @@
 # guest seconds after each setup, default 0.5), NPT6_BENCH_TCP_TIME
 # (default 3), NPT6_BENCH_CASES (a subset, space separated), NPT6_KO (an
 # npt6.ko to insmod instead of `modprobe npt6`).  One warm-up round is
-# run and discarded.
+# run and discarded; each round starts at another case and every other
+# round runs backwards, so no case always follows the same one.
 #
 # Writes $RESULTS/samples.tsv: one line per window,
 #   round case count guest_ns checked sent
@@ -697,14 +698,21 @@ window()
 		"$DONE" "$TOTAL" "$round" "$c" "$COUNT" "$NS" "$fig" "$chk" "$DROPS" "$SQUEEZE")"
 }
 
-# run_round R NAME: all cases once.
+# run_round R: all cases once.  Round R starts at case R mod n, and
+# even rounds (the warm-up is round 0) run backwards, so that neither
+# the first place nor any case's predecessor is always the same.
 run_round()
 {
-	local c
+	local r=$1 name=$2 n=${#LIST[@]} i k
 
-	for c in "${LIST[@]}"; do
+	for ((i = 0; i < n; i++)); do
+		if ((r % 2)); then
+			k=$(( (r + i) % n ))
+		else
+			k=$(( ((r - i) % n + n) % n ))
+		fi
 		DONE=$((DONE + 1))
-		window "$c" "$2"
+		window "${LIST[k]}" "$name"
 	done
 }
 
