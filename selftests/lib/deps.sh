@@ -16,6 +16,9 @@ PACKAGES=(
 	# Test tools run inside the guest (the host root is its root).
 	iperf3 python3 python3-scapy ndisc6 radvd iptables nftables tcpdump
 	iputils-ping iproute2 traceroute procps
+	# make bench: the NDP proxy daemon it compares npt6 with, and what
+	# draws its chart.
+	ndppd python3-matplotlib
 	# The nptctl suite runs the tool under valgrind.
 	valgrind
 	# Lint: sparse, and checkpatch.pl from the kernel source; the rest
