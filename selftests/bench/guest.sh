@@ -22,6 +22,9 @@
 #   fwd-w2l     plain IPv6 forwarding WAN->LAN
 #   ip6t-dnpt   ip6tables (nft) mangle PREROUTING -j DNPT
 #   npt6-dnpt   npt6 mapping on ge0
+#   hook-l2w hook-w2l   plain forwarding with an empty nftables base chain
+#               on ge0's netdev ingress and egress hooks: the price of the
+#               hook points npt6 uses, before any work
 #  scaling, SNPT LAN->WAN, the traffic hits the mapping (rule) added last;
 #  with one, these are npt6-snpt and ip6t-snpt
 #   npt6-n100 npt6-n10k    100 / 10000 npt6 mappings on ge0
@@ -73,6 +76,7 @@ SETTLE=${NPT6_BENCH_SETTLE:-0.2}
 QUIESCE=${NPT6_BENCH_QUIESCE:-0.5}
 TCP_TIME=${NPT6_BENCH_TCP_TIME:-3}
 CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt fwd-w2l ip6t-dnpt npt6-dnpt
+	hook-l2w hook-w2l
 	npt6-n100 npt6-n10k ip6t-n100 ip6t-n10k
 	fwd4-enc ip6tnl-enc npt6tnl-enc fwd4-dec ip6tnl-dec npt6tnl-dec
 	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl
@@ -444,11 +448,11 @@ case_setup()
 	rtr_reset
 	KIND=pps TUN='' SCALE=''
 	case $1 in
-	*-snpt|fwd-l2w)
+	*-snpt|fwd-l2w|hook-l2w)
 		SRC_NS=$LAN EGRESS=ge0
 		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $INET_ADDR"
 		;;
-	fwd-w2l)
+	fwd-w2l|hook-w2l)
 		SRC_NS=$WAN EGRESS=ge1
 		pg_dev $WAN eth0 "dst_mac $GE0_MAC" "src6 $INET_ADDR" "dst6 $LAN_HOST"
 		;;
@@ -504,6 +508,16 @@ case_setup()
 	npt6-snpt|npt6-dnpt)
 		"$NPTCTL" -n $RTR add $INT_PFX $EXT_PFX dev ge0 ndproxy off ||
 			die "nptctl add"
+		;;
+	hook-*)
+		# What npt6's hooks cost before npt6 runs a line: an empty
+		# base chain on each of ge0's netdev hooks.
+		ip netns exec $RTR nft -f - <<-NFT || die "nft netdev chains"
+		table netdev npt6_floor {
+			chain floor_in { type filter hook ingress device ge0 priority 0; }
+			chain floor_out { type filter hook egress device ge0 priority 0; }
+		}
+		NFT
 		;;
 	npt6-n*)
 		ip netns exec $RTR python3 "$BENCH/npt6_batch.py" ge0 \
