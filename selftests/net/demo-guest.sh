@@ -160,7 +160,7 @@ on starlink ip -6 neigh show dev lan0
 
 say "pc pings the internet; tcpdump on the Starlink router watches ge0's link"
 pcap=$(tmpfile demo.pcap)
-bg ip netns exec "$sl" tcpdump -i lan0 -n -U -w "$pcap" ip6
+bg ip netns exec "$sl" tcpdump -i lan0 -n -U --immediate-mode -w "$pcap" ip6
 tpid=$BG_PID
 busywait 5000 sh -c "[ \$(ip netns exec $sl cat /proc/net/packet | wc -l) -gt 1 ]"
 on pc ping -n -c 3 -i 0.3 -w 10 $SERVER

@@ -150,7 +150,7 @@ basic()
 
 	# Everything from here on is watched from the ISP's side.
 	pcap=$(tmpfile wan.pcap)
-	bg ip netns exec "$wan" tcpdump -i w0 -n -U -s 200 -w "$pcap" ip6 \
+	bg ip netns exec "$wan" tcpdump -i w0 -n -U --immediate-mode -s 200 -w "$pcap" ip6 \
 		2>/dev/null
 	tpid=$BG_PID
 	busywait 5000 capturing "$wan"

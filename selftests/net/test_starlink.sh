@@ -145,7 +145,7 @@ capture_start()
 
 	shift 3
 	n=$(ip netns exec "$ns" cat /proc/net/packet | wc -l)
-	bg ip netns exec "$ns" tcpdump -i "$ifc" -n -U -s 256 -w "$file" "$@"
+	bg ip netns exec "$ns" tcpdump -i "$ifc" -n -U --immediate-mode -s 256 -w "$file" "$@"
 	CAP_PID=$BG_PID
 	busywait 10000 capturing "$ns" "$n"
 }

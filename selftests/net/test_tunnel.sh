@@ -221,7 +221,7 @@ cap_start()
 	fi
 	ns=$1 ifname=$2 file=$3
 	shift 3
-	ip netns exec "$ns" tcpdump -i "$ifname" -n -U -s 256 -Z root \
+	ip netns exec "$ns" tcpdump -i "$ifname" -n -U --immediate-mode -s 256 -Z root \
 		"${count[@]}" -w "$file" "$@" >/dev/null 2>"$file.log" &
 	CAP_PID=$!
 	BG_PIDS="$BG_PIDS $CAP_PID"
@@ -231,15 +231,24 @@ cap_start()
 
 # cap_stop PID FILE...: stop captures once their files stop growing:
 # under emulation tcpdump can lag well behind the traffic, and what it
-# has not written yet when killed is lost.
+# has not written yet when killed is lost.  (--immediate-mode in
+# cap_start keeps libpcap from holding packets back in a ring block.)
+# A file still without a packet gets up to 6 s more before we give up.
 cap_stop()
 {
-	local pid=$1 file=$2 size=-1
+	local pid=$1 file=$2 size=-1 same=0 i
 
 	shift 2
-	for _ in $(seq 50); do
-		[ "$(stat -c %s "$file" 2>/dev/null)" = "$size" ] && break
-		size=$(stat -c %s "$file" 2>/dev/null)
+	for ((i = 0; i < 60; i++)); do
+		if [ "$(stat -c %s "$file" 2>/dev/null)" = "$size" ]; then
+			same=$((same + 1))
+			# 24 bytes: the pcap file header alone.
+			[ "$same" -ge 2 ] && { [ "$size" -gt 24 ] || [ "$i" -ge 20 ]; } &&
+				break
+		else
+			same=0
+			size=$(stat -c %s "$file" 2>/dev/null)
+		fi
 		sleep 0.3
 	done
 	bg_stop "$pid"
