@@ -15,6 +15,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/log2.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 
@@ -32,7 +33,8 @@ static struct npt6_slots *slots_alloc(u32 nslots)
 	if (!s)
 		return NULL;
 	s->mask = nslots - 1;
-	s->seed = get_random_u32();
+	s->bits = ilog2(nslots);
+	s->seed = get_random_u64();
 	return s;
 }
 

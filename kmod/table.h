@@ -46,7 +46,8 @@ struct npt6_table_node {
 struct npt6_slots {
 	struct rcu_head rcu;
 	u32 mask;		/* slots - 1; a power of two minus one */
-	u32 seed;		/* random per array: no chosen collisions */
+	u32 bits;		/* log2(slots) */
+	u64 seed;		/* random per array: no chosen collisions */
 	u32 used;		/* nodes and tombstones; writers only */
 	struct npt6_table_node __rcu *slot[];
 };
@@ -84,9 +85,15 @@ int npt6_table_conflict_ext(struct npt6_table *t, __be64 ext_key, u8 plen,
 int npt6_table_replace(struct npt6_table *t, struct npt6_table_node *old,
 		       struct npt6_table_node *new);
 
+/*
+ * The slot a key starts probing at.  hash_64() keeps the top bits of a
+ * multiplication, which depend on every bit of the key; the low bits do
+ * not, and prefixes that differ only in their last 16 bits (the usual
+ * way to number /64s) would all start at one slot.
+ */
 static inline u32 npt6_slot_hash(const struct npt6_slots *s, __be64 key)
 {
-	return hash_64((__force u64)key ^ s->seed, 32) & s->mask;
+	return hash_64((__force u64)key ^ s->seed, s->bits);
 }
 
 /*
