@@ -1,0 +1,96 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Netlink fuzzing: nl_fuzz.py sends NPT6_FUZZ_COUNT (default 100000)
+# random, mutated and well-formed messages to the npt6 genetlink family
+# and the npt6tnl link kind, in a namespace with a dummy device, and
+# checks that the state the kernel dumps afterwards is exactly what it
+# acknowledged.  The guest run fails on any kernel warning on top.
+# NPT6_FUZZ_SEED picks the sequence (default: random, and printed, so
+# that a failure can be replayed).
+#
+#   selftests/qemu/vm.sh selftests/net/test_fuzz.sh
+#
+# Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
+
+ALL_TESTS="
+	netlink
+"
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+COUNT=${NPT6_FUZZ_COUNT:-100000}
+SEED=${NPT6_FUZZ_SEED:-$RANDOM$RANDOM}
+
+netlink()
+{
+	local out rc
+
+	RET=0
+	if ! setup_ns fz || ! ip -n "$fz" link add d0 type dummy ||
+	   ! ip -n "$fz" link set d0 up; then
+		check_err 1 "setup failed"
+		log_test "netlink fuzz: setup"
+		return
+	fi
+	out=$(ip netns exec "$fz" timeout 1800 "$PYTHON" "$NET_DIR/nl_fuzz.py" \
+		d0 "$COUNT" "$SEED" 2>&1)
+	rc=$?
+	check_err $rc "nl_fuzz.py exited $rc: $(echo "$out" | tail -n 5)"
+	echo "$out" | tail -n 1 | jq -e '.problems == [] and .messages > 0' >/dev/null 2>&1
+	check_err $? "problems: $(echo "$out" | tail -n 1)"
+	log_test "netlink fuzz: $COUNT messages (seed $SEED), kernel state matches what it acked"
+	echo "$out" | tail -n 1 | log_indent
+
+	# Whatever the fuzzer left behind goes with the namespace, and the
+	# module is free again.
+	cleanup_ns "$fz"
+	busywait 20000 sh -c '[ "$(cat /sys/module/npt6/refcnt)" = 0 ]'
+	check_err $? "npt6 refcnt $(cat /sys/module/npt6/refcnt) after the namespace went"
+	out=$(rmmod npt6 2>&1)
+	check_err $? "rmmod: $out"
+	npt6_load
+	check_err $? "reload failed"
+	log_test "netlink fuzz: namespace deleted, npt6 unloads and reloads"
+}
+
+usage()
+{
+	cat <<EOF
+usage: ${0##*/} [-t "TESTS"] [-h]
+
+	-t TESTS  run only these tests (default: all)
+Tests: $(echo $ALL_TESTS)
+EOF
+}
+
+TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
+while getopts "t:h" opt; do
+	case $opt in
+	t) TESTS=$OPTARG ;;
+	h) usage; exit 0 ;;
+	*) usage; exit 1 ;;
+	esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: need root"
+	exit $ksft_skip
+fi
+require_cmd ip jq timeout
+
+trap cleanup EXIT
+
+if ! npt6_load; then
+	RET=$ksft_fail
+	retmsg="modprobe npt6 failed (is it installed? selftests/lib/install-module.sh)"
+	log_test "npt6 module loads"
+	exit $EXIT_STATUS
+fi
+
+for t in $TESTS; do
+	$t
+done
+
+printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
+exit $EXIT_STATUS
