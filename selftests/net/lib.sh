@@ -347,17 +347,79 @@ npt6_loaded()
 }
 
 # Make sure the module can be loaded: it is what is under test, so not
-# being able to load it is a failure, not a reason to skip.
-# NPT6_KO=path/npt6.ko makes it insmod a build tree's module instead, for
-# developers who have not installed it; tests never set it themselves.
+# being able to load it is a failure, not a reason to skip.  By default
+# the installed module, as users load it (DKMS).  NPT6_KO=path/npt6.ko
+# makes it insmod a build tree's module instead, replacing an npt6 of
+# another build that is already loaded; tests never set it themselves.
 npt6_load()
 {
-	npt6_loaded && return 0
-	if [ -n "${NPT6_KO:-}" ]; then
-		# insmod resolves no dependencies: load what npt6 links against.
-		modprobe -a tunnel6 ip_tunnel 2>/dev/null
-		insmod "$NPT6_KO"
-	else
-		modprobe npt6
+	local ko=${NPT6_KO:-} want have
+
+	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
+		npt6_loaded || modprobe npt6
+		return
 	fi
+	want=$(modinfo -F srcversion "$ko" 2>/dev/null)
+	if npt6_loaded; then
+		have=$(cat /sys/module/npt6/srcversion 2>/dev/null)
+		[ -n "$want" ] && [ "$have" = "$want" ] && return 0
+		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
+		rmmod npt6 || return 1
+	fi
+	# insmod resolves no dependencies: load what npt6 links against.
+	modprobe -a tunnel6 ip_tunnel 2>/dev/null
+	insmod "$ko"
+}
+
+npt6_usage()
+{
+	cat <<EOF
+usage: ${0##*/} [-t "TESTS"] [-h]
+
+	-t TESTS  run only these tests (default: all)
+Tests: $(echo $ALL_TESTS)
+EOF
+}
+
+# npt6_run_tests "$@": the main of a test script whose test functions
+# $ALL_TESTS names (NPT6_TESTS or -t picks some): skip unless root with
+# nptctl built, load npt6, run the tests, print the summary line and exit
+# with the kselftest status.  Check other tools with require_cmd first.
+npt6_run_tests()
+{
+	local opt t
+
+	TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
+	while getopts "t:h" opt; do
+		case $opt in
+		t) TESTS=$OPTARG ;;
+		h) npt6_usage; exit 0 ;;
+		*) npt6_usage; exit 1 ;;
+		esac
+	done
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: need root"
+		exit $ksft_skip
+	fi
+	if [ ! -x "$NPTCTL" ]; then
+		echo "SKIP: $NPTCTL not built (make nptctl)"
+		exit $ksft_skip
+	fi
+
+	trap cleanup EXIT
+	KMSG_MARK="npt6-${0##*/}-$$-$(date +%s)"
+	echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
+
+	if ! npt6_load; then
+		RET=$ksft_fail
+		retmsg="cannot load npt6 (is it installed? selftests/lib/install-module.sh)"
+		log_test "npt6 module loads"
+		exit $EXIT_STATUS
+	fi
+	for t in $TESTS; do
+		$t
+	done
+
+	printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
+	exit $EXIT_STATUS
 }

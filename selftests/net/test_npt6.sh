@@ -710,51 +710,6 @@ kernel_log()
 
 # ---------------------------------------------------------------------
 
-usage()
-{
-	cat <<EOF
-usage: ${0##*/} [-t "TESTS"] [-h]
-
-	-t TESTS  run only these tests (default: all)
-Tests: $(echo $ALL_TESTS)
-EOF
-}
-
-TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
-while getopts "t:h" opt; do
-	case $opt in
-	t) TESTS=$OPTARG ;;
-	h) usage; exit 0 ;;
-	*) usage; exit 1 ;;
-	esac
-done
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: need root"
-	exit $ksft_skip
-fi
 require_cmd ip jq ping iperf3 tcpdump ip6tables nft ss timeout
 require_scapy
-if [ ! -x "$NPTCTL" ]; then
-	echo "SKIP: $NPTCTL not built (make nptctl)"
-	exit $ksft_skip
-fi
-
-trap cleanup EXIT
-
-KMSG_MARK="npt6-selftest-$$-$(date +%s)"
-echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
-
-if ! npt6_load; then
-	RET=$ksft_fail
-	retmsg="modprobe npt6 failed (is it installed? selftests/lib/install-module.sh)"
-	log_test "npt6 module loads"
-	exit $EXIT_STATUS
-fi
-
-for t in $TESTS; do
-	$t
-done
-
-printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
-exit $EXIT_STATUS
+npt6_run_tests "$@"

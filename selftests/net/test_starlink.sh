@@ -1076,7 +1076,7 @@ teardown()
 	RET=0
 	out=$(rmmod npt6 2>&1)
 	check_err $? "rmmod: $out"
-	load_module
+	npt6_load
 	check_err $? "cannot load npt6 again"
 	log_test "teardown: npt6 unloads and loads again afterwards"
 	TOPO_OK=0
@@ -1095,27 +1095,6 @@ kernel_log()
 }
 
 # ---------------------------------------------------------------------
-
-# The module under test: NPT6_KO's build, else the installed one (modprobe).
-load_module()
-{
-	local ko=${NPT6_KO:-} want have
-
-	# By default the installed module, as users load it (DKMS).
-	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
-		npt6_load
-		return
-	fi
-	want=$(modinfo -F srcversion "$ko" 2>/dev/null)
-	if npt6_loaded; then
-		have=$(cat /sys/module/npt6/srcversion 2>/dev/null)
-		[ -n "$want" ] && [ "$have" = "$want" ] && return 0
-		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
-		rmmod npt6 || return 1
-	fi
-	modprobe -a tunnel6 ip_tunnel 2>/dev/null
-	insmod "$ko"
-}
 
 usage()
 {
@@ -1165,7 +1144,7 @@ TMP_DIR=$(mktemp -d /tmp/npt6-starlink.XXXXXX)
 KMSG_MARK="npt6-starlink-$$-$(date +%s)"
 echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
 
-if ! load_module; then
+if ! npt6_load; then
 	RET=$ksft_fail
 	retmsg="cannot load npt6"
 	log_test "npt6 module loads"

@@ -34,8 +34,8 @@
 # Captures are taken where a real wire would be cut: on veths whose GSO
 # is limited to one segment, so they show wire-sized packets.
 #
-# The module under test is the build tree's npt6.ko (or NPT6_KO), not a
-# DKMS copy that modprobe would find; see tnl_module_load.
+# NPT6_KO=path/npt6.ko loads that module (replacing another npt6); by
+# default the installed one, with modprobe npt6 (lib.sh's npt6_load).
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -109,29 +109,6 @@ MAC_C_G0=02:6e:74:02:0c:00
 tpkt()
 {
 	"$PYTHON" "$TNL_PKT" "$@"
-}
-
-# The module under test: the installed one (modprobe, as users load it),
-# or NPT6_KO's build, which then replaces an npt6 loaded from elsewhere.
-tnl_module_load()
-{
-	local ko=${NPT6_KO:-} want have
-
-	modprobe -a ip6_tunnel tunnel6 ip_tunnel 2>/dev/null
-	# By default the installed module, as users load it (DKMS).
-	if [ -z "$ko" ] || [ ! -f "$ko" ]; then
-		npt6_load
-		return
-	fi
-	want=$(modinfo -F srcversion "$ko" 2>/dev/null)
-	if npt6_loaded; then
-		have=$(cat /sys/module/npt6/srcversion 2>/dev/null)
-		[ -n "$want" ] && [ "$have" = "$want" ] && return 0
-		log_info "replacing the loaded npt6 ($have) with $ko ($want)"
-		rmmod npt6 || return 1
-	fi
-	modprobe -a tunnel6 ip_tunnel 2>/dev/null
-	insmod "$ko"
 }
 
 # ping_ok NS DST [ARGS...]: 3 echoes, all answered within 10 s.
@@ -1106,7 +1083,7 @@ unload()
 	log_test "unload: rmmod npt6 with 3 tunnels (one local auto) under ping -f and TCP; no device left"
 
 	bg_stop $BG_PIDS
-	tnl_module_load
+	npt6_load
 	check_err $? "cannot load npt6 again"
 	tun_up "$rta" npt6 $A6 $B6 192.168.2.0/24 &&
 	tun_up "$rtb" npt6 $B6 $A6 192.168.1.0/24
@@ -1189,7 +1166,9 @@ TMP_DIR=$(mktemp -d /tmp/npt6-tunnel.XXXXXX)
 KMSG_MARK="npt6-tunnel-selftest-$$-$(date +%s)"
 echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
 
-if ! tnl_module_load; then
+# Linux's own ip6tnl is a peer in these tests; load it beside npt6.
+modprobe -q ip6_tunnel
+if ! npt6_load; then
 	RET=$ksft_fail
 	retmsg="cannot load npt6"
 	log_test "npt6 module loads"
