@@ -31,6 +31,8 @@ set -eu -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 # shellcheck source=selftests/lib/common.sh
 . "$HERE/../lib/common.sh"
+# shellcheck source=selftests/lib/kbuild.sh
+. "$HERE/../lib/kbuild.sh"
 # shellcheck disable=SC2034 # read by common.sh
 NPT6_TAG=kunit
 
@@ -39,9 +41,6 @@ OUT=$TOP/out
 STAGE=$OUT/kunit
 CONSOLE=$OUT/kunit-console.log
 
-SRC_PKG=linux-source-6.1
-SRC_TAR=/usr/src/linux-source-6.1.tar.xz
-SRC_TOPDIR=linux-source-6.1
 MODULE_MODE=${NPT6_KUNIT_MODULE:-auto}
 BOOT_TIMEOUT=${NPT6_KUNIT_TIMEOUT:-600}
 JOBS=${NPT6_JOBS:-$(nproc)}
@@ -65,96 +64,12 @@ log_test()
 	esac
 }
 
-ensure_source()
-{
-	if [ ! -r "$SRC_TAR" ]; then
-		npt6_log "installing $SRC_PKG"
-		apt-get install -y "$SRC_PKG" >&2 ||
-			{ apt-get update >&2 && apt-get install -y "$SRC_PKG" >&2; } ||
-			npt6_die "cannot install $SRC_PKG"
-	fi
-	SRC_VERSION=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
-		SRC_VERSION=unknown
-	[ "$SRC_VERSION" != unknown ] ||
-		SRC_VERSION=$(stat -c %Y "$SRC_TAR")
-}
-
-# Fail unless every line of the fragment is what the final .config says.
-check_config()
-{
-	local cfg=$1
-	local line sym bad=0
-
-	while read -r line; do
-		case "$line" in
-		CONFIG_*=*)
-			grep -qxF "$line" "$cfg" || {
-				npt6_log "option did not stick: $line"
-				bad=1
-			}
-			;;
-		"# CONFIG_"*" is not set")
-			sym=${line#"# "}
-			sym=${sym%" is not set"}
-			if grep -q "^$sym=" "$cfg"; then
-				npt6_log "option did not stick: $line"
-				bad=1
-			fi
-			;;
-		esac
-	done < "$HERE/config"
-	return $bad
-}
-
-# Extract, configure and build the UML kernel unless the cache has it.
+# Build (or find in the cache) the UML kernel: defconfig plus ./config.
 build_kernel()
 {
-	local key
-
-	key=$( { echo "recipe $RECIPE"; cat "$HERE/config"; } |
-	       sha256sum | cut -c1-12)
-	KDIR=$(npt6_cache_dir)/uml-$SRC_VERSION-$key
-	KSRC=$KDIR/src
-	KBUILD=$KDIR/build
-	mkdir -p "$KDIR"
-
-	# Parallel runs wait for each other here rather than both building.
-	exec 9> "$KDIR/.lock"
-	flock 9
-
-	if [ -e "$KDIR/.complete" ]; then
-		npt6_log "using cached UML kernel in $KDIR"
-		exec 9>&-
-		return
-	fi
-
-	if [ ! -d "$KSRC" ]; then
-		npt6_log "extracting $SRC_TAR"
-		rm -rf "$KSRC.tmp"
-		mkdir -p "$KSRC.tmp"
-		tar -xJf "$SRC_TAR" -C "$KSRC.tmp" --strip-components=1 \
-			"$SRC_TOPDIR"
-		mv "$KSRC.tmp" "$KSRC"
-	fi
-
-	npt6_log "configuring UML kernel in $KBUILD"
-	mkdir -p "$KBUILD"
-	{
-		make -C "$KSRC" O="$KBUILD" ARCH=um defconfig &&
-		cat "$HERE/config" >> "$KBUILD/.config" &&
-		make -C "$KSRC" O="$KBUILD" ARCH=um olddefconfig
-	} > "$KDIR/config.log" 2>&1 || {
-		cat "$KDIR/config.log" >&2
-		npt6_die "cannot configure the UML kernel"
-	}
-	check_config "$KBUILD/.config" ||
-		npt6_die "the UML kernel cannot take ./config as written"
-
-	npt6_log "building UML kernel with $JOBS jobs (several minutes when cold)"
-	make -s -C "$KSRC" O="$KBUILD" ARCH=um -j"$JOBS" >&2 ||
-		npt6_die "UML kernel build failed"
-	touch "$KDIR/.complete"
-	exec 9>&-
+	kbuild_kernel uml um defconfig "$HERE/config" "$RECIPE"
+	KSRC=$KBUILD_SRC
+	KBUILD=$KBUILD_OBJ
 }
 
 # Copy what the module needs to out/kunit/tree and build it there.
@@ -351,7 +266,6 @@ main()
 	local rc
 
 	mkdir -p "$OUT" "$STAGE"
-	ensure_source
 	build_kernel
 	build_module
 	rc=0

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The hostile-packet corpus: malformed, truncated and odd packets through
+# every path of npt6 (DNPT, SNPT, the NDP proxy, ipip6 decapsulation),
+# each with one expected outcome that hostile.py asserts byte for byte and
+# counter by counter (see there).  Run as root on a kernel that can load
+# npt6: selftests/qemu/vm.sh selftests/net/test_hostile.sh
+#
+# On top of lib.sh's topology the router has an npt6tnl tunnel to the
+# upstream router and IPv4 on its LAN side.  The LAN host and the upstream
+# router drop all their input, so nothing they would say back (port
+# unreachable, parameter problem) reaches the router and moves a counter
+# that a case does not expect.
+#
+# Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
+
+ALL_TESTS="
+	corpus
+	after_corpus
+"
+
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+LAN4_RTR=192.0.2.1
+LAN4_HOST=192.0.2.10
+REMOTE4=198.51.100.7
+
+# Input policy drop for IPv4 and IPv6 in namespace $1.
+drop_input()
+{
+	ip netns exec "$1" nft -f - <<-EOF
+		table inet hostile {
+			chain input {
+				type filter hook input priority 0; policy drop;
+			}
+		}
+	EOF
+}
+
+setup()
+{
+	topo_create || return 1
+	rtr_nptctl add $INT_PFX $EXT_PFX dev ge0 || return 1
+	rtr_nptctl tunnel add tnl4 remote $WAN_ADDR local $RTR_WAN dev ge0 ||
+		return 1
+	ip -n "$rtr" link set tnl4 up &&
+	ip netns exec "$rtr" sysctl -qw net.ipv4.ip_forward=1 &&
+	ip -n "$rtr" addr add $LAN4_RTR/24 dev ge1 &&
+	ip -n "$rtr" route add 198.51.100.0/24 dev tnl4 &&
+	ip -n "$rtr" neigh replace $LAN4_HOST lladdr $MAC_LAN0 dev ge1 \
+		nud permanent &&
+	ip -n "$lan" addr add $LAN4_HOST/24 dev lan0 || return 1
+	drop_input "$lan" && drop_input "$wan"
+}
+
+corpus()
+{
+	local topo out line name what why want n=0
+
+	RET=0
+	if ! setup; then
+		check_err 1 "setup failed"
+		log_test "hostile: topology, mapping and tunnel"
+		return
+	fi
+	topo=$(tmpfile topo)
+	jq -n --arg lan "$lan" --arg rtr "$rtr" --arg wan "$wan" \
+		--arg nptctl "$NPTCTL" --arg int_pfx $INT_PFX \
+		--arg ext_pfx $EXT_PFX --arg lan_host $LAN_HOST \
+		--arg remote ${REMOTE_PFX}1 --arg wan_addr $WAN_ADDR \
+		--arg rtr_wan $RTR_WAN --arg mac_w0 $MAC_W0 \
+		--arg mac_ge0 $MAC_GE0 --arg mac_ge1 $MAC_GE1 \
+		--arg remote4 $REMOTE4 --arg lan4_host $LAN4_HOST '{
+			lan: $lan, rtr: $rtr, wan: $wan, nptctl: $nptctl,
+			int_pfx: $int_pfx, ext_pfx: $ext_pfx,
+			lan_host: $lan_host, remote: $remote,
+			wan_addr: $wan_addr, rtr_wan: $rtr_wan, mac_w0: $mac_w0,
+			mac_ge0: $mac_ge0, mac_ge1: $mac_ge1, tnl: "tnl4",
+			remote4: $remote4, lan4_host: $lan4_host }' >"$topo"
+
+	out=$(tmpfile out)
+	"$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" \
+		${NPT6_HOSTILE_CASES:+--only "$NPT6_HOSTILE_CASES"} \
+		>"$out" 2>&1
+	while IFS=$'\t' read -r line name what why; do
+		case $line in
+		OK)	RET=0 ;;
+		FAIL)	RET=$ksft_fail; retmsg=$why ;;
+		*)	log_info "hostile.py: $line $name $what $why"; continue ;;
+		esac
+		log_test "hostile: $name: $what"
+		n=$((n + 1))
+	done <"$out"
+	RET=0
+	want=$("$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --list \
+		${NPT6_HOSTILE_CASES:+--only "$NPT6_HOSTILE_CASES"} | wc -l)
+	[ "$n" -gt 0 ] && [ "$n" -eq "$want" ]
+	check_err $? "$n of $want cases reported (hostile.py said: $(head -c 2000 "$out"))"
+	log_test "hostile: every case of the corpus ran ($n)"
+}
+
+# After the corpus the mapping and the tunnel still work, and everything
+# comes apart cleanly.
+after_corpus()
+{
+	local rc
+
+	RET=0
+	if [ -z "$rtr" ] && ! setup; then
+		check_err 1 "setup failed"
+		log_test "hostile: after the corpus"
+		return
+	fi
+	ip netns exec "$lan" ping -n -q -c 2 -i 0.2 -w 10 $INET_ADDR \
+		>/dev/null 2>&1
+	# The LAN host drops its input, so only the way out can be checked:
+	# the echo requests were translated.
+	[ "$(npt6_stat "$rtr" ge0 snpt packets)" -ge 2 ] 2>/dev/null
+	check_err $? "no echo request was translated after the corpus"
+	rtr_nptctl tunnel del tnl4
+	check_err $? "nptctl tunnel del tnl4 failed"
+	rtr_nptctl flush
+	check_err $? "nptctl flush failed"
+	rc=$(rtr_nptctl -j show)
+	[ "$rc" = "[]" ]
+	check_err $? "mappings left: $rc"
+	log_test "hostile: after the corpus, translation works and all is removed"
+	cleanup_ns $NS_LIST
+}
+
+npt6_run_tests "$@"
