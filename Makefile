@@ -6,8 +6,13 @@
 #   make KDIR=/path      build the module against another kernel tree
 #   make demo            boot Debian's kernel in QEMU and run the Starlink demo
 #   make check           every test (installs what it needs)
+#   make check-debug     KUnit and every packet selftest on a KASAN, lockdep
+#                        and kmemleak kernel built from linux-source-6.1
+#                        (cached; `make check` runs the hostile-input part)
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make dkms-install    install the module through DKMS, as users do
+#   make stress          test_stress.sh under -icount: churn and lifecycle
+#                        rates in guest time (out/stress.log)
 #   make bench           virtual-pps benchmark in QEMU (out/bench/results.md;
 #                        BENCH_ARGS="--no-install --rounds N" to tune)
 #
@@ -25,7 +30,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
-	check-vm bench lint checkpatch sparse w1 deps dkms-install dkms-remove
+	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove
 
 all: module nptctl
 
@@ -52,6 +57,9 @@ demo:
 bench:
 	selftests/bench/run.sh $(BENCH_ARGS)
 
+stress:
+	selftests/bench/stress.sh
+
 check:
 	selftests/run-all.sh
 
@@ -63,6 +71,9 @@ check-kunit:
 
 check-vm:
 	selftests/run-all.sh vm
+
+check-debug:
+	selftests/run-all.sh debug-full
 
 lint: checkpatch sparse w1
 

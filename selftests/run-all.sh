@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-all.sh [all|nptctl|kunit|vm]...
+# run-all.sh [all|lint|nptctl|kunit|vm|debug|debug-full]...
 #
 # `make check`: install what is missing (lib/deps.sh), then run the suites.
 #
@@ -10,6 +10,12 @@
 #   vm      install npt6 through DKMS (lib/install-module.sh), then boot
 #           Debian's kernel once under QEMU (qemu/vm.sh) to run
 #           selftests/net/run-guest.sh, i.e. every selftests/net test
+#   debug   selftests/debug/run.sh: KUnit and the packet selftests that
+#           attack npt6 (hostile packets, netlink fuzzing, stress and
+#           lifecycle, privilege) on a KASAN, lockdep and kmemleak kernel,
+#           20 000 fuzz messages (NPT6_DEBUG_FUZZ_COUNT) instead of 100 000;
+#           NPT6_DEBUG_TESTS overrides the list
+#   debug-full  the same with every selftests/net test (`make check-debug`)
 #
 # Every suite prints kernel-selftest style "TEST: <what>  [ OK ]" lines,
 # or [FAIL] or [SKIP]; a suite that is absent prints one [SKIP].  We count
@@ -19,6 +25,8 @@
 # out/check.log, and the guest console in out/vm.log.
 #
 #   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
+#
+# `all` is lint nptctl kunit vm debug.
 
 # Everything below is one compound command, so bash reads the whole file
 # before running any of it: editing the script during a long run cannot
@@ -31,15 +39,15 @@ NPT6_TAG=run-all
 
 usage()
 {
-	echo "usage: $0 [all|lint|nptctl|kunit|vm]..." >&2
+	echo "usage: $0 [all|lint|nptctl|kunit|vm|debug|debug-full]..." >&2
 	exit 2
 }
 
 suites=()
 for arg in "${@:-all}"; do
 	case $arg in
-	all)			suites+=(lint nptctl kunit vm) ;;
-	lint|nptctl|kunit|vm)	suites+=("$arg") ;;
+	all)			suites+=(lint nptctl kunit vm debug) ;;
+	lint|nptctl|kunit|vm|debug|debug-full)	suites+=("$arg") ;;
 	*)			usage ;;
 	esac
 done
@@ -184,6 +192,17 @@ main()
 			else
 				absent vm "$TESTS/net/run-guest.sh is absent"
 			fi
+			;;
+		debug)
+			# The tests that attack npt6; the others repeat on the
+			# debug kernel what the vm suite shows, at 3-4 times
+			# the time.
+			NPT6_NET_TESTS=${NPT6_DEBUG_TESTS-test_hostile test_privilege test_fuzz test_stress} \
+			NPT6_FUZZ_COUNT=${NPT6_DEBUG_FUZZ_COUNT:-20000} \
+				suite_script debug "$TESTS/debug/run.sh"
+			;;
+		debug-full)
+			NPT6_NET_TESTS= suite_script debug "$TESTS/debug/run.sh"
 			;;
 		esac
 	done

@@ -246,6 +246,33 @@ cleanup()
 	TMP_DIR=
 }
 
+# pktgen_start NS DEV DST_MAC SRC6 DST6 PPS: the kernel's packet generator
+# sends 200-byte IPv6 UDP datagrams from DEV in NS at PPS packets a second
+# until pktgen_stop NS, or until NS goes.  Background job; pid in BG_PID.
+pktgen_start()
+{
+	local ns=$1 dev=$2 mac=$3 src=$4 dst=$5 pps=$6
+
+	modprobe pktgen || return 1
+	ip netns exec "$ns" sh -c '
+		dev=$1; shift
+		echo rem_device_all >/proc/net/pktgen/kpktgend_0 &&
+		echo "add_device $dev" >/proc/net/pktgen/kpktgend_0 || exit 1
+		for c in "$@"; do
+			echo "$c" >"/proc/net/pktgen/$dev" ||
+				{ echo "pktgen: $dev: $c" >&2; exit 1; }
+		done' sh "$dev" "count 0" "clone_skb 0" "pkt_size 200" \
+		"delay $((1000000000 / pps))" "dst_mac $mac" "src6 $src" \
+		"dst6 $dst" "udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" \
+		"udp_dst_max 9" || return 1
+	bg ip netns exec "$ns" sh -c 'echo start >/proc/net/pktgen/pgctrl'
+}
+
+pktgen_stop()
+{
+	ip netns exec "$1" sh -c 'echo stop >/proc/net/pktgen/pgctrl' 2>/dev/null
+}
+
 # ---------------------------------------------------------------------
 # The topology
 

@@ -8,6 +8,7 @@
 # but do not fail the run), 1 otherwise.
 #
 #   NPT6_TEST_TIMEOUT  seconds one test script may take (default 900)
+#   NPT6_NET_TESTS     only these scripts, e.g. "test_npt6 test_hostile"
 
 dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 limit=${NPT6_TEST_TIMEOUT:-900}
@@ -20,6 +21,10 @@ summary=
 for t in "$dir"/test_*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
+	case " ${NPT6_NET_TESTS:-$name} " in
+	*" $name "*) ;;
+	*) continue ;;
+	esac
 	log=$(mktemp "/tmp/$name.XXXXXX")
 	echo "# ==== $name ===="
 	start=$(date +%s)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Lifecycle under traffic: while ping floods and an iperf3 transfer run
+# Lifecycle under traffic: while pktgen floods and an iperf3 transfer run
 # through rtr's mapping, churn other mappings, storm an auto mapping
 # with prefix changes, loop tunnels, namespaces and the module itself,
 # and finally delete the external device.  Each phase reports what it
@@ -10,7 +10,10 @@
 #
 #   selftests/qemu/vm.sh selftests/net/test_stress.sh
 #
-# NPT6_STRESS_SECONDS sets the length of the timed phases (default 10).
+# NPT6_STRESS_SECONDS sets the length of the timed phases (default 10),
+# NPT6_STRESS_PPS the pktgen rate each way (10000) and
+# NPT6_STRESS_IPERF_RATE the iperf3 cap (50M).  `make stress` runs this
+# under -icount with 30 s phases, for rates in guest time.
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -26,18 +29,49 @@ ALL_TESTS="
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SECS=${NPT6_STRESS_SECONDS:-10}
+PPS=${NPT6_STRESS_PPS:-10000}
+IPERF_RATE=${NPT6_STRESS_IPERF_RATE:-50M}
 
-# The standard topology, the mapping, and traffic through it both ways.
+# The standard topology, the mapping, and traffic through it both ways:
+# pktgen floods of $PPS packets a second each way, and an iperf3 TCP
+# transfer capped at $IPERF_RATE.  Bounded, so that under -icount (make
+# stress) the churn gets CPU time too; as fast as the emulated CPU allows
+# otherwise.  The LAN host drops the pktgen datagrams without answering
+# with port unreachables, and the far end's are blackholed at wan.
 stress_setup()
 {
 	topo_create || return 1
 	rtr_nptctl add $INT_PFX $EXT_PFX dev ge0 || return 1
 	LAN_HOST_EXT=$(npt_map $INT_PFX $EXT_PFX $LAN_HOST)
-	bg ip netns exec "$lan" ping -f -q -w 600 $INET_ADDR
-	bg ip netns exec "$inet" ping -f -q -w 600 "$LAN_HOST_EXT"
+	ip netns exec "$lan" nft -f - <<-EOF || return 1
+		table inet sink {
+			chain input {
+				type filter hook input priority 0;
+				udp dport 9 drop
+			}
+		}
+	EOF
+	# Unloading npt6, or deleting its last device, drops the last netdev
+	# hook and flips the kernel's static keys for them, which patches
+	# the receive path's code.  Under QEMU TCG with two vCPUs that live
+	# patching livelocks (soft lockup, RIP at asm_exc_int3) while
+	# pktgen's kernel thread keeps a vCPU inside that very code.  Empty
+	# nftables netdev chains on a spare device keep the keys on: npt6's
+	# own unload path is still what runs under the flood.
+	ip -n "$core" link add hk0 type dummy &&
+	ip netns exec "$core" nft -f - <<-EOF || return 1
+		table netdev keys {
+			chain in { type filter hook ingress device hk0 priority 0; }
+			chain out { type filter hook egress device hk0 priority 0; }
+		}
+	EOF
+	pktgen_start "$lan" lan0 $MAC_GE1 $LAN_HOST ${REMOTE_PFX}9 $PPS &&
+	pktgen_start "$inet" i0 $MAC_C1 $INET_ADDR "$LAN_HOST_EXT" $PPS ||
+		return 1
 	bg ip netns exec "$inet" iperf3 -s -p 5203
 	busywait 10000 sh -c "ip netns exec $inet ss -Hltn 'sport = :5203' | grep -q ."
-	bg ip netns exec "$lan" iperf3 -c $INET_ADDR -p 5203 -t 600
+	bg ip netns exec "$lan" iperf3 -c $INET_ADDR -p 5203 -t 600 \
+		-b $IPERF_RATE
 }
 
 # snpt packets of the mapping of $INT_PFX on ge0, or 0.

@@ -21,7 +21,10 @@ HOSTROOT=/run/npt6/host
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/tmp/home LANG=C.UTF-8 TERM=dumb PYTHONDONTWRITEBYTECODE=1
 export RESULTS NPT6_GUEST=1
-unset npt6_init
+# npt6_modules: the guest's /lib/modules when vm.sh boots a kernel of
+# our own (--kernel, --modules).
+modules_dir=${npt6_modules:-}
+unset npt6_init npt6_modules
 
 poweroff()
 {
@@ -90,6 +93,8 @@ echo npt6-guest >/proc/sys/kernel/hostname
 . "$RESULTS/job" || { say "no job in the results share"; exit 1; }
 read -r NPT6_KVER </proc/sys/kernel/osrelease
 export NPT6_REPO NPT6_KVER
+
+[ -n "$modules_dir" ] && $bb mount -n -o bind "$modules_dir" /lib/modules
 
 # modprobe reads the module indexes and updates/ as vm.sh froze them at
 # boot, not the host's live ones, which a concurrent install may rewrite.

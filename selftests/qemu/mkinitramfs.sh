@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh KVER
+# mkinitramfs.sh --builtin
 #
 # Print the path of a busybox initramfs for Debian's kernel KVER that mounts
-# the host root over virtio-9p (see initramfs-init).  The image is cached in
+# the host root over virtio-9p (see initramfs-init).  With --builtin the
+# image has no modules, for a kernel with virtio and 9p built in.  The image is cached in
 # $NPT6_CACHE under a hash of everything that goes into it, so it is built
 # once per kernel, busybox or script change and costs nothing afterwards.
 
@@ -16,8 +18,12 @@ set -euo pipefail
 MODULES="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev
 	 virtio_pci netfs fscache 9pnet 9pnet_virtio 9p"
 
-[ $# -eq 1 ] || npt6_die "usage: $0 KVER"
+[ $# -eq 1 ] || npt6_die "usage: $0 KVER|--builtin"
 kver=$1
+if [ "$kver" = --builtin ]; then
+	kver=builtin
+	MODULES=
+fi
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 init=$here/initramfs-init
 busybox=$(command -v busybox || true)
@@ -67,6 +73,7 @@ install -m 0755 "$init" "$stage/init"
 # The kernel opens /dev/console for PID 1 before anything is mounted.
 mknod -m 600 "$stage/dev/console" c 5 1
 
+: >"$stage/modules.list"
 for mod in $MODULES; do
 	f=${modpath[$mod]}
 	case $f in

@@ -44,6 +44,12 @@ virtio-9p and run 'bash SCRIPT ARGS' in it as root.  Inside, \$RESULTS
   --log FILE      also write the console to FILE
   --results DIR   keep the results share in DIR (default: a temporary
                   directory, removed after a successful run)
+  --kernel IMAGE  boot IMAGE (a bzImage with every driver the boot
+                  needs built in) instead of Debian's kernel;
+                  needs --modules
+  --modules DIR   the guest's /lib/modules: DIR holds one KVER/ directory,
+                  that of IMAGE (the debug tier builds both)
+  --append ARGS   add ARGS to the kernel command line
   --verbose       print every kernel message on the console, not only
                   warnings and worse
   -h, --help      this text
@@ -62,6 +68,9 @@ log=
 results=
 keep=0
 loglevel=5
+image=
+moddir=
+append=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -71,6 +80,9 @@ while [ $# -gt 0 ]; do
 	--timeout)	timeout=${2:?--timeout needs a value}; shift ;;
 	--log)		log=${2:?--log needs a value}; shift ;;
 	--results)	results=${2:?--results needs a value}; keep=1; shift ;;
+	--kernel)	image=${2:?--kernel needs a value}; shift ;;
+	--modules)	moddir=${2:?--modules needs a value}; shift ;;
+	--append)	append=${2?--append needs a value}; shift ;;
 	--verbose)	loglevel=8 ;;
 	-h|--help)	usage; exit 0 ;;
 	--)		shift; break ;;
@@ -135,11 +147,26 @@ guest_kernel()
 	fi
 }
 
-kver=$(npt6_kver) || exit 1
-[ -r "/boot/vmlinuz-$kver" ] || npt6_die "cannot read /boot/vmlinuz-$kver"
-kernel=$(guest_kernel "/boot/vmlinuz-$kver")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-initrd=$("$here/mkinitramfs.sh" "$kver") || npt6_die "cannot build the initramfs"
+if [ -n "$image" ]; then
+	[ -n "$moddir" ] || npt6_die "--kernel needs --modules"
+	kernel=$(realpath -e -- "$image") || npt6_die "no such kernel: $image"
+	moddir=$(realpath -e -- "$moddir") || npt6_die "no such directory: $moddir"
+	kver=$(cd "$moddir" && ls -d -- */ 2>/dev/null)
+	kver=${kver%/}
+	case $kver in
+	''|*/*) npt6_die "$moddir must hold exactly one KVER/ directory" ;;
+	esac
+	initrd=$("$here/mkinitramfs.sh" --builtin) ||
+		npt6_die "cannot build the initramfs"
+else
+	[ -z "$moddir" ] || npt6_die "--modules goes with --kernel"
+	kver=$(npt6_kver) || exit 1
+	[ -r "/boot/vmlinuz-$kver" ] || npt6_die "cannot read /boot/vmlinuz-$kver"
+	kernel=$(guest_kernel "/boot/vmlinuz-$kver")
+	initrd=$("$here/mkinitramfs.sh" "$kver") ||
+		npt6_die "cannot build the initramfs"
+fi
 
 # Console output goes to stdout and, with --log, to a file: say() does the
 # same for our own lines so both read in order.
@@ -177,6 +204,9 @@ fi
 # reads, the modules.* indexes and updates/, in the results share, and
 # guest-init.sh mounts that copy over the live one.  The lock (exclusive
 # in install-module.sh) makes sure the copy is of a finished install.
+# (A --modules tree is the caller's own and needs none of this.)
+[ -n "$moddir" ] ||
+{
 exec 8>"$NPT6_CACHE/install.lock" || npt6_die "cannot open $NPT6_CACHE/install.lock"
 if ! flock -s -n 8; then
 	npt6_log "waiting for a module install (install-module.sh) to finish"
@@ -188,6 +218,7 @@ cp -a "/lib/modules/$kver"/modules.* "$results/modules/" &&
 	  cp -a "/lib/modules/$kver/updates" "$results/modules/"; } ||
 	npt6_die "cannot copy /lib/modules/$kver to the results share"
 exec 8>&-
+}
 
 # The job, as bash source for guest-init.sh.  The caller's NPT6_* and CI
 # go first so that ours win.
@@ -207,14 +238,18 @@ exec 8>&-
 
 # Parameters the kernel does not know (npt6_init) end up in init's
 # environment; it is a path, so it must survive the command line as is.
-case $here in
-*[!A-Za-z0-9_./+-]*) npt6_die "the repository path '$here' has characters the kernel command line cannot carry" ;;
-esac
+for path in "$here" "$moddir"; do
+	case $path in
+	*[!A-Za-z0-9_./+-]*) npt6_die "the path '$path' has characters the kernel command line cannot carry" ;;
+	esac
+done
 # tsc=reliable: TCG's TSC is the host's, steady across vCPUs, but the
 # guest's PIT calibration and clocksource watchdog often fail under load
 # and fall back to the HPET, whose every read is an emulated MMIO access.
 cmdline="console=ttyS0,115200 rdinit=/init panic=-1 loglevel=$loglevel tsc=reliable"
 cmdline+=" npt6_init=$here/guest-init.sh"
+[ -n "$moddir" ] && cmdline+=" npt6_modules=$moddir"
+[ -n "$append" ] && cmdline+=" $append"
 
 qemu=(qemu-system-x86_64
 	-accel tcg -nodefaults -nographic -no-reboot
@@ -290,6 +325,8 @@ dmesg_file=$results/dmesg
 bad='BUG:|WARNING:|Oops|KASAN|UBSAN|rcu.*(detected stall|self-detected stall)|RCU stall'
 bad+='|circular locking|general protection|Kernel panic|soft lockup|hard LOCKUP'
 bad+='|blocked for more than|list_(add|del) corruption|refcount_t: '
+# What the debug kernel's checkers say (selftests/debug).
+bad+='|ODEBUG:|suspected memory leak|ref_tracker:|unregister_netdevice: waiting'
 allow=$(mktemp)
 sed -e 's/[[:space:]]*#.*//' -e '/^$/d' "$here/dmesg-allow.txt" >"$allow" 2>/dev/null
 if [ -s "$dmesg_file" ]; then

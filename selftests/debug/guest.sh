@@ -1,0 +1,141 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Inside the debug guest (selftests/debug/run.sh boots it): the KUnit
+# suites, every packet selftest, and then kmemleak.  Prints one TEST line
+# per result; the kernel log itself is judged by vm.sh afterwards.
+
+KMEMLEAK=/sys/kernel/debug/kmemleak
+STATUS=0
+
+log_test()
+{
+	local rc=$1 name=$2
+
+	case $rc in
+	0) printf 'TEST: %-60s  [ OK ]\n' "debug: $name" ;;
+	4) printf 'TEST: %-60s  [SKIP]\n' "debug: $name" ;;
+	*) printf 'TEST: %-60s  [FAIL]\n' "debug: $name"; STATUS=1 ;;
+	esac
+}
+
+# Slab memory in use, KiB: active objects times object size, all caches.
+slab_kib()
+{
+	awk 'NR > 2 { s += $2 * $4 } END { printf "%d", s / 1024 }' /proc/slabinfo
+}
+
+npt6_loaded()
+{
+	[ -d /sys/module/npt6 ]
+}
+
+# Leak reports from before the tests (boot) are not ours: find them and
+# set them aside.
+kmemleak_baseline()
+{
+	if [ ! -w "$KMEMLEAK" ]; then
+		log_test 1 "kmemleak is available"
+		return 1
+	fi
+	echo scan >"$KMEMLEAK" && echo clear >"$KMEMLEAK"
+}
+
+# The KUnit suites of npt6.ko built with NPT6_KUNIT=y: one TEST line per
+# case from the KTAP in the kernel log, and every suite in kmod/tests
+# must have reported.
+kunit()
+{
+	local ko=${NPT6_DEBUG_KUNIT_KO:-} log=/tmp/kunit.log suite line rc
+	local -A seen=()
+
+	if [ ! -f "$ko" ]; then
+		log_test 1 "kunit: npt6.ko with NPT6_KUNIT=y ($ko) exists"
+		return
+	fi
+	dmesg -C
+	modprobe -a tunnel6 ip_tunnel 2>/dev/null
+	insmod "$ko" 2>&1
+	rc=$?
+	log_test $rc "kunit: insmod npt6.ko with the KUnit suites"
+	[ $rc -eq 0 ] || return
+	rmmod npt6
+	log_test $? "kunit: rmmod after the suites"
+	dmesg -t >"$log"
+	cp "$log" "$RESULTS/kunit.log"
+
+	suite=
+	while IFS= read -r line; do
+		case $line in
+		"    # Subtest: "*)
+			suite=${line#"    # Subtest: "}
+			seen[$suite]=1
+			;;
+		"    ok "*" # SKIP"*)
+			line=${line#"    ok "}
+			line=${line#* }
+			log_test 4 "kunit: $suite.${line%% *}"
+			;;
+		"    ok "*)
+			line=${line#"    ok "}
+			log_test 0 "kunit: $suite.${line#* }"
+			;;
+		"    not ok "*)
+			line=${line#"    not ok "}
+			log_test 1 "kunit: $suite.${line#* }"
+			;;
+		esac
+	done <"$log"
+
+	for suite in $(sed -n 's/^[[:space:]]*\.name = "\(npt6_[a-z0-9_]*\)",$/\1/p' \
+			"$NPT6_REPO"/kmod/tests/*_test.c); do
+		[ -n "${seen[$suite]:-}" ]
+		log_test $? "kunit: suite $suite ran"
+	done
+}
+
+# Every packet selftest, as the vm tier runs them, against the npt6.ko
+# that run.sh put in updates/.
+packet_tests()
+{
+	bash "$NPT6_REPO/selftests/net/run-guest.sh"
+	log_test $? "selftests/net all passed on the debug kernel"
+}
+
+# With npt6 gone, nothing it allocated may be left unreferenced.
+kmemleak_check()
+{
+	local n
+
+	if npt6_loaded; then
+		[ "$(cat /sys/module/npt6/refcnt)" = 0 ]
+		log_test $? "npt6 holds no references after the tests"
+		rmmod npt6
+		log_test $? "npt6 unloads after the tests"
+	fi
+	# An object must be unreferenced in two scans, and a few seconds
+	# old, to be reported.
+	sleep 6
+	echo scan >"$KMEMLEAK"
+	sleep 2
+	echo scan >"$KMEMLEAK"
+	cat "$KMEMLEAK" >"$RESULTS/kmemleak.txt"
+	n=$(grep -c '^unreferenced object' "$RESULTS/kmemleak.txt")
+	printf '# kmemleak: %d unreferenced objects after all tests\n' "$n"
+	if [ "$n" -gt 0 ]; then
+		head -60 "$RESULTS/kmemleak.txt" | sed 's/^/#   /'
+	fi
+	[ "$n" -eq 0 ]
+	log_test $? "kmemleak: no leaked objects after KUnit and selftests/net"
+}
+
+echo "# debug guest: $(uname -r), $(nproc) CPUs"
+kmemleak_baseline
+slab_before=$(slab_kib)
+kunit
+packet_tests
+kmemleak_check
+# For the record only: other subsystems' caches grow and shrink too.
+printf '# slab: %d KiB in use before the tests, %d KiB after\n' \
+	"$slab_before" "$(slab_kib)"
+exit $STATUS

@@ -1,0 +1,99 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug tier (`make check-debug`): the KUnit suites and every packet
+# selftest of selftests/net, on a kernel built to find bugs.
+#
+#   1. kernel.sh builds, or finds in the cache, an x86_64 kernel from
+#      Debian's linux-source-6.1 with KASAN, lockdep (PROVE_LOCKING,
+#      PROVE_RCU), kmemleak, DEBUG_OBJECTS, the netdev and netns refcount
+#      trackers and UBSAN (./config).  QEMU boots its bzImage: the
+#      PVH entry that the vm tier uses for Debian's kernel does not come
+#      up with KASAN.
+#   2. npt6.ko is built against it twice, from copies under out/debug:
+#      as it ships, and with NPT6_KUNIT=y for the KUnit suites.
+#   3. The guest's /lib/modules is the kernel's own modules_install plus
+#      npt6.ko in updates/, so `modprobe npt6` works as with DKMS.
+#   4. vm.sh boots it (two vCPUs under TCG) and runs ./guest.sh, which
+#      prints one TEST line per result.
+#
+# vm.sh fails the run on any KASAN, lockdep, RCU, ODEBUG, kmemleak, UBSAN,
+# refcount or WARN report in the kernel log; guest.sh asks kmemleak for
+# leaks after everything else and fails on any.  The console is kept in
+# out/debug/console.log.
+
+set -eu -o pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+# shellcheck source=selftests/lib/common.sh
+. "$HERE/../lib/common.sh"
+# shellcheck disable=SC2034 # read by common.sh
+NPT6_TAG=debug
+
+TOP=$NPT6_REPO
+OUT=$TOP/out/debug
+JOBS=${NPT6_JOBS:-$(nproc)}
+
+kdir=$("$HERE/kernel.sh")
+ksrc=$kdir/src
+kbuild=$kdir/build
+kver=$(make -s -C "$kbuild" kernelrelease) ||
+	npt6_die "cannot tell the debug kernel's release"
+
+# The kernel's own modules (pktgen) and modules.builtin*, once per build.
+exec 9> "$kdir/.lock"
+flock 9
+if [ ! -e "$kdir/root/.complete" ]; then
+	npt6_log "installing the debug kernel's modules in the cache"
+	rm -rf "$kdir/root"
+	make -s -C "$ksrc" O="$kbuild" INSTALL_MOD_PATH="$kdir/root" \
+		modules_install >&2 || npt6_die "modules_install failed"
+	touch "$kdir/root/.complete"
+fi
+exec 9>&-
+
+# npt6.ko as it ships, and with the KUnit suites, from copies of the
+# source so that the work tree's objects stay those of the host build.
+build_npt6()
+{
+	local tree=$1
+
+	shift
+	rm -rf "$tree"
+	mkdir -p "$tree"
+	cp -a "$TOP/Kbuild" "$TOP/kmod" "$TOP/uapi" "$tree/"
+	make -C "$kbuild" M="$tree" -j"$JOBS" "$@" modules \
+		> "$tree.log" 2>&1 || {
+		cat "$tree.log" >&2
+		npt6_die "npt6.ko does not build against the debug kernel"
+	}
+}
+
+mkdir -p "$OUT"
+npt6_log "building npt6.ko and its KUnit flavour for $kver"
+build_npt6 "$OUT/module"
+build_npt6 "$OUT/kunit" NPT6_KUNIT=y
+make -s -C "$TOP/tools/nptctl" >&2 || npt6_die "nptctl does not build"
+
+# The guest's /lib/modules, per run.
+root=$OUT/root
+rm -rf "$root"
+mkdir -p "$root/lib/modules"
+cp -a "$kdir/root/lib/modules/$kver" "$root/lib/modules/"
+rm -f "$root/lib/modules/$kver/build" "$root/lib/modules/$kver/source"
+mkdir -p "$root/lib/modules/$kver/updates"
+cp "$OUT/module/npt6.ko" "$root/lib/modules/$kver/updates/"
+depmod -b "$root" "$kver" || npt6_die "depmod failed"
+
+NPT6_DEBUG_KUNIT_KO=$OUT/kunit/npt6.ko
+# Everything is several times slower under KASAN and lockdep.
+NPT6_TEST_TIMEOUT=${NPT6_TEST_TIMEOUT:-2400}
+export NPT6_DEBUG_KUNIT_KO NPT6_TEST_TIMEOUT
+
+# acpi=noirq: under KASAN and TCG the firmware's PCI interrupt routing
+# method runs into ACPICA's 30 s loop timeout, once per virtio device.
+exec "$TOP/selftests/qemu/vm.sh" --kernel "$kbuild/arch/x86/boot/bzImage" \
+	--append acpi=noirq \
+	--modules "$root/lib/modules" --smp 2 --mem "${NPT6_DEBUG_MEM:-3072}" \
+	--timeout "${NPT6_DEBUG_TIMEOUT:-5400}" --log "$OUT/console.log" \
+	--results "$OUT/results" "$HERE/guest.sh"
