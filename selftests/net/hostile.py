@@ -24,7 +24,6 @@ import argparse
 import ipaddress
 import json
 import os
-import select
 import socket
 import struct
 import subprocess
@@ -33,8 +32,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import npt  # noqa: E402
-from pkt import (ETH_P_IPV6, PACKET_OUTGOING, a2b, mac_bytes,  # noqa: E402
-                 netns, packet_socket)
+from pkt import (ETH_P_IPV6, a2b, mac_bytes, netns,  # noqa: E402
+                 ones_sum, packet_socket, receive)
 
 ETH_P_IP = 0x0800
 NH_HOP, NH_UDP, NH_FRAG, NH_ICMP6, NH_DSTOPTS = 0, 17, 44, 58, 60
@@ -47,12 +46,8 @@ WAIT_NOTHING = 1.0
 
 
 def csum16(data):
-    if len(data) % 2:
-        data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+    """The Internet checksum of DATA."""
+    return ~ones_sum(data) & 0xffff
 
 
 class Topo:
@@ -554,54 +549,37 @@ def build_corpus(topo):
     add('tnl-control', 'well-formed ipip6: decapsulated and forwarded',
         'tnl', [ipip6(good)], 'xlat', [forwarded4(good)],
         {'tnl.rx_packets': 1}, match=v4match(i))
-    i = tag4()
-    add('tnl-inner-truncated', 'inner IPv4 header cut at 12 bytes: tunnel6 '
-        'drops it before any tunnel sees it (Ip6InDelivers, no tunnel '
-        'counter)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, b'', ident=i)[:12])], 'drop',
-        counters={'snmp6.Ip6InDelivers': 1}, match=v4match(i))
-    i = tag4()
-    add('tnl-inner-ihl-4', 'inner IPv4 header length 16: dropped '
-        '(rx_errors)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
-                   ihl=4))], 'drop',
-        counters={'tnl.rx_errors': 1, 'tnl.rx_dropped': 1},
-        match=v4match(i))
-    i = tag4()
-    add('tnl-inner-version-6', 'inner version 6: dropped (rx_errors)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
-                   version=6))], 'drop',
-        counters={'tnl.rx_errors': 1, 'tnl.rx_dropped': 1},
-        match=v4match(i))
-    i = tag4()
-    add('tnl-inner-ihl-past-end', 'inner header length 60 in a 24-byte '
-        'packet: dropped (rx_errors)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, b'\0' * 4, ident=i, ihl=15))], 'drop',
-        counters={'tnl.rx_errors': 1, 'tnl.rx_dropped': 1},
-        match=v4match(i))
-    i = tag4()
-    add('tnl-inner-tot-len', 'inner total length past the end: '
-        'decapsulated, then dropped by IPv4 (InTruncatedPkts)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
-                   tot=400))], 'drop',
-        counters={'tnl.rx_packets': 1, 'netstat.IpExt.InTruncatedPkts': 1},
-        match=v4match(i))
-    i = tag4()
-    add('tnl-inner-bad-csum', 'inner header checksum wrong: decapsulated, '
-        'then dropped by IPv4 (InCsumErrors)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
-                   bad_csum=True))], 'drop',
-        counters={'tnl.rx_packets': 1, 'snmp.Ip.InHdrErrors': 1,
-                  'netstat.IpExt.InCsumErrors': 1},
-        match=v4match(i))
-    i = tag4()
-    add('tnl-inner-ttl-0', 'inner TTL 0: decapsulated, not forwarded '
-        '(InHdrErrors, ICMP time exceeded)', 'tnl',
-        [ipip6(ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
-                   ttl=0))], 'drop',
-        counters={'tnl.rx_packets': 1, 'snmp.Ip.InHdrErrors': 1,
-                  'snmp.Icmp.OutTimeExcds': 1},
-        match=v4match(i))
+    # Broken inner packets: (name, what, ip4() arguments, bytes kept,
+    # expected counters).
+    rx_err = {'tnl.rx_errors': 1, 'tnl.rx_dropped': 1}
+    for name, what, kw, cut, counters in (
+            ('tnl-inner-truncated', 'inner IPv4 header cut at 12 bytes: '
+             'tunnel6 drops it before any tunnel sees it (Ip6InDelivers, '
+             'no tunnel counter)', {}, 12, {'snmp6.Ip6InDelivers': 1}),
+            ('tnl-inner-ihl-4', 'inner IPv4 header length 16: dropped '
+             '(rx_errors)', {'ihl': 4}, None, rx_err),
+            ('tnl-inner-version-6', 'inner version 6: dropped (rx_errors)',
+             {'version': 6}, None, rx_err),
+            ('tnl-inner-ihl-past-end', 'inner header length 60 in a '
+             '48-byte packet: dropped (rx_errors)', {'ihl': 15}, 48, rx_err),
+            ('tnl-inner-tot-len', 'inner total length past the end: '
+             'decapsulated, then dropped by IPv4 (InTruncatedPkts)',
+             {'tot': 400}, None,
+             {'tnl.rx_packets': 1, 'netstat.IpExt.InTruncatedPkts': 1}),
+            ('tnl-inner-bad-csum', 'inner header checksum wrong: '
+             'decapsulated, then dropped by IPv4 (InCsumErrors)',
+             {'bad_csum': True}, None,
+             {'tnl.rx_packets': 1, 'snmp.Ip.InHdrErrors': 1,
+              'netstat.IpExt.InCsumErrors': 1}),
+            ('tnl-inner-ttl-0', 'inner TTL 0: decapsulated, not forwarded '
+             '(InHdrErrors, ICMP time exceeded)', {'ttl': 0}, None,
+             {'tnl.rx_packets': 1, 'snmp.Ip.InHdrErrors': 1,
+              'snmp.Icmp.OutTimeExcds': 1})):
+        i = tag4()
+        inner = ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i,
+                    **kw)[:cut]
+        add(name, what, 'tnl', [ipip6(inner)], 'drop', counters=counters,
+            match=v4match(i))
     i = tag4()
     add('tnl-wrong-remote', 'ipip6 from an address that is not the remote: '
         'not the tunnel\'s (no counter moves), refused by the stack', 'tnl',
@@ -647,34 +625,23 @@ def run_case(topo, case, legs):
 
     match = case.match or default_match
 
+    def on_frame(frame):
+        if len(frame) < 15:
+            return
+        et = struct.unpack('!H', frame[12:14])[0]
+        pkt = frame[14:]
+        if et == ETH_P_IPV6 and len(pkt) >= 40:
+            pkt = pkt[:40 + struct.unpack('!H', pkt[4:6])[0]]
+        elif et == ETH_P_IP and len(pkt) >= 20:
+            pkt = pkt[:struct.unpack('!H', pkt[2:4])[0]]
+        elif et not in (ETH_P_IPV6, ETH_P_IP):
+            return
+        if match(pkt):
+            got.append(pkt)
+
     def drain(timeout):
-        end = time.monotonic() + timeout
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return
-            r, _, _ = select.select([rx], [], [], left)
-            if not r:
-                return
-            while True:
-                try:
-                    frame, addr = rx.recvfrom(65535)
-                except BlockingIOError:
-                    break
-                if addr[2] == PACKET_OUTGOING or len(frame) < 15:
-                    continue
-                et = struct.unpack('!H', frame[12:14])[0]
-                pkt = frame[14:]
-                if et == ETH_P_IPV6 and len(pkt) >= 40:
-                    pkt = pkt[:40 + struct.unpack('!H', pkt[4:6])[0]]
-                elif et == ETH_P_IP and len(pkt) >= 20:
-                    pkt = pkt[:struct.unpack('!H', pkt[2:4])[0]]
-                elif et not in (ETH_P_IPV6, ETH_P_IP):
-                    continue
-                if match(pkt):
-                    got.append(pkt)
-            if case.outcome == 'xlat' and len(got) >= len(case.expect):
-                return
+        receive(rx, timeout, on_frame, lambda: case.outcome == 'xlat' and
+                len(got) >= len(case.expect))
 
     for f in case.frames:
         tx.send(mac_bytes(eth_dst) + src_mac +

@@ -82,6 +82,29 @@ def packet_socket(ns, ifname):
     return s
 
 
+def receive(rx, timeout, on_frame, enough=lambda: False):
+    """Hand every frame that arrives on packet socket RX (not our own
+    outgoing ones) to ON_FRAME(frame) for up to TIMEOUT seconds, or until
+    ENOUGH() says so."""
+    end = time.monotonic() + timeout
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return
+        r, _, _ = select.select([rx], [], [], left)
+        if not r:
+            return
+        while True:
+            try:
+                frame, addr = rx.recvfrom(65535)
+            except BlockingIOError:
+                break
+            if addr[2] != PACKET_OUTGOING:
+                on_frame(frame)
+        if enough():
+            return
+
+
 def mac_bytes(text):
     return bytes(int(x, 16) for x in text.split(':'))
 
@@ -403,32 +426,20 @@ def xmit(args):
             struct.pack('!H', ETH_P_IPV6)
         seen = set()
 
+        def on_frame(frame):
+            if len(frame) < 54:
+                return
+            if struct.unpack('!H', frame[12:14])[0] != ETH_P_IPV6:
+                return
+            ip6 = frame[14:]
+            fl = struct.unpack('!I', ip6[:4])[0] & 0xfffff
+            if fl in tags:
+                plen = struct.unpack('!H', ip6[4:6])[0]
+                got.setdefault(fl, []).append(ip6[:40 + plen].hex())
+                seen.add(fl)
+
         def drain(timeout):
-            end = time.monotonic() + timeout
-            while True:
-                left = end - time.monotonic()
-                if left <= 0:
-                    return
-                r, _, _ = select.select([rx], [], [], left)
-                if not r:
-                    return
-                while True:
-                    try:
-                        frame, addr = rx.recvfrom(65535)
-                    except BlockingIOError:
-                        break
-                    if addr[2] == PACKET_OUTGOING or len(frame) < 54:
-                        continue
-                    if struct.unpack('!H', frame[12:14])[0] != ETH_P_IPV6:
-                        continue
-                    ip6 = frame[14:]
-                    fl = struct.unpack('!I', ip6[:4])[0] & 0xfffff
-                    if fl in tags:
-                        plen = struct.unpack('!H', ip6[4:6])[0]
-                        got.setdefault(fl, []).append(ip6[:40 + plen].hex())
-                        seen.add(fl)
-                if want <= seen:
-                    return
+            receive(rx, timeout, on_frame, lambda: want <= seen)
 
         for e in todo:
             tx.send(eth + bytes.fromhex(e['raw']))

@@ -94,7 +94,9 @@ echo npt6-guest >/proc/sys/kernel/hostname
 read -r NPT6_KVER </proc/sys/kernel/osrelease
 export NPT6_REPO NPT6_KVER
 
-[ -n "$modules_dir" ] && $bb mount -n -o bind "$modules_dir" /lib/modules
+# Through the view from before /tmp was hidden: the tree may be under /tmp.
+[ -n "$modules_dir" ] &&
+	$bb mount -n -o bind "$HOSTROOT$modules_dir" /lib/modules
 
 # modprobe reads the module indexes and updates/ as vm.sh froze them at
 # boot, not the host's live ones, which a concurrent install may rewrite.
