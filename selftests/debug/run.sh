@@ -100,5 +100,5 @@ export NPT6_DEBUG_KUNIT_KO NPT6_TEST_TIMEOUT NPT6_STRESS_PPS \
 exec "$TOP/selftests/qemu/vm.sh" --kernel "$kbuild/arch/x86/boot/bzImage" \
 	--append acpi=noirq \
 	--modules "$root/lib/modules" --smp 2 --mem "${NPT6_DEBUG_MEM:-3072}" \
-	--timeout "${NPT6_DEBUG_TIMEOUT:-5400}" --log "$OUT/console.log" \
+	--timeout "${NPT6_DEBUG_TIMEOUT:-3000}" --log "$OUT/console.log" \
 	--results "$OUT/results" "$HERE/guest.sh"
