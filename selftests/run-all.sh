@@ -11,8 +11,8 @@
 #           Debian's kernel once under QEMU (qemu/vm.sh) to run
 #           selftests/net/run-guest.sh, i.e. every selftests/net test
 #   debug   selftests/debug/run.sh: KUnit and the packet selftests that
-#           attack npt6 (hostile packets, netlink fuzzing, stress and
-#           lifecycle, privilege) on a KASAN, lockdep and kmemleak kernel,
+#           attack npt6 (hostile packets, netlink fuzzing,
+#           privilege) on a KASAN, lockdep and kmemleak kernel,
 #           10 000 fuzz messages (NPT6_DEBUG_FUZZ_COUNT) instead of 100 000;
 #           NPT6_DEBUG_TESTS overrides the list
 #   debug-full  the same with every selftests/net test (`make check-debug`)
@@ -201,7 +201,7 @@ main()
 			# The tests that attack npt6; the others repeat on the
 			# debug kernel what the vm suite shows, at 3-4 times
 			# the time.
-			NPT6_NET_TESTS=${NPT6_DEBUG_TESTS-test_hostile test_privilege test_fuzz test_stress} \
+			NPT6_NET_TESTS=${NPT6_DEBUG_TESTS-test_hostile test_privilege test_fuzz} \
 			NPT6_FUZZ_COUNT=${NPT6_DEBUG_FUZZ_COUNT:-10000} \
 				suite_script debug "$TESTS/debug/run.sh"
 			;;
