@@ -1125,22 +1125,12 @@ kernel_log()
 
 # ---------------------------------------------------------------------
 
-usage()
-{
-	cat <<EOF
-usage: ${0##*/} [-t "TESTS"] [-h]
-
-	-t TESTS  run only these tests (default: all)
-Tests: $(echo $ALL_TESTS)
-EOF
-}
-
 TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
 while getopts "t:h" opt; do
 	case $opt in
 	t) TESTS=$OPTARG ;;
-	h) usage; exit 0 ;;
-	*) usage; exit 1 ;;
+	h) npt6_usage; exit 0 ;;
+	*) npt6_usage; exit 1 ;;
 	esac
 done
 
