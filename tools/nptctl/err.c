@@ -10,6 +10,14 @@
 
 #include "err.h"
 
+/* "FILE:LINE" in batch mode, else NULL. */
+static const char *err_where;
+
+void nptctl_err_where(const char *where)
+{
+	err_where = where;
+}
+
 /*
  * Messages quote what the user typed and what the kernel said.  A newline
  * or an escape sequence in either would break the one-line promise or play
@@ -19,9 +27,14 @@
 static void emit(const char *tag, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	size_t off = 0;
 	char *c;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* The file name is the user's too, so it is cleaned with the rest. */
+	if (err_where)
+		off = (size_t)snprintf(msg, sizeof(msg), "%s: ", err_where);
+	if (off < sizeof(msg))
+		vsnprintf(msg + off, sizeof(msg) - off, fmt, ap);
 	for (c = msg; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';

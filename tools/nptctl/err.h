@@ -13,6 +13,12 @@ void nptctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void nptctl_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
+ * Put "@where: " after the tag of every later message, until called again
+ * with NULL: batch mode names the file and line a message is about.
+ */
+void nptctl_err_where(const char *where);
+
+/*
  * Flush stdout.  A short write, to a full disk or a closed pipe, must not
  * look like success to the script that reads us: on failure this prints
  * the error and returns -1.

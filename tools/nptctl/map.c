@@ -46,12 +46,11 @@ struct map_args {
 
 /*
  * Split @argv into up to @maxpos positional words and the keywords of
- * @kw with their values.  Returns 0, 1 if "help" was asked for (and
- * printed), or -1 after an error.
+ * @kw with their values.  Returns 0, 1 if "help" was asked for, or -1
+ * after an error.
  */
 static int parse_args(int argc, char *argv[], unsigned int maxpos,
-		      const char *usage, const struct keyword *kw, size_t nkw,
-		      struct map_args *a)
+		      const struct keyword *kw, size_t nkw, struct map_args *a)
 {
 	const char **val, *what;
 	int i;
@@ -72,7 +71,6 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 			what = "NDP proxy mode";
 			break;
 		case KW_HELP:
-			printf("Usage: nptctl [OPTIONS] %s %s\n", argv[0], usage);
 			return 1;
 		case KEYWORD_AMBIGUOUS:
 			nptctl_err("ambiguous argument \"%s\"", argv[i]);
@@ -139,61 +137,65 @@ static uint32_t get_ifindex(const char *dev)
 	return 0;
 }
 
-/* The optional "dev DEV" of show and flush: 0 means every device. */
-static int get_optional_ifindex(const struct map_args *a, uint32_t *ifindex)
+static const char usage_add[] =
+	"INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]";
+static const char usage_del[] = "INT_PFX dev DEV";
+static const char usage_filter[] = "[dev DEV]";
+
+/*
+ * A parser's result as an exit status: the usage for "help" (status 0),
+ * 1 for an error that the parser has reported, or -1 to carry on.
+ */
+static int parsed(int ret, const char *cmd, const char *usage)
 {
-	*ifindex = 0;
-	if (!a->dev)
-		return 0;
-	*ifindex = get_ifindex(a->dev);
-	return *ifindex ? 0 : -1;
+	if (ret == 0)
+		return -1;
+	if (ret > 0)
+		printf("Usage: nptctl [OPTIONS] %s %s\n", cmd, usage);
+	return ret < 0;
 }
 
-int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
+int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 {
-	static const char usage[] =
-		"INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]";
-	struct npt6_mapping m = { 0 };
 	struct prefix ip, ep;
-	struct nptctl_genl *g;
 	struct map_args a;
 	int ret, mode;
 
-	(void)opts;
-	ret = parse_args(argc, argv, 2, usage, add_keywords,
+	memset(m, 0, sizeof(*m));
+	ret = parse_args(argc, argv, 2, add_keywords,
 			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
 	if (ret)
-		return ret < 0;
+		return ret;
 	if (a.npos < 1) {
 		nptctl_err("missing \"INT_PFX\"");
-		return 1;
+		return -1;
 	}
 	if (a.npos < 2) {
 		nptctl_err("missing \"EXT_PFX\"");
-		return 1;
+		return -1;
 	}
 	if (!a.dev) {
 		nptctl_err("missing \"dev DEV\"");
-		return 1;
+		return -1;
 	}
 	if (get_prefix(a.pos[0], &ip))
-		return 1;
-	m.int_prefix = ip.addr;
-	m.plen = (uint8_t)ip.len;
+		return -1;
+	m->int_prefix = ip.addr;
+	m->plen = (uint8_t)ip.len;
 
 	/*
 	 * "auto": the external /64 is that of an address on the device, so
 	 * the internal prefix must be a /64 too.
 	 */
-	m.ext_auto = !strcmp(a.pos[1], "auto");
-	if (m.ext_auto) {
+	m->ext_auto = !strcmp(a.pos[1], "auto");
+	if (m->ext_auto) {
 		if (ip.len != 64) {
 			nptctl_err("\"auto\" needs a /64 internal prefix");
-			return 1;
+			return -1;
 		}
 	} else {
 		if (get_prefix(a.pos[1], &ep))
-			return 1;
+			return -1;
 		/*
 		 * RFC 6296 maps prefixes of equal length only: the
 		 * checksum-neutral rewrite needs the same number of bits on
@@ -202,21 +204,22 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 		if (ip.len != ep.len) {
 			nptctl_err("prefix lengths differ: \"%s\" and \"%s\"",
 				   a.pos[0], a.pos[1]);
-			return 1;
+			return -1;
 		}
-		m.ext_prefix = ep.addr;
+		m->ext_prefix = ep.addr;
+		m->active = true;
 	}
 
 	/* Which address "auto" follows; a static prefix follows nothing. */
 	if (a.token) {
-		if (!m.ext_auto) {
+		if (!m->ext_auto) {
 			nptctl_err("token \"%s\" is only valid with \"auto\"",
 				   a.token);
-			return 1;
+			return -1;
 		}
-		if (get_token(a.token, &m.token))
-			return 1;
-		m.has_token = true;
+		if (get_token(a.token, &m->token))
+			return -1;
+		m->has_token = true;
 	}
 
 	/* Not given: the kernel's default, auto where there is a link layer. */
@@ -225,15 +228,29 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 		if (mode < 0) {
 			nptctl_err("invalid ndproxy mode \"%s\" (expected auto, all or off)",
 				   a.ndproxy);
-			return 1;
+			return -1;
 		}
-		m.ndproxy = (uint8_t)mode;
-		m.has_ndproxy = true;
+		m->ndproxy = (uint8_t)mode;
+		m->has_ndproxy = true;
 	}
 
-	m.ifindex = get_ifindex(a.dev);
-	if (!m.ifindex)
-		return 1;
+	m->ifindex = get_ifindex(a.dev);
+	if (!m->ifindex)
+		return -1;
+	snprintf(m->ifname, sizeof(m->ifname), "%s", a.dev);
+	return 0;
+}
+
+int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
+{
+	struct npt6_mapping m;
+	struct nptctl_genl *g;
+	int ret;
+
+	(void)opts;
+	ret = parsed(map_parse_add(argc, argv, &m), argv[0], usage_add);
+	if (ret >= 0)
+		return ret;
 
 	g = genl_open();
 	if (!g)
@@ -243,35 +260,46 @@ int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	return ret < 0;
 }
 
-int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
+int map_parse_del(int argc, char *argv[], struct npt6_mapping *m)
 {
-	static const char usage[] = "INT_PFX dev DEV";
-	struct npt6_mapping m = { 0 };
-	struct nptctl_genl *g;
 	struct map_args a;
 	struct prefix ip;
 	int ret;
 
-	(void)opts;
-	ret = parse_args(argc, argv, 1, usage, map_keywords,
+	memset(m, 0, sizeof(*m));
+	ret = parse_args(argc, argv, 1, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret)
-		return ret < 0;
+		return ret;
 	if (a.npos < 1) {
 		nptctl_err("missing \"INT_PFX\"");
-		return 1;
+		return -1;
 	}
 	if (!a.dev) {
 		nptctl_err("missing \"dev DEV\"");
-		return 1;
+		return -1;
 	}
 	if (get_prefix(a.pos[0], &ip))
-		return 1;
-	m.ifindex = get_ifindex(a.dev);
-	if (!m.ifindex)
-		return 1;
-	m.int_prefix = ip.addr;
-	m.plen = (uint8_t)ip.len;
+		return -1;
+	m->ifindex = get_ifindex(a.dev);
+	if (!m->ifindex)
+		return -1;
+	snprintf(m->ifname, sizeof(m->ifname), "%s", a.dev);
+	m->int_prefix = ip.addr;
+	m->plen = (uint8_t)ip.len;
+	return 0;
+}
+
+int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
+{
+	struct npt6_mapping m;
+	struct nptctl_genl *g;
+	int ret;
+
+	(void)opts;
+	ret = parsed(map_parse_del(argc, argv, &m), argv[0], usage_del);
+	if (ret >= 0)
+		return ret;
 
 	g = genl_open();
 	if (!g)
@@ -281,26 +309,40 @@ int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	return ret < 0;
 }
 
+int map_parse_filter(int argc, char *argv[], uint32_t *ifindex)
+{
+	struct map_args a;
+	int ret;
+
+	*ifindex = 0;
+	ret = parse_args(argc, argv, 0, map_keywords,
+			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
+	if (ret)
+		return ret;
+	if (!a.dev)
+		return 0;
+	*ifindex = get_ifindex(a.dev);
+	return *ifindex ? 0 : -1;
+}
+
 int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
 	struct print_opts popts = {
 		.json = opts->json || opts->pretty,
 		.pretty = opts->pretty,
 		.stats = opts->stats > 0,
+		.color = opts->color,
 	};
 	struct npt6_mapping *maps = NULL;
 	struct nptctl_genl *g;
-	struct map_args a;
 	uint32_t ifindex;
 	size_t n = 0;
 	int ret;
 
-	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
-			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
-	if (ret)
-		return ret < 0;
-	if (get_optional_ifindex(&a, &ifindex))
-		return 1;
+	ret = parsed(map_parse_filter(argc, argv, &ifindex), argv[0],
+		     usage_filter);
+	if (ret >= 0)
+		return ret;
 
 	g = genl_open();
 	if (!g)
@@ -319,17 +361,14 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
 	struct nptctl_genl *g;
-	struct map_args a;
 	uint32_t ifindex;
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, 0, "[dev DEV]", map_keywords,
-			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
-	if (ret)
-		return ret < 0;
-	if (get_optional_ifindex(&a, &ifindex))
-		return 1;
+	ret = parsed(map_parse_filter(argc, argv, &ifindex), argv[0],
+		     usage_filter);
+	if (ret >= 0)
+		return ret;
 
 	g = genl_open();
 	if (!g)

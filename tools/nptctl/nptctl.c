@@ -8,7 +8,9 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "err.h"
 #include "netns.h"
@@ -86,6 +88,10 @@ static void usage(FILE *f)
 	      "  delete is an alias of del, list and ls are aliases of show.\n"
 	      "\n"
 	      "Options:\n"
+	      "  -b, -batch FILE              apply the commands in FILE (- for stdin),\n"
+	      "                               all or nothing\n"
+	      "  -c, -color[=always|auto|never]\n"
+	      "                               colour the text output (default auto)\n"
 	      "  -j, -json                    JSON output\n"
 	      "  -p, -pretty                  indented JSON output (implies -j)\n"
 	      "  -s, -stats                   show counters\n"
@@ -130,7 +136,10 @@ static int version_main(void)
 	return 0;
 }
 
-enum { OPT_JSON, OPT_PRETTY, OPT_STATS, OPT_NETNS, OPT_VERSION, OPT_HELP };
+enum {
+	OPT_JSON, OPT_PRETTY, OPT_STATS, OPT_NETNS, OPT_VERSION, OPT_HELP,
+	OPT_BATCH, OPT_COLOR,
+};
 
 /*
  * iproute2 style: one or two dashes, and any unambiguous abbreviation
@@ -146,7 +155,41 @@ static const struct keyword options[] = {
 	{ "Version", OPT_VERSION },
 	{ "version", OPT_VERSION },
 	{ "help", OPT_HELP },
+	{ "batch", OPT_BATCH },
+	{ "color", OPT_COLOR },
+	{ "colour", OPT_COLOR },
 };
+
+enum { COLOR_NEVER, COLOR_AUTO, COLOR_ALWAYS };
+
+/* The WHEN of "-color=WHEN"; -1 after an error. */
+static int parse_color(const char *opt, const char *when)
+{
+	if (!when)
+		return COLOR_ALWAYS;	/* a bare -c asks for it, as in ip(8) */
+	if (!strcmp(when, "always"))
+		return COLOR_ALWAYS;
+	if (!strcmp(when, "auto"))
+		return COLOR_AUTO;
+	if (!strcmp(when, "never"))
+		return COLOR_NEVER;
+	nptctl_err("invalid color \"%s\" in \"%s\" (expected always, auto or never)",
+		   when, opt);
+	return -1;
+}
+
+/*
+ * Colours are for a person at a terminal: never into a pipe or a file
+ * unless asked for, and never when NO_COLOR says so (https://no-color.org).
+ */
+static bool use_color(int when)
+{
+	const char *no = getenv("NO_COLOR");
+
+	if (when != COLOR_AUTO)
+		return when == COLOR_ALWAYS;
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
 
 static int find_subcommand(const char *name)
 {
@@ -172,13 +215,15 @@ static int find_subcommand(const char *name)
 int main(int argc, char *argv[])
 {
 	struct nptctl_opts opts = { 0 };
-	const char *netns = NULL;
-	int cmd;
+	const char *netns = NULL, *batch = NULL;
+	int cmd, color = COLOR_AUTO;
 
 	argc--;
 	argv++;
 	while (argc > 0 && argv[0][0] == '-') {
-		const char *opt = argv[0] + 1;
+		const char *opt = argv[0] + 1, *value;
+		char name[32];
+		int id;
 
 		if (!strcmp(argv[0], "--")) {
 			argc--;
@@ -188,8 +233,16 @@ int main(int argc, char *argv[])
 		if (*opt == '-')
 			opt++;
 
-		switch (match_keyword(opt, options,
-				      sizeof(options) / sizeof(options[0]))) {
+		/* Only -color takes its value after '=', as in ip(8). */
+		value = strchr(opt, '=');
+		snprintf(name, sizeof(name), "%.*s",
+			 (int)(value ? value - opt : (int)strlen(opt)), opt);
+		id = match_keyword(name, options,
+				   sizeof(options) / sizeof(options[0]));
+		if (value && id != OPT_COLOR)
+			id = KEYWORD_NONE;
+
+		switch (id) {
 		case OPT_JSON:
 			opts.json = true;
 			break;
@@ -209,6 +262,21 @@ int main(int argc, char *argv[])
 			argc--;
 			argv++;
 			break;
+		case OPT_BATCH:
+			if (argc < 2) {
+				nptctl_err("missing \"FILE\" after \"%s\"",
+					   argv[0]);
+				return 1;
+			}
+			batch = argv[1];
+			argc--;
+			argv++;
+			break;
+		case OPT_COLOR:
+			color = parse_color(argv[0], value ? value + 1 : NULL);
+			if (color < 0)
+				return 1;
+			break;
 		case OPT_VERSION:
 			return version_main();
 		case OPT_HELP:
@@ -221,6 +289,19 @@ int main(int argc, char *argv[])
 		}
 		argc--;
 		argv++;
+	}
+
+	opts.color = use_color(color);
+
+	if (batch) {
+		if (argc > 0) {
+			nptctl_err("unexpected \"%s\" after \"-b %s\" (the commands are in the file)",
+				   argv[0], batch);
+			return 1;
+		}
+		if (netns && netns_enter(netns) < 0)
+			return 1;
+		return batch_main(batch, &opts);
 	}
 
 	if (argc < 1) {

@@ -16,6 +16,7 @@ struct print_opts {
 	bool json;
 	bool pretty;	/* indented JSON */
 	bool stats;	/* counters too */
+	bool color;	/* ANSI colours in the text form; JSON never has any */
 };
 
 /* All of @maps; an empty table prints nothing as text and "[]" as JSON. */

@@ -330,8 +330,8 @@ static int get_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
-		    struct npt6_tunnel *t)
+int rtnl_tunnel_lookup(struct nptctl_rtnl *r, const char *name,
+		       struct npt6_tunnel *t)
 {
 	struct nlmsghdr *nlh;
 	int err;
@@ -340,10 +340,8 @@ int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
 	nlh = link_msg(r, RTM_GETLINK, 0, 0);
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	err = nl_transact(&r->nl, nlh, get_cb, t);
-	if (err == -ENODEV) {
-		nptctl_err("unknown device \"%s\"", name);
+	if (err == -ENODEV)
 		return err;
-	}
 	if (err < 0) {
 		char what[IF_NAMESIZE + 32];
 
@@ -357,6 +355,16 @@ int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
 		return -EPROTO;
 	}
 	return 0;
+}
+
+int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
+		    struct npt6_tunnel *t)
+{
+	int err = rtnl_tunnel_lookup(r, name, t);
+
+	if (err == -ENODEV)
+		nptctl_err("unknown device \"%s\"", name);
+	return err;
 }
 
 /*

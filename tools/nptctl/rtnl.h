@@ -25,6 +25,10 @@ void rtnl_close(struct nptctl_rtnl *r);
 int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
 		    struct npt6_tunnel *t);
 
+/* The same, but silent about -ENODEV: for who only asks whether it exists. */
+int rtnl_tunnel_lookup(struct nptctl_rtnl *r, const char *name,
+		       struct npt6_tunnel *t);
+
 /*
  * Create @t (RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL) with what it has:
  * name, remote, local or local_auto and link at least.

@@ -139,11 +139,10 @@ static bool is_keyword(const char *arg, const struct keyword *kw, size_t n)
  * NAME comes first, then keywords with their values.  A first word that
  * spells a keyword out is no name ("tunnel add remote ..." lacks one); an
  * abbreviation is, so a tunnel may be called "d" or "re".
- * Returns 0, 1 if "help" was asked for (and printed), or -1 after an error.
+ * Returns 0, 1 if "help" was asked for, or -1 after an error.
  */
-static int parse_args(int argc, char *argv[], const char *usage,
-		      const struct keyword *kw, size_t nkw,
-		      struct tunnel_args *a)
+static int parse_args(int argc, char *argv[], const struct keyword *kw,
+		      size_t nkw, struct tunnel_args *a)
 {
 	int i = 1, id;
 
@@ -154,11 +153,8 @@ static int parse_args(int argc, char *argv[], const char *usage,
 	}
 	for (; i < argc; i++) {
 		id = match_keyword(argv[i], kw, nkw);
-		if (id == TK_HELP) {
-			printf("Usage: nptctl [OPTIONS] tunnel %s %s\n", argv[0],
-			       usage);
+		if (id == TK_HELP)
 			return 1;
-		}
 		if (id == KEYWORD_AMBIGUOUS) {
 			nptctl_err("ambiguous argument \"%s\"", argv[i]);
 			return -1;
@@ -346,6 +342,94 @@ static int get_tunnel(struct nptctl_rtnl *r, const char *name,
 	return 0;
 }
 
+/* add: NAME and the settings it needs, into @t. */
+static int parse_add(int argc, char *argv[], struct tunnel_args *a,
+		     struct npt6_tunnel *t)
+{
+	int ret;
+
+	ret = parse_args(argc, argv, setting_keywords,
+			 N_KEYWORDS(setting_keywords), a);
+	if (ret)
+		return ret;
+	if (!a->name) {
+		nptctl_err("missing \"NAME\"");
+		return -1;
+	}
+	if (!valid_ifname(a->name)) {
+		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
+			   a->name, IF_NAMESIZE - 1);
+		return -1;
+	}
+	if (!a->val[TK_REMOTE]) {
+		nptctl_err("missing \"remote ADDR\"");
+		return -1;
+	}
+	if (!a->val[TK_LOCAL]) {
+		nptctl_err("missing \"local ADDR|auto\"");
+		return -1;
+	}
+	if (!a->val[TK_DEV]) {
+		nptctl_err("missing \"dev DEV\"");
+		return -1;
+	}
+	snprintf(t->name, sizeof(t->name), "%s", a->name);
+	return get_settings(a, t, false);
+}
+
+/* change: NAME as typed, and at least one setting into @t. */
+static int parse_change(int argc, char *argv[], struct tunnel_args *a,
+			struct npt6_tunnel *t)
+{
+	int ret, i;
+
+	ret = parse_args(argc, argv, setting_keywords,
+			 N_KEYWORDS(setting_keywords), a);
+	if (ret)
+		return ret;
+	if (!a->name) {
+		nptctl_err("missing \"NAME\"");
+		return -1;
+	}
+	for (i = 0; i < TK_NSETTINGS && !a->val[i]; i++)
+		;
+	if (i == TK_NSETTINGS) {
+		nptctl_err("nothing to change (try \"nptctl tunnel change help\")");
+		return -1;
+	}
+	return get_settings(a, t, true);
+}
+
+/* del and show: NAME only, required by del. */
+static int parse_name(int argc, char *argv[], bool required,
+		      struct tunnel_args *a)
+{
+	int ret;
+
+	ret = parse_args(argc, argv, name_keywords, N_KEYWORDS(name_keywords),
+			 a);
+	if (ret)
+		return ret;
+	if (required && !a->name) {
+		nptctl_err("missing \"NAME\"");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A parser's result as an exit status: the usage for "help" (status 0),
+ * 1 for an error that the parser has reported, or -1 to carry on.
+ */
+static int parsed(int ret, const char *cmd, const char *usage)
+{
+	if (ret == 0)
+		return -1;
+	if (ret > 0)
+		printf("Usage: nptctl [OPTIONS] tunnel %s %s\n", cmd, usage);
+	return ret < 0;
+}
+
 static int tunnel_add_main(int argc, char *argv[],
 			   const struct nptctl_opts *opts)
 {
@@ -355,34 +439,9 @@ static int tunnel_add_main(int argc, char *argv[],
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, usage_add, setting_keywords,
-			 N_KEYWORDS(setting_keywords), &a);
-	if (ret)
-		return ret < 0;
-	if (!a.name) {
-		nptctl_err("missing \"NAME\"");
-		return 1;
-	}
-	if (!valid_ifname(a.name)) {
-		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
-			   a.name, IF_NAMESIZE - 1);
-		return 1;
-	}
-	if (!a.val[TK_REMOTE]) {
-		nptctl_err("missing \"remote ADDR\"");
-		return 1;
-	}
-	if (!a.val[TK_LOCAL]) {
-		nptctl_err("missing \"local ADDR|auto\"");
-		return 1;
-	}
-	if (!a.val[TK_DEV]) {
-		nptctl_err("missing \"dev DEV\"");
-		return 1;
-	}
-	snprintf(t.name, sizeof(t.name), "%s", a.name);
-	if (get_settings(&a, &t, false))
-		return 1;
+	ret = parsed(parse_add(argc, argv, &a, &t), argv[0], usage_add);
+	if (ret >= 0)
+		return ret;
 
 	r = rtnl_open();
 	if (!r)
@@ -392,33 +451,41 @@ static int tunnel_add_main(int argc, char *argv[],
 	return ret < 0;
 }
 
+int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	bool want_auto;
+
+	/* Whether the tunnel will follow an address, to check a token by. */
+	want_auto = t->local_auto || (!t->has_local && cur->local_auto);
+	if (t->has_token && !want_auto &&
+	    memcmp(&t->token, &zero, sizeof(zero))) {
+		nptctl_err("token needs \"local auto\"");
+		return -EINVAL;
+	}
+	/*
+	 * A fixed local address ends auto and with it the token, which the
+	 * kernel would otherwise refuse to keep (and not roll back).
+	 */
+	if (t->has_local && cur->has_token && !t->has_token) {
+		t->has_token = true;
+		t->token = zero;
+	}
+	return 0;
+}
+
 static int tunnel_change_main(int argc, char *argv[],
 			      const struct nptctl_opts *opts)
 {
-	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
 	struct npt6_tunnel t = { 0 }, cur;
 	struct nptctl_rtnl *r;
 	struct tunnel_args a;
-	bool want_auto;
-	int ret, i;
+	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, usage_change, setting_keywords,
-			 N_KEYWORDS(setting_keywords), &a);
-	if (ret)
-		return ret < 0;
-	if (!a.name) {
-		nptctl_err("missing \"NAME\"");
-		return 1;
-	}
-	for (i = 0; i < TK_NSETTINGS && !a.val[i]; i++)
-		;
-	if (i == TK_NSETTINGS) {
-		nptctl_err("nothing to change (try \"nptctl tunnel change help\")");
-		return 1;
-	}
-	if (get_settings(&a, &t, true))
-		return 1;
+	ret = parsed(parse_change(argc, argv, &a, &t), argv[0], usage_change);
+	if (ret >= 0)
+		return ret;
 
 	r = rtnl_open();
 	if (!r)
@@ -426,23 +493,9 @@ static int tunnel_change_main(int argc, char *argv[],
 	ret = get_tunnel(r, a.name, &cur);
 	if (ret < 0)
 		goto out;
-
-	/* Whether the tunnel will follow an address, to check a token by. */
-	want_auto = t.local_auto || (!t.has_local && cur.local_auto);
-	if (t.has_token && !want_auto && memcmp(&t.token, &zero, sizeof(zero))) {
-		nptctl_err("token needs \"local auto\"");
-		ret = -EINVAL;
+	ret = tunnel_change_check(&t, &cur);
+	if (ret < 0)
 		goto out;
-	}
-	/*
-	 * A fixed local address ends auto and with it the token, which the
-	 * kernel would otherwise refuse to keep (and not roll back).
-	 */
-	if (t.has_local && cur.has_token && !t.has_token) {
-		t.has_token = true;
-		t.token = zero;
-	}
-
 	t.ifindex = cur.ifindex;
 	snprintf(t.name, sizeof(t.name), "%s", cur.name);
 	ret = rtnl_tunnel_change(r, &t);
@@ -460,14 +513,9 @@ static int tunnel_del_main(int argc, char *argv[],
 	int ret;
 
 	(void)opts;
-	ret = parse_args(argc, argv, usage_del, name_keywords,
-			 N_KEYWORDS(name_keywords), &a);
-	if (ret)
-		return ret < 0;
-	if (!a.name) {
-		nptctl_err("missing \"NAME\"");
-		return 1;
-	}
+	ret = parsed(parse_name(argc, argv, true, &a), argv[0], usage_del);
+	if (ret >= 0)
+		return ret;
 
 	r = rtnl_open();
 	if (!r)
@@ -486,6 +534,7 @@ static int tunnel_show_main(int argc, char *argv[],
 		.json = opts->json || opts->pretty,
 		.pretty = opts->pretty,
 		.stats = opts->stats > 0,
+		.color = opts->color,
 	};
 	struct npt6_tunnel *tuns = NULL, one;
 	struct nptctl_rtnl *r;
@@ -493,10 +542,9 @@ static int tunnel_show_main(int argc, char *argv[],
 	size_t n = 0;
 	int ret;
 
-	ret = parse_args(argc, argv, usage_show, name_keywords,
-			 N_KEYWORDS(name_keywords), &a);
-	if (ret)
-		return ret < 0;
+	ret = parsed(parse_name(argc, argv, false, &a), argv[0], usage_show);
+	if (ret >= 0)
+		return ret;
 
 	r = rtnl_open();
 	if (!r)
@@ -521,17 +569,18 @@ static int tunnel_show_main(int argc, char *argv[],
 
 static const struct {
 	const char *name;
+	enum tunnel_cmd cmd;
 	int (*fn)(int argc, char *argv[], const struct nptctl_opts *opts);
 	const char *usage;	/* NULL: an alias of the entry above */
 } tunnel_commands[] = {
-	{ "add", tunnel_add_main, usage_add },
-	{ "change", tunnel_change_main, usage_change },
-	{ "del", tunnel_del_main, usage_del },
-	{ "delete", tunnel_del_main, NULL },
-	{ "show", tunnel_show_main, usage_show },
-	{ "list", tunnel_show_main, NULL },
-	{ "ls", tunnel_show_main, NULL },
-	{ "help", NULL, NULL },
+	{ "add", TUNNEL_ADD, tunnel_add_main, usage_add },
+	{ "change", TUNNEL_CHANGE, tunnel_change_main, usage_change },
+	{ "del", TUNNEL_DEL, tunnel_del_main, usage_del },
+	{ "delete", TUNNEL_DEL, tunnel_del_main, NULL },
+	{ "show", TUNNEL_SHOW, tunnel_show_main, usage_show },
+	{ "list", TUNNEL_SHOW, tunnel_show_main, NULL },
+	{ "ls", TUNNEL_SHOW, tunnel_show_main, NULL },
+	{ "help", TUNNEL_HELP, NULL, NULL },
 };
 
 #define N_TUNNEL_COMMANDS	N_KEYWORDS(tunnel_commands)
@@ -554,10 +603,73 @@ static void tunnel_usage(void)
 	      stdout);
 }
 
-int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts)
+/* The entry of tunnel_commands that @word names, or -1 after an error. */
+static int find_command(const char *word)
 {
 	struct keyword kw[N_TUNNEL_COMMANDS];
 	size_t i, j;
+	int id;
+
+	/* Aliases share the id of their first entry, as in nptctl.c. */
+	for (i = 0; i < N_TUNNEL_COMMANDS; i++) {
+		kw[i].name = tunnel_commands[i].name;
+		for (j = 0; tunnel_commands[j].cmd != tunnel_commands[i].cmd; j++)
+			;
+		kw[i].id = (int)j;
+	}
+	id = match_keyword(word, kw, N_TUNNEL_COMMANDS);
+	if (id == KEYWORD_AMBIGUOUS) {
+		nptctl_err("ambiguous tunnel command \"%s\"", word);
+		return -1;
+	}
+	if (id == KEYWORD_NONE) {
+		nptctl_err("unknown tunnel command \"%s\" (try \"nptctl tunnel help\")",
+			   word);
+		return -1;
+	}
+	return id;
+}
+
+int tunnel_parse(int argc, char *argv[], const char **name,
+		 struct npt6_tunnel *t)
+{
+	struct tunnel_args a;
+	int id, ret;
+
+	memset(t, 0, sizeof(*t));
+	*name = NULL;
+	if (argc < 2)
+		return TUNNEL_SHOW;
+	id = find_command(argv[1]);
+	if (id < 0)
+		return -1;
+	argc--;
+	argv++;
+	switch (tunnel_commands[id].cmd) {
+	case TUNNEL_ADD:
+		ret = parse_add(argc, argv, &a, t);
+		break;
+	case TUNNEL_CHANGE:
+		ret = parse_change(argc, argv, &a, t);
+		break;
+	case TUNNEL_DEL:
+		ret = parse_name(argc, argv, true, &a);
+		break;
+	case TUNNEL_SHOW:
+		ret = parse_name(argc, argv, false, &a);
+		break;
+	case TUNNEL_HELP:
+	default:
+		return TUNNEL_HELP;
+	}
+	if (ret)
+		return ret > 0 ? TUNNEL_HELP : -1;
+	*name = a.name;
+	return tunnel_commands[id].cmd;
+}
+
+int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts)
+{
 	int id;
 
 	/* "nptctl tunnel" alone lists them, as "ip tunnel" does. */
@@ -567,23 +679,9 @@ int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts)
 		return tunnel_show_main(1, show_argv, opts);
 	}
 
-	/* Aliases share the id of their first entry, as in nptctl.c. */
-	for (i = 0; i < N_TUNNEL_COMMANDS; i++) {
-		kw[i].name = tunnel_commands[i].name;
-		for (j = 0; tunnel_commands[j].fn != tunnel_commands[i].fn; j++)
-			;
-		kw[i].id = (int)j;
-	}
-	id = match_keyword(argv[1], kw, N_TUNNEL_COMMANDS);
-	if (id == KEYWORD_AMBIGUOUS) {
-		nptctl_err("ambiguous tunnel command \"%s\"", argv[1]);
+	id = find_command(argv[1]);
+	if (id < 0)
 		return 1;
-	}
-	if (id == KEYWORD_NONE) {
-		nptctl_err("unknown tunnel command \"%s\" (try \"nptctl tunnel help\")",
-			   argv[1]);
-		return 1;
-	}
 	if (!tunnel_commands[id].fn) {
 		if (argc > 2) {
 			nptctl_err("unknown argument \"%s\"", argv[2]);

@@ -73,4 +73,11 @@ struct npt6_tunnel {
 	struct npt6_tnl_stats stats;
 };
 
+/*
+ * Make the change request @t fit the tunnel @cur it changes: refuses a
+ * token without "local auto" (reported), and adds "no token" when a fixed
+ * local address ends auto.  0 or -EINVAL.
+ */
+int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur);
+
 #endif /* NPTCTL_TUNNEL_H */

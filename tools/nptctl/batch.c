@@ -1,0 +1,969 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nptctl -b FILE: a file of nptctl commands, applied all or nothing.
+ *
+ * A batch file is a configuration (the systemd unit applies one at boot
+ * and again on reload), so we read it as a description of the state we
+ * want rather than as a script to replay:
+ *
+ *   1. Every line is parsed, with the command line's own parsers, before
+ *      anything else happens; a mistake stops us with "FILE:LINE: ...".
+ *   2. We dump the mappings and npt6 tunnels there are now, and run the
+ *      lines on that model: what we get is the state the file asks for.
+ *      Lines that cannot apply to it (a change of a tunnel that does not
+ *      exist, a name taken by another kind of link) stop us here, still
+ *      with nothing changed.
+ *   3. We send only the difference between the two states.  Applying the
+ *      same file again therefore sends nothing at all, and a mapping that
+ *      stays keeps its counters even when the file says "flush" first.
+ *   4. Should the kernel refuse a request, we undo the ones it accepted,
+ *      newest first, so that the state is the one we started from.
+ *
+ * Between our dump and our last request, someone else may change the
+ * table too; we do not lock it against them, as no other tool does.
+ */
+
+#include <errno.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "genl.h"
+#include "parse.h"
+#include "rtnl.h"
+#include "subcommands.h"
+
+enum line_op {
+	LINE_MAP_ADD,
+	LINE_MAP_DEL,
+	LINE_MAP_FLUSH,
+	LINE_TNL_ADD,
+	LINE_TNL_CHANGE,
+	LINE_TNL_DEL,
+};
+
+/* One command of the file, parsed. */
+struct line {
+	unsigned int no;
+	enum line_op op;
+	struct npt6_mapping m;		/* add; the key for del */
+	uint32_t ifindex;		/* flush: 0 for every device */
+	struct npt6_tunnel t;		/* tunnel add, change: as asked */
+	char name[IF_NAMESIZE];		/* tunnel change, del */
+};
+
+/* A mapping or tunnel of the state we want, and the line it comes from. */
+struct want_map {
+	struct npt6_mapping m;
+	unsigned int line;		/* 0: as it is now */
+};
+
+struct want_tnl {
+	struct npt6_tunnel t;
+	unsigned int line;
+};
+
+/*
+ * The requests that take the kernel from what is to what we want, in the
+ * order they are sent: what goes, before what comes, so that a prefix or
+ * a name is free by the time it is taken again.
+ */
+enum op_kind { OP_MAP_DEL, OP_TNL_DEL, OP_TNL_CHANGE, OP_TNL_ADD, OP_MAP_ADD };
+
+struct op {
+	enum op_kind kind;
+	unsigned int line;		/* the line that asked for it */
+	struct npt6_mapping m;		/* MAP_DEL: all of it, to re-add */
+	struct npt6_tunnel t;		/* TNL_DEL: all of it; else the request */
+	struct npt6_tunnel undo;	/* TNL_CHANGE: the request back */
+};
+
+struct batch {
+	const char *file;		/* as named in messages */
+	char where[512];
+
+	struct line *lines;
+	size_t nlines, cap_lines;
+	bool need_genl, need_rtnl;
+	struct nptctl_genl *g;
+	struct nptctl_rtnl *r;
+
+	/* What there is now, and which line (if any) did away with it. */
+	struct npt6_mapping *cur_maps;
+	size_t ncur_maps;
+	unsigned int *map_gone;
+	struct npt6_tunnel *cur_tnls;
+	size_t ncur_tnls;
+	unsigned int *tnl_gone;
+
+	/* What the file asks for. */
+	struct want_map *want_maps;
+	size_t nwant_maps, cap_want_maps;
+	struct want_tnl *want_tnls;
+	size_t nwant_tnls, cap_want_tnls;
+
+	struct op *ops;
+	size_t nops, cap_ops;
+};
+
+/* Messages from here on are about line @no of the file (0: the file). */
+static void at_line(struct batch *b, unsigned int no)
+{
+	if (no)
+		snprintf(b->where, sizeof(b->where), "%s:%u", b->file, no);
+	else
+		snprintf(b->where, sizeof(b->where), "%s", b->file);
+	nptctl_err_where(b->where);
+}
+
+/* Make room for one more of @size bytes in *@arr; NULL after an error. */
+static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	void *bigger;
+
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 16;
+
+		bigger = reallocarray(*arr, c, size);
+		if (!bigger) {
+			nptctl_err("Unable to allocate memory: %s",
+				   strerror(ENOMEM));
+			return NULL;
+		}
+		*arr = bigger;
+		*cap = c;
+	}
+	return (char *)*arr + (*n)++ * size;
+}
+
+#define GROW(b, arr, n, cap) \
+	grow((void **)&(b)->arr, &(b)->n, &(b)->cap, sizeof(*(b)->arr))
+
+/* Parsing --------------------------------------------------------------- */
+
+enum { BC_ADD, BC_DEL, BC_FLUSH, BC_TUNNEL, BC_SHOW, BC_MONITOR, BC_HELP };
+
+/* The commands of nptctl.c, with the ones that change nothing refused. */
+static const struct keyword batch_commands[] = {
+	{ "add", BC_ADD },
+	{ "del", BC_DEL },
+	{ "delete", BC_DEL },
+	{ "show", BC_SHOW },
+	{ "list", BC_SHOW },
+	{ "ls", BC_SHOW },
+	{ "flush", BC_FLUSH },
+	{ "monitor", BC_MONITOR },
+	{ "tunnel", BC_TUNNEL },
+	{ "help", BC_HELP },
+};
+
+/*
+ * Split @s into words at white space, in place, up to a word that starts
+ * with '#'.  Quotes mean nothing: no word nptctl takes has a space.
+ */
+static int split_words(char *s, char ***words, size_t *cap)
+{
+	const char *sep = " \t\r\n\v\f";
+	char *w, *save = NULL;
+	int n = 0;
+
+	for (w = strtok_r(s, sep, &save); w && *w != '#';
+	     w = strtok_r(NULL, sep, &save)) {
+		/* One more for the NULL that ends an argv. */
+		if ((size_t)n + 2 > *cap) {
+			size_t c = *cap ? *cap * 2 : 16;
+			char **bigger = reallocarray(*words, c, sizeof(**words));
+
+			if (!bigger) {
+				nptctl_err("Unable to allocate memory: %s",
+					   strerror(ENOMEM));
+				return -1;
+			}
+			*words = bigger;
+			*cap = c;
+		}
+		(*words)[n++] = w;
+	}
+	if (*cap)
+		(*words)[n] = NULL;
+	return n;
+}
+
+static int parse_tunnel_line(int argc, char *argv[], struct line *l)
+{
+	const char *name;
+	int cmd = tunnel_parse(argc, argv, &name, &l->t);
+
+	switch (cmd) {
+	case TUNNEL_ADD:
+		l->op = LINE_TNL_ADD;
+		return 0;
+	case TUNNEL_CHANGE:
+	case TUNNEL_DEL:
+		/* No device has such a name, so none of ours could. */
+		if (!valid_ifname(name)) {
+			nptctl_err("unknown device \"%s\"", name);
+			return -1;
+		}
+		snprintf(l->name, sizeof(l->name), "%s", name);
+		l->op = cmd == TUNNEL_CHANGE ? LINE_TNL_CHANGE : LINE_TNL_DEL;
+		return 0;
+	case TUNNEL_SHOW:
+		nptctl_err("\"tunnel show\" is not allowed in a batch file (only add, change and del)");
+		return -1;
+	case TUNNEL_HELP:
+		nptctl_err("\"help\" is not allowed in a batch file");
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+/* One line's words into @l; reports and returns -1 for a mistake. */
+static int parse_line(struct batch *b, int argc, char *argv[], struct line *l)
+{
+	int ret;
+
+	/* "-j add ..." would mean nothing different here: say so. */
+	if (argv[0][0] == '-') {
+		nptctl_err("global option \"%s\" is not allowed in a batch file (give it before -b)",
+			   argv[0]);
+		return -1;
+	}
+	if (!strcmp(argv[0], "nptctl")) {
+		nptctl_err("unexpected \"nptctl\": batch lines are commands without it");
+		return -1;
+	}
+	switch (match_keyword(argv[0], batch_commands,
+			      sizeof(batch_commands) / sizeof(batch_commands[0]))) {
+	case BC_ADD:
+		l->op = LINE_MAP_ADD;
+		ret = map_parse_add(argc, argv, &l->m);
+		b->need_genl = true;
+		break;
+	case BC_DEL:
+		l->op = LINE_MAP_DEL;
+		ret = map_parse_del(argc, argv, &l->m);
+		b->need_genl = true;
+		break;
+	case BC_FLUSH:
+		l->op = LINE_MAP_FLUSH;
+		ret = map_parse_filter(argc, argv, &l->ifindex);
+		b->need_genl = true;
+		break;
+	case BC_TUNNEL:
+		b->need_rtnl = true;
+		return parse_tunnel_line(argc, argv, l);
+	case BC_SHOW:
+	case BC_MONITOR:
+	case BC_HELP:
+		nptctl_err("command \"%s\" is not allowed in a batch file (only add, del, flush and tunnel add|change|del)",
+			   argv[0]);
+		return -1;
+	case KEYWORD_AMBIGUOUS:
+		nptctl_err("ambiguous command \"%s\"", argv[0]);
+		return -1;
+	default:
+		nptctl_err("unknown command \"%s\"", argv[0]);
+		return -1;
+	}
+	if (ret > 0)
+		nptctl_err("\"help\" is not allowed in a batch file");
+	return ret ? -1 : 0;
+}
+
+static int read_lines(struct batch *b, FILE *f)
+{
+	char *buf = NULL, **words = NULL;
+	size_t bufsize = 0, nwords = 0;
+	unsigned int no = 0;
+	struct line *l;
+	ssize_t len;
+	int argc, ret = 0;
+
+	while ((len = getline(&buf, &bufsize, f)) >= 0) {
+		at_line(b, ++no);
+		/* A NUL would silently cut the line short. */
+		if (strlen(buf) != (size_t)len) {
+			nptctl_err("NUL byte in line");
+			ret = -1;
+			break;
+		}
+		argc = split_words(buf, &words, &nwords);
+		if (argc < 0) {
+			ret = -1;
+			break;
+		}
+		if (argc == 0)
+			continue;
+		l = GROW(b, lines, nlines, cap_lines);
+		if (!l) {
+			ret = -1;
+			break;
+		}
+		memset(l, 0, sizeof(*l));
+		l->no = no;
+		if (parse_line(b, argc, words, l) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && ferror(f)) {
+		at_line(b, 0);
+		nptctl_err("Unable to read: %s", strerror(errno));
+		ret = -1;
+	}
+	free(words);
+	free(buf);
+	return ret;
+}
+
+/* The model --------------------------------------------------------------- */
+
+static bool same_key(const struct npt6_mapping *a, const struct npt6_mapping *b)
+{
+	return a->ifindex == b->ifindex && a->plen == b->plen &&
+	       !memcmp(&a->int_prefix, &b->int_prefix, sizeof(a->int_prefix));
+}
+
+static int find_map(const struct batch *b, const struct npt6_mapping *m)
+{
+	size_t i;
+
+	for (i = 0; i < b->nwant_maps; i++)
+		if (same_key(&b->want_maps[i].m, m))
+			return (int)i;
+	return -1;
+}
+
+static int find_cur_map(const struct batch *b, const struct npt6_mapping *m)
+{
+	size_t i;
+
+	for (i = 0; i < b->ncur_maps; i++)
+		if (same_key(&b->cur_maps[i], m))
+			return (int)i;
+	return -1;
+}
+
+/* Take mapping @i out of what we want, on behalf of line @no. */
+static void drop_map(struct batch *b, size_t i, unsigned int no)
+{
+	int cur = find_cur_map(b, &b->want_maps[i].m);
+
+	if (cur >= 0 && !b->map_gone[cur])
+		b->map_gone[cur] = no;
+	memmove(&b->want_maps[i], &b->want_maps[i + 1],
+		(b->nwant_maps - i - 1) * sizeof(b->want_maps[0]));
+	b->nwant_maps--;
+}
+
+static int run_map_line(struct batch *b, const struct line *l)
+{
+	struct want_map *w;
+	size_t i;
+	int k;
+
+	switch (l->op) {
+	case LINE_MAP_ADD:
+		/* The same key again replaces the mapping: the file wins. */
+		k = find_map(b, &l->m);
+		if (k >= 0) {
+			drop_map(b, (size_t)k, l->no);
+			/* Unless it changes nothing, which the diff will see. */
+		}
+		w = GROW(b, want_maps, nwant_maps, cap_want_maps);
+		if (!w)
+			return -1;
+		w->m = l->m;
+		w->line = l->no;
+		return 0;
+	case LINE_MAP_DEL:
+		/* Absent already is what del asks for. */
+		k = find_map(b, &l->m);
+		if (k >= 0)
+			drop_map(b, (size_t)k, l->no);
+		return 0;
+	case LINE_MAP_FLUSH:
+		for (i = b->nwant_maps; i-- > 0;)
+			if (!l->ifindex || b->want_maps[i].m.ifindex == l->ifindex)
+				drop_map(b, i, l->no);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int find_tnl(const struct batch *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->nwant_tnls; i++)
+		if (!strcmp(b->want_tnls[i].t.name, name))
+			return (int)i;
+	return -1;
+}
+
+static int find_cur_tnl(const struct batch *b, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < b->ncur_tnls; i++)
+		if (!strcmp(b->cur_tnls[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A name that is not one of our tunnels may still be another link's.
+ * Returns 0 if it is free, or -1 after saying why it is not ours to use.
+ */
+static int check_foreign(struct batch *b, const char *name)
+{
+	struct npt6_tunnel t;
+	int err;
+
+	err = rtnl_tunnel_lookup(b->r, name, &t);
+	if (err == -ENODEV)
+		return 0;
+	if (err < 0)
+		return -1;
+	if (t.is_npt6)
+		nptctl_err("tunnel \"%s\" appeared while we read the file; try again",
+			   name);
+	else
+		nptctl_err("\"%s\" is not an npt6 tunnel", name);
+	return -1;
+}
+
+/*
+ * What "tunnel add" asks for in full: every setting it leaves out takes
+ * the value a new tunnel would get, except the MTU, whose default depends
+ * on the device under it; an MTU left out is left as it is.
+ */
+static void tunnel_defaults(struct npt6_tunnel *t)
+{
+	if (!t->has_hoplimit) {
+		t->has_hoplimit = true;
+		t->hoplimit = 64;
+	}
+	if (!t->has_tclass) {
+		t->has_tclass = true;
+		t->tclass = NPT6_TNL_INHERIT;
+	}
+	if (!t->has_flowlabel) {
+		t->has_flowlabel = true;
+		t->flowlabel = NPT6_TNL_INHERIT;
+	}
+	if (!t->has_encaplimit) {
+		t->has_encaplimit = true;
+		t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
+	}
+	if (!t->has_mss) {
+		t->has_mss = true;
+		t->mss = NPT6_TNL_MSS_AUTO;
+	}
+}
+
+/* The settings of change request @req, onto the tunnel @t. */
+static void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+
+	if (req->has_mtu) {
+		t->has_mtu = true;
+		t->mtu = req->mtu;
+	}
+	if (req->has_link) {
+		t->link = req->link;
+		t->link_name[0] = '\0';
+	}
+	if (req->has_remote)
+		t->remote = req->remote;
+	if (req->has_local) {
+		t->has_local = true;
+		t->local = req->local;
+		t->local_auto = false;
+	} else if (req->local_auto) {
+		t->has_local = false;
+		t->local_auto = true;
+	}
+	if (req->has_token) {
+		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
+		t->token = req->token;
+	}
+#define TAKE(f) do { if (req->has_##f) { t->has_##f = true; t->f = req->f; } } while (0)
+	TAKE(hoplimit);
+	TAKE(tclass);
+	TAKE(flowlabel);
+	TAKE(encaplimit);
+	TAKE(mss);
+#undef TAKE
+}
+
+static int run_tnl_line(struct batch *b, const struct line *l)
+{
+	struct npt6_tunnel req = l->t;
+	struct want_tnl *w;
+	int k, cur;
+
+	switch (l->op) {
+	case LINE_TNL_ADD:
+		tunnel_defaults(&req);
+		k = find_tnl(b, req.name);
+		if (k < 0) {
+			if (find_cur_tnl(b, req.name) < 0 &&
+			    check_foreign(b, req.name) < 0)
+				return -1;
+			w = GROW(b, want_tnls, nwant_tnls, cap_want_tnls);
+			if (!w)
+				return -1;
+		} else {
+			w = &b->want_tnls[k];
+			/* An MTU not given is the one it has. */
+			if (!req.has_mtu && w->t.has_mtu) {
+				req.has_mtu = true;
+				req.mtu = w->t.mtu;
+			}
+		}
+		w->t = req;
+		w->line = l->no;
+		return 0;
+	case LINE_TNL_CHANGE:
+		k = find_tnl(b, l->name);
+		if (k < 0) {
+			cur = find_cur_tnl(b, l->name);
+			if (cur >= 0)
+				nptctl_err("tunnel \"%s\" is deleted by line %u",
+					   l->name, b->tnl_gone[cur]);
+			else if (check_foreign(b, l->name) == 0)
+				nptctl_err("unknown device \"%s\"", l->name);
+			return -1;
+		}
+		w = &b->want_tnls[k];
+		if (tunnel_change_check(&req, &w->t) < 0)
+			return -1;
+		tunnel_apply(&w->t, &req);
+		w->line = l->no;
+		return 0;
+	case LINE_TNL_DEL:
+		k = find_tnl(b, l->name);
+		if (k >= 0) {
+			cur = find_cur_tnl(b, l->name);
+			if (cur >= 0 && !b->tnl_gone[cur])
+				b->tnl_gone[cur] = l->no;
+			memmove(&b->want_tnls[k], &b->want_tnls[k + 1],
+				(b->nwant_tnls - (size_t)k - 1) *
+				sizeof(b->want_tnls[0]));
+			b->nwant_tnls--;
+			return 0;
+		}
+		/* Absent already is what del asks for; eth0 is not ours. */
+		if (find_cur_tnl(b, l->name) < 0)
+			return check_foreign(b, l->name);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Read what there is, and run every line on it. */
+static int plan_state(struct batch *b)
+{
+	size_t i;
+	int err;
+
+	/* Failures to read the state are no line's fault. */
+	nptctl_err_where(NULL);
+	if (b->need_genl) {
+		b->g = genl_open();
+		if (!b->g || genl_map_dump(b->g, 0, &b->cur_maps,
+					   &b->ncur_maps) < 0)
+			return -1;
+	}
+	if (b->need_rtnl) {
+		b->r = rtnl_open();
+		if (!b->r || rtnl_tunnel_dump(b->r, &b->cur_tnls,
+					      &b->ncur_tnls) < 0)
+			return -1;
+	}
+
+	b->map_gone = calloc(b->ncur_maps + 1, sizeof(*b->map_gone));
+	b->tnl_gone = calloc(b->ncur_tnls + 1, sizeof(*b->tnl_gone));
+	if (!b->map_gone || !b->tnl_gone) {
+		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
+		return -1;
+	}
+	for (i = 0; i < b->ncur_maps; i++) {
+		struct want_map *w = GROW(b, want_maps, nwant_maps,
+					  cap_want_maps);
+
+		if (!w)
+			return -1;
+		w->m = b->cur_maps[i];
+		w->line = 0;
+	}
+	for (i = 0; i < b->ncur_tnls; i++) {
+		struct want_tnl *w = GROW(b, want_tnls, nwant_tnls,
+					  cap_want_tnls);
+
+		if (!w)
+			return -1;
+		w->t = b->cur_tnls[i];
+		w->line = 0;
+	}
+
+	for (i = 0; i < b->nlines; i++) {
+		const struct line *l = &b->lines[i];
+
+		at_line(b, l->no);
+		if (l->op == LINE_TNL_ADD || l->op == LINE_TNL_CHANGE ||
+		    l->op == LINE_TNL_DEL)
+			err = run_tnl_line(b, l);
+		else
+			err = run_map_line(b, l);
+		if (err < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The difference ---------------------------------------------------------- */
+
+/*
+ * The NDP proxy mode a mapping on @ifname gets when none is asked for,
+ * as the module picks it: auto on Ethernet, off elsewhere.  -1 if we
+ * cannot tell, and then we do not compare.
+ */
+static int default_ndproxy(const struct npt6_mapping *m)
+{
+	struct ifreq ifr = { 0 };
+	int fd, type = -1;
+
+	if (!if_indextoname(m->ifindex, ifr.ifr_name))
+		return -1;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		type = ifr.ifr_hwaddr.sa_family;
+	close(fd);
+	if (type < 0)
+		return -1;
+	return type == ARPHRD_ETHER ? NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
+}
+
+/* Whether the mapping @cur already is what "add" asked for in @want. */
+static bool same_mapping(const struct npt6_mapping *want,
+			 const struct npt6_mapping *cur)
+{
+	int mode;
+
+	if (want->ext_auto != cur->ext_auto)
+		return false;
+	if (!want->ext_auto &&
+	    memcmp(&want->ext_prefix, &cur->ext_prefix, sizeof(want->ext_prefix)))
+		return false;
+	if (want->ext_auto &&
+	    (want->has_token != cur->has_token ||
+	     (want->has_token &&
+	      memcmp(&want->token, &cur->token, sizeof(want->token)))))
+		return false;
+	/* A module too old to say has only one mode. */
+	if (!cur->has_ndproxy)
+		return true;
+	mode = want->has_ndproxy ? want->ndproxy : default_ndproxy(want);
+	return mode < 0 || mode == cur->ndproxy;
+}
+
+/*
+ * The change request that makes the tunnel @cur into @want, in @req: the
+ * settings that differ, and no others.  Returns whether there are any.
+ */
+static bool tunnel_diff(const struct npt6_tunnel *want,
+			const struct npt6_tunnel *cur, struct npt6_tunnel *req)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	const struct in6_addr *wt = want->has_token ? &want->token : &zero;
+	const struct in6_addr *ct = cur->has_token ? &cur->token : &zero;
+	bool any = false;
+
+	memset(req, 0, sizeof(*req));
+	req->ifindex = cur->ifindex;
+	snprintf(req->name, sizeof(req->name), "%s", cur->name);
+
+	if (want->has_mtu && (!cur->has_mtu || want->mtu != cur->mtu)) {
+		req->has_mtu = true;
+		req->mtu = want->mtu;
+		any = true;
+	}
+	if (want->link != cur->link) {
+		req->has_link = true;
+		req->link = want->link;
+		any = true;
+	}
+	if (memcmp(&want->remote, &cur->remote, sizeof(want->remote))) {
+		req->has_remote = true;
+		req->remote = want->remote;
+		any = true;
+	}
+	if (want->local_auto != cur->local_auto ||
+	    (!want->local_auto &&
+	     memcmp(&want->local, &cur->local, sizeof(want->local)))) {
+		req->local_auto = want->local_auto;
+		req->has_local = !want->local_auto;
+		req->local = want->local;
+		any = true;
+	}
+	/* "No token" is :: on the wire, which also ends auto's token. */
+	if (memcmp(wt, ct, sizeof(*wt))) {
+		req->has_token = true;
+		req->token = *wt;
+		any = true;
+	}
+#define DIFF(f)								\
+	do {								\
+		if (want->has_##f && (!cur->has_##f || want->f != cur->f)) { \
+			req->has_##f = true;				\
+			req->f = want->f;				\
+			any = true;					\
+		}							\
+	} while (0)
+	DIFF(hoplimit);
+	DIFF(tclass);
+	DIFF(flowlabel);
+	DIFF(encaplimit);
+	DIFF(mss);
+#undef DIFF
+	return any;
+}
+
+static struct op *add_op(struct batch *b, enum op_kind kind, unsigned int line)
+{
+	struct op *op = GROW(b, ops, nops, cap_ops);
+
+	if (op) {
+		memset(op, 0, sizeof(*op));
+		op->kind = kind;
+		op->line = line;
+	}
+	return op;
+}
+
+static int op_cmp(const void *a, const void *b)
+{
+	const struct op *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	/* The same kind in the order of the file, then of the dump. */
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int plan_ops(struct batch *b)
+{
+	size_t i, j;
+	struct op *op;
+	int k;
+
+	for (i = 0; i < b->ncur_maps; i++) {
+		const struct npt6_mapping *cur = &b->cur_maps[i];
+
+		k = find_map(b, cur);
+		if (k >= 0) {
+			struct want_map *w = &b->want_maps[k];
+
+			if (!w->line || same_mapping(&w->m, cur)) {
+				w->line = 0;	/* nothing to add */
+				continue;
+			}
+		}
+		/* Gone from the file, or replaced by a different one. */
+		op = add_op(b, OP_MAP_DEL, k >= 0 ? b->want_maps[k].line :
+						     b->map_gone[i]);
+		if (!op)
+			return -1;
+		op->m = *cur;
+	}
+	for (j = 0; j < b->nwant_maps; j++) {
+		if (!b->want_maps[j].line)
+			continue;
+		op = add_op(b, OP_MAP_ADD, b->want_maps[j].line);
+		if (!op)
+			return -1;
+		op->m = b->want_maps[j].m;
+	}
+
+	for (i = 0; i < b->ncur_tnls; i++) {
+		const struct npt6_tunnel *cur = &b->cur_tnls[i];
+		struct npt6_tunnel req;
+
+		k = find_tnl(b, cur->name);
+		if (k < 0) {
+			op = add_op(b, OP_TNL_DEL, b->tnl_gone[i]);
+			if (!op)
+				return -1;
+			op->t = *cur;
+			continue;
+		}
+		/* Found, so not to be added: line 0 says so below. */
+		if (b->want_tnls[k].line &&
+		    tunnel_diff(&b->want_tnls[k].t, cur, &req)) {
+			op = add_op(b, OP_TNL_CHANGE, b->want_tnls[k].line);
+			if (!op)
+				return -1;
+			op->t = req;
+			/* Back: every setting we change, as it is now. */
+			tunnel_diff(cur, &b->want_tnls[k].t, &op->undo);
+			op->undo.ifindex = cur->ifindex;
+		}
+		b->want_tnls[k].line = 0;
+	}
+	for (j = 0; j < b->nwant_tnls; j++) {
+		if (!b->want_tnls[j].line)
+			continue;
+		op = add_op(b, OP_TNL_ADD, b->want_tnls[j].line);
+		if (!op)
+			return -1;
+		op->t = b->want_tnls[j].t;
+	}
+
+	qsort(b->ops, b->nops, sizeof(*b->ops), op_cmp);
+	return 0;
+}
+
+/* Applying ---------------------------------------------------------------- */
+
+static int do_op(struct batch *b, const struct op *op)
+{
+	switch (op->kind) {
+	case OP_MAP_DEL:
+		return genl_map_del(b->g, &op->m);
+	case OP_MAP_ADD:
+		return genl_map_add(b->g, &op->m);
+	case OP_TNL_DEL:
+		return rtnl_tunnel_del(b->r, &op->t);
+	case OP_TNL_CHANGE:
+		return rtnl_tunnel_change(b->r, &op->t);
+	case OP_TNL_ADD:
+		return rtnl_tunnel_add(b->r, &op->t);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Undo @op, which the kernel accepted.  A deleted mapping or tunnel
+ * comes back with every setting it had (its counters start again from
+ * zero); a new tunnel is found by its name, since we did not ask for its
+ * index.
+ */
+static int undo_op(struct batch *b, const struct op *op)
+{
+	struct npt6_tunnel t;
+	int err;
+
+	switch (op->kind) {
+	case OP_MAP_DEL:
+		return genl_map_add(b->g, &op->m);
+	case OP_MAP_ADD:
+		return genl_map_del(b->g, &op->m);
+	case OP_TNL_DEL:
+		return rtnl_tunnel_add(b->r, &op->t);
+	case OP_TNL_CHANGE:
+		return rtnl_tunnel_change(b->r, &op->undo);
+	case OP_TNL_ADD:
+		err = rtnl_tunnel_get(b->r, op->t.name, &t);
+		if (err < 0)
+			return err;
+		if (!t.is_npt6)
+			return -EINVAL;
+		return rtnl_tunnel_del(b->r, &t);
+	}
+	return -EINVAL;
+}
+
+static int apply(struct batch *b)
+{
+	size_t i, k;
+	unsigned int failed = 0;
+
+	for (i = 0; i < b->nops; i++) {
+		at_line(b, b->ops[i].line);
+		if (do_op(b, &b->ops[i]) < 0)
+			break;
+	}
+	if (i == b->nops)
+		return 0;
+
+	/* Newest first, each the reverse of what the kernel took. */
+	for (k = i; k-- > 0;) {
+		snprintf(b->where, sizeof(b->where), "%s:%u: rollback", b->file,
+			 b->ops[k].line);
+		nptctl_err_where(b->where);
+		if (undo_op(b, &b->ops[k]) < 0)
+			failed++;
+	}
+	if (failed) {
+		at_line(b, 0);
+		nptctl_err("%u of %zu changes could not be undone", failed, i);
+	}
+	return -1;
+}
+
+static void batch_free(struct batch *b)
+{
+	genl_close(b->g);
+	rtnl_close(b->r);
+	free(b->lines);
+	free(b->cur_maps);
+	free(b->map_gone);
+	free(b->cur_tnls);
+	free(b->tnl_gone);
+	free(b->want_maps);
+	free(b->want_tnls);
+	free(b->ops);
+}
+
+int batch_main(const char *file, const struct nptctl_opts *opts)
+{
+	struct batch b = { 0 };
+	FILE *f;
+	int ret = 1;
+
+	(void)opts;
+	if (!strcmp(file, "-")) {
+		b.file = "<stdin>";
+		f = stdin;
+	} else {
+		b.file = file;
+		f = fopen(file, "re");
+		if (!f) {
+			nptctl_err("Unable to open \"%s\": %s", file,
+				   strerror(errno));
+			return 1;
+		}
+	}
+
+	if (read_lines(&b, f) < 0)
+		goto out;
+	/* Nothing but comments: nothing to read from the kernel either. */
+	if (!b.nlines) {
+		ret = 0;
+		goto out;
+	}
+	if (plan_state(&b) < 0 || plan_ops(&b) < 0 || apply(&b) < 0)
+		goto out;
+	ret = 0;
+out:
+	nptctl_err_where(NULL);
+	if (f != stdin)
+		fclose(f);
+	batch_free(&b);
+	return ret;
+}
