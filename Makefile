@@ -11,6 +11,8 @@
 #                        (cached; `make check` runs the hostile-input part)
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make dkms-install    install the module through DKMS, as users do
+#   make deb             build the npt6-dkms and nptctl Debian packages
+#                        (out/deb/; tools/debian/build-debs.sh)
 #   make stress          test_stress.sh under -icount: churn and lifecycle
 #                        rates in guest time (out/stress.log)
 #   make bench           virtual-pps benchmark in QEMU (out/bench/results.md;
@@ -30,7 +32,8 @@ PREFIX ?= /usr
 DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
-	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove
+	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove \
+	deb
 
 all: module nptctl
 
@@ -50,6 +53,9 @@ install: nptctl
 
 deps:
 	selftests/lib/deps.sh
+
+deb:
+	tools/debian/build-debs.sh
 
 demo:
 	selftests/demo.sh
