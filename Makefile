@@ -9,6 +9,8 @@
 #   make check-debug     KUnit and every packet selftest on a KASAN, lockdep
 #                        and kmemleak kernel built from linux-source-6.1
 #                        (cached; `make check` runs the hostile-input part)
+#   make check-pkg       the packages on a fresh Debian 12 disk in QEMU: install,
+#                        reboot, translate and tunnel; kernel upgrade
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make dkms-install    install the module through DKMS, as users do
 #   make deb             build the npt6-dkms and nptctl Debian packages
@@ -33,7 +35,7 @@ DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
 	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove \
-	deb
+	deb check-pkg
 
 all: module nptctl
 
@@ -80,6 +82,9 @@ check-vm:
 
 check-debug:
 	selftests/run-all.sh debug-full
+
+check-pkg:
+	selftests/run-all.sh pkg
 
 lint: checkpatch sparse w1
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-all.sh [all|lint|nptctl|kunit|vm|debug|debug-full]...
+# run-all.sh [all|lint|nptctl|kunit|vm|pkg|debug|debug-full]...
 #
 # `make check`: install what is missing (lib/deps.sh), then run the suites.
 #
@@ -10,6 +10,9 @@
 #   vm      install npt6 through DKMS (lib/install-module.sh), then boot
 #           Debian's kernel once under QEMU (qemu/vm.sh) to run
 #           selftests/net/run-guest.sh, i.e. every selftests/net test
+#   pkg     selftests/pkg/run.sh: make deb, then a fresh Debian 12 disk
+#           installs both packages, reboots and must translate and tunnel
+#           with nothing typed; and a kernel upgrade rebuilds the module
 #   debug   selftests/debug/run.sh: KUnit and the packet selftests that
 #           attack npt6 (hostile packets, netlink fuzzing,
 #           privilege) on a KASAN, lockdep and kmemleak kernel,
@@ -30,7 +33,7 @@
 #
 #   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
 #
-# `all` is lint nptctl kunit vm debug.
+# `all` is lint nptctl kunit vm pkg debug.
 
 # Everything below is one compound command, so bash reads the whole file
 # before running any of it: editing the script during a long run cannot
@@ -43,15 +46,15 @@ NPT6_TAG=run-all
 
 usage()
 {
-	echo "usage: $0 [all|lint|nptctl|kunit|vm|debug|debug-full]..." >&2
+	echo "usage: $0 [all|lint|nptctl|kunit|vm|pkg|debug|debug-full]..." >&2
 	exit 2
 }
 
 suites=()
 for arg in "${@:-all}"; do
 	case $arg in
-	all)			suites+=(lint nptctl kunit vm debug) ;;
-	lint|nptctl|kunit|vm|debug|debug-full)	suites+=("$arg") ;;
+	all)			suites+=(lint nptctl kunit vm pkg debug) ;;
+	lint|nptctl|kunit|vm|pkg|debug|debug-full)	suites+=("$arg") ;;
 	*)			usage ;;
 	esac
 done
@@ -190,6 +193,7 @@ main()
 		lint)	run_suite lint lint_suite ;;
 		nptctl)	suite_script nptctl "$TESTS/nptctl/run.sh" ;;
 		kunit)	suite_script kunit "$TESTS/kunit/run.sh" ;;
+		pkg)	suite_script pkg "$TESTS/pkg/run.sh" ;;
 		vm)
 			if [ -f "$NPT6_REPO/$TESTS/net/run-guest.sh" ]; then
 				run_suite vm vm_suite

@@ -19,6 +19,9 @@ PACKAGES=(
 	# make bench: the NDP proxy daemon it compares npt6 with, and what
 	# draws its chart.
 	ndppd python3-matplotlib
+	# make deb and the package test: a Debian 12 root from the mirror,
+	# made into a disk image, and lintian on the packages.
+	dpkg-dev fakeroot lintian debootstrap e2fsprogs
 	# The nptctl suite runs the tool under valgrind.
 	valgrind
 	# Lint: sparse, and checkpatch.pl from the kernel source; the rest
