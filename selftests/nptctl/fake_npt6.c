@@ -40,6 +40,15 @@
  *   unload      like events, but after one event the controller says that
  *               another family and then ours went away
  *   nomcgrp     the family has no multicast groups
+ *   table       a table that keeps what ADD, DEL and FLUSH do to it, as
+ *               long as the fake runs, for batch mode: a key already
+ *               there is EEXIST, a key not there ENOENT, an external
+ *               prefix of another mapping on the same device EEXIST
+ *               with the module's message, and an external prefix
+ *               2001:db8:bad:: (any length) EINVAL, as the kernel may
+ *               refuse what nptctl cannot know.  Each mapping counts,
+ *               in its snpt packets, the how-manyth ADD made it, so
+ *               that a test sees whether it was made again.
  *
  * The family advertises its "events" group under an id that no family of
  * the running kernel uses, found by asking the real controller, so that
@@ -50,6 +59,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -593,6 +603,171 @@ static void send_events(uint32_t port)
 	fprintf(logf, "events: sent\n");
 }
 
+/* The "table" scenario ------------------------------------------------ */
+
+struct stored_map {
+	struct fake_map fm;	/* its strings point into the arrays below */
+	char ifname[IF_NAMESIZE];
+	char int_pfx[INET6_ADDRSTRLEN], ext_pfx[INET6_ADDRSTRLEN];
+	char token[INET6_ADDRSTRLEN];
+	uint64_t snpt[7];
+};
+
+#define TABLE_MAX	64
+
+static struct stored_map table[TABLE_MAX];
+static unsigned int ntable, nadds;
+
+/* The attributes of a request, by type; NULL where absent. */
+static void req_attrs(const struct nlmsghdr *req,
+		      const struct nlattr *tb[NPT6_A_MAX + 1])
+{
+	const struct nlattr *attr;
+
+	memset(tb, 0, (NPT6_A_MAX + 1) * sizeof(*tb));
+	mnl_attr_for_each(attr, req, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(attr) <= NPT6_A_MAX)
+			tb[mnl_attr_get_type(attr)] = attr;
+}
+
+static void attr_ntop(char *buf, const struct nlattr *attr)
+{
+	inet_ntop(AF_INET6, mnl_attr_get_payload(attr), buf, INET6_ADDRSTRLEN);
+}
+
+/* The entry with the key of @tb, or -1. */
+static int table_find(const struct nlattr *tb[NPT6_A_MAX + 1])
+{
+	char pfx[INET6_ADDRSTRLEN];
+	unsigned int i;
+
+	if (!tb[NPT6_A_IFINDEX] || !tb[NPT6_A_INT_PREFIX] ||
+	    !tb[NPT6_A_PREFIX_LEN])
+		return -1;
+	attr_ntop(pfx, tb[NPT6_A_INT_PREFIX]);
+	for (i = 0; i < ntable; i++)
+		if (table[i].fm.ifindex == mnl_attr_get_u32(tb[NPT6_A_IFINDEX]) &&
+		    table[i].fm.plen == mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]) &&
+		    !strcmp(table[i].int_pfx, pfx))
+			return (int)i;
+	return -1;
+}
+
+static void table_remove(unsigned int i)
+{
+	unsigned int j;
+
+	/* Moved one by one: each entry's strings point into itself. */
+	for (j = i; j + 1 < ntable; j++) {
+		table[j] = table[j + 1];
+		table[j].fm.ifname = table[j].ifname;
+		table[j].fm.int_pfx = table[j].int_pfx;
+		table[j].fm.ext_pfx = table[j].ext_pfx[0] ? table[j].ext_pfx : NULL;
+		table[j].fm.token = table[j].token[0] ? table[j].token : NULL;
+		table[j].fm.snpt = table[j].snpt;
+	}
+	ntable--;
+}
+
+static void table_add(const struct nlmsghdr *req, uint32_t pid,
+		      const struct nlattr *tb[NPT6_A_MAX + 1])
+{
+	struct stored_map *sm;
+	char ext[INET6_ADDRSTRLEN] = "";
+	unsigned int i;
+
+	if (table_find(tb) >= 0) {
+		put_ack(req, pid, -EEXIST, "npt6: mapping exists");
+		return;
+	}
+	if (tb[NPT6_A_EXT_PREFIX]) {
+		attr_ntop(ext, tb[NPT6_A_EXT_PREFIX]);
+		if (!strcmp(ext, "2001:db8:bad::")) {
+			put_ack(req, pid, -EINVAL, "npt6: external prefix refused");
+			return;
+		}
+		for (i = 0; i < ntable; i++)
+			if (table[i].fm.ifindex == mnl_attr_get_u32(tb[NPT6_A_IFINDEX]) &&
+			    !strcmp(table[i].ext_pfx, ext)) {
+				put_ack(req, pid, -EEXIST,
+					"External prefix overlaps another mapping");
+				return;
+			}
+	}
+	if (ntable == TABLE_MAX) {
+		put_ack(req, pid, -ENOSPC, NULL);
+		return;
+	}
+	sm = &table[ntable++];
+	memset(sm, 0, sizeof(*sm));
+	sm->fm.ifindex = mnl_attr_get_u32(tb[NPT6_A_IFINDEX]);
+	if (!if_indextoname(sm->fm.ifindex, sm->ifname))
+		snprintf(sm->ifname, sizeof(sm->ifname), "if%u", sm->fm.ifindex);
+	sm->fm.ifname = sm->ifname;
+	attr_ntop(sm->int_pfx, tb[NPT6_A_INT_PREFIX]);
+	sm->fm.int_pfx = sm->int_pfx;
+	sm->fm.plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
+	/* An auto mapping waits for an address that the fake never has. */
+	if (ext[0]) {
+		memcpy(sm->ext_pfx, ext, sizeof(ext));
+		sm->fm.ext_pfx = sm->ext_pfx;
+	}
+	sm->fm.ext_auto = !!tb[NPT6_A_EXT_AUTO];
+	if (tb[NPT6_A_TOKEN]) {
+		attr_ntop(sm->token, tb[NPT6_A_TOKEN]);
+		sm->fm.token = sm->token;
+	}
+	/* The module's default on anything but Ethernet, such as lo. */
+	sm->fm.ndproxy = tb[NPT6_A_NDPROXY] ?
+			 mnl_attr_get_u8(tb[NPT6_A_NDPROXY]) : NPT6_NDPROXY_OFF;
+	sm->snpt[0] = ++nadds;
+	sm->fm.snpt = sm->snpt;
+	put_ack(req, pid, 0, NULL);
+}
+
+static void table_request(const struct nlmsghdr *req, uint32_t pid)
+{
+	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(req);
+	const struct nlattr *tb[NPT6_A_MAX + 1];
+	struct nlmsghdr *nlh;
+	unsigned int i;
+	uint32_t ifindex;
+	int k;
+
+	req_attrs(req, tb);
+	switch (gh->cmd) {
+	case NPT6_CMD_MAP_GET:
+		for (i = 0; i < ntable; i++)
+			put_mapping(req, pid, 0, &table[i].fm);
+		nlh = put_msg(NLMSG_DONE, NLM_F_MULTI, req->nlmsg_seq, pid);
+		*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
+		end_msg(nlh);
+		return;
+	case NPT6_CMD_MAP_ADD:
+		table_add(req, pid, tb);
+		return;
+	case NPT6_CMD_MAP_DEL:
+		k = table_find(tb);
+		if (k < 0) {
+			put_ack(req, pid, -ENOENT, "npt6: no such mapping");
+			return;
+		}
+		table_remove((unsigned int)k);
+		put_ack(req, pid, 0, NULL);
+		return;
+	case NPT6_CMD_MAP_FLUSH:
+		ifindex = tb[NPT6_A_IFINDEX] ? mnl_attr_get_u32(tb[NPT6_A_IFINDEX]) : 0;
+		for (i = ntable; i-- > 0;)
+			if (!ifindex || table[i].fm.ifindex == ifindex)
+				table_remove(i);
+		put_ack(req, pid, 0, NULL);
+		return;
+	default:
+		put_ack(req, pid, -EOPNOTSUPP, NULL);
+		return;
+	}
+}
+
 static void handle_npt6(const struct nlmsghdr *req, uint32_t pid)
 {
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(req);
@@ -602,6 +777,10 @@ static void handle_npt6(const struct nlmsghdr *req, uint32_t pid)
 	log_attrs(req);
 	fputc('\n', logf);
 
+	if (is("table")) {
+		table_request(req, pid);
+		return;
+	}
 	if (gh->cmd == NPT6_CMD_MAP_GET && (req->nlmsg_flags & NLM_F_DUMP) &&
 	    !is("extack") && !is("uncapped") && !is("eperm")) {
 		handle_dump(req, pid);

@@ -37,10 +37,18 @@
  *   badattr     a dumped tunnel's REMOTE is 15 bytes long
  *   nolocal     a dumped tunnel has neither LOCAL nor LOCAL_AUTO
  *   shortstats  a dumped tunnel's IFLA_STATS64 is cut before tx_carrier_errors
+ *   table       for batch mode: only lo and eth0 at first, and NEWLINK and
+ *               DELLINK make, change and delete npt6 tunnels for as long
+ *               as the fake runs.  A remote of 2001:db8:dead::1 is
+ *               refused with EINVAL, as is a token with a fixed local
+ *               address; each new tunnel's counters start at the
+ *               how-manyth creation it was times 1000, so that a test
+ *               sees whether it was made again.
  */
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -112,18 +120,18 @@ static void put_ack(const struct nlmsghdr *req, uint32_t pid, int error,
 	end_msg(nlh);
 }
 
-/* A link of the table. */
+/* A link of the table; strings are "" where absent. */
 struct fake_link {
 	int ifindex;
-	const char *name;
-	const char *kind;		/* NULL: no IFLA_LINKINFO */
+	char name[IF_NAMESIZE];
+	char kind[16];			/* "": no IFLA_LINKINFO */
 	unsigned int mtu;
 	/* npt6 tunnels only */
 	uint32_t link;
-	const char *remote;
-	const char *local;		/* NULL: LOCAL_AUTO */
-	const char *token;
-	const char *active_local;
+	char remote[INET6_ADDRSTRLEN];
+	char local[INET6_ADDRSTRLEN];	/* "": LOCAL_AUTO */
+	char token[INET6_ADDRSTRLEN];
+	char active_local[INET6_ADDRSTRLEN];
 	uint8_t hoplimit;
 	uint32_t tclass, flowlabel;
 	uint16_t encaplimit, mss;
@@ -131,7 +139,7 @@ struct fake_link {
 	bool long_stats;		/* a stats64 from a newer kernel */
 };
 
-static const struct fake_link links[] = {
+static struct fake_link links[] = {
 	{ .ifindex = 8, .name = "t1", .kind = NPT6_TNL_KIND, .mtu = 1460,
 	  .link = 99999, .remote = "2404:8e00::feed:140", .hoplimit = 64,
 	  .tclass = NPT6_TNL_INHERIT, .flowlabel = NPT6_TNL_INHERIT,
@@ -153,6 +161,19 @@ static const struct fake_link links[] = {
 };
 
 #define N_LINKS	(sizeof(links) / sizeof(links[0]))
+
+/* The links we answer with: links[], or those of the "table" scenario. */
+static struct fake_link *tab = links;
+static size_t ntab = N_LINKS;
+
+#define STATE_MAX	32
+
+static struct fake_link state[STATE_MAX] = {
+	{ .ifindex = 1, .name = "lo", .mtu = 65536 },
+	{ .ifindex = 2, .name = "eth0", .kind = "veth", .mtu = 1500 },
+};
+static int next_ifindex = 100;
+static unsigned int ncreated;
 
 static void put_addr(struct nlmsghdr *nlh, uint16_t type, const char *s)
 {
@@ -199,7 +220,7 @@ static void put_link(const struct nlmsghdr *req, uint32_t pid, uint16_t flags,
 	put_stats(nlh, l);
 	/* An attribute from the future, which nptctl must skip. */
 	mnl_attr_put_u32(nlh, IFLA_MAX + 1, 0xdeadbeef);
-	if (!l->kind)
+	if (!l->kind[0])
 		goto out;
 
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -217,14 +238,14 @@ static void put_link(const struct nlmsghdr *req, uint32_t pid, uint16_t flags,
 	mnl_attr_put_u32(nlh, IFLA_NPT6TNL_FLOWLABEL, l->flowlabel);
 	mnl_attr_put_u16(nlh, IFLA_NPT6TNL_ENCAPLIMIT, l->encaplimit);
 	mnl_attr_put_u16(nlh, IFLA_NPT6TNL_MSS, l->mss);
-	if (l->local) {
+	if (l->local[0]) {
 		put_addr(nlh, IFLA_NPT6TNL_LOCAL, l->local);
 	} else if (!is("nolocal")) {
 		mnl_attr_put(nlh, IFLA_NPT6TNL_LOCAL_AUTO, 0, NULL);
-		if (l->token)
+		if (l->token[0])
 			put_addr(nlh, IFLA_NPT6TNL_TOKEN, l->token);
 	}
-	if (l->active_local)
+	if (l->active_local[0])
 		put_addr(nlh, IFLA_NPT6TNL_ACTIVE_LOCAL, l->active_local);
 	mnl_attr_put_u32(nlh, IFLA_NPT6TNL_MAX + 1, 7);
 end_data:
@@ -360,9 +381,9 @@ static const struct fake_link *find_link(const struct nlmsghdr *req)
 		if (mnl_attr_get_type(attr) != IFLA_IFNAME ||
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
 			continue;
-		for (i = 0; i < N_LINKS; i++)
-			if (!strcmp(links[i].name, mnl_attr_get_str(attr)))
-				return &links[i];
+		for (i = 0; i < ntab; i++)
+			if (!strcmp(tab[i].name, mnl_attr_get_str(attr)))
+				return &tab[i];
 	}
 	return NULL;
 }
@@ -377,14 +398,168 @@ static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 	if (is("intr") && dumps == 1)
 		flags |= NLM_F_DUMP_INTR;
 	/* The kernel fills a datagram, then the next: two links in each. */
-	for (i = 0; i < N_LINKS; i++) {
-		put_link(req, pid, flags, &links[i]);
+	for (i = 0; i < ntab; i++) {
+		put_link(req, pid, flags, &tab[i]);
 		if (i % 2)
 			flush_out(pid);
 	}
 	nlh = put_msg(NLMSG_DONE, flags, req->nlmsg_seq, pid);
 	*(int *)mnl_nlmsg_put_extra_header(nlh, sizeof(int)) = 0;
 	end_msg(nlh);
+}
+
+/* The "table" scenario ------------------------------------------------ */
+
+static void data_ntop(char *buf, const struct nlattr *attr)
+{
+	inet_ntop(AF_INET6, mnl_attr_get_payload(attr), buf, INET6_ADDRSTRLEN);
+}
+
+/*
+ * What RTM_NEWLINK asks for, onto @l; the error to answer with, and
+ * *@msg, if the module would refuse it.
+ */
+static int table_apply(const struct nlmsghdr *req, struct fake_link *l,
+		       const char **msg)
+{
+	const struct nlattr *attr, *info, *data;
+
+	*msg = NULL;
+	mnl_attr_for_each(attr, req, sizeof(struct ifinfomsg)) {
+		if (mnl_attr_get_type(attr) == IFLA_MTU)
+			l->mtu = mnl_attr_get_u32(attr);
+		if (mnl_attr_get_type(attr) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(info, attr) {
+			if (mnl_attr_get_type(info) != IFLA_INFO_DATA)
+				continue;
+			mnl_attr_for_each_nested(data, info) {
+				switch (mnl_attr_get_type(data)) {
+				case IFLA_NPT6TNL_LINK:
+					l->link = mnl_attr_get_u32(data);
+					break;
+				case IFLA_NPT6TNL_REMOTE:
+					data_ntop(l->remote, data);
+					break;
+				case IFLA_NPT6TNL_LOCAL:
+					data_ntop(l->local, data);
+					break;
+				case IFLA_NPT6TNL_LOCAL_AUTO:
+					l->local[0] = '\0';
+					break;
+				case IFLA_NPT6TNL_TOKEN:
+					data_ntop(l->token, data);
+					if (!strcmp(l->token, "::"))
+						l->token[0] = '\0';
+					break;
+				case IFLA_NPT6TNL_HOPLIMIT:
+					l->hoplimit = mnl_attr_get_u8(data);
+					break;
+				case IFLA_NPT6TNL_TCLASS:
+					l->tclass = mnl_attr_get_u32(data);
+					break;
+				case IFLA_NPT6TNL_FLOWLABEL:
+					l->flowlabel = mnl_attr_get_u32(data);
+					break;
+				case IFLA_NPT6TNL_ENCAPLIMIT:
+					l->encaplimit = mnl_attr_get_u16(data);
+					break;
+				case IFLA_NPT6TNL_MSS:
+					l->mss = mnl_attr_get_u16(data);
+					break;
+				}
+			}
+		}
+	}
+	if (!strcmp(l->remote, "2001:db8:dead::1")) {
+		*msg = "fake: remote refused";
+		return -EINVAL;
+	}
+	if (l->local[0] && l->token[0]) {
+		*msg = "A token needs local auto";
+		return -EINVAL;
+	}
+	if (!l->link || !l->remote[0]) {
+		*msg = "Need remote, local (or auto) and dev";
+		return -EINVAL;
+	}
+	/* A fixed address is in use at once; auto finds none here. */
+	memcpy(l->active_local, l->local, sizeof(l->local));
+	return 0;
+}
+
+static struct fake_link *table_by_index(int ifindex)
+{
+	size_t i;
+
+	for (i = 0; i < ntab; i++)
+		if (tab[i].ifindex == ifindex)
+			return &tab[i];
+	return NULL;
+}
+
+static void table_request(const struct nlmsghdr *req, uint32_t pid)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(req);
+	const struct nlattr *attr;
+	struct fake_link *l, new;
+	const char *msg;
+	int err;
+
+	if (req->nlmsg_type == RTM_DELLINK) {
+		l = table_by_index(ifi->ifi_index);
+		if (!l) {
+			put_ack(req, pid, -ENODEV, NULL);
+			return;
+		}
+		memmove(l, l + 1, (size_t)(tab + ntab - l - 1) * sizeof(*l));
+		ntab--;
+		put_ack(req, pid, 0, NULL);
+		return;
+	}
+
+	/* RTM_NEWLINK: a new link, or a change of one by its index. */
+	if (req->nlmsg_flags & NLM_F_CREATE) {
+		if (find_link(req)) {
+			put_ack(req, pid, -EEXIST, NULL);
+			return;
+		}
+		memset(&new, 0, sizeof(new));
+		mnl_attr_for_each(attr, req, sizeof(*ifi))
+			if (mnl_attr_get_type(attr) == IFLA_IFNAME)
+				snprintf(new.name, sizeof(new.name), "%s",
+					 mnl_attr_get_str(attr));
+		snprintf(new.kind, sizeof(new.kind), "%s", NPT6_TNL_KIND);
+		new.mtu = 1460;
+		new.hoplimit = 64;
+		new.tclass = NPT6_TNL_INHERIT;
+		new.flowlabel = NPT6_TNL_INHERIT;
+		new.encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
+		new.mss = NPT6_TNL_MSS_AUTO;
+		err = table_apply(req, &new, &msg);
+		if (!err && ntab == STATE_MAX)
+			err = -ENOSPC;
+		if (err) {
+			put_ack(req, pid, err, msg);
+			return;
+		}
+		new.ifindex = next_ifindex++;
+		new.stats_base = ++ncreated * 1000;
+		tab[ntab++] = new;
+		put_ack(req, pid, 0, NULL);
+		return;
+	}
+	l = table_by_index(ifi->ifi_index);
+	if (!l) {
+		put_ack(req, pid, -ENODEV, NULL);
+		return;
+	}
+	/* All or nothing, as the module's changelink is. */
+	new = *l;
+	err = table_apply(req, &new, &msg);
+	if (!err)
+		*l = new;
+	put_ack(req, pid, err, msg);
 }
 
 static void handle(const struct nlmsghdr *req, uint32_t pid)
@@ -411,6 +586,10 @@ static void handle(const struct nlmsghdr *req, uint32_t pid)
 		put_ack(req, pid, 0, NULL);
 		return;
 	case RTM_NEWLINK:
+		if (is("table")) {
+			table_request(req, pid);
+			return;
+		}
 		if (is("notloaded")) {
 			put_ack(req, pid, -EOPNOTSUPP, "Unknown device type");
 			return;
@@ -421,6 +600,10 @@ static void handle(const struct nlmsghdr *req, uint32_t pid)
 		}
 		/* fall through */
 	case RTM_DELLINK:
+		if (is("table")) {
+			table_request(req, pid);
+			return;
+		}
 		if (is("extack"))
 			put_ack(req, pid, -EINVAL, "A token needs local auto");
 		else if (is("gone"))
@@ -445,6 +628,10 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	scenario = argv[1];
+	if (is("table")) {
+		tab = state;
+		ntab = 2;
+	}
 	logf = fopen(argv[3], "w");
 	nl = mnl_socket_open(NETLINK_ROUTE);
 	if (!logf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
