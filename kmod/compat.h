@@ -6,13 +6,35 @@
  *
  * Kbuild detects features by looking at the target kernel's headers and
  * defines NPT6_HAVE_*; we test those rather than version numbers, which
- * distribution kernels make unreliable.
+ * distribution kernels make unreliable: stable releases and vendors
+ * backport the very features below.  The versions named in comments are
+ * where mainline got a feature, for orientation only.
+ *
+ * We are included before any kernel header, so whatever needs kernel
+ * types includes its headers itself, and only on kernels that need it.
  */
 #ifndef _NPT6_COMPAT_H
 #define _NPT6_COMPAT_H
 
-#ifndef NPT6_HAVE_NF_NETDEV_EGRESS
-#error "npt6 needs the netfilter netdev egress hook (Linux 5.16 or newer)"
+/*
+ * SNPT runs in the netfilter netdev egress hook (5.16).  Without it, the
+ * SNPT half of a device's hooks becomes an IPv6 POST_ROUTING hook in the
+ * device's namespace that only acts on packets leaving through that
+ * device; kmod/xlat_postrouting.c explains the difference.  map.c fills
+ * the egress nf_hook_ops from this, and nothing else changes.
+ */
+#ifdef NPT6_HAVE_NF_NETDEV_EGRESS
+#define NPT6_NF_EGRESS_OPS			\
+	.hook = npt6_xlat_egress,		\
+	.pf = NFPROTO_NETDEV,			\
+	.hooknum = NF_NETDEV_EGRESS,		\
+	.priority = 0
+#else
+#define NPT6_NF_EGRESS_OPS			\
+	.hook = npt6_xlat_postrouting,		\
+	.pf = NFPROTO_IPV6,			\
+	.hooknum = NF_INET_POST_ROUTING,	\
+	.priority = INT_MAX	/* NF_IP6_PRI_LAST */
 #endif
 
 /* genl_family.resv_start_op appeared in 6.1; before it, nothing to set. */
@@ -23,11 +45,69 @@
 #endif
 
 /*
- * Privileged multicast groups arrived in 6.7 and stable kernels; without
- * them we refuse to build rather than leak events to unprivileged users.
+ * The events group reveals every mapping, so joining it takes
+ * CAP_NET_ADMIN over the namespace, as configuring does.  Generic netlink
+ * lets anyone join a group unless its bind check says otherwise, and
+ * which flag asks for the check depends on the kernel:
+ *
+ *   - 6.7, and 6.1/6.6 stable releases since December 2023:
+ *     GENL_MCAST_CAP_NET_ADMIN in the group's flags;
+ *   - 5.12 to 6.6, and 5.4/5.10 stable releases since December 2023:
+ *     GENL_UNS_ADMIN_PERM in the group's flags buys the same check,
+ *     ns_capable(net->user_ns, CAP_NET_ADMIN) at bind time.  6.7 gave
+ *     the flags new values, so the core only ever names the new flag and
+ *     we map it here;
+ *   - older 5.10 releases have neither flags nor a check: anyone could
+ *     listen.  We refuse to build there rather than leak.
  */
 #ifndef NPT6_HAVE_GENL_MCAST_CAP
-#error "npt6 needs GENL_MCAST_CAP_NET_ADMIN (Linux 6.7, or a stable kernel with it)"
+#ifdef NPT6_HAVE_GENL_MCGRP_FLAGS
+#define GENL_MCAST_CAP_NET_ADMIN	GENL_UNS_ADMIN_PERM
+#else
+#error "npt6 needs generic netlink multicast groups that can require CAP_NET_ADMIN (5.12, or 5.10 stable since December 2023)"
+#endif
+#endif
+
+/* 6.0: GENL_REQ_ATTR_CHECK() also reports which attribute is missing. */
+#ifndef NPT6_HAVE_GENL_REQ_ATTR_CHECK
+#define GENL_REQ_ATTR_CHECK(info, attr) ({				\
+	const struct genl_info *__info = (info);			\
+	bool __missing = !__info->attrs[(attr)];			\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG(__info->extack,				\
+			       "A required attribute is missing");	\
+	__missing;							\
+})
+#endif
+
+/*
+ * Reference tracking of devices: netdevice_tracker came in 5.17,
+ * netdev_hold()/netdev_put() in 6.0.  Without them a plain reference.
+ */
+#ifndef NPT6_HAVE_NETDEVICE_TRACKER
+typedef struct {} netdevice_tracker;
+#endif
+#ifndef NPT6_HAVE_NETDEV_HOLD
+#define netdev_hold(dev, tracker, gfp)	dev_hold(dev)
+#define netdev_put(dev, tracker)	dev_put(dev)
+#endif
+
+/* 5.11: the ndo_get_stats64 of devices that count in dev->tstats. */
+#ifndef NPT6_HAVE_DEV_GET_TSTATS64
+#include <linux/netdevice.h>
+
+static inline void dev_get_tstats64(struct net_device *dev,
+				    struct rtnl_link_stats64 *s)
+{
+	netdev_stats_to_stats64(s, &dev->stats);
+	dev_fetch_sw_netstats(s, dev->tstats);
+}
+#endif
+
+/* kvzalloc() and kvfree() moved from linux/mm.h to linux/slab.h in 6.1. */
+#ifndef NPT6_HAVE_KVZALLOC_IN_SLAB_H
+#include <linux/mm.h>
 #endif
 
 #endif /* _NPT6_COMPAT_H */

@@ -71,16 +71,8 @@ static bool npt6_prefix_link_scope(const struct in6_addr *pfx, u8 plen)
 static struct npt6_dev *npt6_dev_create(struct net *net,
 					struct net_device *dev)
 {
-	static const unsigned int hooknum[NPT6_DIR_MAX] = {
-		[NPT6_DIR_SNPT] = NF_NETDEV_EGRESS,
-		[NPT6_DIR_DNPT] = NF_NETDEV_INGRESS,
-	};
-	static nf_hookfn * const hookfn[NPT6_DIR_MAX] = {
-		[NPT6_DIR_SNPT] = npt6_xlat_egress,
-		[NPT6_DIR_DNPT] = npt6_xlat_ingress,
-	};
 	struct npt6_dev *xdev;
-	int err, dir;
+	int err;
 
 	xdev = kzalloc(sizeof(*xdev), GFP_KERNEL);
 	if (!xdev)
@@ -93,16 +85,20 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 	xdev->dev = dev;
 	xdev->local = &npt6_net(net)->local;
 	npt6_local_enable(xdev->local, net);
-	for (dir = 0; dir < NPT6_DIR_MAX; dir++) {
-		xdev->ops[dir] = (struct nf_hook_ops) {
-			.hook = hookfn[dir],
-			.dev = dev,
-			.priv = xdev,
-			.pf = NFPROTO_NETDEV,
-			.hooknum = hooknum[dir],
-			.priority = 0,
-		};
-	}
+	xdev->ops[NPT6_DIR_DNPT] = (struct nf_hook_ops) {
+		.hook = npt6_xlat_ingress,
+		.pf = NFPROTO_NETDEV,
+		.hooknum = NF_NETDEV_INGRESS,
+		.priority = 0,
+		.dev = dev,
+		.priv = xdev,
+	};
+	/* The netdev egress hook, or its fallback on old kernels (compat.h). */
+	xdev->ops[NPT6_DIR_SNPT] = (struct nf_hook_ops) {
+		NPT6_NF_EGRESS_OPS,
+		.dev = dev,
+		.priv = xdev,
+	};
 	/* The hooks go live at once; the table is still empty, so harmless. */
 	err = nf_register_net_hooks(net, xdev->ops, NPT6_DIR_MAX);
 	if (err)

@@ -11,5 +11,8 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state);
 unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 			      const struct nf_hook_state *state);
+/* In place of npt6_xlat_egress() where there is no egress hook (compat.h). */
+unsigned int npt6_xlat_postrouting(void *priv, struct sk_buff *skb,
+				   const struct nf_hook_state *state);
 
 #endif /* _NPT6_XLAT_H */
