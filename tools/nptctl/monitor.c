@@ -40,6 +40,7 @@ int monitor_main(int argc, char *argv[], const struct nptctl_opts *opts)
 		.json = opts->json || opts->pretty,
 		.pretty = opts->pretty,
 		.stats = opts->stats > 0,
+		.color = opts->color,
 	};
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigset_t block, waitmask;

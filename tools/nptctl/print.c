@@ -234,6 +234,30 @@ static const char *dev_name(const struct npt6_mapping *m, char *buf,
 	return buf;
 }
 
+/*
+ * Colours of the text form, those ip(8) gives the same things: names of
+ * devices, IPv6 addresses and prefixes, and what is down (inactive).
+ */
+enum color { C_NONE, C_IFNAME, C_INET6, C_DOWN };
+
+static const char *const color_on[] = {
+	[C_IFNAME]	= "\033[36m",	/* cyan */
+	[C_INET6]	= "\033[34m",	/* blue */
+	[C_DOWN]	= "\033[31m",	/* red */
+};
+
+#define COLOR_OFF	"\033[0m"
+
+/* @s, in colour @c if @opts asks for colours. */
+static void put_color(FILE *f, const struct print_opts *opts, enum color c,
+		      const char *s)
+{
+	if (opts->color && c != C_NONE)
+		fprintf(f, "%s%s" COLOR_OFF, color_on[c], s);
+	else
+		fputs(s, f);
+}
+
 /* One set of counters, named by @names, as an object under @key. */
 static void json_counters(struct jw *w, const char *key,
 			  const uint64_t *c, const char *const *names,
@@ -322,15 +346,20 @@ static void text_mapping(FILE *f, const struct npt6_mapping *m,
 	char ipfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
 	char a[INET6_ADDRSTRLEN];
 
-	fprintf(f, "%s -> %s dev %s",
-		prefix_ntop(ipfx, &m->int_prefix, m->plen),
-		text_external(epfx, m), dev_name(m, dev, sizeof(dev)));
+	put_color(f, opts, C_INET6, prefix_ntop(ipfx, &m->int_prefix, m->plen));
+	fputs(" -> ", f);
+	put_color(f, opts, m->active ? C_INET6 : C_DOWN, text_external(epfx, m));
+	fputs(" dev ", f);
+	put_color(f, opts, C_IFNAME, dev_name(m, dev, sizeof(dev)));
 	if (m->ext_auto && m->active)
 		fputs(" auto", f);
 	if (m->has_token)
 		fprintf(f, " token %s", addr_ntop(a, &m->token));
-	if (m->ext_auto && m->active && m->has_ext_addr)
-		fprintf(f, " (from %s)", addr_ntop(a, &m->ext_addr));
+	if (m->ext_auto && m->active && m->has_ext_addr) {
+		fputs(" (from ", f);
+		put_color(f, opts, C_INET6, addr_ntop(a, &m->ext_addr));
+		fputc(')', f);
+	}
 	if (m->has_ndproxy)
 		fprintf(f, " ndproxy %s", ndproxy_str(a, sizeof(a), m->ndproxy));
 	fputc('\n', f);
@@ -403,13 +432,23 @@ void print_event(FILE *f, const struct npt6_event *ev,
 		return;
 	}
 	/* "change INT dev DEV: OLD -> NEW", each side a prefix or "inactive". */
-	fprintf(f, "%s %s dev %s: %s -> %s\n", name,
-		prefix_ntop(ipfx, &m->int_prefix, m->plen),
-		dev_name(m, dev, sizeof(dev)),
-		ev->has_old_ext ? prefix_ntop(opfx, &ev->old_ext_prefix, m->plen) :
-				  "inactive",
-		m->active ? prefix_ntop(epfx, &m->ext_prefix, m->plen) :
-			    "inactive");
+	fprintf(f, "%s ", name);
+	put_color(f, opts, C_INET6, prefix_ntop(ipfx, &m->int_prefix, m->plen));
+	fputs(" dev ", f);
+	put_color(f, opts, C_IFNAME, dev_name(m, dev, sizeof(dev)));
+	fputs(": ", f);
+	if (ev->has_old_ext)
+		put_color(f, opts, C_INET6,
+			  prefix_ntop(opfx, &ev->old_ext_prefix, m->plen));
+	else
+		put_color(f, opts, C_DOWN, "inactive");
+	fputs(" -> ", f);
+	if (m->active)
+		put_color(f, opts, C_INET6,
+			  prefix_ntop(epfx, &m->ext_prefix, m->plen));
+	else
+		put_color(f, opts, C_DOWN, "inactive");
+	fputc('\n', f);
 }
 
 /* Tunnels -------------------------------------------------------------- */
@@ -533,20 +572,30 @@ static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
 {
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16], v[16];
 
-	fprintf(f, "%s: remote %s", t->name, addr_ntop(a, &t->remote));
+	put_color(f, opts, C_IFNAME, t->name);
+	fputs(": remote ", f);
+	put_color(f, opts, C_INET6, addr_ntop(a, &t->remote));
+	fputs(" local ", f);
 	if (t->has_local)
-		fprintf(f, " local %s", addr_ntop(a, &t->local));
+		put_color(f, opts, C_INET6, addr_ntop(a, &t->local));
 	else
-		fputs(" local auto", f);
+		fputs("auto", f);
 	if (t->has_token)
 		fprintf(f, " token %s", addr_ntop(a, &t->token));
 	if (t->local_auto) {
-		if (t->has_active_local)
-			fprintf(f, " (now %s)", addr_ntop(a, &t->active_local));
-		else
-			fputs(" (no address yet)", f);
+		if (t->has_active_local) {
+			fputs(" (now ", f);
+			put_color(f, opts, C_INET6,
+				  addr_ntop(a, &t->active_local));
+			fputc(')', f);
+		} else {
+			fputs(" (", f);
+			put_color(f, opts, C_DOWN, "no address yet");
+			fputc(')', f);
+		}
 	}
-	fprintf(f, " dev %s", tunnel_dev(t, dev, sizeof(dev)));
+	fputs(" dev ", f);
+	put_color(f, opts, C_IFNAME, tunnel_dev(t, dev, sizeof(dev)));
 	if (t->has_mtu)
 		fprintf(f, " mtu %" PRIu32, t->mtu);
 	if (t->has_mss)
