@@ -840,6 +840,11 @@ FAKE_TESTS=(
 	"fake: -p monitor, indented objects"
 	"fake: monitor without an events group"
 	"fake: monitor ends with an error when the module goes"
+	"fake: -c show colours prefixes, devices and inactive"
+	"fake: -color=never, and auto into a pipe, print no colour"
+	"fake: -c=auto on a terminal colours, NO_COLOR stops it"
+	"fake: -c -j show has no colour"
+	"fake: -c monitor colours change events"
 )
 
 # Unicast to a userspace netlink port needs CAP_NET_ADMIN.
@@ -886,9 +891,10 @@ stop_fake()
 	return 0
 }
 
-# fake SCENARIO DESC RC STDERR STDOUT LOG ARGS...: run the test build of
-# nptctl against fake_npt6, then compare its requests with LOG too.
-fake()
+# fake_cmd SCENARIO DESC RC STDERR STDOUT LOG CMD...: run CMD, which runs
+# the test build of nptctl, against fake_npt6, then compare its requests
+# with LOG too.
+fake_cmd()
 {
 	local scenario=$1 desc=$2 want_rc=$3 want_err=$4 want_out=$5 want_log=$6
 	local fail=1
@@ -896,12 +902,18 @@ fake()
 
 	if start_fake "$scenario"; then
 		compare "$desc" "$want_rc" "$want_err" "$want_out" -- \
-			env NPTCTL_TEST_PEER="$(cat "$TMP/port")" \
-			timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "$@"
+			env NPTCTL_TEST_PEER="$(cat "$TMP/port")" "$@"
 		fail=$?
 	fi
 	stop_fake "$desc" "$want_log" || fail=1
 	log_test $fail "$desc"
+}
+
+# fake SCENARIO DESC RC STDERR STDOUT LOG ARGS...: fake_cmd with nptctl ARGS.
+fake()
+{
+	fake_cmd "$1" "$2" "$3" "$4" "$5" "$6" \
+		timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "${@:7}"
 }
 
 lines() { wc -l <"$1" 2>/dev/null || echo 0; }
@@ -1283,6 +1295,40 @@ EOF
 add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all' "$ctrl
 events: joined
 events: unloaded" monitor
+
+	# -c: the colours of ip(8); the auto scenario has inactive mappings.
+	local B=$'\e[34m' C=$'\e[36m' R=$'\e[31m' O=$'\e[0m'
+	local cauto="${B}fd00::/64$O -> ${R}auto (no address yet)$O dev ${C}ge0$O token ::feed ndproxy auto
+${B}fd00:192:168:1::/64$O -> ${B}2409:10:2020:3c00::/64$O dev ${C}ge0$O auto token ::feed (from ${B}2409:10:2020:3c00::feed$O) ndproxy auto
+${B}fd01::/64$O -> ${R}auto (no address yet)$O dev ${C}ge1$O ndproxy 7
+${B}fdce:b680:5c56:5::/64$O -> ${B}2406:2d40:3084:e000::/64$O dev ${C}ge1$O auto (from ${B}2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b$O) ndproxy all"
+	fake auto "${FAKE_TESTS[44]}" 0 "" "$cauto" "$ctrl
+$dump" -c show
+	fake_cmd auto "${FAKE_TESTS[45]}" 0 "" "$auto
+$auto" "$ctrl
+$dump
+$ctrl
+$dump" sh -c '"$0" -color=never show && "$0" -c=auto show' "$TMP/nptctl-hooked"
+	if command -v script >/dev/null; then
+		# script(1) gives nptctl a terminal, which ends lines in \r\n.
+		fake_cmd auto "${FAKE_TESTS[46]}" 0 "" "$cauto
+$auto" "$ctrl
+$dump
+$ctrl
+$dump" sh -c 'script -qec "$0 show && NO_COLOR=1 $0 -c=auto show" /dev/null |
+			tr -d "\r"' "$TMP/nptctl-hooked"
+	else
+		log_test $ksft_skip "${FAKE_TESTS[46]}"
+	fi
+	fake ok "${FAKE_TESTS[47]}" 0 "" "[$j0},$j1}]" "$ctrl
+$dump" -c=always -j show
+	fake_monitor events "${FAKE_TESTS[48]}" INT "$malformed" \
+		"add ${B}fd00::/64$O -> ${B}2406::/64$O dev ${C}ge0$O ndproxy auto
+add ${B}fd00:1::/64$O -> ${R}auto (no address yet)$O dev ${C}ge0$O token ::feed ndproxy all
+change ${B}fd00:1::/64$O dev ${C}ge0$O: ${R}inactive$O -> ${B}2406:1::/64$O
+change ${B}fd00:1::/64$O dev ${C}ge0$O: ${B}2406:1::/64$O -> ${B}2406:2::/64$O
+change ${B}fd00:1::/64$O dev ${C}ge0$O: ${B}2406:2::/64$O -> ${R}inactive$O
+del ${B}fd00::/64$O -> ${B}2406::/64$O dev ${C}ge0$O ndproxy auto" "$events" -c monitor
 }
 fake_tests
 
