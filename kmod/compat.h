@@ -82,6 +82,20 @@
 #endif
 
 /*
+ * The attributes of a dump request: genl_info_dump(cb)->attrs since 6.6.
+ * The core uses nothing but ->attrs, which 6.2 to 6.5 keep in the
+ * genl_info inside genl_dumpit_info, and older kernels in
+ * genl_dumpit_info itself.
+ */
+#ifndef NPT6_HAVE_GENL_INFO_DUMP
+#ifdef NPT6_HAVE_GENL_DUMPIT_INFO_INFO
+#define genl_info_dump(cb)	(&genl_dumpit_info(cb)->info)
+#else
+#define genl_info_dump(cb)	genl_dumpit_info(cb)
+#endif
+#endif
+
+/*
  * Reference tracking of devices: netdevice_tracker came in 5.17,
  * netdev_hold()/netdev_put() in 6.0.  Without them a plain reference.
  */
@@ -103,6 +117,31 @@ static inline void dev_get_tstats64(struct net_device *dev,
 	netdev_stats_to_stats64(s, &dev->stats);
 	dev_fetch_sw_netstats(s, dev->tstats);
 }
+#endif
+
+/*
+ * 6.12 turned the LLTX and NETNS_LOCAL feature bits into net_device
+ * fields.  A field cannot be emulated, so the core sets them through
+ * these two helpers.
+ */
+#ifdef NPT6_HAVE_NETDEV_LLTX
+#define npt6_netdev_set_lltx(dev)	((dev)->lltx = true)
+#else
+#define npt6_netdev_set_lltx(dev)	((dev)->features |= NETIF_F_LLTX)
+#endif
+#ifdef NPT6_HAVE_NETDEV_NETNS_LOCAL
+#define npt6_netdev_set_netns_local(dev)	((dev)->netns_local = true)
+#else
+#define npt6_netdev_set_netns_local(dev)	\
+	((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
+/*
+ * The GSO helpers moved from linux/skbuff.h to net/gso.h in 6.5; the
+ * core uses them without naming either, so we include the new home.
+ */
+#ifdef NPT6_HAVE_NET_GSO_H
+#include <net/gso.h>
 #endif
 
 /* kvzalloc() and kvfree() moved from linux/mm.h to linux/slab.h in 6.1. */

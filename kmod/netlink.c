@@ -378,7 +378,7 @@ out:
  */
 static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = genl_info_dump(cb)->attrs;
 	struct net *net = sock_net(skb->sk);
 	struct npt6_net *nn = npt6_net(net);
 	long dev_idx = 0, map_idx;
@@ -387,8 +387,8 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	u32 ifindex = 0;
 	int err = 0;
 
-	if (info->attrs[NPT6_A_IFINDEX])
-		ifindex = nla_get_u32(info->attrs[NPT6_A_IFINDEX]);
+	if (attrs[NPT6_A_IFINDEX])
+		ifindex = nla_get_u32(attrs[NPT6_A_IFINDEX]);
 
 	rtnl_lock();
 	cb->seq = nn->gen;

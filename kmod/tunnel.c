@@ -45,8 +45,6 @@
 #include <net/tcp.h>
 #include <net/xfrm.h>
 
-#include <asm/unaligned.h>
-
 #include <uapi/linux/npt6.h>
 
 #include "autoprefix.h"
@@ -146,7 +144,7 @@ static void npt6_tnl_clamp_mss(struct sk_buff *skb, unsigned int mss)
 	opt = (u8 *)(th + 1);
 
 	for (i = 0; i < optlen; ) {
-		u16 old;
+		__be16 old;
 
 		if (opt[i] == TCPOPT_EOL)
 			return;
@@ -157,12 +155,15 @@ static void npt6_tnl_clamp_mss(struct sk_buff *skb, unsigned int mss)
 		if (i + 1 >= optlen || opt[i + 1] < 2 || i + opt[i + 1] > optlen)
 			return;
 		if (opt[i] == TCPOPT_MSS && opt[i + 1] == TCPOLEN_MSS) {
-			old = get_unaligned_be16(opt + i + 2);
-			if (old <= mss)
+			__be16 new = htons(mss);
+
+			/* Options have no alignment: copy, never load. */
+			memcpy(&old, opt + i + 2, sizeof(old));
+			if (ntohs(old) <= mss)
 				return;
-			put_unaligned_be16(mss, opt + i + 2);
-			inet_proto_csum_replace2(&th->check, skb, htons(old),
-						 htons(mss), false);
+			memcpy(opt + i + 2, &new, sizeof(new));
+			inet_proto_csum_replace2(&th->check, skb, old, new,
+						 false);
 			return;
 		}
 		i += opt[i + 1];
@@ -601,8 +602,14 @@ static void npt6_tnl_setup(struct net_device *dev)
 	 * reallocate the head of every packet routed into the tunnel.
 	 */
 	dev->needed_headroom = ETH_HLEN + sizeof(struct ipv6hdr);
-	/* The tunnel's outer packets belong to the namespace it was made in. */
-	dev->features |= NETIF_F_LLTX | NETIF_F_NETNS_LOCAL | NPT6_TNL_FEATURES;
+	/*
+	 * Transmit needs no queue lock: it only reads RCU-protected state.
+	 * The tunnel's outer packets belong to the namespace it was made in,
+	 * so it cannot move to another one.
+	 */
+	npt6_netdev_set_lltx(dev);
+	npt6_netdev_set_netns_local(dev);
+	dev->features |= NPT6_TNL_FEATURES;
 	dev->hw_features |= NPT6_TNL_FEATURES;
 	netif_keep_dst(dev);
 }
