@@ -24,6 +24,7 @@ PACKAGES=(
 	dpkg-dev fakeroot lintian debootstrap e2fsprogs
 	# The nptctl suite runs the tool under valgrind.
 	valgrind
+	python3-jsonschema	# and checks its -j output against tools/schema
 	# Lint: sparse, and checkpatch.pl from the kernel source; the rest
 	# builds the UML kernel for KUnit.
 	sparse linux-source-6.1 bc flex bison libelf-dev libssl-dev
