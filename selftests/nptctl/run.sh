@@ -845,6 +845,9 @@ FAKE_TESTS=(
 	"fake: -c=auto on a terminal colours, NO_COLOR stops it"
 	"fake: -c -j show has no colour"
 	"fake: -c monitor colours change events"
+	"fake: -V with a module of the same version, no warning"
+	"fake: -V with a module of another version warns, exits 0"
+	"fake: -V with an empty module version prints one line"
 )
 
 # Unicast to a userspace netlink port needs CAP_NET_ADMIN.
@@ -1328,6 +1331,25 @@ $dump" sh -c 'script -qec "$0 show && NO_COLOR=1 $0 -c=auto show" /dev/null |
 	fi
 	fake ok "${FAKE_TESTS[47]}" 0 "" "[$j0},$j1}]" "$ctrl
 $dump" -c=always -j show
+	# -V: the module's version from sysfs, and a warning if it differs.
+	echo "$VERSION" >"$TMP/modversion"
+	compare "${FAKE_TESTS[49]}" 0 "" "nptctl $VERSION
+npt6 module $VERSION" -- env NPTCTL_TEST_MODULE_VERSION="$TMP/modversion" \
+		"${WRAP[@]}" "$TMP/nptctl-hooked" -V
+	log_test $? "${FAKE_TESTS[49]}"
+	echo "0.0.1-old" >"$TMP/modversion"
+	compare "${FAKE_TESTS[50]}" 0 \
+		"Warning: nptctl $VERSION and npt6 module 0.0.1-old differ" \
+		"nptctl $VERSION
+npt6 module 0.0.1-old" -- env NPTCTL_TEST_MODULE_VERSION="$TMP/modversion" \
+		"${WRAP[@]}" "$TMP/nptctl-hooked" -V
+	log_test $? "${FAKE_TESTS[50]}"
+	: >"$TMP/modversion"
+	compare "${FAKE_TESTS[51]}" 0 "" "nptctl $VERSION" -- \
+		env NPTCTL_TEST_MODULE_VERSION="$TMP/modversion" \
+		"${WRAP[@]}" "$TMP/nptctl-hooked" -V
+	log_test $? "${FAKE_TESTS[51]}"
+
 	fake_monitor events "${FAKE_TESTS[48]}" INT "$malformed" \
 		"add ${B}fd00::/64$O -> ${B}2406::/64$O dev ${C}ge0$O ndproxy auto
 add ${B}fd00:1::/64$O -> ${R}auto (no address yet)$O dev ${C}ge0$O token ::feed ndproxy all
