@@ -792,6 +792,14 @@ completes "tunnel change: token any time" "nptctl tunnel change t0 mtu 1400 t" \
 completes "tunnel change: token none" "nptctl t c t0 token " "none"
 completes "tunnel del: nothing after the name" "nptctl tunnel del t0 " ""
 completes "tunnel show: nothing after the name" "nptctl tunnel show t0 " ""
+completes "options" "nptctl -" \
+	"-j -p -s -n -b -c -V -h -json -pretty -stats -netns -batch -color -Version -help"
+completes "-color=WHEN" "nptctl -color=a" "always auto"
+completes "-c=WHEN" "nptctl -j -c=" "always auto never"
+mkdir -p "$TMP/conf.d" && : >"$TMP/conf.d/npt6.conf"
+completes "a file after -b" "nptctl -n x -b $TMP/conf.d/n" "$TMP/conf.d/npt6.conf"
+completes "- for stdin after -b" "nptctl -b " "$(compgen -f -- "" | tr '\n' ' ')-"
+completes "nothing after -b FILE" "nptctl -b $TMP/conf.d/npt6.conf " ""
 
 # ------------------------------------------------- netlink, against a fake
 
