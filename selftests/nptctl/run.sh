@@ -1662,37 +1662,36 @@ state() { bctl -j -s show && bctl -j -s tunnel show; }
 # bring back for what it makes again.
 shape() { bctl -j show && bctl -j tunnel show | sed 's/"ifindex":[0-9]*,//g'; }
 
+# same_files DESC WHAT WANT GOT: files WANT and GOT, of WHAT, must be the
+# same; explains if not.
+same_files()
+{
+	cmp -s "$3" "$4" && return 0
+	echo "    $1: $2 differ (-want +got):" >&2
+	diff "$3" "$4" | sed 's/^/    /' >&2
+	return 1
+}
+
 # want_changes DESC WANT: the change requests since the mark must be WANT.
 want_changes()
 {
-	local desc=$1 want=$2
-
-	if [ -n "$want" ]; then printf '%s\n' "$want"; fi >"$TMP/want_log"
+	if [ -n "$2" ]; then printf '%s\n' "$2"; fi >"$TMP/want_log"
 	changes >"$TMP/got_log"
-	cmp -s "$TMP/want_log" "$TMP/got_log" && return 0
-	echo "    $desc: change requests differ (-want +got):" >&2
-	diff "$TMP/want_log" "$TMP/got_log" | sed 's/^/    /' >&2
-	return 1
+	same_files "$1" "change requests" "$TMP/want_log" "$TMP/got_log"
 }
 
 # same_state DESC, same_shape DESC: the state, or its shape, must be what
 # $TMP/state0 holds.
-same_shape()
-{
-	shape >"$TMP/state1" 2>&1
-	cmp -s "$TMP/state0" "$TMP/state1" && return 0
-	echo "    $1: state differs (-before +after):" >&2
-	diff "$TMP/state0" "$TMP/state1" | sed 's/^/    /' >&2
-	return 1
-}
-
 same_state()
 {
 	state >"$TMP/state1" 2>&1
-	cmp -s "$TMP/state0" "$TMP/state1" && return 0
-	echo "    $1: state differs (-before +after):" >&2
-	diff "$TMP/state0" "$TMP/state1" | sed 's/^/    /' >&2
-	return 1
+	same_files "$1" "states" "$TMP/state0" "$TMP/state1"
+}
+
+same_shape()
+{
+	shape >"$TMP/state1" 2>&1
+	same_files "$1" "states" "$TMP/state0" "$TMP/state1"
 }
 
 fake_batch_tests()

@@ -142,16 +142,18 @@ static const char usage_add[] =
 static const char usage_del[] = "INT_PFX dev DEV";
 static const char usage_filter[] = "[dev DEV]";
 
-/*
- * A parser's result as an exit status: the usage for "help" (status 0),
- * 1 for an error that the parser has reported, or -1 to carry on.
- */
-static int parsed(int ret, const char *cmd, const char *usage)
+/* One request about @m, by @fn, on a socket of its own; the exit status. */
+static int map_request(int (*fn)(struct nptctl_genl *g,
+				 const struct npt6_mapping *m),
+		       const struct npt6_mapping *m)
 {
-	if (ret == 0)
-		return -1;
-	if (ret > 0)
-		printf("Usage: nptctl [OPTIONS] %s %s\n", cmd, usage);
+	struct nptctl_genl *g = genl_open();
+	int ret;
+
+	if (!g)
+		return 1;
+	ret = fn(g, m);
+	genl_close(g);
 	return ret < 0;
 }
 
@@ -244,20 +246,12 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
 	struct npt6_mapping m;
-	struct nptctl_genl *g;
 	int ret;
 
 	(void)opts;
-	ret = parsed(map_parse_add(argc, argv, &m), argv[0], usage_add);
-	if (ret >= 0)
-		return ret;
-
-	g = genl_open();
-	if (!g)
-		return 1;
-	ret = genl_map_add(g, &m);
-	genl_close(g);
-	return ret < 0;
+	ret = parsed_status(map_parse_add(argc, argv, &m), "", argv[0],
+			    usage_add);
+	return ret >= 0 ? ret : map_request(genl_map_add, &m);
 }
 
 int map_parse_del(int argc, char *argv[], struct npt6_mapping *m)
@@ -293,20 +287,12 @@ int map_parse_del(int argc, char *argv[], struct npt6_mapping *m)
 int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
 	struct npt6_mapping m;
-	struct nptctl_genl *g;
 	int ret;
 
 	(void)opts;
-	ret = parsed(map_parse_del(argc, argv, &m), argv[0], usage_del);
-	if (ret >= 0)
-		return ret;
-
-	g = genl_open();
-	if (!g)
-		return 1;
-	ret = genl_map_del(g, &m);
-	genl_close(g);
-	return ret < 0;
+	ret = parsed_status(map_parse_del(argc, argv, &m), "", argv[0],
+			    usage_del);
+	return ret >= 0 ? ret : map_request(genl_map_del, &m);
 }
 
 int map_parse_filter(int argc, char *argv[], uint32_t *ifindex)
@@ -339,8 +325,8 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	size_t n = 0;
 	int ret;
 
-	ret = parsed(map_parse_filter(argc, argv, &ifindex), argv[0],
-		     usage_filter);
+	ret = parsed_status(map_parse_filter(argc, argv, &ifindex), "",
+			    argv[0], usage_filter);
 	if (ret >= 0)
 		return ret;
 
@@ -365,8 +351,8 @@ int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
 	int ret;
 
 	(void)opts;
-	ret = parsed(map_parse_filter(argc, argv, &ifindex), argv[0],
-		     usage_filter);
+	ret = parsed_status(map_parse_filter(argc, argv, &ifindex), "",
+			    argv[0], usage_filter);
 	if (ret >= 0)
 		return ret;
 

@@ -100,6 +100,16 @@ static void usage(FILE *f)
 	      "  -h, -help                    print this help and exit\n", f);
 }
 
+int parsed_status(int ret, const char *group, const char *cmd,
+		  const char *usage)
+{
+	if (ret == 0)
+		return -1;
+	if (ret > 0)
+		printf("Usage: nptctl [OPTIONS] %s%s %s\n", group, cmd, usage);
+	return ret < 0;
+}
+
 static int help_main(int argc, char *argv[], const struct nptctl_opts *opts)
 {
 	(void)opts;

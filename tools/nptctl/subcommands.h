@@ -26,6 +26,14 @@ int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts);
 int batch_main(const char *file, const struct nptctl_opts *opts);
+
+/*
+ * A subcommand parser's result (below) as an exit status: 0 after
+ * printing "Usage: nptctl [OPTIONS] @group@cmd @usage" for "help", 1
+ * after an error that the parser has reported, or -1 to go on.
+ */
+int parsed_status(int ret, const char *group, const char *cmd,
+		  const char *usage);
 int monitor_main(int argc, char *argv[], const struct nptctl_opts *opts);
 
 /*

@@ -417,19 +417,6 @@ static int parse_name(int argc, char *argv[], bool required,
 	return 0;
 }
 
-/*
- * A parser's result as an exit status: the usage for "help" (status 0),
- * 1 for an error that the parser has reported, or -1 to carry on.
- */
-static int parsed(int ret, const char *cmd, const char *usage)
-{
-	if (ret == 0)
-		return -1;
-	if (ret > 0)
-		printf("Usage: nptctl [OPTIONS] tunnel %s %s\n", cmd, usage);
-	return ret < 0;
-}
-
 static int tunnel_add_main(int argc, char *argv[],
 			   const struct nptctl_opts *opts)
 {
@@ -439,7 +426,8 @@ static int tunnel_add_main(int argc, char *argv[],
 	int ret;
 
 	(void)opts;
-	ret = parsed(parse_add(argc, argv, &a, &t), argv[0], usage_add);
+	ret = parsed_status(parse_add(argc, argv, &a, &t), "tunnel ",
+			    argv[0], usage_add);
 	if (ret >= 0)
 		return ret;
 
@@ -483,7 +471,8 @@ static int tunnel_change_main(int argc, char *argv[],
 	int ret;
 
 	(void)opts;
-	ret = parsed(parse_change(argc, argv, &a, &t), argv[0], usage_change);
+	ret = parsed_status(parse_change(argc, argv, &a, &t), "tunnel ",
+			    argv[0], usage_change);
 	if (ret >= 0)
 		return ret;
 
@@ -513,7 +502,8 @@ static int tunnel_del_main(int argc, char *argv[],
 	int ret;
 
 	(void)opts;
-	ret = parsed(parse_name(argc, argv, true, &a), argv[0], usage_del);
+	ret = parsed_status(parse_name(argc, argv, true, &a), "tunnel ",
+			    argv[0], usage_del);
 	if (ret >= 0)
 		return ret;
 
@@ -542,7 +532,8 @@ static int tunnel_show_main(int argc, char *argv[],
 	size_t n = 0;
 	int ret;
 
-	ret = parsed(parse_name(argc, argv, false, &a), argv[0], usage_show);
+	ret = parsed_status(parse_name(argc, argv, false, &a), "tunnel ",
+			    argv[0], usage_show);
 	if (ret >= 0)
 		return ret;
 
