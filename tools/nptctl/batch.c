@@ -372,12 +372,13 @@ static int run_map_line(struct batch *b, const struct line *l)
 
 	switch (l->op) {
 	case LINE_MAP_ADD:
-		/* The same key again replaces the mapping: the file wins. */
+		/*
+		 * The same key again replaces the mapping: the file wins.
+		 * Should the new one be the same, the diff sends nothing.
+		 */
 		k = find_map(b, &l->m);
-		if (k >= 0) {
+		if (k >= 0)
 			drop_map(b, (size_t)k, l->no);
-			/* Unless it changes nothing, which the diff will see. */
-		}
 		w = GROW(b, want_maps, nwant_maps, cap_want_maps);
 		if (!w)
 			return -1;
@@ -498,7 +499,13 @@ static void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
 		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
 		t->token = req->token;
 	}
-#define TAKE(f) do { if (req->has_##f) { t->has_##f = true; t->f = req->f; } } while (0)
+#define TAKE(f)					\
+	do {					\
+		if (req->has_##f) {		\
+			t->has_##f = true;	\
+			t->f = req->f;		\
+		}				\
+	} while (0)
 	TAKE(hoplimit);
 	TAKE(tclass);
 	TAKE(flowlabel);

@@ -61,6 +61,7 @@ static void usage(FILE *f)
 	size_t i;
 
 	fputs("Usage: nptctl [OPTIONS] COMMAND [ARGS]\n"
+	      "       nptctl [-n NETNS] -b FILE\n"
 	      "\n"
 	      "Stateless IPv6-to-IPv6 network prefix translation (RFC 6296),\n"
 	      "and IPv4-in-IPv6 tunnels (RFC 2473).\n"
