@@ -64,7 +64,7 @@
 #ifdef NPT6_HAVE_GENL_MCGRP_FLAGS
 #define GENL_MCAST_CAP_NET_ADMIN	GENL_UNS_ADMIN_PERM
 #else
-#error "npt6 needs generic netlink multicast groups that can require CAP_NET_ADMIN (5.12, or 5.10 stable since December 2023)"
+#error "npt6 needs multicast groups that can require CAP_NET_ADMIN (5.12, 5.10 stable)"
 #endif
 #endif
 
@@ -100,7 +100,8 @@
  * netdev_hold()/netdev_put() in 6.0.  Without them a plain reference.
  */
 #ifndef NPT6_HAVE_NETDEVICE_TRACKER
-typedef struct {} netdevice_tracker;
+struct npt6_netdevice_tracker {};
+#define netdevice_tracker struct npt6_netdevice_tracker
 #endif
 #ifndef NPT6_HAVE_NETDEV_HOLD
 #define netdev_hold(dev, tracker, gfp)	dev_hold(dev)
