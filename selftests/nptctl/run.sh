@@ -620,6 +620,7 @@ netns_tests()
 
 	if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
 		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+		log_test $ksft_skip "netns: -n -b FILE resolves devices in the namespace"
 		log_test $ksft_skip "netns: device of another namespace is unknown"
 		return
 	fi
@@ -627,6 +628,7 @@ netns_tests()
 	if ! ip netns add "$NETNS" 2>/dev/null; then
 		NETNS=""
 		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+		log_test $ksft_skip "netns: -n -b FILE resolves devices in the namespace"
 		log_test $ksft_skip "netns: device of another namespace is unknown"
 		return
 	fi
@@ -638,10 +640,16 @@ netns_tests()
 	if ! ip -n "$NETNS" link show "$dev" >/dev/null 2>&1 ||
 	   ip link show "$dev" >/dev/null 2>&1 || [ -d /sys/module/npt6 ]; then
 		log_test $ksft_skip "netns: -n resolves devices in the namespace"
+		log_test $ksft_skip "netns: -n -b FILE resolves devices in the namespace"
 	else
 		expect "netns: -n resolves devices in the namespace" 1 \
 			"$NOTLOADED" "" -- "${WRAP[@]}" "$NPTCTL" -n "$NETNS" \
 			add fd00::/64 2406::/64 dev "$dev"
+		# The file's devices too: parsed there, then the lookup fails.
+		printf 'flush\nadd fd00::/64 2406::/64 dev %s\n' "$dev" >"$TMP/ns.conf"
+		expect "netns: -n -b FILE resolves devices in the namespace" 1 \
+			"$NOTLOADED" "" -- "${WRAP[@]}" "$NPTCTL" -n "$NETNS" \
+			-b "$TMP/ns.conf"
 	fi
 	if ip link show "$dev" >/dev/null 2>&1; then
 		log_test $ksft_skip "netns: device of another namespace is unknown"
