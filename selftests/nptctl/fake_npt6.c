@@ -10,7 +10,8 @@
  * the controller's CTRL_CMD_GETFAMILY included, the way SCENARIO says.
  * Every request is decoded into one line of LOGFILE, so that the tests can
  * check the bytes nptctl put on the wire against uapi/linux/npt6.h.  It runs
- * until killed, or for 30 seconds at most.
+ * until killed, or for 30 seconds at most (the "table" scenario, which
+ * serves a whole series of runs, for 10 minutes).
  *
  * Unicast between two userspace netlink sockets needs CAP_NET_ADMIN; run.sh
  * skips these tests without it.
@@ -829,7 +830,7 @@ int main(int argc, char *argv[])
 	fprintf(pf, "%u\n", mnl_socket_get_portid(nl));
 	fclose(pf);
 
-	alarm(30);
+	alarm(is("table") ? 600 : 30);
 	for (;;) {
 		struct sockaddr_nl from;
 		socklen_t flen = sizeof(from);

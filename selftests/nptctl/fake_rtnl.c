@@ -11,7 +11,8 @@
  * nptctl (NPTCTL_TEST_RTNL_PEER=port) from a table of made-up links.  Every
  * request is decoded into one line of LOGFILE, attribute by attribute, so
  * that the tests can check what nptctl put on the wire against the tunnel
- * section of uapi/linux/npt6.h.  It runs until killed, or for 30 seconds.
+ * section of uapi/linux/npt6.h.  It runs until killed, or for 30 seconds
+ * (the "table" scenario, which serves a whole series of runs, 10 minutes).
  *
  * Unicast between two userspace netlink sockets needs CAP_NET_ADMIN; run.sh
  * skips these tests without it.
@@ -649,7 +650,7 @@ int main(int argc, char *argv[])
 	fprintf(pf, "%u\n", mnl_socket_get_portid(nl));
 	fclose(pf);
 
-	alarm(30);
+	alarm(is("table") ? 600 : 30);
 	for (;;) {
 		struct sockaddr_nl from;
 		socklen_t flen = sizeof(from);
