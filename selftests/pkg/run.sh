@@ -75,6 +75,9 @@ mkdir -p "$root/etc/systemd/system/sysinit.target.wants" \
 	 "$root/etc/systemd/system/multi-user.target.wants"
 ln -sf ../npt6-testbed.service "$root/etc/systemd/system/sysinit.target.wants/"
 ln -sf ../npt6-test.service "$root/etc/systemd/system/multi-user.target.wants/"
+# The serial console is the test's output: a getty there would hang up
+# the test's writes to it (vhangup) and print login prompts over them.
+ln -sf /dev/null "$root/etc/systemd/system/serial-getty@ttyS0.service"
 
 kernel=$(ls "$root"/boot/vmlinuz-* | sort -V | tail -n1)
 initrd=$(ls "$root"/boot/initrd.img-* | sort -V | tail -n1)
@@ -82,7 +85,7 @@ initrd=$(ls "$root"/boot/initrd.img-* | sort -V | tail -n1)
 cp "$kernel" "$out/vmlinuz"
 cp "$initrd" "$out/initrd.img"
 img=$out/disk.img
-mkfs.ext4 -q -F -L npt6root -d "$root" "$img" 6G ||
+mkfs.ext4 -q -F -L npt6root -d "$root" "$img" 6G >/dev/null ||
 	npt6_die "cannot make the disk image"
 rm -rf "$root"
 
@@ -92,7 +95,7 @@ npt6_log "booting $(basename "$kernel") from the disk (two boots, up to ${timeou
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-accel tcg -nodefaults -nographic -machine pc -smp 2 -m 2048 \
 	-kernel "$out/vmlinuz" -initrd "$out/initrd.img" \
-	-append "root=/dev/vda rw console=ttyS0,115200 loglevel=4 tsc=reliable panic=-1" \
+	-append "root=/dev/vda rw console=ttyS0,115200 loglevel=4 tsc=reliable panic=-1 systemd.show_status=error" \
 	-drive "file=$img,format=raw,if=virtio" \
 	-serial stdio -monitor none </dev/null 2>&1 |
 	sed -u -e 's/\r$//' -e 's/\x1b\[[0-9;?]*[A-Za-z]//g' -e 's/\x1bc//g' |

@@ -78,6 +78,10 @@ if ! in_root apt-get update -q >"$NPT6_REPO/out/pkg/upgrade.log" 2>&1 ||
    ! in_root apt-get install -y -q -t bookworm-backports \
 	linux-image-amd64 linux-headers-amd64 >>"$NPT6_REPO/out/pkg/upgrade.log" 2>&1; then
 	tail -n 20 "$NPT6_REPO/out/pkg/upgrade.log"
+	# A module that does not build fails the kernel's own postinst.
+	for log in "$root"/var/lib/dkms/npt6/*/build/make.log; do
+		[ -f "$log" ] && grep -E 'error|Error' "$log" | head -n 20
+	done
 	result "apt upgrades the kernel from bookworm-backports" FAIL
 	exit 1
 fi
