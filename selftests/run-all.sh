@@ -212,6 +212,7 @@ main()
 		debug-full)
 			NPT6_NET_TESTS= \
 			NPT6_DEBUG_TIMEOUT=${NPT6_DEBUG_TIMEOUT:-10800} \
+			NPT6_TEST_TIMEOUT=${NPT6_TEST_TIMEOUT:-4800} \
 				suite_script debug "$TESTS/debug/run.sh"
 			;;
 		esac

@@ -88,11 +88,12 @@ depmod -b "$root" "$kver" || npt6_die "depmod failed"
 NPT6_DEBUG_KUNIT_KO=$OUT/kunit/npt6.ko
 # Everything is several times slower under KASAN and lockdep.
 NPT6_TEST_TIMEOUT=${NPT6_TEST_TIMEOUT:-2400}
+NPT6_FUZZ_TIMEOUT=${NPT6_FUZZ_TIMEOUT:-$((NPT6_TEST_TIMEOUT - 120))}
 # test_stress's traffic is sized for the production kernel; here it would
 # take both vCPUs and leave the churn a few operations a second.
 NPT6_STRESS_PPS=${NPT6_STRESS_PPS:-500}
 NPT6_STRESS_IPERF_RATE=${NPT6_STRESS_IPERF_RATE:-5M}
-export NPT6_DEBUG_KUNIT_KO NPT6_TEST_TIMEOUT NPT6_STRESS_PPS \
+export NPT6_DEBUG_KUNIT_KO NPT6_TEST_TIMEOUT NPT6_FUZZ_TIMEOUT NPT6_STRESS_PPS \
 	NPT6_STRESS_IPERF_RATE
 
 # acpi=noirq: under KASAN and TCG the firmware's PCI interrupt routing
