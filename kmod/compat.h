@@ -122,19 +122,69 @@ static inline void dev_get_tstats64(struct net_device *dev,
 
 /*
  * 6.12 turned the LLTX and NETNS_LOCAL feature bits into net_device
- * fields.  A field cannot be emulated, so the core sets them through
- * these two helpers.
+ * fields, and 6.15 renamed netns_local to netns_immutable.  A field
+ * cannot be emulated, so the core sets them through these two helpers.
  */
 #ifdef NPT6_HAVE_NETDEV_LLTX
 #define npt6_netdev_set_lltx(dev)	((dev)->lltx = true)
 #else
 #define npt6_netdev_set_lltx(dev)	((dev)->features |= NETIF_F_LLTX)
 #endif
-#ifdef NPT6_HAVE_NETDEV_NETNS_LOCAL
-#define npt6_netdev_set_netns_local(dev)	((dev)->netns_local = true)
+#if defined(NPT6_HAVE_NETDEV_NETNS_IMMUTABLE)
+#define npt6_netdev_set_netns_immutable(dev)	\
+	((dev)->netns_immutable = true)
+#elif defined(NPT6_HAVE_NETDEV_NETNS_LOCAL)
+#define npt6_netdev_set_netns_immutable(dev)	((dev)->netns_local = true)
 #else
-#define npt6_netdev_set_netns_local(dev)	\
+#define npt6_netdev_set_netns_immutable(dev)	\
 	((dev)->features |= NETIF_F_NETNS_LOCAL)
+#endif
+
+/*
+ * 6.15 packed the arguments of rtnl_link_ops.newlink into struct
+ * rtnl_newlink_params.  The core writes newlink that way; on older
+ * kernels NPT6_RTNL_NEWLINK_ADAPTER(fn) defines fn's stand-in with the
+ * old signature and NPT6_RTNL_NEWLINK(fn) names it.  Only src_net, tb and
+ * data exist in every version of the struct, so only those are filled.
+ */
+#ifdef NPT6_HAVE_RTNL_NEWLINK_PARAMS
+#define NPT6_RTNL_NEWLINK(fn)		fn
+#define NPT6_RTNL_NEWLINK_ADAPTER(fn)
+#else
+struct net;
+struct net_device;
+struct nlattr;
+struct netlink_ext_ack;
+
+struct rtnl_newlink_params {
+	struct net *src_net;
+	struct nlattr **tb;
+	struct nlattr **data;
+};
+
+#define NPT6_RTNL_NEWLINK(fn)		fn##_unpacked
+#define NPT6_RTNL_NEWLINK_ADAPTER(fn)					\
+static int fn##_unpacked(struct net *src_net, struct net_device *dev,	\
+			 struct nlattr *tb[], struct nlattr *data[],	\
+			 struct netlink_ext_ack *extack)		\
+{									\
+	struct rtnl_newlink_params params = {				\
+		.src_net = src_net, .tb = tb, .data = data,		\
+	};								\
+									\
+	return fn(dev, &params, extack);				\
+}
+#endif
+
+/*
+ * ip6tunnel_xmit() takes the IP6CB flags to start from since a release
+ * after 6.12 (Debian's 7.2 has it); before, they always started from 0.  The macro must come after the real
+ * definition, which it then calls.
+ */
+#ifndef NPT6_HAVE_IP6TUNNEL_XMIT_FLAGS
+#include <net/ip6_tunnel.h>
+#define ip6tunnel_xmit(sk, skb, dev, ip6cb_flags)	\
+	ip6tunnel_xmit(sk, skb, dev)
 #endif
 
 /*

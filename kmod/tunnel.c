@@ -336,7 +336,7 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 	ip6h->daddr = ends->remote;
 	skb->protocol = htons(ETH_P_IPV6);
 
-	ip6tunnel_xmit(NULL, skb, dev);
+	ip6tunnel_xmit(NULL, skb, dev, 0);
 	return NETDEV_TX_OK;
 
 tx_err:
@@ -608,7 +608,7 @@ static void npt6_tnl_setup(struct net_device *dev)
 	 * so it cannot move to another one.
 	 */
 	npt6_netdev_set_lltx(dev);
-	npt6_netdev_set_netns_local(dev);
+	npt6_netdev_set_netns_immutable(dev);
 	dev->features |= NPT6_TNL_FEATURES;
 	dev->hw_features |= NPT6_TNL_FEATURES;
 	netif_keep_dst(dev);
@@ -835,11 +835,13 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 	return 0;
 }
 
-static int npt6_tnl_newlink(struct net *src_net, struct net_device *dev,
-			    struct nlattr *tb[], struct nlattr *data[],
+static int npt6_tnl_newlink(struct net_device *dev,
+			    struct rtnl_newlink_params *params,
 			    struct netlink_ext_ack *extack)
 {
 	struct npt6_tnl *t = netdev_priv(dev);
+	struct nlattr **data = params->data;
+	struct nlattr **tb = params->tb;
 	struct net_device *link;
 	int err;
 
@@ -878,6 +880,9 @@ static int npt6_tnl_newlink(struct net *src_net, struct net_device *dev,
 	pr_debug("tunnel %s created\n", dev->name);
 	return 0;
 }
+
+/* Kernels before 6.15 pass newlink's parameters one by one: compat.h. */
+NPT6_RTNL_NEWLINK_ADAPTER(npt6_tnl_newlink)
 
 static int npt6_tnl_changelink(struct net_device *dev, struct nlattr *tb[],
 			       struct nlattr *data[],
@@ -943,7 +948,7 @@ static struct rtnl_link_ops npt6_tnl_link_ops __read_mostly = {
 	.priv_size = sizeof(struct npt6_tnl),
 	.setup = npt6_tnl_setup,
 	.validate = npt6_tnl_validate,
-	.newlink = npt6_tnl_newlink,
+	.newlink = NPT6_RTNL_NEWLINK(npt6_tnl_newlink),
 	.changelink = npt6_tnl_changelink,
 	.get_size = npt6_tnl_get_size,
 	.fill_info = npt6_tnl_fill_info,
