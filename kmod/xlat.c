@@ -5,7 +5,8 @@
  * IPv6 stack, and so conntrack, sees the packet; egress rewrites sources
  * internal->external (SNPT) after routing, conntrack and the firewall are
  * done with it.  The rest of the host therefore only ever sees internal
- * addresses, in both directions.
+ * addresses, in both directions.  Kernels without the egress hook call
+ * npt6_xlat_egress() from IPv6 POST_ROUTING instead (xlat_postrouting.c).
  *
  * Every rewrite is checksum-neutral (RFC 6296), so we never touch an L4
  * checksum, whatever state skb->ip_summed is in: the pseudo-header sum of

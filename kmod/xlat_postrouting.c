@@ -18,10 +18,17 @@
  * a packet before the IPv6 stack fragments it, which the checksum-neutral
  * rewrite does not mind: every fragment copies the rewritten header.
  *
+ * The egress hook always runs with BH disabled, and the packet path
+ * counts on it: its per-cpu counters must not move to another CPU, or be
+ * updated by a softirq, halfway through an update.  POST_ROUTING runs
+ * in process context for packets this host sends itself (say, from its
+ * own address inside an internal prefix), so we disable BH around it.
+ *
  * Lifetime is the egress hook's: the hook's priv is the npt6_dev, which
  * map.c frees only after unregistering the hook and a synchronize_net().
  */
 
+#include <linux/bottom_half.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
 
@@ -32,8 +39,12 @@ unsigned int npt6_xlat_postrouting(void *priv, struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
 	const struct npt6_dev *xdev = priv;
+	unsigned int verdict;
 
 	if (state->out != xdev->dev)
 		return NF_ACCEPT;
-	return npt6_xlat_egress(priv, skb, state);
+	local_bh_disable();
+	verdict = npt6_xlat_egress(priv, skb, state);
+	local_bh_enable();
+	return verdict;
 }
