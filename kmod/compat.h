@@ -178,8 +178,8 @@ static int fn##_unpacked(struct net *src_net, struct net_device *dev,	\
 
 /*
  * ip6tunnel_xmit() takes the IP6CB flags to start from since a release
- * after 6.12 (Debian's 7.2 has it); before, they always started from 0.  The macro must come after the real
- * definition, which it then calls.
+ * after 6.12 (Debian's 7.2 has it); before, they always started from 0.
+ * The macro must come after the real definition, which it then calls.
  */
 #ifndef NPT6_HAVE_IP6TUNNEL_XMIT_FLAGS
 #include <net/ip6_tunnel.h>

@@ -12,9 +12,12 @@
  * its own device.  A router has one or two external devices, so a
  * compare per device costs less than any lookup structure would.
  *
- * The hook runs last of all at POST_ROUTING (NF_IP6_PRI_LAST), after the
- * filter, NAT and conntrack confirmation, so that, as with the egress
- * hook, the rest of the host only ever sees internal addresses.  It sees
+ * The hook runs last at POST_ROUTING (NF_IP6_PRI_LAST), after filter and
+ * NAT, so that, as with the egress hook, the rest of the host only ever
+ * sees internal addresses.  Conntrack confirms at that same priority,
+ * before or after us depending on who registered first; it does not
+ * matter, as confirmation uses the tuples conntrack recorded when the
+ * packet entered, not the addresses in the packet now.  The hook sees
  * a packet before the IPv6 stack fragments it, which the checksum-neutral
  * rewrite does not mind: every fragment copies the rewritten header.
  *
