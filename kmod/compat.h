@@ -121,6 +121,15 @@ static inline void dev_get_tstats64(struct net_device *dev,
 #endif
 
 /*
+ * DEV_STATS_INC() (6.0, and 5.10/5.15 stable since late 2022) counts
+ * atomically, for devices like ours whose transmit takes no lock.  Older
+ * releases counted in plain unsigned longs, as their own tunnels do.
+ */
+#ifndef NPT6_HAVE_DEV_STATS_INC
+#define DEV_STATS_INC(dev, field)	((dev)->stats.field++)
+#endif
+
+/*
  * 6.12 turned the LLTX and NETNS_LOCAL feature bits into net_device
  * fields, and 6.15 renamed netns_local to netns_immutable.  A field
  * cannot be emulated, so the core sets them through these two helpers.
