@@ -126,7 +126,7 @@ static inline void dev_get_tstats64(struct net_device *dev,
  * releases counted in plain unsigned longs, as their own tunnels do.
  */
 #ifndef NPT6_HAVE_DEV_STATS_INC
-#define DEV_STATS_INC(dev, field)	((dev)->stats.field++)
+#define DEV_STATS_INC(dev, field)	(++(dev)->stats.field)
 #endif
 
 /*
