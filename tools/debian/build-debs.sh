@@ -123,7 +123,8 @@ package "$root" npt6-dkms
 root=$work/tree/debian/nptctl
 build=$work/build
 install -d "$build/tools" "$build/kmod"
-cp -r "$repo/tools/nptctl" "$repo/tools/man" "$repo/tools/completion" "$build/tools/"
+cp -r "$repo/tools/nptctl" "$repo/tools/man" "$repo/tools/completion" \
+	"$repo/tools/schema" "$build/tools/"
 cp -r "$repo/uapi" "$build/"
 cp "$repo/kmod/version.h" "$build/kmod/"
 make -s -C "$build/tools/nptctl" clean
