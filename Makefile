@@ -11,6 +11,9 @@
 #                        (cached; `make check` runs the hostile-input part)
 #   make check-pkg       the packages on a fresh Debian 12 disk in QEMU: install,
 #                        reboot, translate and tunnel; kernel upgrade
+#   make check-compat    build npt6.ko with W=1 against Debian's 5.10, 6.1, 6.12,
+#                        sid and experimental headers in cached debootstrap
+#                        chroots (needs root and the Debian mirror)
 #   make lint            checkpatch --strict, sparse (C=2) and W=1
 #   make dkms-install    install the module through DKMS, as users do
 #   make deb             build the npt6-dkms and nptctl Debian packages
@@ -35,7 +38,7 @@ DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
 	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove \
-	deb check-pkg
+	deb check-pkg check-compat
 
 all: module nptctl
 
@@ -85,6 +88,9 @@ check-debug:
 
 check-pkg:
 	selftests/run-all.sh pkg
+
+check-compat:
+	selftests/compat/run.sh $(COMPAT_SUITES)
 
 lint: checkpatch sparse w1
 
