@@ -92,8 +92,9 @@ if [ "$new" = "$old" ]; then
 fi
 result "apt upgrades the kernel from bookworm-backports ($new)" " OK "
 grep -E 'npt6|dkms' "$NPT6_REPO/out/pkg/upgrade.log" | tail -n 12
-ko=$root/lib/modules/$new/updates/dkms/npt6.ko
-if in_root dkms status -m npt6 -k "$new" | grep -q ': installed' && [ -f "$ko" ]; then
+# Newer Debian kernels compress their modules, and DKMS follows suit.
+ko=$(ls "$root/lib/modules/$new/updates/dkms"/npt6.ko* 2>/dev/null | head -n1)
+if in_root dkms status -m npt6 -k "$new" | grep -q ': installed' && [ -n "$ko" ]; then
 	result "the upgrade rebuilt and installed npt6 for $new" " OK "
 else
 	result "the upgrade rebuilt and installed npt6 for $new" FAIL
