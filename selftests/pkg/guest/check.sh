@@ -11,26 +11,9 @@
 # of RFC 6296 (selftests/net/npt.py), so nothing here trusts npt6's
 # arithmetic.
 
-exec >/dev/ttyS0 2>&1
-
 here=$(dirname "$0")
+. "$here/lib.sh"
 conf=/etc/npt6/npt6.conf
-
-result()
-{
-	printf 'TEST: %-60s  [%s]\n' "$1" "$2"
-}
-
-check()
-{
-	what=$1
-	shift
-	if "$@"; then
-		result "$what" " OK "
-	else
-		result "$what" FAIL
-	fi
-}
 
 # wait_for SECONDS CMD...: until CMD succeeds.
 wait_for()

@@ -10,27 +10,8 @@
 #
 # TEST lines go to the serial console, which the host reads.
 
-exec >/dev/ttyS0 2>&1
-
 here=$(dirname "$0")
-status=0
-
-result()
-{
-	printf 'TEST: %-60s  [%s]\n' "$1" "$2"
-	[ "$2" = " OK " ] || status=1
-}
-
-check()
-{
-	what=$1
-	shift
-	if "$@"; then
-		result "$what" " OK "
-	else
-		result "$what" FAIL
-	fi
-}
+. "$here/lib.sh"
 
 echo "# ==== pkg: first boot, $(uname -r) ===="
 cd "$here/debs" || exit 1
