@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "netns.h"
 #include "genl.h"
 #include "parse.h"
 #include "print.h"
@@ -121,19 +122,13 @@ static int get_token(const char *arg, struct in6_addr *iid)
 	return -1;
 }
 
-/* 0 and an error if there is no such device in our namespace. */
-static uint32_t get_ifindex(const char *dev)
+/* The mapping's device, by index for the kernel and by name for messages. */
+static int map_set_dev(struct npt6_mapping *m, const char *dev)
 {
-	unsigned int ifindex = if_nametoindex(dev);
-
-	if (ifindex)
-		return ifindex;
-	/* glibc says ENODEV for names too long to exist, too. */
-	if (errno == ENODEV || errno == ENXIO)
-		nptctl_err("unknown device \"%s\"", dev);
-	else
-		nptctl_err("Unable to find device \"%s\": %s", dev,
-			   strerror(errno));
+	m->ifindex = netns_ifindex(dev);
+	if (!m->ifindex)
+		return -1;
+	snprintf(m->ifname, sizeof(m->ifname), "%s", dev);
 	return 0;
 }
 
@@ -236,10 +231,8 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 		m->has_ndproxy = true;
 	}
 
-	m->ifindex = get_ifindex(a.dev);
-	if (!m->ifindex)
+	if (map_set_dev(m, a.dev))
 		return -1;
-	snprintf(m->ifname, sizeof(m->ifname), "%s", a.dev);
 	return 0;
 }
 
@@ -275,10 +268,8 @@ int map_parse_del(int argc, char *argv[], struct npt6_mapping *m)
 	}
 	if (get_prefix(a.pos[0], &ip))
 		return -1;
-	m->ifindex = get_ifindex(a.dev);
-	if (!m->ifindex)
+	if (map_set_dev(m, a.dev))
 		return -1;
-	snprintf(m->ifname, sizeof(m->ifname), "%s", a.dev);
 	m->int_prefix = ip.addr;
 	m->plen = (uint8_t)ip.len;
 	return 0;
@@ -307,7 +298,7 @@ int map_parse_filter(int argc, char *argv[], uint32_t *ifindex)
 		return ret;
 	if (!a.dev)
 		return 0;
-	*ifindex = get_ifindex(a.dev);
+	*ifindex = netns_ifindex(a.dev);
 	return *ifindex ? 0 : -1;
 }
 

@@ -13,7 +13,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -52,4 +54,19 @@ int netns_enter(const char *name)
 			   strerror(errno));
 	close(fd);
 	return ret < 0 ? -1 : 0;
+}
+
+uint32_t netns_ifindex(const char *dev)
+{
+	unsigned int ifindex = if_nametoindex(dev);
+
+	if (ifindex)
+		return ifindex;
+	/* glibc says ENODEV for names too long to exist, too. */
+	if (errno == ENODEV || errno == ENXIO)
+		nptctl_err("unknown device \"%s\"", dev);
+	else
+		nptctl_err("Unable to find device \"%s\": %s", dev,
+			   strerror(errno));
+	return 0;
 }

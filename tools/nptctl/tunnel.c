@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "netns.h"
 #include "parse.h"
 #include "print.h"
 #include "rtnl.h"
@@ -214,22 +215,6 @@ static int get_endpoint(const char *which, const char *arg,
 	}
 }
 
-/* 0 and an error if there is no such device in our namespace. */
-static uint32_t get_ifindex(const char *dev)
-{
-	unsigned int ifindex = if_nametoindex(dev);
-
-	if (ifindex)
-		return ifindex;
-	/* glibc says ENODEV for names too long to exist, too. */
-	if (errno == ENODEV || errno == ENXIO)
-		nptctl_err("unknown device \"%s\"", dev);
-	else
-		nptctl_err("Unable to find device \"%s\": %s", dev,
-			   strerror(errno));
-	return 0;
-}
-
 /*
  * Check every setting given in @a, in a fixed order, into @t.  "token
  * none" (change only, with @allow_none) asks for no token: :: on the wire.
@@ -311,7 +296,7 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 		t->has_encaplimit = true;
 	}
 	if (a->val[TK_DEV]) {
-		t->link = get_ifindex(a->val[TK_DEV]);
+		t->link = netns_ifindex(a->val[TK_DEV]);
 		if (!t->link)
 			return -1;
 		t->has_link = true;
