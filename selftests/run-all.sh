@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-all.sh [all|lint|nptctl|kunit|vm|pkg|debug|debug-full]...
+# run-all.sh [all|lint|nptctl|kunit|vm|fallback|pkg|debug|debug-full]...
 #
 # `make check`: install what is missing (lib/deps.sh), then run the suites.
 #
@@ -10,6 +10,8 @@
 #   vm      install npt6 through DKMS (lib/install-module.sh), then boot
 #           Debian's kernel once under QEMU (qemu/vm.sh) to run
 #           selftests/net/run-guest.sh, i.e. every selftests/net test
+#   fallback  selftests/compat/fallback.sh: test_npt6's packet tests with
+#           npt6 built to use its POST_ROUTING fallback (kernels < 5.16)
 #   pkg     selftests/pkg/run.sh: make deb, then a fresh Debian 12 disk
 #           installs both packages, reboots and must translate and tunnel
 #           with nothing typed; and a kernel upgrade rebuilds the module
@@ -33,7 +35,7 @@
 #
 #   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
 #
-# `all` is lint nptctl kunit vm pkg debug.
+# `all` is lint nptctl kunit vm fallback pkg debug.
 
 # Everything below is one compound command, so bash reads the whole file
 # before running any of it: editing the script during a long run cannot
@@ -46,15 +48,15 @@ NPT6_TAG=run-all
 
 usage()
 {
-	echo "usage: $0 [all|lint|nptctl|kunit|vm|pkg|debug|debug-full]..." >&2
+	echo "usage: $0 [all|lint|nptctl|kunit|vm|fallback|pkg|debug|debug-full]..." >&2
 	exit 2
 }
 
 suites=()
 for arg in "${@:-all}"; do
 	case $arg in
-	all)			suites+=(lint nptctl kunit vm pkg debug) ;;
-	lint|nptctl|kunit|vm|pkg|debug|debug-full)	suites+=("$arg") ;;
+	all)			suites+=(lint nptctl kunit vm fallback pkg debug) ;;
+	lint|nptctl|kunit|vm|fallback|pkg|debug|debug-full)	suites+=("$arg") ;;
 	*)			usage ;;
 	esac
 done
@@ -193,6 +195,7 @@ main()
 		lint)	run_suite lint lint_suite ;;
 		nptctl)	suite_script nptctl "$TESTS/nptctl/run.sh" ;;
 		kunit)	suite_script kunit "$TESTS/kunit/run.sh" ;;
+		fallback) suite_script fallback "$TESTS/compat/fallback.sh" ;;
 		pkg)	suite_script pkg "$TESTS/pkg/run.sh" ;;
 		vm)
 			if [ -f "$NPT6_REPO/$TESTS/net/run-guest.sh" ]; then
