@@ -38,6 +38,10 @@ else
 	exit 1
 fi
 
+# The tests drive npt6 with the tree's own nptctl.
+make -s -C "$NPT6_REPO/tools/nptctl" >"$out/nptctl.log" 2>&1 ||
+	{ cat "$out/nptctl.log"; npt6_die "nptctl does not build"; }
+
 NPT6_KO=$out/src/npt6.ko NPT6_NET_TESTS=test_npt6 \
 NPT6_TESTS="basic byte_exact hop_limit ptb router_owned conntrack kernel_log" \
 	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-1800}" \
