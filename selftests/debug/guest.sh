@@ -129,7 +129,26 @@ kmemleak_check()
 	log_test $? "kmemleak: no leaked objects after KUnit and selftests/net"
 }
 
+# NPT6_DEBUG_WATCH=SECS: for a run that hangs, every SECS seconds print
+# the processes and the kernel stacks of those in the test's process tree
+# that are not running user code.
+watch_processes()
+{
+	local pid
+
+	while sleep "$1"; do
+		echo "# ---- watch: $(cut -d' ' -f1 /proc/uptime)s ----"
+		ps -eo pid,ppid,stat,wchan:32,etime,args --sort=pid |
+			grep -v ' \[' | sed 's/^/# /'
+		for pid in $(ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'); do
+			echo "# stack of $pid ($(cat /proc/$pid/comm 2>/dev/null)):"
+			sed 's/^/#   /' /proc/$pid/stack 2>/dev/null
+		done
+	done
+}
+
 echo "# debug guest: $(uname -r), $(nproc) CPUs"
+[ -n "${NPT6_DEBUG_WATCH:-}" ] && watch_processes "$NPT6_DEBUG_WATCH" &
 kmemleak_baseline
 slab_before=$(slab_kib)
 kunit

@@ -55,7 +55,8 @@ virtio-9p and run 'bash SCRIPT ARGS' in it as root.  Inside, \$RESULTS
   -h, --help      this text
 
 Environment: NPT6_KVER picks the guest kernel; NPT6_* and CI are passed
-into the guest.  Exit status: SCRIPT's; 124 timeout; 125 no exit code came
+into the guest; NPT6_QEMU_GDB=PORT opens QEMU's gdb stub on
+localhost:PORT.  Exit status: SCRIPT's; 124 timeout; 125 no exit code came
 back; 1 for a dirty kernel log or a usage or setup error.
 EOF
 }
@@ -262,6 +263,9 @@ qemu=(qemu-system-x86_64
 	-fsdev "local,id=res,path=$results,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=res,mount_tag=npt6results)
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+# For a guest that hangs: attach gdb to the port and read each vCPU's
+# registers (gdb vmlinux -ex 'target remote :PORT' -ex 'info threads').
+[ -n "${NPT6_QEMU_GDB:-}" ] && qemu+=(-gdb "tcp:127.0.0.1:$NPT6_QEMU_GDB")
 
 cleanup()
 {
