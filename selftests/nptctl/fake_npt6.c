@@ -47,7 +47,9 @@
  *               prefix of another mapping on the same device EEXIST
  *               with the module's message, and an external prefix
  *               2001:db8:bad:: (any length) EINVAL, as the kernel may
- *               refuse what nptctl cannot know.  Each mapping counts,
+ *               refuse what nptctl cannot know; a mapping to
+ *               2001:db8:bad:1:: is taken, but DEL of it is refused with
+ *               EBUSY, so that a rollback can fail.  Each mapping counts,
  *               in its snpt packets, the how-manyth ADD made it, so
  *               that a test sees whether it was made again.
  *
@@ -751,6 +753,10 @@ static void table_request(const struct nlmsghdr *req, uint32_t pid)
 		k = table_find(tb);
 		if (k < 0) {
 			put_ack(req, pid, -ENOENT, "npt6: no such mapping");
+			return;
+		}
+		if (!strcmp(table[k].ext_pfx, "2001:db8:bad:1::")) {
+			put_ack(req, pid, -EBUSY, "fake: mapping cannot be deleted");
 			return;
 		}
 		table_remove((unsigned int)k);

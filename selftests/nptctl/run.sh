@@ -1617,6 +1617,7 @@ FAKE_BATCH_TESTS=(
 	"fake batch: tunnel change of an unknown tunnel"
 	"fake batch: tunnel add of an existing tunnel converges it"
 	"fake batch: only mappings, no rtnetlink; only tunnels, no genl"
+	"fake batch: a rollback the kernel refuses is reported, line by line"
 )
 
 # Start fake_npt6 and fake_rtnl in their "table" scenario, which keep what
@@ -1940,6 +1941,25 @@ newlink flags=0x5 index=103 mtu=1400" || fail=1
 	[ -z "$(tail -n +$((M1 + 1)) "$TMP/blog")" ] || fail=1
 	want_changes "${FAKE_BATCH_TESTS[13]}" "dellink flags=0x5 index=103" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[13]}"
+
+	# Line 2 is refused, and so is the undoing of line 1: both are
+	# reported with their lines, the count of what stayed, and the
+	# mapping of line 1 is still there to be seen.
+	printf '%s\n' "add fd0e::/64 2001:db8:bad:1::/64 dev lo" \
+		"add fd0f::/64 2001:db8:bad::/64 dev lo" >"$TMP/stuck.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[14]}" 1 "Error: $TMP/stuck.conf:2: npt6: external prefix refused
+Error: $TMP/stuck.conf:1: rollback: fake: mapping cannot be deleted
+Error: $TMP/stuck.conf: 1 of 1 changes could not be undone" "" -- bctl -b "$TMP/stuck.conf"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[14]}" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0e:: ext=2001:db8:bad:1:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0f:: ext=2001:db8:bad:: plen=64
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64" || fail=1
+	bctl show dev lo | grep -q '^fd0e::/64 ' || {
+		echo "    the mapping that could not be undone is not shown" >&2
+		fail=1
+	}
+	log_test $fail "${FAKE_BATCH_TESTS[14]}"
 	batch_stop
 }
 fake_batch_tests
