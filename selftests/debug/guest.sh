@@ -130,8 +130,7 @@ kmemleak_check()
 }
 
 # NPT6_DEBUG_WATCH=SECS: for a run that hangs, every SECS seconds print
-# the processes and the kernel stacks of those in the test's process tree
-# that are not running user code.
+# the user processes, and the kernel stack of every process in D state.
 watch_processes()
 {
 	local pid
