@@ -380,15 +380,14 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 struct dump_ctx {
 	uint16_t family;
 	uint32_t ifindex;
-	struct npt6_mapping *maps;
-	size_t n, cap;
+	struct nl_list maps;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[NPT6_A_MAX + 1];
 	struct dump_ctx *d = data;
-	struct npt6_mapping m, *bigger;
+	struct npt6_mapping m;
 	int err;
 
 	if (nlh->nlmsg_type != d->family) {
@@ -404,18 +403,10 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (d->ifindex && m.ifindex != d->ifindex)
 		return MNL_CB_OK;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-
-		bigger = reallocarray(d->maps, cap, sizeof(*bigger));
-		if (!bigger) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->maps = bigger;
-		d->cap = cap;
+	if (nl_list_append(&d->maps, &m)) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
-	d->maps[d->n++] = m;
 	return MNL_CB_OK;
 }
 
@@ -436,12 +427,16 @@ static int map_cmp(const void *a, const void *b)
 int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 		  struct npt6_mapping **maps, size_t *n)
 {
-	struct dump_ctx d = { .family = g->family, .ifindex = ifindex };
+	struct dump_ctx d = {
+		.family = g->family,
+		.ifindex = ifindex,
+		.maps.size = sizeof(**maps),
+	};
 	struct nlmsghdr *nlh;
 	int tries, err = 0;
 
 	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		d.n = 0;
+		d.maps.n = 0;
 		nlh = msg_start(g, g->family, NPT6_CMD_MAP_GET,
 				NPT6_GENL_VERSION, NLM_F_DUMP);
 		if (ifindex)
@@ -451,15 +446,15 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 			break;
 	}
 	if (err < 0) {
-		free(d.maps);
+		free(d.maps.items);
 		return report(g, err, "list mappings");
 	}
 	if (err > 0)
 		nptctl_warn("mappings kept changing during the dump; the list may be inconsistent");
 
-	qsort(d.maps, d.n, sizeof(*d.maps), map_cmp);
-	*maps = d.maps;
-	*n = d.n;
+	qsort(d.maps.items, d.maps.n, d.maps.size, map_cmp);
+	*maps = d.maps.items;
+	*n = d.maps.n;
 	return 0;
 }
 

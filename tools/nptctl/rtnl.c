@@ -474,14 +474,13 @@ int rtnl_tunnel_del(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 }
 
 struct dump_ctx {
-	struct npt6_tunnel *tuns;
-	size_t n, cap;
+	struct nl_list tuns;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct dump_ctx *d = data;
-	struct npt6_tunnel t, *bigger;
+	struct npt6_tunnel t;
 	int err;
 
 	err = tunnel_from_msg(nlh, &t);
@@ -496,18 +495,10 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (!t.is_npt6)
 		return MNL_CB_OK;
 
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-
-		bigger = reallocarray(d->tuns, cap, sizeof(*bigger));
-		if (!bigger) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		d->tuns = bigger;
-		d->cap = cap;
+	if (nl_list_append(&d->tuns, &t)) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
-	d->tuns[d->n++] = t;
 	return MNL_CB_OK;
 }
 
@@ -523,13 +514,13 @@ static int tunnel_cmp(const void *a, const void *b)
 int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 		     size_t *n)
 {
-	struct dump_ctx d = { 0 };
+	struct dump_ctx d = { .tuns.size = sizeof(**tuns) };
 	struct nlmsghdr *nlh;
 	struct nlattr *info;
 	int tries, err = 0;
 
 	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		d.n = 0;
+		d.tuns.n = 0;
 		nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
 		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
@@ -539,14 +530,14 @@ int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 			break;
 	}
 	if (err < 0) {
-		free(d.tuns);
+		free(d.tuns.items);
 		return nl_report(&r->nl, err, "list tunnels");
 	}
 	if (err > 0)
 		nptctl_warn("links kept changing during the dump; the list may be inconsistent");
 
-	qsort(d.tuns, d.n, sizeof(*d.tuns), tunnel_cmp);
-	*tuns = d.tuns;
-	*n = d.n;
+	qsort(d.tuns.items, d.tuns.n, d.tuns.size, tunnel_cmp);
+	*tuns = d.tuns.items;
+	*n = d.tuns.n;
 	return 0;
 }
