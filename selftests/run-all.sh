@@ -34,7 +34,8 @@
 # the exit status is 1 if anything failed.  Everything printed is also in
 # out/check.log, and the guest console in out/vm.log.
 #
-#   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 2700)
+#   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 3000;
+#                    it needs about 14 minutes on a normal day)
 #
 # `all` is lint nptctl kunit vm fallback pkg debug.
 
@@ -54,9 +55,12 @@ usage()
 }
 
 suites=()
+budgeted=0
+[ -n "${NPT6_CHECK_BUDGET:-}" ] && budgeted=1
 for arg in "${@:-all}"; do
 	case $arg in
-	all)			suites+=(lint nptctl kunit vm fallback pkg debug) ;;
+	all)			suites+=(lint nptctl kunit vm fallback pkg debug)
+				budgeted=1 ;;
 	lint|nptctl|kunit|vm|fallback|pkg|debug|debug-full)	suites+=("$arg") ;;
 	*)			usage ;;
 	esac
@@ -174,15 +178,55 @@ vm_suite()
 	fi
 
 	rm -rf "$OUT/vm-results"
-	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-2700}" \
+	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-3000}" \
 		--log "$OUT/vm.log" --results "$OUT/vm-results" \
 		"$NPT6_REPO/selftests/net/run-guest.sh" || return
 	return "$rc"
 }
 
+# `make check` runs the debug suite if CI's time allows (issue 6).  CI
+# gives `bash .ci/run` 90 minutes, package installs included, and this
+# host has days when everything runs two to four times slower.  So before
+# the debug suite we compare the time the vm suite took with what it takes
+# on a normal day, scale the debug suite's normal time by that, and skip
+# it, saying so, if it would not end inside NPT6_CHECK_BUDGET seconds of
+# our start.  A run that names `debug` runs it regardless, unless it also
+# sets NPT6_CHECK_BUDGET.
+#   NPT6_CHECK_BUDGET  seconds `all` may take (default 4800)
+VM_NORMAL=850		# the vm suite, 2026-11-22: 845 s
+DEBUG_NORMAL=1150	# the debug suite, kernel cached: 1137 s in CI
+DEBUG_BUILD=900		# building the debug kernel: 11 minutes, and margin
+vm_secs=
+check_start=0
+
+debug_fits()
+{
+	local left need slow=100 why
+
+	[ "$budgeted" = 1 ] || return 0
+	left=$((${NPT6_CHECK_BUDGET:-4800} - (SECONDS - check_start)))
+	# Slowness in percent of a normal day, never below normal.
+	if [ -n "$vm_secs" ] && [ "$vm_secs" -gt "$VM_NORMAL" ]; then
+		slow=$((vm_secs * 100 / VM_NORMAL))
+	fi
+	need=$((DEBUG_NORMAL * slow / 100))
+	if ! "$NPT6_REPO/selftests/debug/kernel.sh" --cached >/dev/null 2>&1; then
+		need=$((need + DEBUG_BUILD * slow / 100))
+		why=", the debug kernel not yet built"
+	fi
+	[ "$need" -le "$left" ] && return 0
+
+	why="needs about ${need}s (host at ${slow}% of a normal day's time${why:-}), ${left}s of the ${NPT6_CHECK_BUDGET:-4800}s budget left"
+	echo "# ==== suite debug: skipped ===="
+	absent debug "not run, CI time does not allow: $why; run make check-debug"
+	return 1
+}
+
 main()
 {
-	local suite start=$SECONDS
+	local suite
+
+	check_start=$SECONDS
 
 	echo "# npt6 check: ${suites[*]} ($(date -u '+%Y-%m-%d %H:%M:%S UTC'))"
 	if ! "$NPT6_REPO/selftests/lib/deps.sh"; then
@@ -200,12 +244,15 @@ main()
 		pkg)	suite_script pkg "$TESTS/pkg/run.sh" ;;
 		vm)
 			if [ -f "$NPT6_REPO/$TESTS/net/run-guest.sh" ]; then
+				local t0=$SECONDS
 				run_suite vm vm_suite
+				vm_secs=$((SECONDS - t0))
 			else
 				absent vm "$TESTS/net/run-guest.sh is absent"
 			fi
 			;;
 		debug)
+			debug_fits || continue
 			# The tests that attack npt6; the others repeat on the
 			# debug kernel what the vm suite shows, at 3-4 times
 			# the time.
@@ -226,7 +273,7 @@ main()
 		echo "# ==== failed tests ===="
 		printf '%s' "$failures"
 	fi
-	echo "# ==== summary ($((SECONDS - start))s) ===="
+	echo "# ==== summary ($((SECONDS - check_start))s) ===="
 	printf '%s' "$summary"
 	if [ "$skipped" -gt 0 ]; then
 		echo "$passed passed, $failed failed, $skipped skipped"

@@ -5,7 +5,8 @@
 # needed: x86_64_defconfig plus ./config from Debian's linux-source-6.1
 # (see selftests/lib/kbuild.sh).  In it, build/vmlinux is the image QEMU
 # boots at its PVH entry and build/ is the tree modules build against.
-# A cold build takes 30-50 minutes on two cores.
+# A cold build takes about 11 minutes on two cores.
+# With --cached, build nothing: succeed if the cache has it.
 
 set -eu -o pipefail
 
@@ -20,6 +21,10 @@ NPT6_TAG=debug-kernel
 # Bump when the way the kernel is built changes, to invalidate old caches.
 RECIPE=1
 
+if [ "${1:-}" = --cached ]; then
+	kbuild_cached debug "$HERE/config" "$RECIPE"
+	exit
+fi
 kbuild_kernel debug x86_64 x86_64_defconfig "$HERE/config" "$RECIPE"
 [ -s "$KBUILD_OBJ/vmlinux" ] || npt6_die "no vmlinux in $KBUILD_OBJ"
 printf '%s\n' "$KBUILD_DIR"

@@ -8,6 +8,9 @@
 #   kbuild_source
 #       install linux-source-6.1 if needed; sets KBUILD_SRC_TAR and
 #       KBUILD_SRC_VERSION
+#   kbuild_cached NAME FRAGMENT RECIPE
+#       succeed if the cache already holds that kernel, installing and
+#       building nothing
 #   kbuild_kernel NAME ARCH DEFCONFIG FRAGMENT RECIPE
 #       unless the cache has it, extract the source, configure it as
 #       DEFCONFIG plus FRAGMENT, check that every line of FRAGMENT survived
@@ -21,6 +24,26 @@
 KBUILD_SRC_PKG=linux-source-6.1
 KBUILD_SRC_TAR=/usr/src/linux-source-6.1.tar.xz
 KBUILD_SRC_TOPDIR=linux-source-6.1
+
+# kbuild_dir NAME FRAGMENT RECIPE: set KBUILD_DIR, the cache directory.
+kbuild_dir()
+{
+	local name=$1 fragment=$2 recipe=$3 key
+
+	key=$( { echo "recipe $recipe"; cat "$fragment"; } |
+	       sha256sum | cut -c1-12)
+	KBUILD_DIR=$(npt6_cache_dir)/$name-$KBUILD_SRC_VERSION-$key
+}
+
+kbuild_cached()
+{
+	[ -r "$KBUILD_SRC_TAR" ] || return 1
+	KBUILD_SRC_VERSION=$(dpkg-query -W -f='${Version}' "$KBUILD_SRC_PKG" \
+			     2>/dev/null) || return 1
+	[ -n "$KBUILD_SRC_VERSION" ] || return 1
+	kbuild_dir "$@"
+	[ -e "$KBUILD_DIR/.complete" ]
+}
 
 kbuild_source()
 {
@@ -67,12 +90,10 @@ kbuild_check_config()
 kbuild_kernel()
 {
 	local name=$1 arch=$2 defconfig=$3 fragment=$4 recipe=$5
-	local key jobs=${NPT6_JOBS:-$(nproc)}
+	local jobs=${NPT6_JOBS:-$(nproc)}
 
 	kbuild_source
-	key=$( { echo "recipe $recipe"; cat "$fragment"; } |
-	       sha256sum | cut -c1-12)
-	KBUILD_DIR=$(npt6_cache_dir)/$name-$KBUILD_SRC_VERSION-$key
+	kbuild_dir "$name" "$fragment" "$recipe"
 	KBUILD_SRC=$KBUILD_DIR/src
 	KBUILD_OBJ=$KBUILD_DIR/build
 	mkdir -p "$KBUILD_DIR"

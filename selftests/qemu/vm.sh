@@ -300,6 +300,12 @@ status=0
 if [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; then
 	say "the guest was still running after ${timeout}s, killed"
 	result "guest finished within ${timeout}s" FAIL
+	# Indented under the FAIL line, so that run-all.sh's summary, the
+	# part of a CI log anyone sees, says where the guest was.
+	where=$(grep -E 'npt6-test_[^ ]* start$' "$results/console" | tail -n1)
+	last=$(grep -E '^TEST: ' "$results/console" | tail -n1)
+	printf '    last test started: %s\n    last result: %s\n' \
+		"${where:-none}" "${last:-none}" | tee -a "$log"
 	status=124
 elif [ "$qstatus" != 0 ]; then
 	say "qemu exited $qstatus"
@@ -344,6 +350,7 @@ if [ -s "$dmesg_file" ]; then
 		sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$dmesg_file" |
 			sed 's/^/vm:   /' | tee -a "$log"
 		result "guest kernel log has no warnings" FAIL
+		printf '%s\n' "$found" | head -n3 | sed 's/^/    /' | tee -a "$log"
 		[ "$status" = 0 ] && status=1
 	elif [ -s "$results/dmesg" ]; then
 		result "guest kernel log has no warnings" " OK "
