@@ -418,7 +418,7 @@ EOF
 # with the kselftest status.  Check other tools with require_cmd first.
 npt6_run_tests()
 {
-	local opt t
+	local opt t t0
 
 	TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
 	while getopts "t:h" opt; do
@@ -447,8 +447,12 @@ npt6_run_tests()
 		log_test "npt6 module loads"
 		exit $EXIT_STATUS
 	fi
+	# Per-phase times show where a slow (debug) kernel spends its hours.
+	# Not $SECONDS: some phases reset it for their own loops.
 	for t in $TESTS; do
+		t0=$EPOCHSECONDS
 		$t
+		log_info "$t took $((EPOCHSECONDS - t0))s"
 	done
 
 	printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
