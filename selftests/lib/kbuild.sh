@@ -35,12 +35,19 @@ kbuild_dir()
 	KBUILD_DIR=$(npt6_cache_dir)/$name-$KBUILD_SRC_VERSION-$key
 }
 
+# Set KBUILD_SRC_VERSION, part of the cache key, from the installed source.
+kbuild_version()
+{
+	KBUILD_SRC_VERSION=$(dpkg-query -W -f='${Version}' "$KBUILD_SRC_PKG" \
+			     2>/dev/null) || KBUILD_SRC_VERSION=
+	[ -n "$KBUILD_SRC_VERSION" ] ||
+		KBUILD_SRC_VERSION=$(stat -c %Y "$KBUILD_SRC_TAR")
+}
+
 kbuild_cached()
 {
 	[ -r "$KBUILD_SRC_TAR" ] || return 1
-	KBUILD_SRC_VERSION=$(dpkg-query -W -f='${Version}' "$KBUILD_SRC_PKG" \
-			     2>/dev/null) || return 1
-	[ -n "$KBUILD_SRC_VERSION" ] || return 1
+	kbuild_version
 	kbuild_dir "$@"
 	[ -e "$KBUILD_DIR/.complete" ]
 }
@@ -54,10 +61,7 @@ kbuild_source()
 			  apt-get install -y "$KBUILD_SRC_PKG" >&2; } ||
 			npt6_die "cannot install $KBUILD_SRC_PKG"
 	fi
-	KBUILD_SRC_VERSION=$(dpkg-query -W -f='${Version}' "$KBUILD_SRC_PKG" \
-			     2>/dev/null) || KBUILD_SRC_VERSION=
-	[ -n "$KBUILD_SRC_VERSION" ] ||
-		KBUILD_SRC_VERSION=$(stat -c %Y "$KBUILD_SRC_TAR")
+	kbuild_version
 }
 
 # Fail unless every line of the fragment is what the final .config says.

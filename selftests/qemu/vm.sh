@@ -302,7 +302,7 @@ if [ "$qstatus" = 124 ] || [ "$qstatus" = 137 ]; then
 	result "guest finished within ${timeout}s" FAIL
 	# Indented under the FAIL line, so that run-all.sh's summary, the
 	# part of a CI log anyone sees, says where the guest was.
-	where=$(grep -E 'npt6-test_[^ ]* start$' "$results/console" | tail -n1)
+	where=$(grep -E 'npt6-[^ ]* start$' "$results/console" | tail -n1)
 	last=$(grep -E '^TEST: ' "$results/console" | tail -n1)
 	printf '    last test started: %s\n    last result: %s\n' \
 		"${where:-none}" "${last:-none}" | tee -a "$log"
