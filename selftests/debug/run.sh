@@ -105,10 +105,71 @@ NPT6_STRESS_IPERF_RATE=${NPT6_STRESS_IPERF_RATE:-5M}
 export NPT6_DEBUG_KUNIT_KO NPT6_TEST_TIMEOUT NPT6_FUZZ_TIMEOUT NPT6_STRESS_PPS \
 	NPT6_STRESS_IPERF_RATE
 
+# One debug guest: vm.sh with the debug kernel; its TEST lines on stdout.
 # acpi=noirq: under KASAN and TCG the firmware's PCI interrupt routing
 # method runs into ACPICA's 30 s loop timeout, once per virtio device.
-exec "$TOP/selftests/qemu/vm.sh" --kernel "$kbuild/arch/x86/boot/bzImage" \
-	--append acpi=noirq \
-	--modules "$root/lib/modules" --smp 2 --mem "${NPT6_DEBUG_MEM:-3072}" \
-	--timeout "${NPT6_DEBUG_TIMEOUT:-3000}" --log "$OUT/console.log" \
-	--results "$OUT/results" "$HERE/guest.sh"
+boot_guest()
+{
+	local name=$1
+
+	"$TOP/selftests/qemu/vm.sh" --kernel "$kbuild/arch/x86/boot/bzImage" \
+		--append acpi=noirq \
+		--modules "$root/lib/modules" --smp 2 \
+		--mem "${NPT6_DEBUG_MEM:-3072}" \
+		--timeout "${NPT6_DEBUG_TIMEOUT:-3000}" \
+		--log "$OUT/console$name.log" --results "$OUT/results$name" \
+		"$HERE/guest.sh"
+}
+
+# The selftests/net tests this run asks for, in run-guest.sh's order.
+selected_tests()
+{
+	local t name
+
+	for t in "$TOP"/selftests/net/test_*.sh; do
+		name=$(basename "$t" .sh)
+		case " ${NPT6_NET_TESTS:-$name} " in
+		*" $name "*) echo "$name" ;;
+		esac
+	done
+}
+
+# NPT6_DEBUG_SPLIT="test_a test_b": a second guest runs those tests while
+# the first runs KUnit and the rest.  A test guest keeps one vCPU busy
+# and the other mostly idle (perf in the guest: 45 % idle), so two of
+# them share the host's two cores at about 1.4 times the throughput of
+# one.  Each guest is its own kernel: each ends with its own kmemleak
+# scan, and vm.sh judges each one's kernel log.
+first=()
+second=()
+for name in $(selected_tests); do
+	case " ${NPT6_DEBUG_SPLIT:-} " in
+	*" $name "*) second+=("$name") ;;
+	*) first+=("$name") ;;
+	esac
+done
+if [ ${#first[@]} -eq 0 ] || [ ${#second[@]} -eq 0 ]; then
+	boot_guest ""
+	exit
+fi
+
+# Both guests would build the same cached initramfs on a fresh machine.
+"$TOP/selftests/qemu/mkinitramfs.sh" --builtin >/dev/null ||
+	npt6_die "cannot build the guests' initramfs"
+NPT6_NET_TESTS="${first[*]}" boot_guest 1 >"$OUT/guest1.log" 2>&1 &
+guest1=$!
+NPT6_NET_TESTS="${second[*]}" NPT6_DEBUG_KUNIT=0 boot_guest 2 \
+	>"$OUT/guest2.log" 2>&1 &
+guest2=$!
+trap 'kill $guest1 $guest2 2>/dev/null' INT TERM
+npt6_log "two guests side by side; follow them in $OUT/guest1.log and guest2.log"
+npt6_log "guest 1: KUnit ${first[*]}"
+npt6_log "guest 2: ${second[*]}"
+status=0
+wait $guest1 || status=1
+wait $guest2 || status=1
+for name in 1 2; do
+	echo "# ==== debug guest $name ===="
+	cat "$OUT/guest$name.log"
+done
+exit $status
