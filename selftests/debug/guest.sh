@@ -129,25 +129,55 @@ kmemleak_check()
 	log_test $? "kmemleak: no leaked objects after KUnit and selftests/net"
 }
 
-# NPT6_DEBUG_WATCH=SECS: for a run that hangs, every SECS seconds print
-# the user processes, and the kernel stack of every process in D state.
-watch_processes()
+# The user processes, and the kernel stack of each one that is asleep
+# (state S or D): where a test that stopped making progress is waiting.
+show_processes()
 {
 	local pid
 
+	echo "# ---- processes at $(cut -d' ' -f1 /proc/uptime)s: $1 ----"
+	ps -eo pid,ppid,stat,wchan:32,etime,args --sort=pid |
+		grep -v ' \[' | sed 's/^/# /'
+	for pid in $(ps -eo pid=,stat=,args= |
+			awk '$2 ~ /^[SD]/ && $3 !~ /^\[/ { print $1 }'); do
+		[ "$pid" = "$BASHPID" ] && continue
+		echo "# stack of $pid ($(cat "/proc/$pid/comm" 2>/dev/null)):"
+		sed 's/^/#   /' "/proc/$pid/stack" 2>/dev/null
+	done
+}
+
+# NPT6_DEBUG_WATCH=SECS: print them every SECS seconds.
+watch_processes()
+{
 	while sleep "$1"; do
-		echo "# ---- watch: $(cut -d' ' -f1 /proc/uptime)s ----"
-		ps -eo pid,ppid,stat,wchan:32,etime,args --sort=pid |
-			grep -v ' \[' | sed 's/^/# /'
-		for pid in $(ps -eo pid=,stat= | awk '$2 ~ /^D/ { print $1 }'); do
-			echo "# stack of $pid ($(cat /proc/$pid/comm 2>/dev/null)):"
-			sed 's/^/#   /' /proc/$pid/stack 2>/dev/null
-		done
+		show_processes "NPT6_DEBUG_WATCH"
+	done
+}
+
+# NPT6_DEBUG_STALL=SECS (default 1800): print them when no selftests/net
+# test has printed anything for SECS seconds, and again every SECS
+# seconds while that lasts.  run-guest.sh tees each test's output to
+# /tmp/test_*.
+watch_stalls()
+{
+	local limit=$1 last quiet shown=0
+
+	while sleep 60; do
+		last=$(stat -c %Y /tmp/test_*.* 2>/dev/null | sort -n | tail -n 1)
+		[ -n "$last" ] || continue
+		quiet=$(($(date +%s) - last))
+		if [ "$quiet" -lt "$limit" ]; then
+			shown=0
+		elif [ $((quiet - shown)) -ge "$limit" ]; then
+			show_processes "no test output for ${quiet}s"
+			shown=$quiet
+		fi
 	done
 }
 
 echo "# debug guest: $(uname -r), $(nproc) CPUs"
 [ -n "${NPT6_DEBUG_WATCH:-}" ] && watch_processes "$NPT6_DEBUG_WATCH" &
+[ "${NPT6_DEBUG_STALL:-1800}" != 0 ] && watch_stalls "${NPT6_DEBUG_STALL:-1800}" &
 kmemleak_baseline
 slab_before=$(slab_kib)
 # NPT6_DEBUG_KUNIT=0: another guest of this run has them (run.sh).

@@ -5,7 +5,7 @@
 # needed: x86_64_defconfig plus ./config from Debian's linux-source-6.1
 # (see selftests/lib/kbuild.sh).  In it, build/vmlinux is the image QEMU
 # boots at its PVH entry and build/ is the tree modules build against.
-# A cold build takes about 11 minutes on two cores.
+# A cold build takes about 15 minutes on two cores.
 # With --cached, build nothing: succeed if the cache has it.
 
 set -eu -o pipefail

@@ -15,15 +15,18 @@
 #   3. The guest's /lib/modules is the kernel's own modules_install plus
 #      npt6.ko in updates/, so `modprobe npt6` works as with DKMS.
 #   4. vm.sh boots it (two vCPUs under TCG) and runs ./guest.sh, which
-#      prints one TEST line per result.
+#      prints one TEST line per result; with NPT6_DEBUG_SPLIT, two guests
+#      side by side share the tests (make check-debug).
 #
 # vm.sh fails the run on any KASAN, lockdep, RCU, ODEBUG, kmemleak, UBSAN,
 # refcount or WARN report in the kernel log; guest.sh asks kmemleak for
 # leaks after everything else and fails on any.  The console is kept in
 # out/debug/console.log.
 #
-# For a run that hangs: NPT6_DEBUG_WATCH=SECS prints the guest's processes,
-# and the kernel stacks of those in D state, every SECS seconds, and
+# For a run that hangs: when no test has printed for NPT6_DEBUG_STALL
+# seconds (default 1800; the fuzzer is silent for up to 16 minutes here),
+# the guest prints its processes and the kernel stacks of those asleep.
+# NPT6_DEBUG_WATCH=SECS prints them every SECS seconds regardless, and
 # NPT6_QEMU_GDB=PORT lets gdb read the vCPUs' registers.
 
 set -eu -o pipefail
