@@ -52,20 +52,6 @@ stress_setup()
 			}
 		}
 	EOF
-	# Unloading npt6, or deleting its last device, drops the last netdev
-	# hook and flips the kernel's static keys for them, which patches
-	# the receive path's code.  Under QEMU TCG with two vCPUs that live
-	# patching livelocks (soft lockup, RIP at asm_exc_int3) while
-	# pktgen's kernel thread keeps a vCPU inside that very code.  Empty
-	# nftables netdev chains on a spare device keep the keys on: npt6's
-	# own unload path is still what runs under the flood.
-	ip -n "$core" link add hk0 type dummy &&
-	ip netns exec "$core" nft -f - <<-EOF || return 1
-		table netdev keys {
-			chain in { type filter hook ingress device hk0 priority 0; }
-			chain out { type filter hook egress device hk0 priority 0; }
-		}
-	EOF
 	pktgen_start "$lan" lan0 $MAC_GE1 $LAN_HOST ${REMOTE_PFX}9 $PPS &&
 	pktgen_start "$inet" i0 $MAC_C1 $INET_ADDR "$LAN_HOST_EXT" $PPS ||
 		return 1

@@ -92,8 +92,10 @@ rm -rf "$root"
 # 3. Two boots: QEMU restarts the guest on its reboot, and exits when the
 # second boot powers off.
 npt6_log "booting $(basename "$kernel") from the disk (two boots, up to ${timeout}s)"
+# thread=single, as in qemu/vm.sh, which says why: with a host thread per
+# vCPU a guest can livelock when its kernel patches a static key.
 timeout -k 10 "$timeout" qemu-system-x86_64 \
-	-accel tcg -nodefaults -nographic -machine pc -smp 2 -m 2048 \
+	-accel tcg,thread=single -nodefaults -nographic -machine pc -smp 2 -m 2048 \
 	-kernel "$out/vmlinuz" -initrd "$out/initrd.img" \
 	-append "root=/dev/vda rw console=ttyS0,115200 loglevel=4 tsc=reliable panic=-1 systemd.show_status=error" \
 	-drive "file=$img,format=raw,if=virtio" \
