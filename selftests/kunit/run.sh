@@ -5,10 +5,12 @@
 #
 #   1. Build a UML kernel from Debian's linux-source-6.1 with ./config on
 #      top of defconfig: KUnit, modules, hostfs and the debug options
-#      (KASAN, lockdep, PROVE_RCU).  The build is cached under
-#      $NPT6_CACHE (default /var/cache/npt6) in a directory named after
-#      the source package version and a hash of ./config, so reruns and
-#      fresh clones share it.  A cold build takes several minutes.
+#      (KASAN, lockdep, PROVE_RCU), and ./uml-xstate.patch, without which
+#      UML 6.1 cannot run a process on a host CPU with AMX (the patch
+#      says why).  The build is cached under $NPT6_CACHE (default
+#      /var/cache/npt6) in a directory named after the source package
+#      version and a hash of ./config and the patch, so reruns and fresh
+#      clones share it.  A cold build takes several minutes.
 #   2. Build the suites as a module against that kernel.  Preferred is
 #      npt6.ko itself with NPT6_KUNIT=y, so the tests see the module as
 #      it ships; while the rest of the module does not compile, we fall
@@ -67,7 +69,8 @@ log_test()
 # Build (or find in the cache) the UML kernel: defconfig plus ./config.
 build_kernel()
 {
-	kbuild_kernel uml um defconfig "$HERE/config" "$RECIPE"
+	kbuild_kernel uml um defconfig "$HERE/config" "$RECIPE" \
+		"$HERE/uml-xstate.patch"
 	KSRC=$KBUILD_SRC
 	KBUILD=$KBUILD_OBJ
 }

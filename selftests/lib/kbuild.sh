@@ -8,15 +8,16 @@
 #   kbuild_source
 #       install linux-source-6.1 if needed; sets KBUILD_SRC_TAR and
 #       KBUILD_SRC_VERSION
-#   kbuild_cached NAME FRAGMENT RECIPE
+#   kbuild_cached NAME FRAGMENT RECIPE [PATCH...]
 #       succeed if the cache already holds that kernel, installing and
 #       building nothing
-#   kbuild_kernel NAME ARCH DEFCONFIG FRAGMENT RECIPE
-#       unless the cache has it, extract the source, configure it as
-#       DEFCONFIG plus FRAGMENT, check that every line of FRAGMENT survived
-#       olddefconfig, and build.  The cache directory is
-#       $NPT6_CACHE/NAME-<source version>-<hash of RECIPE and FRAGMENT>,
-#       so a fresh clone shares it and a changed fragment builds anew.
+#   kbuild_kernel NAME ARCH DEFCONFIG FRAGMENT RECIPE [PATCH...]
+#       unless the cache has it, extract the source, apply each PATCH
+#       (git apply, -p1), configure it as DEFCONFIG plus FRAGMENT, check
+#       that every line of FRAGMENT survived olddefconfig, and build.  The
+#       cache directory is $NPT6_CACHE/NAME-<source version>-<hash of
+#       RECIPE, FRAGMENT and the patches>, so a fresh clone shares it and
+#       a changed fragment or patch builds anew.
 #       Sets KBUILD_DIR (that directory), KBUILD_SRC (the source tree) and
 #       KBUILD_OBJ (the O= build tree).  Concurrent callers wait for each
 #       other rather than build twice.
@@ -25,12 +26,14 @@ KBUILD_SRC_PKG=linux-source-6.1
 KBUILD_SRC_TAR=/usr/src/linux-source-6.1.tar.xz
 KBUILD_SRC_TOPDIR=linux-source-6.1
 
-# kbuild_dir NAME FRAGMENT RECIPE: set KBUILD_DIR, the cache directory.
+# kbuild_dir NAME FRAGMENT RECIPE [PATCH...]: set KBUILD_DIR, the cache
+# directory.  Without patches the key is what it was before they existed.
 kbuild_dir()
 {
 	local name=$1 fragment=$2 recipe=$3 key
 
-	key=$( { echo "recipe $recipe"; cat "$fragment"; } |
+	shift 3
+	key=$( { echo "recipe $recipe"; cat "$fragment"; [ $# -eq 0 ] || cat "$@"; } |
 	       sha256sum | cut -c1-12)
 	KBUILD_DIR=$(npt6_cache_dir)/$name-$KBUILD_SRC_VERSION-$key
 }
@@ -93,11 +96,12 @@ kbuild_check_config()
 
 kbuild_kernel()
 {
-	local name=$1 arch=$2 defconfig=$3 fragment=$4 recipe=$5
+	local name=$1 arch=$2 defconfig=$3 fragment=$4 recipe=$5 patch
 	local jobs=${NPT6_JOBS:-$(nproc)}
 
+	shift 5
 	kbuild_source
-	kbuild_dir "$name" "$fragment" "$recipe"
+	kbuild_dir "$name" "$fragment" "$recipe" "$@"
 	KBUILD_SRC=$KBUILD_DIR/src
 	KBUILD_OBJ=$KBUILD_DIR/build
 	mkdir -p "$KBUILD_DIR"
@@ -117,6 +121,11 @@ kbuild_kernel()
 		mkdir -p "$KBUILD_SRC.tmp"
 		tar -xJf "$KBUILD_SRC_TAR" -C "$KBUILD_SRC.tmp" \
 			--strip-components=1 "$KBUILD_SRC_TOPDIR"
+		for patch in "$@"; do
+			npt6_log "applying ${patch#"$NPT6_REPO/"}"
+			(cd "$KBUILD_SRC.tmp" && git apply -p1 "$patch") ||
+				npt6_die "${patch#"$NPT6_REPO/"} does not apply"
+		done
 		mv "$KBUILD_SRC.tmp" "$KBUILD_SRC"
 	fi
 
