@@ -36,7 +36,7 @@
 # out/check.log, and the guest console in out/vm.log.
 #
 #   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 3000;
-#                    it needs about 14 minutes on a normal day)
+#                    it needs about 12 minutes on a normal day)
 #
 # `all` is lint nptctl kunit vm fallback pkg debug.
 
@@ -194,8 +194,8 @@ vm_suite()
 # our start.  A run that names `debug` runs it regardless, unless it also
 # sets NPT6_CHECK_BUDGET.
 #   NPT6_CHECK_BUDGET  seconds `all` may take (default 4800)
-VM_NORMAL=850		# the vm suite, 2026-11-22: 845 s
-DEBUG_NORMAL=1150	# the debug suite, kernel cached: 1137 s in CI
+VM_NORMAL=730		# the vm suite, one QEMU thread, 2026-12-03: 721 s
+DEBUG_NORMAL=500	# the debug suite, kernel cached, same run: 496 s
 DEBUG_BUILD=1000	# building the debug kernel: 15 minutes on 2026-11-22
 vm_secs=
 check_start=0
