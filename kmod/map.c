@@ -265,6 +265,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	map->node.int_key = npt6_addr_hi(&cfg->int_pfx);
 	map->node.plen = cfg->plen;
 	map->ndproxy = cfg->ndproxy;
+	map->resolve_tat = jiffies;
 	map->ext_auto = cfg->ext_auto;
 	map->token = cfg->token;
 	if (cfg->ext_auto) {
@@ -518,6 +519,12 @@ void npt6_map_read_stats(const struct npt6_map *map,
 /*
  * A device that goes away, or leaves for another namespace, takes its
  * mappings with it: they name it by ifindex, which means nothing elsewhere.
+ *
+ * A device can also change its type under us: a bond or team takes the
+ * type of its first slave, which need not be Ethernet.  Translation does
+ * not care, but the NDP proxy speaks Ethernet (allmulti, a 6-byte link
+ * address in every NA), so we refuse the change while a proxy is on; the
+ * user can re-add the mappings with the proxy off and enslave again.
  */
 static int npt6_netdev_event(struct notifier_block *nb, unsigned long event,
 			     void *ptr)
@@ -526,11 +533,19 @@ static int npt6_netdev_event(struct notifier_block *nb, unsigned long event,
 	struct net *net = dev_net(dev);
 	struct npt6_dev *xdev;
 
-	if (event != NETDEV_UNREGISTER)
+	if (event != NETDEV_UNREGISTER && event != NETDEV_PRE_TYPE_CHANGE)
 		return NOTIFY_DONE;
 	xdev = npt6_dev_find(npt6_net(net), dev);
-	if (xdev)
-		npt6_dev_flush(net, xdev);
+	if (!xdev)
+		return NOTIFY_DONE;
+	if (event == NETDEV_PRE_TYPE_CHANGE) {
+		if (!xdev->nproxy)
+			return NOTIFY_DONE;
+		pr_warn("%s: refusing to change the device type: an NDP proxy of npt6 answers on it with Ethernet frames; re-add its mappings with ndproxy off first\n",
+			dev->name);
+		return notifier_from_errno(-EOPNOTSUPP);
+	}
+	npt6_dev_flush(net, xdev);
 	return NOTIFY_DONE;
 }
 

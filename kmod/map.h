@@ -44,6 +44,7 @@ enum npt6_ndp_ctr {
 	NPT6_NDP_IGN_UNRESOLVED,
 	NPT6_NDP_IGN_OUTSIDE,
 	NPT6_NDP_DROP_MALFORMED,
+	NPT6_NDP_IGN_BUDGET,
 	NPT6_NDP_MAX
 };
 
@@ -75,6 +76,12 @@ struct npt6_map {
 	bool ext_auto;			/* external prefix follows the device */
 	struct in6_addr token;		/* ext_auto: IID to follow, or :: */
 	struct in6_addr ext_addr;	/* ext_auto: address followed */
+	/*
+	 * The NDP proxy's resolution budget (ndproxy.c), the one field the
+	 * packet path writes; a copy made by npt6_map_replace() may start
+	 * from a slightly stale value, which is harmless.
+	 */
+	unsigned long resolve_tat;
 	struct rcu_head rcu;
 };
 

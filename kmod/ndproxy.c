@@ -16,7 +16,19 @@
  *   all   answer for every address in the prefix;
  *   off   never.
  * Never for this host's own addresses: the kernel answers those itself,
- * and answering for them would hijack them.
+ * and answering for them would hijack them.  A DAD probe is defended only
+ * for an address whose internal twin is live, in every mode: otherwise
+ * every other host on the WAN link would fail DAD for all it tries.
+ *
+ * Anyone on the Internet can make the upstream solicit any number of
+ * targets: it resolves the destination of every packet that a scan of the
+ * /64 sends it.  Starting resolution inside for each of them would cost a
+ * neighbour entry and three multicast solicitations on the LAN per
+ * target, until the LAN device's neighbour table overflows and live hosts
+ * can no longer be resolved.  So a solicitation costs at most a lookup;
+ * resolution inside is started only within a small per-mapping budget
+ * (npt6_resolve_budget()), and what it refuses is counted.  Live hosts
+ * have a valid neighbour entry and need no budget to be answered.
  *
  * The NA follows RFC 4861 section 7.2.4: Solicited set when replying to a
  * unicast-sourced NS, Override clear (we are a proxy, section 7.2.8), the
@@ -27,6 +39,7 @@
  */
 
 #include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/icmpv6.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -44,6 +57,17 @@
 
 /* Size of a Target Link-Layer Address option for an Ethernet device. */
 #define NPT6_TLLAO_LEN	8
+
+/*
+ * The resolution budget: NPT6_RESOLVE_BURST resolutions at once, then
+ * NPT6_RESOLVE_RATE a second.  A LAN host that comes up is resolved at its
+ * first solicitation unless a scan is under way, and then at a later one:
+ * the upstream retransmits.
+ */
+#define NPT6_RESOLVE_RATE	4
+#define NPT6_RESOLVE_BURST	16
+#define NPT6_RESOLVE_GAP	(HZ / NPT6_RESOLVE_RATE)
+#define NPT6_RESOLVE_TAU	((NPT6_RESOLVE_BURST - 1) * NPT6_RESOLVE_GAP)
 
 /*
  * RFC 4861 section 7.1.1 validity checks, beyond the length and the ICMPv6
@@ -95,15 +119,49 @@ static bool npt6_ns_valid(const struct sk_buff *skb, unsigned int noff,
 enum npt6_inside {
 	NPT6_INSIDE_ALIVE,
 	NPT6_INSIDE_UNRESOLVED,
+	NPT6_INSIDE_REFUSED,
 	NPT6_INSIDE_NOT,
 };
 
 /*
- * Is @addr, an internal address, a live host inside?  If its neighbour
- * entry is not valid, kick resolution so that the upstream's next NS finds
- * it.  Called under rcu_read_lock() with BH disabled.
+ * May we start one more resolution inside for @map?  A token bucket kept
+ * as a single word, the time at which the bucket will be full again (the
+ * generic cell rate algorithm), so that CPUs share it with cmpxchg() and
+ * no lock; the mapping struct may be copied at any time by
+ * npt6_map_set_ext(), and a lock must not be.  A legitimate stamp is never
+ * more than TAU + GAP ahead of now; one that seems to be is so old that
+ * jiffies wrapped around it (32-bit), and means a full bucket too.
  */
-static enum npt6_inside npt6_inside_state(struct net *net,
+static bool npt6_resolve_budget(struct npt6_map *map)
+{
+	unsigned long now = jiffies;
+	unsigned long old = READ_ONCE(map->resolve_tat);
+	unsigned long tat, prev;
+
+	for (;;) {
+		if (time_before(old, now) ||
+		    time_after(old, now + NPT6_RESOLVE_TAU + NPT6_RESOLVE_GAP))
+			tat = now;
+		else if (time_after(old, now + NPT6_RESOLVE_TAU))
+			return false;
+		else
+			tat = old;
+		prev = cmpxchg(&map->resolve_tat, old, tat + NPT6_RESOLVE_GAP);
+		if (prev == old)
+			return true;
+		old = prev;
+	}
+}
+
+/*
+ * Is @addr, an internal address of @map, a live host inside?  If its
+ * neighbour entry is not valid, start resolution, within the budget, so
+ * that the upstream's next NS finds it.  An entry that is resolving
+ * already costs nothing more.  Called under rcu_read_lock() with BH
+ * disabled.
+ */
+static enum npt6_inside npt6_inside_state(struct npt6_map *map,
+					  struct net *net,
 					  const struct net_device *ext,
 					  const struct in6_addr *addr)
 {
@@ -112,6 +170,7 @@ static enum npt6_inside npt6_inside_state(struct net *net,
 	struct net_device *dev;
 	struct neighbour *n;
 	struct rt6_info *rt;
+	u8 nud;
 
 	/* This router's own internal address has an external twin too. */
 	if (ipv6_chk_addr(net, addr, NULL, 0))
@@ -127,11 +186,23 @@ static enum npt6_inside npt6_inside_state(struct net *net,
 
 	nexthop = rt6_nexthop(rt, (struct in6_addr *)addr);
 	n = __ipv6_neigh_lookup_noref(dev, nexthop);
-	if (n && (READ_ONCE(n->nud_state) & NUD_VALID)) {
+	nud = n ? READ_ONCE(n->nud_state) : NUD_NONE;
+	if (nud & NUD_VALID) {
 		ret = NPT6_INSIDE_ALIVE;
 		goto out;
 	}
 	ret = NPT6_INSIDE_UNRESOLVED;
+	if (nud & NUD_INCOMPLETE)
+		goto out;
+	if (!npt6_resolve_budget(map)) {
+		ret = NPT6_INSIDE_REFUSED;
+		goto out;
+	}
+	if (n) {
+		/* Failed before: try again, as the kernel would for a packet. */
+		neigh_event_send(n, NULL);
+		goto out;
+	}
 	n = neigh_create(&nd_tbl, nexthop, dev);
 	if (!IS_ERR(n)) {
 		neigh_event_send(n, NULL);
@@ -156,6 +227,14 @@ static bool npt6_send_na(struct net_device *dev, const struct sk_buff *ns,
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
 	struct nd_msg *msg;
+
+	/*
+	 * Everything below is Ethernet.  map.c refuses a proxy on any other
+	 * device and a type change under one; this keeps dev_hard_header()
+	 * from reading a longer address out of dmac if that ever failed.
+	 */
+	if (unlikely(dev->type != ARPHRD_ETHER || dev->addr_len != ETH_ALEN))
+		return false;
 
 	if (dad) {
 		daddr = in6addr_linklocal_allnodes;
@@ -262,12 +341,17 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 		npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);
 		return NF_ACCEPT;
 	}
-	if (map->ndproxy == NPT6_NDPROXY_AUTO) {
-		switch (npt6_inside_state(state->net, xdev->dev, &inner)) {
+	/* In "all" mode only DAD probes need the twin to be alive. */
+	if (map->ndproxy == NPT6_NDPROXY_AUTO ||
+	    ipv6_addr_any(&ipv6_hdr(skb)->saddr)) {
+		switch (npt6_inside_state(map, state->net, xdev->dev, &inner)) {
 		case NPT6_INSIDE_ALIVE:
 			break;
 		case NPT6_INSIDE_UNRESOLVED:
 			npt6_map_count_ndp(map, NPT6_NDP_IGN_UNRESOLVED);
+			return NF_ACCEPT;
+		case NPT6_INSIDE_REFUSED:
+			npt6_map_count_ndp(map, NPT6_NDP_IGN_BUDGET);
 			return NF_ACCEPT;
 		case NPT6_INSIDE_NOT:
 			npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);

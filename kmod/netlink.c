@@ -223,6 +223,7 @@ static int npt6_put_ndp_stats(struct sk_buff *skb, const u64 ctr[NPT6_NDP_MAX])
 		[NPT6_NDP_IGN_UNRESOLVED] = NPT6_NSTATS_IGN_UNRESOLVED,
 		[NPT6_NDP_IGN_OUTSIDE]	  = NPT6_NSTATS_IGN_OUTSIDE,
 		[NPT6_NDP_DROP_MALFORMED] = NPT6_NSTATS_DROP_MALFORMED,
+		[NPT6_NDP_IGN_BUDGET]	  = NPT6_NSTATS_IGN_BUDGET,
 	};
 	struct nlattr *nest;
 	int i;

@@ -18,6 +18,7 @@
  */
 
 #include <linux/icmpv6.h>
+#include <linux/if_vlan.h>
 #include <linux/ipv6.h>
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
@@ -36,6 +37,27 @@ static __always_inline bool npt6_is_ipv6(struct sk_buff *skb, unsigned int noff)
 	if (!pskb_may_pull(skb, noff + sizeof(struct ipv6hdr)))
 		return false;
 	return ipv6_hdr(skb)->version == 6;
+}
+
+/*
+ * Our hooks also see the frames of devices stacked on ours, and those are
+ * not ours to touch (DESIGN.md, "Frames that are not the device's own"):
+ *   - VLAN tagged frames of ge0.10: on the way in the tag is in
+ *     skb->vlan_tci by the time our hook runs, whether the NIC stripped it
+ *     or __netif_receive_skb_core() did, and vlan_do_receive() only hands
+ *     the frame to ge0.10 after us; on the way out the VLAN device puts
+ *     its tag there before it queues the frame on ge0.  Router-on-a-stick
+ *     sends the LAN's own traffic this way.  A priority tag (VLAN 0) is
+ *     ours: the stack delivers such a frame to this device;
+ *   - frames for another MAC address on this NIC, a macvlan's say, which
+ *     are PACKET_OTHERHOST until the macvlan's rx handler claims them,
+ *     also after us.
+ * A mapping on the VLAN device itself sees its frames untagged.
+ */
+static __always_inline bool npt6_not_ours(const struct sk_buff *skb)
+{
+	return skb->pkt_type == PACKET_OTHERHOST ||
+	       (skb_vlan_tag_present(skb) && skb_vlan_tag_get_id(skb));
 }
 
 static unsigned int npt6_segs(const struct sk_buff *skb)
@@ -195,7 +217,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	struct npt6_map *map;
 	int ioff;
 
-	if (!npt6_is_ipv6(skb, noff))
+	if (!npt6_is_ipv6(skb, noff) || npt6_not_ours(skb))
 		return NF_ACCEPT;
 
 	if (ipv6_hdr(skb)->nexthdr == IPPROTO_ICMPV6) {
@@ -240,7 +262,7 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 	struct npt6_map *map;
 	int ioff;
 
-	if (!npt6_is_ipv6(skb, noff))
+	if (!npt6_is_ipv6(skb, noff) || npt6_not_ours(skb))
 		return NF_ACCEPT;
 
 	node = npt6_table_match_int(&xdev->table, &ipv6_hdr(skb)->saddr);

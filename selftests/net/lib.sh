@@ -246,6 +246,31 @@ cleanup()
 	TMP_DIR=
 }
 
+# More packet sockets in NS than N?
+packet_sockets_above()
+{
+	[ "$(ip netns exec "$1" cat /proc/net/packet | wc -l)" -gt "$2" ]
+}
+
+# capture_start NS IF FILE FILTER...: tcpdump into FILE, already running
+# when this returns; its pid is left in CAP_PID.
+capture_start()
+{
+	local ns=$1 ifc=$2 file=$3 n
+
+	shift 3
+	n=$(ip netns exec "$ns" cat /proc/net/packet | wc -l)
+	bg ip netns exec "$ns" tcpdump -i "$ifc" -n -U --immediate-mode -s 256 -w "$file" "$@"
+	CAP_PID=$BG_PID
+	busywait 10000 packet_sockets_above "$ns" "$n"
+}
+
+capture_stop()
+{
+	sleep 0.3
+	bg_stop "$1"
+}
+
 # pktgen_start NS DEV DST_MAC SRC6 DST6 PPS: the kernel's packet generator
 # sends 200-byte IPv6 UDP datagrams from DEV in NS at PPS packets a second
 # until pktgen_stop NS, or until NS goes.  Background job; pid in BG_PID.

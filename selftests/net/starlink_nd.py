@@ -18,6 +18,11 @@
 #         badcsum   mcast, but with a wrong ICMPv6 checksum
 #         zeroopt   mcast, but the option has length 0
 #         dadsllao  dad, but with a source link-layer address option
+#   starlink_nd.py scan --iface IF --prefix PREFIX/64 [--count N] [--seed S]
+#       An address scan as the upstream router sees it: N multicast
+#       Neighbor Solicitations (as for "mcast" above), each for another
+#       random target in PREFIX, sent as fast as we can.  Prints a JSON
+#       object {"sent": N, "seconds": T}.
 #   starlink_nd.py pcap FILE
 #       Print a JSON list of the Neighbor Advertisements in a pcap file
 #       (tcpdump -w, Ethernet).
@@ -30,6 +35,7 @@
 import argparse
 import ipaddress
 import json
+import random
 import select
 import socket
 import struct
@@ -181,6 +187,54 @@ def craft(kind, target, mymac, myll, peer_mac):
     return bytes(raw)
 
 
+def ns_frame(mymac, myll, target):
+    """A multicast NS for TARGET with an SLLAO, built by hand: scapy
+    takes milliseconds a packet under emulation, and a scan needs
+    thousands."""
+    snm = solicited_node(target)
+    src = ipaddress.IPv6Address(myll).packed
+    dst = ipaddress.IPv6Address(snm).packed
+    mac = bytes(int(x, 16) for x in mymac.split(':'))
+    icmp = bytearray(struct.pack('!BBHI', ND_NS, 0, 0, 0) +
+                     ipaddress.IPv6Address(target).packed +
+                     struct.pack('!BB', OPT_SLLAO, 1) + mac)
+    csum = ones_sum(src + dst + struct.pack('!IxxxB', len(icmp), 58) +
+                    bytes(icmp))
+    struct.pack_into('!H', icmp, 2, ~csum & 0xffff)
+    ip6 = struct.pack('!IHBB', 6 << 28, len(icmp), 58, 255) + src + dst
+    eth = (bytes(int(x, 16) for x in mcast_mac(snm).split(':')) + mac +
+           struct.pack('!H', ETH_P_IPV6))
+    return eth + ip6 + bytes(icmp)
+
+
+def scan(args):
+    net = ipaddress.IPv6Network(args.prefix)
+    mymac = if_lladdr(args.iface)
+    myll = if_linklocal(args.iface)
+    rnd = random.Random(args.seed)
+    iids = set()
+    while len(iids) < args.count:
+        iids.add(rnd.getrandbits(64) | 0x1000)
+    base = int(net.network_address)
+    frames = [ns_frame(mymac, myll, str(ipaddress.IPv6Address(base | i)))
+              for i in sorted(iids)]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                      socket.htons(ETH_P_IPV6))
+    s.bind((args.iface, ETH_P_IPV6))
+    start = time.monotonic()
+    sent = 0
+    for f in frames:
+        try:
+            s.send(f)
+            sent += 1
+        except BlockingIOError:
+            pass
+    secs = time.monotonic() - start
+    s.close()
+    print(json.dumps({'sent': sent, 'seconds': round(secs, 3)}))
+    return 0
+
+
 def probe(args):
     mymac = if_lladdr(args.iface)
     myll = if_linklocal(args.iface)
@@ -238,9 +292,16 @@ def main():
     p.add_argument('probes', nargs='+', metavar='NAME:KIND:TARGET')
     c = sub.add_parser('pcap')
     c.add_argument('file')
+    s = sub.add_parser('scan')
+    s.add_argument('--iface', required=True)
+    s.add_argument('--prefix', required=True)
+    s.add_argument('--count', type=int, default=10000)
+    s.add_argument('--seed', type=int, default=6296)
     args = ap.parse_args()
     if args.cmd == 'probe':
         return probe(args)
+    if args.cmd == 'scan':
+        return scan(args)
     print(json.dumps(read_pcap(args.file)))
     return 0
 

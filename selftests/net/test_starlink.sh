@@ -40,7 +40,9 @@ ALL_TESTS="
 	ndisc_proxy
 	modes
 	dad_nud
+	dad_all
 	malformed
+	scan
 	auto_prefix
 	auto_token
 	wan_flap
@@ -129,31 +131,6 @@ ping_ok()
 port_listening()
 {
 	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
-# More packet sockets in NS than N?
-capturing()
-{
-	[ "$(ip netns exec "$1" cat /proc/net/packet | wc -l)" -gt "$2" ]
-}
-
-# capture_start NS IF FILE FILTER...: tcpdump into FILE, already running
-# when this returns; its pid is left in CAP_PID.
-capture_start()
-{
-	local ns=$1 ifc=$2 file=$3 n
-
-	shift 3
-	n=$(ip netns exec "$ns" cat /proc/net/packet | wc -l)
-	bg ip netns exec "$ns" tcpdump -i "$ifc" -n -U --immediate-mode -s 256 -w "$file" "$@"
-	CAP_PID=$BG_PID
-	busywait 10000 capturing "$ns" "$n"
-}
-
-capture_stop()
-{
-	sleep 0.3
-	bg_stop "$1"
 }
 
 # iperf_run CLIENT_NS SERVER_NS SERVER_ADDR: a 2 s TCP transfer.  The
@@ -758,6 +735,38 @@ dad_nud()
 	log_test "NS: counters: ns_seen +$((s1 - s0)), na_sent +$((n1 - n0)) for 5 NSs, 3 of them answered by the proxy"
 }
 
+# DAD in "all" mode: the proxy answers every solicitation, but a DAD
+# probe only for an address whose internal twin is live.  Another host on
+# the WAN link (wh) that picks an unused address must be let have it.
+dad_all()
+{
+	local out
+
+	need_topo "DAD in ndproxy all" || return
+	RET=0
+	map_set $P1 dev ge0 ndproxy all
+	ping_ok "$lan" $LAN_RTR -c 1
+	check_err $? "LAN host cannot ping rtr"
+	out=$(nd_probe unused:dad:$UNUSED_EXT1 live:dad:$LAN_EXT1 \
+		res:mcast:$UNUSED_EXT1)
+	na_check "$out" "$UNUSED_EXT1" "" '.unused | length == 0'
+	check_err $? "NAs: $(echo "$out" | jq -c .unused 2>&1 || echo "$out")"
+	log_test "ndproxy all: DAD probe for unused $UNUSED_EXT1 not answered: a WAN host may take it"
+
+	RET=0
+	na_check "$out" "$LAN_EXT1" ff02::1 ".live | length == 1 and all(.[];
+		$NA_PROXY and .solicited == false)"
+	check_err $? "NAs: $(echo "$out" | jq -c .live 2>&1 || echo "$out")"
+	log_test "ndproxy all: DAD probe for live $LAN_EXT1 defended (NA to ff02::1)"
+
+	RET=0
+	na_check "$out" "$UNUSED_EXT1" "$WH_LL" ".res | length == 1 and all(.[];
+		$NA_PROXY and .solicited)"
+	check_err $? "NAs: $(echo "$out" | jq -c .res 2>&1 || echo "$out")"
+	log_test "ndproxy all: ordinary NS for unused $UNUSED_EXT1 still answered"
+	map_set $P1 dev ge0
+}
+
 malformed()
 {
 	local out d0 d1 n0 n1 kind desc
@@ -794,6 +803,111 @@ malformed()
 		$NA_PROXY and .solicited)"
 	check_err $? "NAs: $(echo "$out" | jq -c .ctrl 2>&1 || echo "$out")"
 	log_test "malformed NS: the same NS well formed is answered (control)"
+}
+
+# lan_ns_count: Neighbor Solicitations the LAN host has received on eth0,
+# counted by an nftables netdev rule that scan_counter_start put there.
+lan_ns_count()
+{
+	ip netns exec "$lan" nft -j list counter netdev npt6scan ns 2>/dev/null |
+		jq -r '.nftables[] | select(.counter) | .counter.packets' 2>/dev/null
+}
+
+scan_counter_start()
+{
+	ip netns exec "$lan" nft -f - <<-EOF
+		table netdev npt6scan {
+			counter ns { }
+			chain in {
+				type filter hook ingress device eth0 priority 0;
+				icmpv6 type nd-neighbor-solicit counter name ns
+			}
+		}
+	EOF
+}
+
+# rtr's neighbour entries on lan0, most seen every 0.5 s, into FILE.
+neigh_watch()
+{
+	local file=$1 n max=0
+
+	while :; do
+		n=$(ip -n "$rtr" -6 neigh show dev lan0 | wc -l)
+		[ "$n" -gt "$max" ] && max=$n && echo $max >"$file"
+		sleep 0.5
+	done
+}
+
+# An Internet scan of the /64, as the upstream router passes it on: an NS
+# for every address tried.  Each unused target may cost the router a
+# neighbour entry and the LAN three solicitations only within the
+# mapping's budget (16, then 4 a second); the live host is answered
+# throughout, and after.
+scan()
+{
+	local out lan0 lan1 b0 b1 secs sent max limit mfile before after
+
+	need_topo "address scan" || return
+	RET=0
+	map_set $P1 dev ge0
+	ping_ok "$lan" $LAN_RTR -c 1
+	check_err $? "LAN host cannot ping rtr"
+	scan_counter_start
+	check_err $? "cannot add the nftables counter in lan"
+	lan0=$(lan_ns_count)
+	b0=$(ndp_stat ign_budget)
+	before=$(dmesg | grep -c 'table overflow')
+	mfile=$(tmpfile neighmax)
+	echo 0 >"$mfile"
+	neigh_watch "$mfile" &
+	BG_PIDS="$BG_PIDS $!"
+	local watch=$!
+
+	out=$(ip netns exec "$wh" "$PYTHON" "$ND" scan --iface eth0 \
+		--prefix $P1 --count 10000 2>&1)
+	check_err $? "scan: $out"
+	sent=$(echo "$out" | jq -r '.sent // 0' 2>/dev/null)
+	secs=$(echo "$out" | jq -r '.seconds // 0' 2>/dev/null | cut -d. -f1)
+	log_info "scan: $out"
+
+	# The live host, during the tail of the scan's resolution traffic.
+	ndisc_by_rtr "$LAN_EXT1"
+	log_test "scan: live $LAN_EXT1 answered right after 10000 NSs for distinct targets"
+
+	RET=0
+	# Resolutions still running end within 3 s (3 probes, 1 s apart).
+	sleep 4
+	bg_stop $watch
+	lan1=$(lan_ns_count)
+	b1=$(ndp_stat ign_budget)
+	max=$(cat "$mfile")
+	after=$(dmesg | grep -c 'table overflow')
+	# 16 at once, then 4 a second while the scan lasts and 4 s after,
+	# three solicitations each; with a margin for the ping and the
+	# live host's own resolution.
+	limit=$((3 * (16 + 4 * (${secs:-0} + 5)) + 20))
+	[ "${sent:-0}" -eq 10000 ]
+	check_err $? "the scan sent ${sent:-0} NSs, not 10000"
+	[ -n "$lan0" ] && [ -n "$lan1" ] && [ $((lan1 - lan0)) -le $limit ]
+	check_err $? "the LAN received $((lan1 - lan0)) NSs (limit $limit for a ${secs}s scan)"
+	log_test "scan: the LAN received $((lan1 - lan0)) NSs for 10000 scanned targets (at most $limit)"
+
+	RET=0
+	[ "$after" -eq "$before" ] && [ "$max" -lt 512 ]
+	check_err $? "neighbour table: $max entries on lan0 at most, 'table overflow' logged $((after - before)) times"
+	log_test "scan: rtr's neighbour table stayed small ($max entries on lan0 at most, no overflow)"
+
+	RET=0
+	[ $((b1 - b0)) -ge 5000 ]
+	check_err $? "ign_budget $b0 -> $b1"
+	log_test "scan: refusals counted (ign_budget +$((b1 - b0)))"
+
+	RET=0
+	ndisc_by_rtr "$LAN_EXT1"
+	ping_ok "$inet" "$LAN_EXT1"
+	check_err $? "no echo replies from $LAN_EXT1"
+	log_test "scan: afterwards upstream still resolves $LAN_EXT1 and inet pings it"
+	ip netns exec "$lan" nft delete table netdev npt6scan
 }
 
 # Wait for the move to the next prefix; ADDR is what rtr should follow.
@@ -1130,7 +1244,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: need root"
 	exit $ksft_skip
 fi
-require_cmd ip jq ping iperf3 tcpdump ss timeout radvd ndisc6 modinfo
+require_cmd ip jq ping iperf3 tcpdump ss timeout radvd ndisc6 modinfo nft
 require_scapy
 if [ ! -x "$NPTCTL" ]; then
 	echo "SKIP: $NPTCTL not built (make nptctl)"

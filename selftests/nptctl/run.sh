@@ -1012,18 +1012,18 @@ fake_tests()
 	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 ndproxy all'
 	st0='    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
     dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8'
-	ndp0='    ndp: ns_seen 30 na_sent 25 ign_local 1 ign_off 0 ign_unresolved 2 ign_outside 1 drop_malformed 1'
+	ndp0='    ndp: ns_seen 30 na_sent 25 ign_local 1 ign_off 0 ign_unresolved 2 ign_outside 1 drop_malformed 1 ign_budget 0'
 	ge0s="$ge0
 $st0
 $ndp0"
 	ge1s="$ge1
     snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 18446744073709551615"
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 18446744073709551615 ign_budget 0"
 	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"'
 	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"all"'
-	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8},"ndp":{"ns_seen":30,"na_sent":25,"ign_local":1,"ign_off":0,"ign_unresolved":2,"ign_outside":1,"drop_malformed":1}}}'
-	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":18446744073709551615}}}'
+	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8},"ndp":{"ns_seen":30,"na_sent":25,"ign_local":1,"ign_off":0,"ign_unresolved":2,"ign_outside":1,"drop_malformed":1,"ign_budget":0}}}'
+	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":18446744073709551615,"ign_budget":0}}}'
 
 	fake ok "${FAKE_TESTS[0]}" 0 "" "" \
 		"$ctrl
@@ -1156,7 +1156,7 @@ $dump" -j show
 		"fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy auto
     snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
 fd00:192:168:1::/64 -> 2409:10:2020:3c00::/64 dev ge0 auto token ::feed (from 2409:10:2020:3c00::feed) ndproxy auto
     snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
@@ -1164,11 +1164,11 @@ $ndp0
 fd01::/64 -> auto (no address yet) dev ge1 ndproxy 7
     snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
 fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy all
     snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0" "$ctrl
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0" "$ctrl
 $dump" -s show
 	fake badactive "${FAKE_TESTS[35]}" 1 \
 		"Error: Unable to list mappings: Protocol error" "" "$ctrl
@@ -1209,14 +1209,14 @@ del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
 		"$events" -j monitor
 	evs='    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14'
+    ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14 ign_budget 0'
 	fake_monitor events "${FAKE_TESTS[40]}" INT "$malformed" \
 		"add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
 $evs
 add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
     snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
     dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0
+    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
 change fd00:1::/64 dev ge0: inactive -> 2406:1::/64
 change fd00:1::/64 dev ge0: 2406:1::/64 -> 2406:2::/64
 change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive

@@ -602,7 +602,7 @@ static void test_print_auto(void)
 		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0 ndproxy auto\n"
 		"    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
 		"    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
-		"    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80\n"),
+		"    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80 ign_budget 90\n"),
 	       "print: text with NDP counters");
 	c.opts.json = true;
 	result(expect_print(&c,
@@ -614,7 +614,7 @@ static void test_print_auto(void)
 		"\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
 		"\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
 		"\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
-		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80}}}]\n"),
+		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}}}]\n"),
 	       "print: JSON with NDP counters");
 	/* NDP counters alone still make a stats object. */
 	m[0].has_stats = false;
@@ -623,7 +623,7 @@ static void test_print_auto(void)
 		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
 		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"auto\","
 		"\"stats\":{\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
-		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80}}}]\n"),
+		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}}}]\n"),
 	       "print: JSON with NDP counters only");
 
 	c.maps = &m[1];
@@ -697,7 +697,7 @@ static void test_print_events(void)
 	       "event: add, text");
 	c.opts.stats = true;
 	result(expect_event(&c, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"
-		"    ndp: ns_seen 5 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0\n"),
+		"    ndp: ns_seen 5 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0\n"),
 	       "event: add, text with counters");
 	c.opts.stats = false;
 	ev.cmd = NPT6_CMD_MAP_DEL;

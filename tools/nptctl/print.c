@@ -31,6 +31,7 @@ static const char *const nstat_names[NPT6_NSTATS_MAX + 1] = {
 	[NPT6_NSTATS_IGN_UNRESOLVED]	= "ign_unresolved",
 	[NPT6_NSTATS_IGN_OUTSIDE]	= "ign_outside",
 	[NPT6_NSTATS_DROP_MALFORMED]	= "drop_malformed",
+	[NPT6_NSTATS_IGN_BUDGET]	= "ign_budget",
 };
 
 /* Names of the notifications, indexed by command. */

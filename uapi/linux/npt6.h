@@ -161,6 +161,7 @@ enum npt6_ndp_stats_attr {
 	NPT6_NSTATS_IGN_UNRESOLVED, /* AUTO: no live neighbour inside (yet) */
 	NPT6_NSTATS_IGN_OUTSIDE, /* AUTO: internal twin is not routed inside */
 	NPT6_NSTATS_DROP_MALFORMED, /* bad hop limit, checksum, options, length */
+	NPT6_NSTATS_IGN_BUDGET,	/* not resolved inside: over the budget */
 	__NPT6_NSTATS_MAX
 };
 
