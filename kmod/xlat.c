@@ -139,6 +139,75 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 }
 
 /*
+ * A frag-list GRO train (SKB_GSO_FRAGLIST, rx-gro-list) keeps the
+ * datagrams it merged whole on its frag_list, each with its own IPv6
+ * header in its headroom, and skb_segment_list() sends them on with those
+ * headers: it copies only the MAC header from the head.  Some kernels then
+ * copy the head's addresses and ports into every segment
+ * (__udpv6_gso_segment_list_csum()), others do not, and there segments
+ * 2..n would leave with the address we did not translate.  So we
+ * translate the address in every header of the train, as we did in the
+ * head's; the rewrite is checksum-neutral there too.  Out of line: only
+ * rx-gro-list makes trains.  Returns the verdict, and counts the packets
+ * as npt6_xlat_outer() would.
+ */
+static noinline unsigned int npt6_xlat_fraglist(struct npt6_map *map,
+						struct sk_buff *skb,
+						unsigned int noff,
+						unsigned int aoff,
+						enum npt6_dir dir)
+{
+	enum npt6_ctr why = NPT6_CTR_DROP_NOMEM;
+	struct sk_buff **pprev, *seg, *nseg;
+	struct in6_addr *addr;
+
+	/*
+	 * The list hangs off the shared info, which a clone of the head,
+	 * say a packet socket's, shares with us.  Unsharing it makes the
+	 * list ours and takes a reference on each datagram in it.
+	 */
+	if (skb_cloned(skb) && pskb_expand_head(skb, 0, 0, GFP_ATOMIC))
+		goto drop;
+
+	for (pprev = &skb_shinfo(skb)->frag_list; (seg = *pprev);
+	     pprev = &seg->next) {
+		/*
+		 * Someone else's list holds this datagram too: we put our
+		 * own sk_buff in its place and leave theirs, and the chain
+		 * its ->next pointers make, as it was.
+		 */
+		if (skb_shared(seg)) {
+			nseg = skb_clone(seg, GFP_ATOMIC);
+			if (!nseg)
+				goto drop;
+			nseg->next = seg->next;
+			*pprev = nseg;
+			consume_skb(seg);
+			seg = nseg;
+		}
+		if (skb_unclone(seg, GFP_ATOMIC))
+			goto drop;
+		/*
+		 * GRO merged only datagrams of the head's flow, so this is
+		 * the address the head had; should it be another, the
+		 * rewrite is still checksum-neutral.
+		 */
+		addr = (struct in6_addr *)(skb_network_header(seg) + aoff);
+		if (!npt6_rewrite_addr(&map->rw[dir], addr)) {
+			why = NPT6_CTR_DROP_UNMAPPABLE;
+			goto drop;
+		}
+	}
+	npt6_map_count_xlat(map, dir, npt6_segs(skb), skb->len - noff);
+	return NF_ACCEPT;
+
+drop:
+	/* Half a train translated is no use to anyone: the whole goes. */
+	npt6_map_count(map, dir, why, 1);
+	return NF_DROP;
+}
+
+/*
  * Rewrite the outer address at @aoff with @map in direction @dir.  Returns
  * the verdict.
  */
@@ -166,6 +235,8 @@ npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb, unsigned int noff,
 		npt6_map_count(map, dir, NPT6_CTR_DROP_UNMAPPABLE, 1);
 		return NF_DROP;
 	}
+	if (unlikely(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST))
+		return npt6_xlat_fraglist(map, skb, noff, aoff, dir);
 	npt6_map_count_xlat(map, dir, npt6_segs(skb), skb->len - noff);
 	return NF_ACCEPT;
 }

@@ -14,6 +14,8 @@
 #   udp      UDP exchange, checking the addresses each end observes
 #   probe    send one UDP datagram with a given hop limit and size and
 #            check the ICMPv6 error that comes back
+#   gro      UDP bursts that GRO on the router merges into frag-list
+#            trains; check every datagram that comes out, byte for byte
 #
 # Packets are told apart by their flow label, which forwarding and NPT
 # leave alone; the test sets net.ipv6.auto_flowlabels=0 so that nothing
@@ -796,6 +798,184 @@ def probe(args):
     return 0 if ok else 1
 
 
+# ---------------------------------------------------------------------
+# gro
+
+UDP_SEGMENT = 103
+SO_RCVBUFFORCE = 33
+
+
+def udp_seed_ok(ip):
+    """Does the UDP checksum field of IPv6 packet IP hold the sum of its
+    pseudo-header, as CHECKSUM_PARTIAL leaves it for the device to finish?
+    skb_segment_list() leaves frag-list segments so even on a device that
+    cannot finish them (veth passes them on as they are)."""
+    ulen = len(ip) - 40
+    seed = ones_sum(ip[8:40] + struct.pack('!IxxxB', ulen, NH_UDP))
+    check = struct.unpack('!H', ip[46:48])[0]
+    return check == seed or (seed == 0xffff and check == 0)
+
+
+def gro(args):
+    """Send BURSTS bursts of COUNT datagrams of SIZE bytes from TX_NS to
+    DST, each burst one UDP_SEGMENT send that the sender's veth segments in
+    software, so that the datagrams reach the router back to back and its
+    GRO can merge them into a frag-list train.  Check every datagram the
+    receiving socket gets (peer address, destination address, payload) and,
+    with --wire-if, every frame that arrives there (addresses, length,
+    payload, UDP checksum or, left for the device, pseudo-header sum).
+    --gro-if is where the router receives the
+    trains: frames longer than one datagram there show that GRO merged."""
+    block = random.Random(6296).randbytes(4096)
+    port = args.port
+
+    def payload(b, i):
+        off = (b * 61 + i * 7) % 2048
+        return struct.pack('!HH', b, i) + block[off:off + args.size - 4]
+
+    with netns(args.rx_ns):
+        rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        rx.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20)
+        rx.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVPKTINFO, 1)
+        rx.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RECVHOPLIMIT, 1)
+        rx.bind(('::', port))
+    rx.setblocking(False)
+    with netns(args.tx_ns):
+        tx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        tx.bind((args.tx_src, 0))
+        tx.setsockopt(socket.IPPROTO_UDP, UDP_SEGMENT, args.size)
+    caps = {}
+    if args.gro_if:
+        caps['gro'] = packet_socket(args.gro_ns, args.gro_if)
+    if args.wire_if:
+        caps['wire'] = packet_socket(args.wire_ns, args.wire_if)
+
+    errors = []
+    got = {}
+    hlims = {}
+    trains = []
+    wire = {}
+    csum = {'full': 0, 'partial': 0}
+
+    def err(msg):
+        if len(errors) < 20:
+            errors.append(msg)
+
+    def udp_frame(frame):
+        """(IPv6 packet, UDP header offset) of a UDP frame to our port."""
+        if frame[12:14] != b'\x86\xdd' or len(frame) < 62 or frame[20] != 17:
+            return None
+        if struct.unpack('!H', frame[56:58])[0] != port:
+            return None
+        return frame[14:]
+
+    def on_gro(frame):
+        ip = udp_frame(frame)
+        if ip and len(ip) > 48 + args.size:
+            trains.append((len(ip) - 48) // args.size)
+
+    def on_wire(frame):
+        ip = udp_frame(frame)
+        if not ip:
+            return
+        b, i = struct.unpack('!HH', ip[48:52])
+        wire[(b, i)] = wire.get((b, i), 0) + 1
+        if b2a(ip[8:24]) != args.expect_src or b2a(ip[24:40]) != args.expect_dst:
+            err('wire: datagram %d/%d from %s to %s' %
+                (b, i, b2a(ip[8:24]), b2a(ip[24:40])))
+        if len(ip) != 48 + args.size or ip[48:] != payload(b, i):
+            err('wire: datagram %d/%d: %d bytes, payload differs' %
+                (b, i, len(ip)))
+        elif l4_csum_ok(ip):
+            csum['full'] += 1
+        elif udp_seed_ok(ip):
+            csum['partial'] += 1
+        else:
+            err('wire: datagram %d/%d: bad UDP checksum' % (b, i))
+
+    def on_rx():
+        while True:
+            try:
+                data, anc, _, peer = rx.recvmsg(65535, 256)
+            except BlockingIOError:
+                return
+            dst = hlim = None
+            for level, kind, val in anc:
+                if level == socket.IPPROTO_IPV6 and kind == socket.IPV6_PKTINFO:
+                    dst = b2a(val[:16])
+                elif level == socket.IPPROTO_IPV6 and kind == socket.IPV6_HOPLIMIT:
+                    hlim = struct.unpack('i', val[:4])[0]
+            hlims[hlim] = hlims.get(hlim, 0) + 1
+            if len(data) < 4:
+                err('socket: %d-byte datagram' % len(data))
+                continue
+            b, i = struct.unpack('!HH', data[:4])
+            got[(b, i)] = got.get((b, i), 0) + 1
+            if peer[0] != args.expect_src or dst != args.expect_dst:
+                err('socket: datagram %d/%d from %s to %s' %
+                    (b, i, peer[0], dst))
+            if data != payload(b, i):
+                err('socket: datagram %d/%d: %d bytes, payload differs' %
+                    (b, i, len(data)))
+
+    def drain(timeout, enough):
+        end = time.monotonic() + timeout
+        socks = [rx] + list(caps.values())
+        while not enough():
+            left = end - time.monotonic()
+            if left <= 0:
+                return
+            r, _, _ = select.select(socks, [], [], left)
+            for s in r:
+                if s is rx:
+                    on_rx()
+                    continue
+                while True:
+                    try:
+                        frame, addr = s.recvfrom(65535)
+                    except BlockingIOError:
+                        break
+                    if addr[2] == PACKET_OUTGOING:
+                        continue
+                    if s is caps.get('gro'):
+                        on_gro(frame)
+                    else:
+                        on_wire(frame)
+
+    for b in range(args.bursts):
+        tx.sendto(b''.join(payload(b, i) for i in range(args.count)),
+                  (args.dst, port))
+        want = (b + 1) * args.count
+        drain(args.timeout, lambda: len(got) >= want and
+              (not args.wire_if or len(wire) >= want))
+    # Late frames and duplicates.
+    drain(0.3, lambda: False)
+
+    total = args.bursts * args.count
+    missing = total - len(got)
+    if missing:
+        err('socket: %d of %d datagrams never arrived' % (missing, total))
+    dups = sum(n - 1 for n in got.values() if n > 1)
+    if dups:
+        err('socket: %d duplicates' % dups)
+    if args.wire_if:
+        if len(wire) != total or any(n != 1 for n in wire.values()):
+            err('wire: %d distinct datagrams of %d, %d frames' %
+                (len(wire), total, sum(wire.values())))
+    if args.gro_if and not trains:
+        err('%s: no frame longer than one datagram: GRO merged nothing' %
+            args.gro_if)
+    print('gro: %d datagrams sent, %d received; %d trains on %s '
+          '(largest %d datagrams); %d frames on %s (UDP checksum %d full, '
+          '%d pseudo-header sum); hop limits %s' %
+          (total, len(got), len(trains), args.gro_if or '-',
+           max(trains, default=0), sum(wire.values()), args.wire_if or '-',
+           csum['full'], csum['partial'], dict(sorted(hlims.items()))))
+    for e in errors:
+        print(e)
+    return 1 if errors else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -837,6 +1017,23 @@ def main():
     p.add_argument('--port', type=int, default=7007)
     p.add_argument('--sizes', type=lambda s: [int(x) for x in s.split(',')],
                    default=[1, 512, 1400])
+    p.add_argument('--timeout', type=float, default=5)
+
+    p = sub.add_parser('gro')
+    p.add_argument('--tx-ns', required=True)
+    p.add_argument('--tx-src', required=True)
+    p.add_argument('--dst', required=True)
+    p.add_argument('--rx-ns', required=True)
+    p.add_argument('--expect-src', required=True)
+    p.add_argument('--expect-dst', required=True)
+    p.add_argument('--gro-ns')
+    p.add_argument('--gro-if')
+    p.add_argument('--wire-ns')
+    p.add_argument('--wire-if')
+    p.add_argument('--port', type=int, default=7008)
+    p.add_argument('--size', type=int, default=1000)
+    p.add_argument('--count', type=int, default=32)
+    p.add_argument('--bursts', type=int, default=40)
     p.add_argument('--timeout', type=float, default=5)
 
     p = sub.add_parser('probe')

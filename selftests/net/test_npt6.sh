@@ -19,6 +19,7 @@ ALL_TESTS="
 	ptb
 	router_owned
 	conntrack
+	gro_fraglist
 	module_unload
 	netns_delete
 	kernel_log
@@ -591,6 +592,105 @@ for line in sys.stdin:
 	echo "$out" | grep -qx "$LAN_HOST_EXT"
 	check_fail $? "conntrack saw the external address $LAN_HOST_EXT"
 	log_test "conntrack: entries carry $LAN_HOST, never $LAN_HOST_EXT"
+	end_test
+}
+
+# gro_burst DESC ARGS...: one run of pkt.py gro; its report under the
+# TEST line.
+gro_burst()
+{
+	local desc=$1 out rc
+
+	shift
+	out=$("$PYTHON" "$NET_DIR/pkt.py" gro "$@" 2>&1)
+	rc=$?
+	check_err $rc "$out"
+	log_test "$desc"
+	[ $rc -ne 0 ] || printf '%s\n' "${out%%$'\n'*}" | log_indent
+}
+
+# With rx-gro-list on, GRO merges a burst of UDP datagrams into one
+# frag-list train: the head skb, with the datagrams it swallowed hanging
+# off its frag_list, each keeping its own IPv6 header.  Segmentation hands
+# those headers back out, so the translation must reach all of them, not
+# only the head's.  We check the trains both ways, first as they are
+# forwarded to the far host and split by its UDP receive path, then split
+# by the router's own transmit path (tx-gso-list off) and captured on the
+# wire, where pkt.py also checks each UDP checksum against the addresses.
+gro_fraglist()
+{
+	local phase d p0 p1 n total out ns c v
+	local wire_in=() wire_out=()
+
+	RET=0
+	if ! command -v ethtool >/dev/null; then
+		log_test_skip "GRO frag-list" "ethtool not installed"
+		return
+	fi
+	if ! setup_mapped; then
+		check_err 1 "setup failed"
+		log_test "GRO frag-list: setup"
+		end_test
+		return
+	fi
+	echo "npt6 gro_fraglist $KMSG_MARK" >/dev/kmsg
+	# The router merges on both of its links.  The senders' veths leave
+	# UDP_SEGMENT to software GSO, so each burst reaches the router back
+	# to back, in one NAPI poll, with the sender's socket still attached
+	# (veth only uses NAPI, and so GRO, for such skbs).
+	out=$(ip netns exec "$rtr" ethtool -K ge0 gro on rx-gro-list on 2>&1 &&
+	      ip netns exec "$rtr" ethtool -K ge1 gro on rx-gro-list on 2>&1 &&
+	      ip netns exec "$wan" ethtool -K w0 tx-udp-segmentation off 2>&1 &&
+	      ip netns exec "$lan" ethtool -K lan0 tx-udp-segmentation off 2>&1)
+	check_err $? "ethtool: $out"
+	log_test "GRO frag-list: rx-gro-list on ge0 and ge1"
+
+	n=$((32 * 40))
+	for phase in train split; do
+		if [ $phase = split ]; then
+			out=$(ip netns exec "$rtr" ethtool -K ge0 tx-gso-list off 2>&1 &&
+			      ip netns exec "$rtr" ethtool -K ge1 tx-gso-list off 2>&1)
+			check_err $? "ethtool: $out"
+			wire_in=(--wire-ns "$lan" --wire-if lan0)
+			wire_out=(--wire-ns "$wan" --wire-if w0)
+		fi
+		d="GRO frag-list ($phase):"
+		gro_burst "$d inbound UDP trains, every datagram DNPT'd" \
+			--tx-ns "$wan" --tx-src $WAN_ADDR --dst "$LAN_HOST_EXT" \
+			--rx-ns "$lan" --expect-src $WAN_ADDR \
+			--expect-dst $LAN_HOST --gro-ns "$rtr" --gro-if ge0 \
+			"${wire_in[@]}"
+		gro_burst "$d outbound UDP trains, every datagram SNPT'd" \
+			--tx-ns "$lan" --tx-src $LAN_HOST --dst $WAN_ADDR \
+			--rx-ns "$wan" --expect-src "$LAN_HOST_EXT" \
+			--expect-dst $WAN_ADDR --gro-ns "$rtr" --gro-if ge1 \
+			"${wire_out[@]}"
+	done
+	total=$((2 * n))
+
+	# Counters count datagrams, not trains; nothing else crossed.
+	p0=$(npt6_stat "$rtr" ge0 dnpt packets)
+	p1=$(npt6_stat "$rtr" ge0 snpt packets)
+	[ "${p0:-0}" -eq $total ] && [ "${p1:-0}" -eq $total ]
+	check_err $? "packets: dnpt ${p0:-none}, snpt ${p1:-none}, want $total each"
+	log_test "GRO frag-list: nptctl counts every datagram of a train"
+
+	out=
+	for ns in "$lan" "$wan"; do
+		for c in Udp6InCsumErrors Udp6InErrors Udp6RcvbufErrors; do
+			v=$(snmp6 "$ns" $c)
+			[ "${v:-0}" -eq 0 ] || out="$out ${ns%%-*} $c=$v"
+		done
+	done
+	[ -z "$out" ]
+	check_err $? "snmp6:$out"
+	log_test "GRO frag-list: no UDP checksum or receive errors at either end"
+
+	out=$(dmesg | sed -n "/npt6 gro_fraglist $KMSG_MARK/,\$p" | sed 1d)
+	[ -z "$out" ]
+	check_err $? "$(echo "$out" | head -n 20)"
+	log_test "GRO frag-list: nothing in the kernel log"
+
 	end_test
 }
 
