@@ -139,13 +139,12 @@ static bool npt6_resolve_budget(struct npt6_map *map)
 	unsigned long tat, prev;
 
 	for (;;) {
+		tat = old;
 		if (time_before(old, now) ||
 		    time_after(old, now + NPT6_RESOLVE_TAU + NPT6_RESOLVE_GAP))
 			tat = now;
-		else if (time_after(old, now + NPT6_RESOLVE_TAU))
+		if (time_after(tat, now + NPT6_RESOLVE_TAU))
 			return false;
-		else
-			tat = old;
 		prev = cmpxchg(&map->resolve_tat, old, tat + NPT6_RESOLVE_GAP);
 		if (prev == old)
 			return true;
