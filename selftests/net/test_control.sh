@@ -9,14 +9,20 @@
 #                  within a few seconds even while another device's
 #                  addresses change all the time (each change is an
 #                  inet6addr event; the re-evaluation must not starve)
+#   genl_reserved  the npt6 generic netlink family refuses every request
+#                  whose genlmsghdr.reserved is not zero, as a family
+#                  that validates its header must; nptctl sends zero
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
 ALL_TESTS="
 	auto_storm
+	genl_reserved
 "
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+NL_REQ=$NET_DIR/nl_req.py
 
 AS_INT=fd00:a5::/64
 AS_OLD=2001:db8:a5:1::1
@@ -106,6 +112,55 @@ auto_storm()
 
 	bg_stop "$BG_PID"
 	cleanup_ns "$ns_as"
+}
+
+genl_reserved()
+{
+	local ns_gr out
+
+	RET=0
+	setup_ns ns_gr || { check_err 1 "setup_ns failed"; log_test "genl reserved: setup"; return; }
+	ip -n "$ns_gr" link add d0 type dummy &&
+	ip -n "$ns_gr" link set d0 up &&
+	ip netns exec "$ns_gr" "$NPTCTL" add fd00:b5::/64 2001:db8:b5::/64 dev d0 ndproxy off
+	check_err $? "setup: nptctl add failed"
+	out=$(ip netns exec "$ns_gr" "$NPTCTL" -j show 2>&1)
+	echo "$out" | jq -e 'length == 1' >/dev/null 2>&1
+	check_err $? "nptctl show: $out"
+	log_test "genl reserved: nptctl add and show work (nptctl sends reserved 0)"
+
+	# One dump and one doit each way; the flush would empty the table.
+	local c r d
+	while read -r c r d; do
+		RET=0
+		out=$(ip netns exec "$ns_gr" "$PYTHON" "$NL_REQ" genl $c $r $d 2>&1 </dev/null)
+		if [ "$r" = 0 ]; then
+			check_err $? "want success, got: $out"
+			log_test "genl reserved: ${d:-do} $c with reserved 0 is acked"
+			continue
+		fi
+		[ "$(echo "$out" | tail -n 1)" = EINVAL ]
+		check_err $? "want EINVAL, got: ${out:-success}"
+		log_test "genl reserved: ${d:-do} $c with reserved $r is refused with EINVAL"
+	done <<-EOT
+		get 0 dump
+		get 0x1 dump
+		get 0x8000 dump
+		flush 0xffff
+	EOT
+
+	RET=0
+	out=$(ip netns exec "$ns_gr" "$NPTCTL" -j show 2>&1)
+	echo "$out" | jq -e 'length == 1' >/dev/null 2>&1
+	check_err $? "after the refused flush: $out"
+	out=$(ip netns exec "$ns_gr" "$PYTHON" "$NL_REQ" genl flush 0 2>&1)
+	check_err $? "flush with reserved 0: $out"
+	out=$(ip netns exec "$ns_gr" "$NPTCTL" -j show 2>&1)
+	[ "$out" = "[]" ]
+	check_err $? "after the flush with reserved 0: $out"
+	log_test "genl reserved: the refused flush left the mapping; with reserved 0 it empties the table"
+
+	cleanup_ns "$ns_gr"
 }
 
 require_cmd ip jq
