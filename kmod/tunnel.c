@@ -667,6 +667,29 @@ static int npt6_tnl_validate(struct nlattr *tb[], struct nlattr *data[],
 			NL_SET_ERR_MSG_ATTR(extack, nla, "Remote must be a unicast IPv6 address");
 			return -EINVAL;
 		}
+		/*
+		 * A link-local address names a host only together with a
+		 * link, and we have none to give: the outer route lookup
+		 * leaves the output device to the routing table, where
+		 * fe80::/64 is on every link, and receive matches addresses
+		 * alone.  The packets would leave through whichever link
+		 * the table lists first.
+		 */
+		if (type & IPV6_ADDR_LINKLOCAL) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "Remote must not be link-local");
+			return -EINVAL;
+		}
+	}
+	/* "local auto" is its own flag: :: is no local address. */
+	nla = data[IFLA_NPT6TNL_LOCAL];
+	if (nla) {
+		struct in6_addr a = nla_get_in6_addr(nla);
+		int type = ipv6_addr_type(&a);
+
+		if (!(type & IPV6_ADDR_UNICAST) || (type & IPV6_ADDR_MAPPED)) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "Local must be a unicast IPv6 address");
+			return -EINVAL;
+		}
 	}
 	if (data[IFLA_NPT6TNL_LOCAL] && data[IFLA_NPT6TNL_LOCAL_AUTO]) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NPT6TNL_LOCAL],

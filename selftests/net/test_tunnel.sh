@@ -1173,7 +1173,7 @@ bad_mark()
 # the request.
 bad_config()
 {
-	local bcns mon out idx
+	local bcns mon out idx a
 	local nlreq=("$PYTHON" "$NET_DIR/nl_req.py" tnl-add)
 
 	RET=0
@@ -1211,6 +1211,19 @@ bad_config()
 		"${nlreq[@]}" bad3 link "$idx" remote $B6 local $A6 token ::feed
 	bad_try "no remote" "Need remote, local (or auto) and dev" \
 		"${nlreq[@]}" bad4 link "$idx" local $A6
+
+	bad_try "remote link-local (nptctl)" "Remote must not be link-local" \
+		"$NPTCTL" tunnel add bad5 remote fe80::b local $A6 dev g0
+	bad_try "remote link-local" "Remote must not be link-local" \
+		"${nlreq[@]}" bad6 link "$idx" remote fe80::b local $A6
+	bad_try "local multicast (nptctl)" \
+		'local address "ff02::1" is not a unicast address' \
+		"$NPTCTL" tunnel add bad7 remote $B6 local ff02::1 dev g0
+	for a in ff02::1 :: ::ffff:192.0.2.1; do
+		bad_try "local $a" "Local must be a unicast IPv6 address" \
+			"${nlreq[@]}" bad8 link "$idx" remote $B6 local $a
+	done
+
 	RET=0
 	out=$(ip netns exec "$bcns" "$NPTCTL" tunnel add good9 remote $B6 \
 		local $A6_OTHER dev g0 2>&1)
