@@ -9,9 +9,12 @@
  * The kernel tells us when addresses appear and disappear (the inet6addr
  * notifier, often in softirq context while an RA is processed), but not
  * when one becomes deprecated, which is how a renumbering RA retires the
- * old prefix.  So we re-evaluate from a work item: at once on every address
- * event, and every NPT6_AUTO_PERIOD while auto mappings exist.  The work
- * runs under rtnl like every other change to mappings.
+ * old prefix.  So we re-evaluate from a work item: shortly after every
+ * address event, and every NPT6_AUTO_PERIOD while auto mappings exist.
+ * An address event may bring the next run forward but never pushes it
+ * past the periodic one, so a device whose addresses never stop changing
+ * cannot starve the others.  The work runs under rtnl like every other
+ * change to mappings.
  */
 
 #include <linux/rtnetlink.h>
@@ -89,8 +92,18 @@ bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
 	return best;
 }
 
+/*
+ * Run the work in @delay, or at its deadline if that comes first.  Any
+ * context.  The deadline is read without a lock: a stale one is from the
+ * previous period and already past, which only makes this run sooner.
+ */
 void npt6_auto_kick(struct npt6_net *nn, unsigned long delay)
 {
+	unsigned long now = jiffies;
+	unsigned long due = READ_ONCE(nn->auto_due);
+
+	if (time_before(due, now + delay))
+		delay = time_after(due, now) ? due - now : 0;
 	mod_delayed_work(system_wq, &nn->auto_work, delay);
 }
 
@@ -121,11 +134,20 @@ void npt6_auto_work(struct work_struct *work)
 	struct npt6_net *nn = container_of(to_delayed_work(work),
 					   struct npt6_net, auto_work);
 
+	/*
+	 * Before we look at any address: an event from now on must lead to
+	 * another run, and it may wait up to a period for it.
+	 */
+	WRITE_ONCE(nn->auto_due, jiffies + NPT6_AUTO_PERIOD);
 	rtnl_lock();
 	if (nn->nauto) {
 		npt6_auto_update(nn);
 		npt6_tnl_auto_update(nn->net);
-		mod_delayed_work(system_wq, &nn->auto_work, NPT6_AUTO_PERIOD);
+		/*
+		 * An event while we ran has queued us sooner: keep that.
+		 * mod_delayed_work() would push it back to the period.
+		 */
+		queue_delayed_work(system_wq, &nn->auto_work, NPT6_AUTO_PERIOD);
 	}
 	rtnl_unlock();
 }
@@ -134,7 +156,10 @@ void npt6_auto_work(struct work_struct *work)
  * Atomic context: only schedule.  One RA, or one "ip token set", adds or
  * re-creates several addresses in a row, in no useful order; each event
  * pushes the work back a little, so we decide once the burst is over
- * rather than follow a deprecated address for a moment.
+ * rather than follow a deprecated address for a moment.  Events on any
+ * device of the namespace count, and a burst that never ends (a loop
+ * adding and removing addresses, a flapping link) would push it back for
+ * ever: npt6_auto_kick() stops at the periodic deadline.
  */
 static int npt6_inet6addr_event(struct notifier_block *nb,
 				unsigned long event, void *ptr)

@@ -37,13 +37,6 @@
 	.priority = INT_MAX	/* NF_IP6_PRI_LAST */
 #endif
 
-/* genl_family.resv_start_op appeared in 6.1; before it, nothing to set. */
-#ifdef NPT6_HAVE_GENL_RESV_START_OP
-#define NPT6_GENL_RESV_START_OP(op)	.resv_start_op = (op),
-#else
-#define NPT6_GENL_RESV_START_OP(op)
-#endif
-
 /*
  * The events group reveals every mapping, so joining it takes
  * CAP_NET_ADMIN over the namespace, as configuring does.  Generic netlink

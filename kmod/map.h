@@ -124,6 +124,10 @@ struct npt6_net {
 					 * watcher runs while not zero
 					 */
 	struct delayed_work auto_work;	/* re-evaluates auto prefixes */
+	unsigned long auto_due;		/* jiffies: it runs by then at the
+					 * latest; address events never defer
+					 * it further
+					 */
 	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
 	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
 	struct npt6_local local;	/* our own addresses, for the packet path */

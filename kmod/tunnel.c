@@ -440,20 +440,29 @@ static struct xfrm6_tunnel npt6_tnl_handler __read_mostly = {
 	.priority = 0,
 };
 
-/* Point the tunnel at @local, or at nothing.  Under rtnl. */
-static int npt6_tnl_set_ends(struct npt6_tnl *t, const struct in6_addr *local)
+static struct npt6_tnl_ends *npt6_tnl_alloc_ends(const struct in6_addr *local,
+						 const struct in6_addr *remote)
 {
-	struct npt6_tnl_ends *ends = NULL, *old;
+	struct npt6_tnl_ends *ends = kzalloc(sizeof(*ends), GFP_KERNEL);
+
+	if (ends) {
+		ends->local = *local;
+		ends->remote = *remote;
+	}
+	return ends;
+}
+
+/*
+ * Point the tunnel at @ends (from npt6_tnl_alloc_ends(), ours from now
+ * on), or at nothing.  Cannot fail, so that newlink can call it after
+ * register_netdevice() with nothing to unwind.  Under rtnl.
+ */
+static void npt6_tnl_set_ends(struct npt6_tnl *t, struct npt6_tnl_ends *ends)
+{
+	struct npt6_tnl_ends *old;
 	unsigned int bucket;
 
 	ASSERT_RTNL();
-	if (local) {
-		ends = kzalloc(sizeof(*ends), GFP_KERNEL);
-		if (!ends)
-			return -ENOMEM;
-		ends->local = *local;
-		ends->remote = t->remote;
-	}
 	old = rtnl_dereference(t->ends);
 	rcu_assign_pointer(t->ends, ends);
 	bucket = npt6_tnl_hash(&t->remote);
@@ -472,16 +481,20 @@ static int npt6_tnl_set_ends(struct npt6_tnl *t, const struct in6_addr *local)
 	dst_cache_reset(&t->dst_cache);
 	if (old)
 		kfree_rcu(old, rcu);
-	return 0;
 }
 
-/* The local address an auto tunnel should use now, if any.  Under rtnl. */
-static bool npt6_tnl_pick_local(struct npt6_tnl *t, struct in6_addr *local)
+/*
+ * The local address an auto tunnel over @ifindex with @token should use
+ * now, if any.  Under rtnl.
+ */
+static bool npt6_tnl_pick_local(struct net *net, int ifindex,
+				const struct in6_addr *token,
+				struct in6_addr *local)
 {
-	struct net_device *link = __dev_get_by_index(t->net, t->link);
+	struct net_device *link = __dev_get_by_index(net, ifindex);
 	struct in6_addr addr;
 
-	if (!link || !npt6_auto_pick(link, &t->token, &addr))
+	if (!link || !npt6_auto_pick(link, token, &addr))
 		return false;
 	*local = addr;
 	return true;
@@ -491,6 +504,7 @@ static bool npt6_tnl_pick_local(struct npt6_tnl *t, struct in6_addr *local)
 void npt6_tnl_auto_update(struct net *net)
 {
 	const struct npt6_tnl_ends *ends;
+	struct npt6_tnl_ends *new;
 	struct net_device *dev;
 	struct in6_addr local;
 	struct npt6_tnl *t;
@@ -503,15 +517,21 @@ void npt6_tnl_auto_update(struct net *net)
 		t = netdev_priv(dev);
 		if (!t->local_auto)
 			continue;
-		found = npt6_tnl_pick_local(t, &local);
+		found = npt6_tnl_pick_local(net, t->link, &t->token, &local);
 		ends = rtnl_dereference(t->ends);
 		if (found ? ends && ipv6_addr_equal(&ends->local, &local) : !ends)
 			continue;
-		if (found)
+		new = NULL;
+		if (found) {
+			/* Out of memory: the next period tries again. */
+			new = npt6_tnl_alloc_ends(&local, &t->remote);
+			if (!new)
+				continue;
 			netdev_info(dev, "local address now %pI6c\n", &local);
-		else
+		} else {
 			netdev_info(dev, "no local address on the link; tunnel idle\n");
-		npt6_tnl_set_ends(t, found ? &local : NULL);
+		}
+		npt6_tnl_set_ends(t, new);
 	}
 }
 
@@ -647,6 +667,29 @@ static int npt6_tnl_validate(struct nlattr *tb[], struct nlattr *data[],
 			NL_SET_ERR_MSG_ATTR(extack, nla, "Remote must be a unicast IPv6 address");
 			return -EINVAL;
 		}
+		/*
+		 * A link-local address names a host only together with a
+		 * link, and we have none to give: the outer route lookup
+		 * leaves the output device to the routing table, where
+		 * fe80::/64 is on every link, and receive matches addresses
+		 * alone.  The packets would leave through whichever link
+		 * the table lists first.
+		 */
+		if (type & IPV6_ADDR_LINKLOCAL) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "Remote must not be link-local");
+			return -EINVAL;
+		}
+	}
+	/* "local auto" is its own flag: :: is no local address. */
+	nla = data[IFLA_NPT6TNL_LOCAL];
+	if (nla) {
+		struct in6_addr a = nla_get_in6_addr(nla);
+		int type = ipv6_addr_type(&a);
+
+		if (!(type & IPV6_ADDR_UNICAST) || (type & IPV6_ADDR_MAPPED)) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "Local must be a unicast IPv6 address");
+			return -EINVAL;
+		}
 	}
 	if (data[IFLA_NPT6TNL_LOCAL] && data[IFLA_NPT6TNL_LOCAL_AUTO]) {
 		NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NPT6TNL_LOCAL],
@@ -737,80 +780,93 @@ static int npt6_tnl_check_dup(const struct npt6_tnl *t,
 	return 0;
 }
 
+/* A checked change, ready to be committed: nothing in it can fail. */
+struct npt6_tnl_change {
+	struct npt6_tnl_id id;
+	struct npt6_tnl_ends *ends;	/* NULL: no local address yet */
+};
+
 /*
- * Apply @data on top of @t's current settings.  Everything is checked
- * before anything changes, so a refused request leaves the tunnel as it
- * was.  Under rtnl.
+ * Work out what @data on top of @t's current settings gives, and check
+ * and allocate everything that could fail, changing nothing: newlink
+ * does this before register_netdevice(), so that a refused tunnel never
+ * appears, and changelink so that a refused change leaves the tunnel as
+ * it was.  The caller owns @c->ends until npt6_tnl_commit().  Under rtnl.
  */
-static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
-			  struct netlink_ext_ack *extack)
+static int npt6_tnl_prepare(const struct npt6_tnl *t, struct nlattr *data[],
+			    struct npt6_tnl_change *c,
+			    struct netlink_ext_ack *extack)
 {
-	struct npt6_tnl *t = netdev_priv(dev);
-	struct npt6_net *nn = npt6_net(t->net);
-	struct npt6_tnl_id id, old;
+	struct npt6_tnl_id *id = &c->id;
 	struct in6_addr local;
-	bool have_local;
 	int err;
 
-	old = (struct npt6_tnl_id) {
+	c->ends = NULL;
+	*id = (struct npt6_tnl_id) {
 		.link = t->link, .remote = t->remote, .local = t->local,
 		.token = t->token, .local_auto = t->local_auto,
 	};
-	id = old;
 	if (data[IFLA_NPT6TNL_LINK]) {
-		id.link = nla_get_u32(data[IFLA_NPT6TNL_LINK]);
-		if (!__dev_get_by_index(t->net, id.link)) {
+		id->link = nla_get_u32(data[IFLA_NPT6TNL_LINK]);
+		if (!__dev_get_by_index(t->net, id->link)) {
 			NL_SET_ERR_MSG_ATTR(extack, data[IFLA_NPT6TNL_LINK],
 					    "No such device in this network namespace");
 			return -ENODEV;
 		}
 	}
 	if (data[IFLA_NPT6TNL_REMOTE])
-		id.remote = nla_get_in6_addr(data[IFLA_NPT6TNL_REMOTE]);
+		id->remote = nla_get_in6_addr(data[IFLA_NPT6TNL_REMOTE]);
 	if (data[IFLA_NPT6TNL_LOCAL]) {
-		id.local = nla_get_in6_addr(data[IFLA_NPT6TNL_LOCAL]);
-		id.local_auto = false;
+		id->local = nla_get_in6_addr(data[IFLA_NPT6TNL_LOCAL]);
+		id->local_auto = false;
 	}
 	if (data[IFLA_NPT6TNL_LOCAL_AUTO]) {
-		id.local = in6addr_any;
-		id.local_auto = true;
+		id->local = in6addr_any;
+		id->local_auto = true;
 	}
 	if (data[IFLA_NPT6TNL_TOKEN])
-		id.token = nla_get_in6_addr(data[IFLA_NPT6TNL_TOKEN]);
-	if (!id.local_auto && !ipv6_addr_any(&id.token)) {
+		id->token = nla_get_in6_addr(data[IFLA_NPT6TNL_TOKEN]);
+	if (!id->local_auto && !ipv6_addr_any(&id->token)) {
 		NL_SET_ERR_MSG(extack, "A token needs local auto");
 		return -EINVAL;
 	}
-	if (ipv6_addr_any(&id.remote) || !id.link ||
-	    (!id.local_auto && ipv6_addr_any(&id.local))) {
+	if (ipv6_addr_any(&id->remote) || !id->link ||
+	    (!id->local_auto && ipv6_addr_any(&id->local))) {
 		NL_SET_ERR_MSG(extack, "Need remote, local (or auto) and dev");
 		return -EINVAL;
 	}
 
-	err = npt6_tnl_check_dup(t, &id, extack);
+	err = npt6_tnl_check_dup(t, id, extack);
 	if (err)
 		return err;
 
-	WRITE_ONCE(t->link, id.link);
-	t->remote = id.remote;
-	t->local = id.local;
-	t->token = id.token;
-	t->local_auto = id.local_auto;
-	if (t->local_auto) {
-		have_local = npt6_tnl_pick_local(t, &local);
+	if (id->local_auto) {
+		if (!npt6_tnl_pick_local(t->net, id->link, &id->token, &local))
+			return 0;
 	} else {
-		local = t->local;
-		have_local = true;
+		local = id->local;
 	}
-	err = npt6_tnl_set_ends(t, have_local ? &local : NULL);
-	if (err) {
-		WRITE_ONCE(t->link, old.link);
-		t->remote = old.remote;
-		t->local = old.local;
-		t->token = old.token;
-		t->local_auto = old.local_auto;
-		return err;
-	}
+	c->ends = npt6_tnl_alloc_ends(&local, &id->remote);
+	return c->ends ? 0 : -ENOMEM;
+}
+
+/*
+ * Install a change from npt6_tnl_prepare(), and the settings in @data
+ * that cannot be wrong once validated.  Cannot fail.  Under rtnl, on a
+ * registered device: npt6_tnl_set_ends() needs what ndo_init set up.
+ */
+static void npt6_tnl_commit(struct npt6_tnl *t, struct nlattr *data[],
+			    struct npt6_tnl_change *c)
+{
+	struct npt6_net *nn = npt6_net(t->net);
+
+	WRITE_ONCE(t->link, c->id.link);
+	t->remote = c->id.remote;
+	t->local = c->id.local;
+	t->token = c->id.token;
+	t->local_auto = c->id.local_auto;
+	npt6_tnl_set_ends(t, c->ends);
+	c->ends = NULL;
 
 	if (data[IFLA_NPT6TNL_HOPLIMIT])
 		WRITE_ONCE(t->hoplimit, nla_get_u8(data[IFLA_NPT6TNL_HOPLIMIT]));
@@ -832,7 +888,6 @@ static int npt6_tnl_apply(struct net_device *dev, struct nlattr *data[],
 		t->counted_auto = false;
 		nn->nauto--;
 	}
-	return 0;
 }
 
 static int npt6_tnl_newlink(struct net_device *dev,
@@ -842,11 +897,11 @@ static int npt6_tnl_newlink(struct net_device *dev,
 	struct npt6_tnl *t = netdev_priv(dev);
 	struct nlattr **data = params->data;
 	struct nlattr **tb = params->tb;
+	struct npt6_tnl_change c;
 	struct net_device *link;
 	int err;
 
-	if (!data || !data[IFLA_NPT6TNL_REMOTE] || !data[IFLA_NPT6TNL_LINK] ||
-	    (!data[IFLA_NPT6TNL_LOCAL] && !data[IFLA_NPT6TNL_LOCAL_AUTO])) {
+	if (!data) {
 		NL_SET_ERR_MSG(extack, "Need remote, local (or auto) and dev");
 		return -EINVAL;
 	}
@@ -859,7 +914,16 @@ static int npt6_tnl_newlink(struct net_device *dev,
 	t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
 	t->mss = NPT6_TNL_MSS_AUTO;
 
-	link = __dev_get_by_index(t->net, nla_get_u32(data[IFLA_NPT6TNL_LINK]));
+	/*
+	 * Everything that can fail comes before register_netdevice(): once
+	 * registered, the device has been announced to every netdevice
+	 * notifier, and undoing that is an unregistration for all to see.
+	 */
+	err = npt6_tnl_prepare(t, data, &c, extack);
+	if (err)
+		return err;
+
+	link = __dev_get_by_index(t->net, c.id.link);
 	if (link && !tb[IFLA_MTU]) {
 		u16 elim = data[IFLA_NPT6TNL_ENCAPLIMIT] ?
 			   nla_get_u16(data[IFLA_NPT6TNL_ENCAPLIMIT]) :
@@ -870,13 +934,11 @@ static int npt6_tnl_newlink(struct net_device *dev,
 	}
 
 	err = register_netdevice(dev);
-	if (err)
-		return err;
-	err = npt6_tnl_apply(dev, data, extack);
 	if (err) {
-		unregister_netdevice(dev);
+		kfree(c.ends);
 		return err;
 	}
+	npt6_tnl_commit(t, data, &c);
 	pr_debug("tunnel %s created\n", dev->name);
 	return 0;
 }
@@ -888,9 +950,17 @@ static int npt6_tnl_changelink(struct net_device *dev, struct nlattr *tb[],
 			       struct nlattr *data[],
 			       struct netlink_ext_ack *extack)
 {
+	struct npt6_tnl *t = netdev_priv(dev);
+	struct npt6_tnl_change c;
+	int err;
+
 	if (!data)
 		return 0;
-	return npt6_tnl_apply(dev, data, extack);
+	err = npt6_tnl_prepare(t, data, &c, extack);
+	if (err)
+		return err;
+	npt6_tnl_commit(t, data, &c);
+	return 0;
 }
 
 static size_t npt6_tnl_get_size(const struct net_device *dev)

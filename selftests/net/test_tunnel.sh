@@ -47,6 +47,7 @@ ALL_TESTS="
 	ptb
 	flow_ecn
 	unload
+	bad_config
 	kernel_log
 "
 
@@ -1127,6 +1128,115 @@ unload()
 	[ "$t1" -gt "$t0" ]
 	check_err $? "A's tun0 stopped sending ($t0 -> $t1)"
 	log_test "unload: namespace with an npt6 tunnel deleted under traffic; the peer's tunnel carries on"
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# Refused configuration
+
+# bad_try DESC WANT CMD...: CMD, run in $bcns, must fail and print
+# "Error: WANT"; the tunnel it names (the word after "add") must not
+# exist afterwards.
+bad_try()
+{
+	local desc=$1 want=$2 out rc name
+
+	shift 2
+	name=$(echo "$*" | sed -n 's/.*add \([^ ]*\) .*/\1/p')
+	RET=0
+	out=$(ip netns exec "$bcns" "$@" 2>&1)
+	rc=$?
+	[ $rc -ne 0 ]
+	check_err $? "succeeded: $out"
+	echo "$out" | grep -qxF "Error: $want"
+	check_err $? "want \"Error: $want\", got: $out"
+	if ip -n "$bcns" link show "$name" >/dev/null 2>&1; then
+		check_err 1 "$name exists: $(ip -n "$bcns" -d link show "$name")"
+		ip -n "$bcns" link del "$name"
+	fi
+	log_test "bad config: $desc: \"Error: $want\""
+}
+
+# bad_mark FILE: (re)create the marker link mark0 in $bcns; true once
+# the monitor writing FILE has reported it.
+bad_mark()
+{
+	ip -n "$bcns" link del mark0 2>/dev/null
+	ip -n "$bcns" link add mark0 type dummy &&
+	sleep 0.2 &&
+	grep -qw mark0 "$1"
+}
+
+# A refused tunnel must be refused before it becomes a network device, so
+# that nobody watching rtnetlink sees it come and go.  The kernel is asked
+# directly (nl_req.py) where nptctl would refuse first or cannot express
+# the request.
+bad_config()
+{
+	local bcns mon out idx a
+	local nlreq=("$PYTHON" "$NET_DIR/nl_req.py" tnl-add)
+
+	RET=0
+	setup_ns bcns || { setup_failed "setup_ns failed" "bad config"; return; }
+	ip -n "$bcns" link add g0 type dummy &&
+	ip -n "$bcns" link set g0 up &&
+	ip -n "$bcns" -6 addr add $A6/64 dev g0 nodad &&
+	out=$(ip netns exec "$bcns" "$NPTCTL" tunnel add tun0 remote $B6 \
+		local $A6 dev g0 2>&1)
+	check_err $? "tunnel add tun0: $out"
+	idx=$(ip netns exec "$bcns" cat /sys/class/net/g0/ifindex)
+
+	# Everything rtnetlink says in this namespace from here on.  The
+	# marker link tells us when the monitor listens, and the last, good
+	# tunnel when it has seen all that came before.  (On 6.1 a device
+	# that newlink registers and then unregisters shows as netconf
+	# events; RTM_NEWLINK is held back until newlink has succeeded.)
+	mon=$(tmpfile monitor)
+	ip netns exec "$bcns" ip -o monitor all >"$mon" 2>&1 &
+	BG_PIDS="$BG_PIDS $!"
+	busywait 5000 bad_mark "$mon"
+	check_err $? "ip monitor did not start: $(cat "$mon")"
+	if [ $RET -ne 0 ]; then
+		log_test "bad config: setup"
+		end_test
+		return
+	fi
+
+	bad_try "duplicate endpoints (nptctl)" "Another tunnel has these endpoints" \
+		"$NPTCTL" tunnel add bad1 remote $B6 local $A6 dev g0
+	bad_try "dev ifindex that does not exist" \
+		"No such device in this network namespace" \
+		"${nlreq[@]}" bad2 link 999999 remote $B6 local $A6
+	bad_try "token with a fixed local" "A token needs local auto" \
+		"${nlreq[@]}" bad3 link "$idx" remote $B6 local $A6 token ::feed
+	bad_try "no remote" "Need remote, local (or auto) and dev" \
+		"${nlreq[@]}" bad4 link "$idx" local $A6
+
+	bad_try "remote link-local (nptctl)" "Remote must not be link-local" \
+		"$NPTCTL" tunnel add bad5 remote fe80::b local $A6 dev g0
+	bad_try "remote link-local" "Remote must not be link-local" \
+		"${nlreq[@]}" bad6 link "$idx" remote fe80::b local $A6
+	bad_try "local multicast (nptctl)" \
+		'local address "ff02::1" is not a unicast address' \
+		"$NPTCTL" tunnel add bad7 remote $B6 local ff02::1 dev g0
+	for a in ff02::1 :: ::ffff:192.0.2.1; do
+		bad_try "local $a" "Local must be a unicast IPv6 address" \
+			"${nlreq[@]}" bad8 link "$idx" remote $B6 local $a
+	done
+
+	RET=0
+	out=$(ip netns exec "$bcns" "$NPTCTL" tunnel add good9 remote $B6 \
+		local $A6_OTHER dev g0 2>&1)
+	check_err $? "tunnel add good9: $out"
+	busywait 5000 grep -q good9 "$mon"
+	check_err $? "the monitor did not see good9: $(cat "$mon")"
+	# A device that came and went is named by its ifindex ("if7") in
+	# the monitor's lines, as it is gone when they are printed: so no
+	# link or netconf event may be about anything but the two we made.
+	out=$(grep -E '^\[(LINK|NETCONF)\]' "$mon" | grep -vwE 'mark0|good9')
+	[ -z "$out" ]
+	check_err $? "rtnetlink events for refused tunnels: $out"
+	log_test "bad config: no rtnetlink link or netconf event for a refused tunnel; a good one is announced"
 	end_test
 }
 
