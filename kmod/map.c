@@ -10,7 +10,7 @@
  *
  * Rules everything below relies on:
  *   - a mapping the packet path may have seen is never modified; it is
- *     replaced by a new struct (npt6_map_replace()) or unlinked, and freed
+ *     replaced by a new struct (npt6_map_set_ext()) or unlinked, and freed
  *     after a grace period (call_rcu);
  *   - a device's hooks are unregistered when its last mapping goes, then
  *     we wait for every packet already inside a hook (synchronize_net)

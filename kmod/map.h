@@ -59,7 +59,7 @@ struct npt6_dev;
 /*
  * A mapping.  Once a mapping has been visible to the packet path, the
  * fields readers use never change: a change of external prefix builds a
- * new struct that replaces this one (npt6_map_replace()), and this one is
+ * new struct that replaces this one (npt6_map_set_ext()), and this one is
  * freed after a grace period.  The counters move to the new struct.
  */
 struct npt6_map {
@@ -78,7 +78,7 @@ struct npt6_map {
 	struct in6_addr ext_addr;	/* ext_auto: address followed */
 	/*
 	 * The NDP proxy's resolution budget (ndproxy.c), the one field the
-	 * packet path writes; a copy made by npt6_map_replace() may start
+	 * packet path writes; a copy made by npt6_map_set_ext() may start
 	 * from a slightly stale value, which is harmless.
 	 */
 	unsigned long resolve_tat;
