@@ -33,6 +33,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/tcp.h>
 #include <net/dst_cache.h>
+#include <net/dst_metadata.h>
 #include <net/gro_cells.h>
 #include <net/icmp.h>
 #include <net/inet_ecn.h>
@@ -51,10 +52,17 @@
 #include "map.h"
 #include "tunnel.h"
 
-/* Where the endpoints live, swapped whole so readers never see half. */
+/*
+ * Where the endpoints live, swapped whole so readers never see half.  The
+ * route to the remote is cached here too, not in the tunnel: a transmit
+ * that still holds the old endpoints after a change can then only fill
+ * the old cache, which goes with them, never leave the old remote's route
+ * in the cache the new endpoints use.
+ */
 struct npt6_tnl_ends {
 	struct in6_addr local;
 	struct in6_addr remote;
+	struct dst_cache dst_cache;	/* outer routes of unmarked packets */
 	struct rcu_head rcu;
 };
 
@@ -64,7 +72,6 @@ struct npt6_tnl {
 	struct net_device *dev;
 	struct net *net;
 	struct npt6_tnl_ends __rcu *ends;	/* NULL: no local address yet */
-	struct dst_cache dst_cache;
 	struct gro_cells gro_cells;
 
 	/* Configuration, written under rtnl, read with READ_ONCE(). */
@@ -180,40 +187,54 @@ static unsigned int npt6_tnl_mss(const struct npt6_tnl *t, unsigned int mtu)
 	return mss;
 }
 
-/* The route to the remote end, from the per-cpu cache when we can. */
+/*
+ * The route to the remote end, from the per-cpu cache when we can.  A
+ * packet with a mark may be policy-routed (fwmark rules for a second
+ * WAN), so only unmarked packets use and fill the cache, as ip6_tunnel
+ * does.  xfrm_lookup() turns the route into an IPsec bundle when a policy
+ * covers the outer flow; the cache keeps the bundle, whose validity
+ * dst_check() follows.
+ */
 static struct dst_entry *npt6_tnl_route(struct npt6_tnl *t,
-					const struct npt6_tnl_ends *ends,
+					struct npt6_tnl_ends *ends,
 					struct flowi6 *fl6)
 {
 	struct in6_addr saddr;
 	struct dst_entry *dst;
 
-	dst = dst_cache_get_ip6(&t->dst_cache, &saddr);
-	if (dst && ipv6_addr_equal(&saddr, &ends->local))
-		return dst;
-	dst_release(dst);
+	if (!fl6->flowi6_mark) {
+		dst = dst_cache_get_ip6(&ends->dst_cache, &saddr);
+		if (dst)
+			return dst;
+	}
 
 	dst = ip6_route_output(t->net, NULL, fl6);
 	if (dst->error) {
 		dst_release(dst);
 		return NULL;
 	}
+	dst = xfrm_lookup(t->net, dst, flowi6_to_flowi(fl6), NULL, 0);
+	if (IS_ERR(dst))
+		return NULL;
 	/* Routing the outer packet into ourselves would loop forever. */
 	if (dst->dev == t->dev) {
 		dst_release(dst);
 		return NULL;
 	}
-	dst_cache_set_ip6(&t->dst_cache, dst, &ends->local);
+	if (!fl6->flowi6_mark)
+		dst_cache_set_ip6(&ends->dst_cache, dst, &ends->local);
 	return dst;
 }
 
 static int npt6_tnl_xmit_frag(struct net *net, struct sock *sk,
 			      struct sk_buff *skb);
+static netdev_tx_t npt6_tnl_xmit_segs(struct sk_buff *skb,
+				      struct net_device *dev);
 
 static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct npt6_tnl *t = netdev_priv(dev);
-	const struct npt6_tnl_ends *ends;
+	struct npt6_tnl_ends *ends;
 	unsigned int hlen, headroom, mtu, mss;
 	u16 encaplimit;
 	struct dst_entry *dst;
@@ -259,13 +280,17 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 	mtu = dst_mtu(dst);
 	mtu = mtu > hlen + IPV4_MIN_MTU ? mtu - hlen : IPV4_MIN_MTU;
 	mtu = min(mtu, READ_ONCE(dev->mtu));
-	/* Let the IPv4 route learn the path MTU behind us, too. */
-	if (skb_dst(skb) && mtu < READ_ONCE(dev->mtu))
+	/*
+	 * Let the IPv4 route learn the path MTU behind us, too.  Not a
+	 * metadata dst (tc mirred from a collect_md device, a BPF program
+	 * setting tunnel keys): it is no route, and has no device.
+	 */
+	if (mtu < READ_ONCE(dev->mtu) && skb_valid_dst(skb))
 		skb_dst_update_pmtu_no_confirm(skb, mtu);
 
 	if (skb_is_gso(skb) ? !skb_gso_validate_network_len(skb, mtu) :
 			      skb->len > mtu) {
-		if (skb_is_gso(skb) || (ip_hdr(skb)->frag_off & htons(IP_DF))) {
+		if (ip_hdr(skb)->frag_off & htons(IP_DF)) {
 			icmp_ndo_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 				      htonl(mtu));
 			dst_release(dst);
@@ -273,10 +298,15 @@ static netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 		}
 		/*
 		 * No DF: fragment the IPv4 packet and tunnel each fragment,
-		 * so that the outer IPv6 packet is never fragmented.
+		 * so that the outer IPv6 packet is never fragmented.  A GSO
+		 * packet is cut into its segments first, each of which comes
+		 * back here to be fragmented in turn.  ip_do_fragment() needs
+		 * a real IPv4 route.
 		 */
 		dst_release(dst);
-		if (!skb_rtable(skb))
+		if (skb_is_gso(skb))
+			return npt6_tnl_xmit_segs(skb, dev);
+		if (!skb_valid_dst(skb))
 			goto tx_err;
 		memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
 		IPCB(skb)->frag_max_size = mtu;
@@ -347,6 +377,30 @@ tx_drop:
 	return NETDEV_TX_OK;
 }
 
+/*
+ * A GSO packet without DF whose segments do not fit the tunnel: segment it
+ * in software and send each segment on its own, to be fragmented.
+ */
+static noinline netdev_tx_t npt6_tnl_xmit_segs(struct sk_buff *skb,
+					       struct net_device *dev)
+{
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs)) {
+		DEV_STATS_INC(dev, tx_errors);
+		DEV_STATS_INC(dev, tx_dropped);
+		kfree_skb(skb);
+		return NETDEV_TX_OK;
+	}
+	consume_skb(skb);
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		npt6_tnl_xmit(seg, dev);
+	}
+	return NETDEV_TX_OK;
+}
+
 /* ip_do_fragment() output: each fragment now fits; tunnel it. */
 static int npt6_tnl_xmit_frag(struct net *net, struct sock *sk,
 			      struct sk_buff *skb)
@@ -380,6 +434,14 @@ static int npt6_tnl_rcv(struct sk_buff *skb)
 	    !pskb_may_pull(skb, iph->ihl * 4))
 		goto drop_err;
 
+	/*
+	 * IPv6 GRO merged a train of ipip6 packets as one tunnelled GSO
+	 * packet (encapsulation set, SKB_GSO_IPXIP6); without the outer
+	 * header it is a plain IPv4 one, and must say so, or the device it
+	 * is forwarded to treats it as tunnelled.
+	 */
+	if (iptunnel_pull_offloads(skb))
+		goto drop_err;
 	skb->protocol = htons(ETH_P_IP);
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
@@ -425,10 +487,17 @@ static int npt6_tnl_err(struct sk_buff *skb, struct inet6_skb_parm *opt,
 		rcu_read_unlock();
 		return -ENOENT;
 	}
+	/*
+	 * The error's own mark picks the route whose path MTU it updates:
+	 * with fwmark-routed outer packets, a connmark restored on input
+	 * makes it the flow's.  Unmarked, it is the main route's, which
+	 * unmarked packets use.
+	 */
 	if (type == ICMPV6_PKT_TOOBIG)
-		ip6_update_pmtu(skb, net, info, 0, 0, sock_net_uid(net, NULL));
+		ip6_update_pmtu(skb, net, info, 0, skb->mark,
+				sock_net_uid(net, NULL));
 	else if (type == NDISC_REDIRECT)
-		ip6_redirect(skb, net, 0, 0, sock_net_uid(net, NULL));
+		ip6_redirect(skb, net, 0, skb->mark, sock_net_uid(net, NULL));
 	rcu_read_unlock();
 	return 0;
 }
@@ -445,17 +514,44 @@ static struct npt6_tnl_ends *npt6_tnl_alloc_ends(const struct in6_addr *local,
 {
 	struct npt6_tnl_ends *ends = kzalloc(sizeof(*ends), GFP_KERNEL);
 
-	if (ends) {
-		ends->local = *local;
-		ends->remote = *remote;
+	if (!ends)
+		return NULL;
+	if (dst_cache_init(&ends->dst_cache, GFP_KERNEL)) {
+		kfree(ends);
+		return NULL;
 	}
+	ends->local = *local;
+	ends->remote = *remote;
 	return ends;
+}
+
+/* Endpoints nobody has seen yet, or no longer can: NULL is fine. */
+static void npt6_tnl_free_ends(struct npt6_tnl_ends *ends)
+{
+	if (!ends)
+		return;
+	dst_cache_destroy(&ends->dst_cache);
+	kfree(ends);
+}
+
+/*
+ * Transmits on other CPUs may still use, and fill, the cache of endpoints
+ * we replaced: destroy it only after them.  Module unload waits for these
+ * in npt6_map_uninit()'s rcu_barrier(), after the tunnels are gone.
+ */
+static void npt6_tnl_free_ends_rcu(struct rcu_head *head)
+{
+	npt6_tnl_free_ends(container_of(head, struct npt6_tnl_ends, rcu));
 }
 
 /*
  * Point the tunnel at @ends (from npt6_tnl_alloc_ends(), ours from now
  * on), or at nothing.  Cannot fail, so that newlink can call it after
  * register_netdevice() with nothing to unwind.  Under rtnl.
+ *
+ * A tunnel without a local address (local auto before the RA) has no
+ * carrier: routing daemons and `ip link` see it down, instead of a
+ * device that takes packets only to count errors.
  */
 static void npt6_tnl_set_ends(struct npt6_tnl *t, struct npt6_tnl_ends *ends)
 {
@@ -478,9 +574,12 @@ static void npt6_tnl_set_ends(struct npt6_tnl *t, struct npt6_tnl_ends *ends)
 		t->bucket = bucket;
 		hlist_add_head_rcu(&t->hash, &npt6_net(t->net)->tnl_hash[bucket]);
 	}
-	dst_cache_reset(&t->dst_cache);
+	if (ends)
+		netif_carrier_on(t->dev);
+	else
+		netif_carrier_off(t->dev);
 	if (old)
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, npt6_tnl_free_ends_rcu);
 }
 
 /*
@@ -543,16 +642,11 @@ static int npt6_tnl_dev_init(struct net_device *dev)
 	dev->tstats = netdev_alloc_pcpu_stats(struct pcpu_sw_netstats);
 	if (!dev->tstats)
 		return -ENOMEM;
-	err = dst_cache_init(&t->dst_cache, GFP_KERNEL);
-	if (err)
-		goto err_stats;
 	err = gro_cells_init(&t->gro_cells, dev);
 	if (err)
-		goto err_cache;
+		goto err_stats;
 	return 0;
 
-err_cache:
-	dst_cache_destroy(&t->dst_cache);
 err_stats:
 	free_percpu(dev->tstats);
 	dev->tstats = NULL;
@@ -568,11 +662,10 @@ static void npt6_tnl_dev_uninit(struct net_device *dev)
 	hlist_del_init_rcu(&t->hash);
 	RCU_INIT_POINTER(t->ends, NULL);
 	if (ends)
-		kfree_rcu(ends, rcu);
+		call_rcu(&ends->rcu, npt6_tnl_free_ends_rcu);
 	if (t->counted_auto)
 		npt6_net(t->net)->nauto--;
 	t->counted_auto = false;
-	dst_cache_reset(&t->dst_cache);
 	pr_debug("tunnel %s destroyed\n", dev->name);
 }
 
@@ -581,7 +674,6 @@ static void npt6_tnl_free(struct net_device *dev)
 	struct npt6_tnl *t = netdev_priv(dev);
 
 	gro_cells_destroy(&t->gro_cells);
-	dst_cache_destroy(&t->dst_cache);
 	free_percpu(dev->tstats);
 }
 
@@ -935,7 +1027,7 @@ static int npt6_tnl_newlink(struct net_device *dev,
 
 	err = register_netdevice(dev);
 	if (err) {
-		kfree(c.ends);
+		npt6_tnl_free_ends(c.ends);
 		return err;
 	}
 	npt6_tnl_commit(t, data, &c);
