@@ -383,12 +383,16 @@ transix()
 	js=$(tnl_show "$rtr" tun0)
 	echo "$js" | jq -e '.[0].active_local == null' >/dev/null
 	check_err $? "active local before any RA: $js"
+	# No local address, no carrier: the stack itself holds the packets
+	# back, as for a NIC without link, and none is sent.
+	ip -n "$rtr" link show tun0 | grep -q 'NO-CARRIER'
+	check_err $? "tun0 has a carrier without a local address: $(ip -n "$rtr" link show tun0)"
 	ip netns exec "$lan" ping -n -q -c 2 -i 0.2 -w 2 $INET4 >/dev/null 2>&1
 	check_fail $? "ping went through a tunnel without a local address"
 	js=$(tnl_show "$rtr" tun0)
-	echo "$js" | jq -e '.[0].stats.tx.carrier >= 2 and .[0].stats.tx.packets == 0' >/dev/null
+	echo "$js" | jq -e '.[0].stats.tx.packets == 0' >/dev/null
 	check_err $? "counters without a local address: $js"
-	log_test "transix: tunnel add ... local auto token ::feed dev wan0 before RA: no local address, packets counted as carrier errors"
+	log_test "transix: tunnel add ... local auto token ::feed dev wan0 before RA: no local address, no carrier, nothing sent"
 
 	# Now the NGN's RA, with interface ID ::feed as transix wants it.
 	ip netns exec "$rtr" sysctl -qw net.ipv6.conf.wan0.accept_ra=2 &&
@@ -408,7 +412,9 @@ transix()
 	check_err $? "nptctl -j tunnel show: $js"
 	[ "$(ip -n "$rtr" -j link show tun0 | jq '.[0].mtu')" = 1460 ]
 	check_err $? "tun0 MTU: $(ip -n "$rtr" link show tun0)"
-	log_test "transix: RA gives wan0 $p1feed; show reports it as the active local, mtu 1460, encaplimit none, mss auto"
+	busywait 5000 sh -c "ip -n $rtr link show tun0 | grep -q LOWER_UP"
+	check_err $? "tun0 has no carrier with a local address: $(ip -n "$rtr" link show tun0)"
+	log_test "transix: RA gives wan0 $p1feed; show reports it as the active local, mtu 1460, encaplimit none, mss auto; carrier up"
 	ip netns exec "$rtr" "$NPTCTL" tunnel show | log_indent
 
 	ip -n "$aftr" -6 tunnel add tun0 mode ip4ip6 local $AFTR6 \
