@@ -15,7 +15,7 @@ PACKAGES=(
 	dkms build-essential libmnl-dev pkg-config
 	# Test tools run inside the guest (the host root is its root).
 	iperf3 python3 python3-scapy ndisc6 radvd iptables nftables tcpdump
-	iputils-ping iproute2 traceroute procps
+	iputils-ping iproute2 traceroute procps ethtool
 	# make bench: the NDP proxy daemon it compares npt6 with, and what
 	# draws its chart.
 	ndppd python3-matplotlib
