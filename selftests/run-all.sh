@@ -9,7 +9,8 @@
 #   kunit   selftests/kunit/run.sh, KUnit in a UML kernel
 #   vm      install npt6 through DKMS (lib/install-module.sh), then boot
 #           Debian's kernel once under QEMU (qemu/vm.sh) to run
-#           selftests/net/run-guest.sh, i.e. every selftests/net test
+#           selftests/net/run-guest.sh, i.e. every selftests/net test;
+#           the guest has two pairs of emulated NICs, for test_nic.sh
 #   fallback  selftests/compat/fallback.sh: test_npt6's packet tests with
 #           npt6 built to use its POST_ROUTING fallback (kernels < 5.16)
 #   pkg     selftests/pkg/run.sh: make deb, then a fresh Debian 12 disk
@@ -179,7 +180,10 @@ vm_suite()
 	fi
 
 	rm -rf "$OUT/vm-results"
+	# Two pairs of emulated NICs for test_nic.sh; nothing else sees
+	# them (their drivers load only when test_nic.sh asks).
 	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-3000}" \
+		--nic-pairs "e1000e virtio-net-pci" \
 		--log "$OUT/vm.log" --results "$OUT/vm-results" \
 		"$NPT6_REPO/selftests/net/run-guest.sh" || return
 	return "$rc"

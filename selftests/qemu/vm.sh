@@ -52,6 +52,19 @@ virtio-9p and run 'bash SCRIPT ARGS' in it as root.  Inside, \$RESULTS
   --modules DIR   the guest's /lib/modules: DIR holds one KVER/ directory,
                   that of IMAGE (the debug tier builds both)
   --append ARGS   add ARGS to the kernel command line
+  --nic-pairs "MODEL..."
+                  one pair of emulated NICs per MODEL (a QEMU -device
+                  name: e1000e, virtio-net-pci, e1000, vmxnet3, rtl8139),
+                  the two NICs of pair K joined by QEMU hub K and nothing
+                  else, with fixed MACs 02:6e:6e:00:0K:01 and
+                  02:6e:6e:00:0K:02 (K = 1..9, in the order given).  The
+                  guest has no udev: their drivers are not loaded and no
+                  interface exists until a test runs modprobe; the test
+                  finds the NICs by MAC.  \$NPT6_NIC_PAIRS carries MODEL...
+                  into the guest.  selftests/net/test_nic.sh runs iperf3
+                  through npt6 and its tunnel over them, the first pair as
+                  the router's LAN, the second as its WAN; run-all.sh's vm
+                  suite boots with "e1000e virtio-net-pci"
   --verbose       print every kernel message on the console, not only
                   warnings and worse
   -h, --help      this text
@@ -75,6 +88,7 @@ loglevel=5
 image=
 moddir=
 append=
+nic_pairs=
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -88,6 +102,7 @@ while [ $# -gt 0 ]; do
 	--kernel)	image=${2:?--kernel needs a value}; shift ;;
 	--modules)	moddir=${2:?--modules needs a value}; shift ;;
 	--append)	append=${2?--append needs a value}; shift ;;
+	--nic-pairs)	nic_pairs=${2?--nic-pairs needs a value}; shift ;;
 	--verbose)	loglevel=8 ;;
 	-h|--help)	usage; exit 0 ;;
 	--)		shift; break ;;
@@ -104,6 +119,13 @@ for n in "$smp" "$mem" "$timeout"; do
 	esac
 done
 [ "$icount" = 1 ] && smp=1
+read -r -a nics <<<"$nic_pairs"
+for n in "${nics[@]}"; do
+	case $n in
+	[!a-z]*|*[!a-z0-9-]*) npt6_die "--nic-pairs: '$n' is not a QEMU device name" ;;
+	esac
+done
+[ ${#nics[@]} -le 9 ] || npt6_die "--nic-pairs: at most 9 pairs"
 
 script=$(realpath -e -- "$1" 2>/dev/null) || npt6_die "no such script: $1"
 shift
@@ -239,6 +261,11 @@ exec 8>&-
 	printf ' )\n'
 	printf 'NPT6_CWD=%q\n' "$PWD"
 	printf 'NPT6_REPO=%q\n' "$NPT6_REPO"
+	if [ ${#nics[@]} -gt 0 ]; then
+		printf 'export NPT6_NIC_PAIRS=%q\n' "${nics[*]}"
+	else
+		printf 'unset NPT6_NIC_PAIRS\n'
+	fi
 } >"$results/job"
 
 # Parameters the kernel does not know (npt6_init) end up in init's
@@ -286,6 +313,14 @@ qemu=(qemu-system-x86_64
 	-fsdev "local,id=res,path=$results,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=res,mount_tag=npt6results)
 [ "$icount" = 1 ] && qemu+=(-icount shift=0,sleep=off)
+# --nic-pairs: hub K has exactly two ports, the NICs of pair K, so each
+# pair is a private wire (a hub repeats every frame to its other ports).
+for ((k = 1; k <= ${#nics[@]}; k++)); do
+	for end in 1 2; do
+		qemu+=(-netdev "hubport,id=nic$k$end,hubid=$k"
+			-device "${nics[k - 1]},netdev=nic$k$end,mac=02:6e:6e:00:0$k:0$end")
+	done
+done
 # For a guest that hangs: attach gdb to the port and read each vCPU's
 # registers (gdb vmlinux -ex 'target remote :PORT' -ex 'info threads').
 [ -n "${NPT6_QEMU_GDB:-}" ] && qemu+=(-gdb "tcp:127.0.0.1:$NPT6_QEMU_GDB")
@@ -305,7 +340,7 @@ cleanup()
 trap cleanup EXIT
 trap 'say "interrupted"; exit 130' INT TERM HUP
 
-say "booting $kver, smp $smp, ${mem} MiB$([ "$icount" = 1 ] && echo ", icount") ($(basename "$script") $*)"
+say "booting $kver, smp $smp, ${mem} MiB$([ "$icount" = 1 ] && echo ", icount")$([ ${#nics[@]} -gt 0 ] && echo ", NIC pairs: ${nics[*]}") ($(basename "$script") $*)"
 t0=$(date +%s.%N)
 # In the background, so that a signal to us is handled at once and not
 # only when QEMU is gone; the shell records timeout's pid and status.
