@@ -246,6 +246,30 @@ cleanup()
 	TMP_DIR=
 }
 
+# kernel_log: the test function of that name, shared: nothing alarming in
+# the kernel log since npt6_run_tests (or the script) wrote $KMSG_MARK.
+kernel_log()
+{
+	local out
+
+	RET=0
+	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
+		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
+	[ -z "$out" ]
+	check_err $? "$(echo "$out" | head -n 20)"
+	log_test "kernel log: no BUG, WARNING, Oops, KASAN or refcount lines during the tests"
+}
+
+# ping_ok NS DST [ping options]: 3 echoes, all answered within 10 s.
+ping_ok()
+{
+	local ns=$1 dst=$2
+
+	shift 2
+	ip netns exec "$ns" ping -n -q -c 3 -i 0.3 -w 10 "$@" "$dst" \
+		>/dev/null 2>&1
+}
+
 # More packet sockets in NS than N?
 packet_sockets_above()
 {

@@ -796,18 +796,6 @@ netns_delete()
 	log_test "netns delete: module unloads and reloads cleanly afterwards"
 }
 
-kernel_log()
-{
-	local out
-
-	RET=0
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
-	[ -z "$out" ]
-	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops, KASAN or refcount lines during the tests"
-}
-
 # ---------------------------------------------------------------------
 
 require_cmd ip jq ping iperf3 tcpdump ip6tables nft ss timeout

@@ -57,15 +57,6 @@ need_topo()
 	return 1
 }
 
-ping_ok()
-{
-	local ns=$1 dst=$2
-
-	shift 2
-	ip netns exec "$ns" ping -n -q -c 3 -i 0.3 -w 10 "$@" "$dst" \
-		>/dev/null 2>&1
-}
-
 # udp_ok A_NS B_NS B_ADDR EXPECT_SRC [pkt.py options]: datagrams from A
 # reach B, which sees them from EXPECT_SRC, and its echoes come back.
 udp_ok()
@@ -315,18 +306,6 @@ type_change()
 	log_test "type change: allowed once the mapping's proxy is off (bond0 type $(ip netns exec "$rtr" cat /sys/class/net/bond0/type))"
 	ip -n "$rtr" link del bond0 2>/dev/null
 	ip -n "$rtr" link del g0 2>/dev/null
-}
-
-kernel_log()
-{
-	local out
-
-	RET=0
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
-	[ -z "$out" ]
-	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops or refcount lines during the tests"
 }
 
 # ---------------------------------------------------------------------

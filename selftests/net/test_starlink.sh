@@ -119,15 +119,6 @@ bg_log()
 }
 
 # ping_ok NS DST [ARGS]: echoes answered (3 within 10 s unless ARGS say).
-ping_ok()
-{
-	local ns=$1 dst=$2
-
-	shift 2
-	ip netns exec "$ns" ping -n -q -c 3 -i 0.3 -w 10 "$@" "$dst" \
-		>/dev/null 2>&1
-}
-
 port_listening()
 {
 	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
@@ -1197,18 +1188,6 @@ teardown()
 	check_err $? "cannot load npt6 again"
 	log_test "teardown: npt6 unloads and loads again afterwards"
 	TOPO_OK=0
-}
-
-kernel_log()
-{
-	local out
-
-	RET=0
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
-	[ -z "$out" ]
-	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops or refcount lines during the tests"
 }
 
 # ---------------------------------------------------------------------

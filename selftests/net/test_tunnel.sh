@@ -1773,18 +1773,6 @@ bad_config()
 	end_test
 }
 
-kernel_log()
-{
-	local out
-
-	RET=0
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
-	[ -z "$out" ]
-	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops or refcount lines during the tests"
-}
-
 # ---------------------------------------------------------------------
 
 TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
