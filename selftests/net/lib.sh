@@ -244,6 +244,10 @@ cleanup()
 	cleanup_ns $NS_LIST
 	[ -n "$TMP_DIR" ] && rm -rf "$TMP_DIR"
 	TMP_DIR=
+	# A script's own last words, if it has any (test_nic.sh's NICs).
+	if declare -F cleanup_script >/dev/null; then
+		cleanup_script
+	fi
 }
 
 # kernel_log: the test function of that name, shared: nothing alarming in

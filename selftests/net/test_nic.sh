@@ -89,6 +89,34 @@ nic_by_mac()
 	return 1
 }
 
+# The NICs come back to the init namespace when theirs goes, under the
+# names they had there, and rtnetlink looks up the name of a new link in
+# the caller's namespace first: a later test's "ip link add name up0
+# netns X" would then fail with EEXIST.  Wait for them and give them
+# names nobody uses.
+nic_release()
+{
+	local p e mac dev
+
+	for p in $(seq ${#NICS[@]}); do
+		for e in 1 2; do
+			mac=$(nic_mac "$p" "$e")
+			busywait 20000 nic_by_mac "$mac" >/dev/null || continue
+			dev=$(nic_by_mac "$mac")
+			[ "$dev" = "npt6nic$p$e" ] && continue
+			ip link set "$dev" down 2>/dev/null
+			ip link set "$dev" name "npt6nic$p$e" ||
+				log_info "cannot rename $dev to npt6nic$p$e"
+		done
+	done
+}
+
+# lib.sh's cleanup calls this on the way out.
+cleanup_script()
+{
+	nic_release
+}
+
 # nic_take PAIR END NS NAME: move that NIC into NS as NAME and bring it
 # up.  A NIC comes back to the init namespace only once the namespace it
 # was in is gone, which the kernel does in the background: wait for it.
@@ -140,6 +168,7 @@ end_test()
 {
 	bg_stop $BG_PIDS
 	cleanup_ns $NS_LIST
+	nic_release
 }
 
 setup_failed()
