@@ -1025,6 +1025,15 @@ static int npt6_tnl_newlink(struct net_device *dev,
 				 IPV4_MIN_MTU);
 	}
 
+	/*
+	 * Without a local address the device is born without carrier.
+	 * Said before registration, registration itself makes it
+	 * operationally down; said after, linkwatch would do so only up
+	 * to a second later, and `ip link` would show it running till then.
+	 */
+	if (!c.ends)
+		netif_carrier_off(dev);
+
 	err = register_netdevice(dev);
 	if (err) {
 		npt6_tnl_free_ends(c.ends);

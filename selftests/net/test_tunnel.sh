@@ -1621,8 +1621,12 @@ carrier_is()
 		echo "$js" | jq -e '.[0] | (.flags | index("LOWER_UP")) != null and
 			(.flags | index("NO-CARRIER")) == null' >/dev/null
 	else
+		# Down for everyone: no LOWER_UP, NO-CARRIER in the flags
+		# and operationally down (or lower layer down), not "unknown",
+		# which counts as up.
 		echo "$js" | jq -e '.[0] | (.flags | index("LOWER_UP")) == null and
-			.operstate != "UP"' >/dev/null
+			(.flags | index("NO-CARRIER")) != null and
+			(.operstate == "DOWN" or .operstate == "LOWERLAYERDOWN")' >/dev/null
 	fi
 }
 
@@ -1639,7 +1643,8 @@ carrier()
 		local auto token $TOKEN dev g0 2>&1) &&
 	ip -n "$ns" link set tun0 up
 	check_err $? "tunnel setup: $out"
-	sleep 1
+	# At once, not after linkwatch's next run: a second in which the
+	# device looks running is a second in which routing daemons use it.
 	tnl_active_is "$ns" tun0 ""
 	check_err $? "active local without ::feed: $(active_local "$ns" tun0)"
 	carrier_is "$ns" tun0 down
