@@ -7,6 +7,7 @@
  *   table.c    per-device lookup by internal and external prefix
  *   map.c      mappings, the devices that carry them, namespaces
  *   xlat.c     the packet path (netfilter netdev ingress/egress hooks)
+ *   hairpin.c  LAN hosts that reach each other by external address
  *   ndproxy.c  answers Neighbor Solicitations for translated addresses
  *   autoprefix.c  external prefixes that follow RA / DHCPv6-PD
  *   tunnel.c   the ipip6 (RFC 2473) tunnel device "npt6tnl"

@@ -71,6 +71,7 @@ static bool npt6_prefix_link_scope(const struct in6_addr *pfx, u8 plen)
 static struct npt6_dev *npt6_dev_create(struct net *net,
 					struct net_device *dev)
 {
+	struct npt6_net *nn = npt6_net(net);
 	struct npt6_dev *xdev;
 	int err;
 
@@ -83,7 +84,7 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 	INIT_LIST_HEAD(&xdev->maps);
 
 	xdev->dev = dev;
-	xdev->local = &npt6_net(net)->local;
+	xdev->local = &nn->local;
 	npt6_local_enable(xdev->local, net);
 	xdev->ops[NPT6_DIR_DNPT] = (struct nf_hook_ops) {
 		.hook = npt6_xlat_ingress,
@@ -104,11 +105,20 @@ static struct npt6_dev *npt6_dev_create(struct net *net,
 	if (err)
 		goto err_table;
 
+	/* The namespace's first external device: hairpinning starts. */
+	if (list_empty(&nn->devs)) {
+		err = npt6_hairpin_register(nn);
+		if (err)
+			goto err_hooks;
+	}
+
 	netdev_hold(dev, &xdev->dev_tracker, GFP_KERNEL);
-	list_add_tail(&xdev->list, &npt6_net(net)->devs);
+	list_add_tail_rcu(&xdev->list, &nn->devs);
 	pr_debug("device %s attached\n", dev->name);
 	return xdev;
 
+err_hooks:
+	nf_unregister_net_hooks(net, xdev->ops, NPT6_DIR_MAX);
 err_table:
 	npt6_table_destroy(&xdev->table);
 err_free:
@@ -119,9 +129,14 @@ err_free:
 static void npt6_dev_destroy(struct net *net, struct npt6_dev *xdev)
 {
 	WARN_ON(xdev->nmaps || xdev->nproxy);
-	list_del(&xdev->list);
+	list_del_rcu(&xdev->list);
 	nf_unregister_net_hooks(net, xdev->ops, NPT6_DIR_MAX);
-	/* Packets already inside our hooks may still use xdev and its table. */
+	if (list_empty(&npt6_net(net)->devs))
+		npt6_hairpin_unregister(npt6_net(net));
+	/*
+	 * Packets already inside our hooks, the hairpin hooks included, may
+	 * still use xdev and its table.
+	 */
 	synchronize_net();
 	npt6_table_destroy(&xdev->table);
 	pr_debug("device %s detached\n", xdev->dev->name);

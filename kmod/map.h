@@ -12,6 +12,7 @@
 #include <linux/workqueue.h>
 #include <net/netlink.h>
 
+#include "hairpin.h"
 #include "localaddr.h"
 #include "rfc6296.h"
 #include "table.h"
@@ -105,7 +106,7 @@ struct npt6_map_cfg {
  * hooks on that device; the hooks' priv points back here.
  */
 struct npt6_dev {
-	struct list_head list;		/* on npt6_net.devs, under rtnl */
+	struct list_head list;		/* on npt6_net.devs */
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
 	struct npt6_table table;	/* active mappings, for the packet path */
@@ -118,7 +119,10 @@ struct npt6_dev {
 
 struct npt6_net {
 	struct net *net;
-	struct list_head devs;		/* struct npt6_dev, under rtnl */
+	/* struct npt6_dev; changed under rtnl, read under RCU by hairpin.c */
+	struct list_head devs;
+	/* PRE_ROUTING hooks for hairpinning, while @devs is not empty */
+	struct nf_hook_ops hairpin_ops[NPT6_HAIRPIN_HOOKS];
 	unsigned int gen;		/* bumped on every change, for dumps */
 	unsigned int nauto;		/* auto mappings and tunnels: the
 					 * watcher runs while not zero

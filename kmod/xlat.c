@@ -279,6 +279,27 @@ static noinline void __cold npt6_collision(const struct npt6_dev *xdev,
 		xdev->dev->name, &host, ext);
 }
 
+/*
+ * For hairpin.c: rewrite the outer address of @dir with @map (the source
+ * for SNPT, the destination for DNPT), then the matching address of the
+ * packet an ICMPv6 error carries, as the egress and ingress hooks do.
+ */
+unsigned int npt6_xlat_packet(struct npt6_dev *xdev, struct npt6_map *map,
+			      struct sk_buff *skb, enum npt6_dir dir)
+{
+	unsigned int noff = skb_network_offset(skb);
+	unsigned int verdict;
+	int ioff;
+
+	verdict = npt6_xlat_outer(map, skb, noff, dir);
+	if (verdict != NF_ACCEPT || !npt6_maybe_icmp(skb))
+		return verdict;
+	ioff = npt6_icmp_err_inner(skb, noff);
+	if (ioff >= 0)
+		npt6_xlat_inner(xdev, skb, ioff, dir);
+	return NF_ACCEPT;
+}
+
 unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {

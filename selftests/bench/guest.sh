@@ -22,6 +22,10 @@
 #   fwd-w2l     plain IPv6 forwarding WAN->LAN
 #   ip6t-dnpt   ip6tables (nft) mangle PREROUTING -j DNPT
 #   npt6-dnpt   npt6 mapping on ge0
+#   fwd-l2l     plain IPv6 forwarding LAN->LAN: lan sends to a second
+#               LAN address through rtr, which sends it back out of ge1
+#   npt6-hairpin  the same to that host's external address: npt6's
+#               hairpin hooks translate both addresses (RFC 6296 4.3)
 #   hook-l2w hook-w2l   plain forwarding with an empty nftables base chain
 #               on ge0's netdev ingress and egress hooks: the price of the
 #               hook points npt6 uses, before any work
@@ -76,7 +80,7 @@ SETTLE=${NPT6_BENCH_SETTLE:-0.2}
 QUIESCE=${NPT6_BENCH_QUIESCE:-0.5}
 TCP_TIME=${NPT6_BENCH_TCP_TIME:-3}
 CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt fwd-w2l ip6t-dnpt npt6-dnpt
-	hook-l2w hook-w2l
+	fwd-l2l npt6-hairpin hook-l2w hook-w2l
 	npt6-n100 npt6-n10k ip6t-n100 ip6t-n10k
 	fwd4-enc ip6tnl-enc npt6tnl-enc fwd4-dec ip6tnl-dec npt6tnl-dec
 	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl
@@ -85,6 +89,7 @@ CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt fwd-w2l ip6t-dnpt npt6-dn
 INT_PFX=fd8e:52a1:3c07:1::/64
 EXT_PFX=2001:db8:5f00:1::/64
 LAN_HOST=fd8e:52a1:3c07:1::10
+LAN_HOST2=fd8e:52a1:3c07:1::20	# the hairpin cases' target, also in lan
 RTR_LAN=fd8e:52a1:3c07:1::1
 RTR_WAN=2001:db8:ffff:1::2
 WAN_ADDR=2001:db8:ffff:1::1
@@ -170,6 +175,8 @@ printf 'npt6=%s srcversion %s\nmodule=%s\nwindow_s=%s\nsettle_s=%s\ntcp_s=%s\nks
 
 LAN_EXT=$(python3 "$NPTPY" map $INT_PFX $EXT_PFX $LAN_HOST) ||
 	die "npt.py cannot map $LAN_HOST"
+LAN2_EXT=$(python3 "$NPTPY" map $INT_PFX $EXT_PFX $LAN_HOST2) ||
+	die "npt.py cannot map $LAN_HOST2"
 
 # ---------------------------------------------------------------------
 # Topology
@@ -202,6 +209,7 @@ ip -n $WAN -6 addr add $WAN_ADDR/64 dev eth0 nodad
 ip -n $RTR -6 route add default via $WAN_ADDR dev ge0
 ip -n $RTR -6 neigh replace $WAN_ADDR lladdr $WAN_MAC dev ge0 nud permanent
 ip -n $RTR -6 neigh replace $LAN_HOST lladdr $LAN_MAC dev ge1 nud permanent
+ip -n $RTR -6 neigh replace $LAN_HOST2 lladdr $LAN_MAC dev ge1 nud permanent
 ip -n $WAN -6 neigh replace $RTR_WAN lladdr $GE0_MAC dev eth0 nud permanent
 
 # IPv4 for the tunnel cases: lan's 198.51.100.0/24 behind rtr, far's
@@ -460,6 +468,14 @@ case_setup()
 		SRC_NS=$WAN EGRESS=ge1
 		pg_dev $WAN eth0 "dst_mac $GE0_MAC" "src6 $INET_ADDR" "dst6 $LAN_EXT"
 		;;
+	fwd-l2l)
+		SRC_NS=$LAN EGRESS=ge1
+		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN_HOST2"
+		;;
+	npt6-hairpin)
+		SRC_NS=$LAN EGRESS=ge1
+		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN2_EXT"
+		;;
 	*-n100|*-n10k)
 		[ "$n" = 10k ] && n=10000
 		SCALE=$n SRC_NS=$LAN EGRESS=ge0
@@ -505,7 +521,7 @@ case_setup()
 			-d $EXT_PFX -i ge0 -j DNPT \
 			--src-pfx $EXT_PFX --dst-pfx $INT_PFX || die "ip6tables DNPT"
 		;;
-	npt6-snpt|npt6-dnpt)
+	npt6-snpt|npt6-dnpt|npt6-hairpin)
 		"$NPTCTL" -n $RTR add $INT_PFX $EXT_PFX dev ge0 ndproxy off ||
 			die "nptctl add"
 		;;
@@ -591,7 +607,7 @@ counter()
 	case $1 in
 	ip6t-snpt|ip6t-n*) v=$(ip6t_stat POSTROUTING) ;;
 	ip6t-dnpt) v=$(ip6t_stat PREROUTING) ;;
-	npt6-snpt) v=$(npt6_stat $INT_PFX snpt packets) ;;
+	npt6-snpt|npt6-hairpin) v=$(npt6_stat $INT_PFX snpt packets) ;;
 	npt6-dnpt) v=$(npt6_stat $INT_PFX dnpt packets) ;;
 	npt6-n*) v=$(npt6_stat "$(printf 'fd8e:52a1:3c07:%x::/64' "$SCALE")" snpt packets) ;;
 	*tnl-enc) devstats tun0; v=$TXP ;;

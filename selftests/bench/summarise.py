@@ -40,6 +40,8 @@ CASES = [
     ('fwd-w2l', 'npt', 'pps', 'plain IPv6 forward, WAN→LAN', None, None),
     ('ip6t-dnpt', 'npt', 'pps', 'ip6t_NPT DNPT (mangle, iptables-nft)', 'fwd-w2l', None),
     ('npt6-dnpt', 'npt', 'pps', 'npt6 DNPT', 'fwd-w2l', 'ip6t-dnpt'),
+    ('fwd-l2l', 'npt', 'pps', 'plain IPv6 forward, LAN→LAN (out of the port it came in)', None, None),
+    ('npt6-hairpin', 'npt', 'pps', 'npt6 hairpin: LAN→another LAN host\'s external address', 'fwd-l2l', None),
     ('hook-l2w', 'npt', 'pps', 'floor: empty nftables netdev chains on ge0, LAN→WAN', 'fwd-l2w', None),
     ('hook-w2l', 'npt', 'pps', 'floor: empty nftables netdev chains on ge0, WAN→LAN', 'fwd-w2l', None),
     ('npt6-n100', 'scaling', 'pps', 'npt6, 100 mappings', 'fwd-l2w', 'npt6-snpt'),

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hairpinning (RFC 6296 section 4.3, with RFC 4787's "external source IP
+ * address" behaviour): a LAN host that reaches another by its external
+ * address.  Such a packet never reaches the hooks on the external device:
+ * with an on-link external /64 the router solicits the address on the WAN,
+ * where nobody answers, and with a routed prefix it meets the unreachable
+ * loop guard.  So we catch it before routing, in IPv6 PRE_ROUTING, and
+ * translate it as if it had left through the external device and come
+ * back: the destination is DNPT'd to the internal host, and an internal
+ * source is SNPT'd with a mapping of that same device, so the target sees
+ * the sender's external address and its reply hairpins the same way.
+ *
+ * Conntrack must see one flow in both directions.  A's packet to B is
+ * fd00::a -> EXT::b, and B's reply fd00::b -> EXT::a.  Rewrite both
+ * addresses before conntrack and it sees EXT::a -> fd00::b and then
+ * EXT::b -> fd00::a, two unrelated half-flows (the SYN-ACK is INVALID).
+ * Rewrite them after it and the same happens with the original addresses.
+ * So the source is rewritten just before conntrack and the destination
+ * just after: conntrack sees EXT::a -> EXT::b and EXT::b -> EXT::a, the
+ * two ends by their public names, and the rest of the stack (routing,
+ * the forward chain) sees EXT::a -> fd00::b.  When the source is not
+ * internal there is nothing to rewrite on its side, and the destination
+ * is rewritten before conntrack, as the ingress hook does for traffic from
+ * the Internet, so that the reply (which leaves untranslated) matches.
+ *
+ * The errors this router owes the sender, hop limit exceeded and Packet
+ * Too Big, would be addressed to its external address once translated and
+ * so reach it only through the very routes hairpinning works around.  We
+ * send them ourselves, about the packet as its sender wrote it, before
+ * anything is rewritten; the stack's forwarding path then never meets a
+ * hairpinned packet that it would have to refuse.
+ *
+ * The price is two hook calls for every IPv6 packet the namespace
+ * receives, while it has a mapping.  Each returns after one table probe
+ * per external device when the destination is not an external address.
+ */
+
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/skbuff.h>
+#include <net/addrconf.h>
+#include <net/ip6_route.h>
+#include <net/ipv6.h>
+
+#include "hairpin.h"
+#include "map.h"
+#include "xlat.h"
+
+/*
+ * The mapping to hairpin this packet through, if any: one whose external
+ * prefix holds the destination, on a device other than the one the packet
+ * came in through (that device's ingress hook has done its work), and not
+ * for one of our own addresses.  Under rcu_read_lock().
+ */
+static __always_inline struct npt6_map *
+npt6_hairpin_target(struct npt6_net *nn, const struct sk_buff *skb,
+		    const struct nf_hook_state *state, struct npt6_dev **xdevp)
+{
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
+	struct npt6_table_node *node;
+	struct npt6_dev *xdev;
+
+	list_for_each_entry_rcu(xdev, &nn->devs, list) {
+		node = npt6_table_match_ext(&xdev->table, daddr);
+		if (likely(!node))
+			continue;
+		if (state->in == xdev->dev ||
+		    npt6_local_addr(&nn->local, state->net, daddr))
+			return NULL;
+		*xdevp = xdev;
+		return container_of(node, struct npt6_map, node);
+	}
+	return NULL;
+}
+
+/* ip6_forward()'s test, which it keeps to itself. */
+static bool npt6_too_big(const struct sk_buff *skb, unsigned int mtu)
+{
+	if (skb->len <= mtu)
+		return false;
+	if (IP6CB(skb)->frag_max_size && IP6CB(skb)->frag_max_size > mtu)
+		return true;
+	if (skb->ignore_df)
+		return false;
+	return !skb_is_gso(skb) || !skb_gso_validate_network_len(skb, mtu);
+}
+
+/*
+ * Send the error forwarding would send about this packet, if any, while it
+ * is still as its sender wrote it.  Returns true if it did: the packet is
+ * then dropped, as forwarding would.  Packets for one of our own internal
+ * addresses are delivered here and owe nothing.
+ */
+static bool npt6_hairpin_error(struct npt6_net *nn, struct npt6_map *map,
+			       struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct in6_addr daddr = ip6h->daddr;
+	struct dst_entry *dst;
+	unsigned int mtu = 0;
+	struct flowi6 fl6;
+
+	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &daddr) ||
+	    npt6_local_addr(&nn->local, state->net, &daddr))
+		return false;
+
+	if (ip6h->hop_limit <= 1) {
+		__IP6_INC_STATS(state->net, __in6_dev_get(skb->dev),
+				IPSTATS_MIB_INHDRERRORS);
+		icmpv6_send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_HOPLIMIT, 0);
+		return true;
+	}
+
+	/* Nothing smaller is ever too big: spare the route lookup. */
+	if (skb->len <= IPV6_MIN_MTU)
+		return false;
+	memset(&fl6, 0, sizeof(fl6));
+	fl6.flowi6_iif = skb->dev->ifindex;
+	fl6.daddr = daddr;
+	fl6.saddr = ip6h->saddr;
+	fl6.flowlabel = ip6_flowinfo(ip6h);
+	fl6.flowi6_mark = skb->mark;
+	fl6.flowi6_proto = ip6h->nexthdr;
+	dst = ip6_route_input_lookup(state->net, skb->dev, &fl6, skb,
+				     RT6_LOOKUP_F_HAS_SADDR);
+	if (!dst->error)
+		mtu = ip6_dst_mtu_maybe_forward(dst, true);
+	dst_release(dst);
+	if (!mtu || !npt6_too_big(skb, mtu))
+		return false;
+	__IP6_INC_STATS(state->net, __in6_dev_get(skb->dev),
+			IPSTATS_MIB_INTOOBIGERRORS);
+	icmpv6_send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+	return true;
+}
+
+/* Out of line: hairpinned packets are the rare ones. */
+static noinline unsigned int
+npt6_hairpin_src_slow(struct npt6_net *nn, struct npt6_dev *xdev,
+		      struct npt6_map *map, struct sk_buff *skb,
+		      const struct nf_hook_state *state)
+{
+	struct npt6_table_node *node;
+
+	if (npt6_hairpin_error(nn, map, skb, state))
+		return NF_DROP;
+	node = npt6_table_match_int(&xdev->table, &ipv6_hdr(skb)->saddr);
+	if (!node)
+		return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
+	return npt6_xlat_packet(xdev, container_of(node, struct npt6_map, node),
+				skb, NPT6_DIR_SNPT);
+}
+
+/* Before conntrack: the source, or the destination of a foreign source. */
+static unsigned int npt6_hairpin_src(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct npt6_net *nn = priv;
+	struct npt6_dev *xdev;
+	struct npt6_map *map;
+
+	map = npt6_hairpin_target(nn, skb, state, &xdev);
+	if (likely(!map))
+		return NF_ACCEPT;
+	return npt6_hairpin_src_slow(nn, xdev, map, skb, state);
+}
+
+/* After conntrack: the destination, whose source the first hook rewrote. */
+static unsigned int npt6_hairpin_dst(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	struct npt6_net *nn = priv;
+	struct npt6_dev *xdev;
+	struct npt6_map *map;
+
+	map = npt6_hairpin_target(nn, skb, state, &xdev);
+	if (likely(!map))
+		return NF_ACCEPT;
+	return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
+}
+
+static const struct nf_hook_ops npt6_hairpin_ops[NPT6_HAIRPIN_HOOKS] = {
+	{
+		.hook = npt6_hairpin_src,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK - 1,
+	},
+	{
+		.hook = npt6_hairpin_dst,
+		.pf = NFPROTO_IPV6,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP6_PRI_CONNTRACK + 1,
+	},
+};
+
+/* Under rtnl, when the namespace gets its first external device. */
+int npt6_hairpin_register(struct npt6_net *nn)
+{
+	unsigned int i;
+
+	for (i = 0; i < NPT6_HAIRPIN_HOOKS; i++) {
+		nn->hairpin_ops[i] = npt6_hairpin_ops[i];
+		nn->hairpin_ops[i].priv = nn;
+	}
+	return nf_register_net_hooks(nn->net, nn->hairpin_ops,
+				     NPT6_HAIRPIN_HOOKS);
+}
+
+/*
+ * Under rtnl, when its last external device goes.  The caller waits for
+ * the packets still inside (synchronize_net()) before freeing anything
+ * they may look at.
+ */
+void npt6_hairpin_unregister(struct npt6_net *nn)
+{
+	nf_unregister_net_hooks(nn->net, nn->hairpin_ops, NPT6_HAIRPIN_HOOKS);
+}
