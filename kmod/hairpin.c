@@ -32,8 +32,9 @@
  * hairpinned packet that it would have to refuse.
  *
  * The price is two hook calls for every IPv6 packet the namespace
- * receives, while it has a mapping.  Each returns after one table probe
- * per external device when the destination is not an external address.
+ * receives, while it has a mapping.  Each returns after a two-bit Bloom
+ * filter test (npt6_hairpin_maybe()) when the destination is not in an
+ * external prefix; README.md, "Performance", has the figures.
  */
 
 #include <linux/icmpv6.h>
@@ -50,12 +51,35 @@
 #include "xlat.h"
 
 /*
+ * Could @daddr be in an active external prefix?  Every IPv6 packet the
+ * namespace receives asks, so this is the whole cost of hairpinning for
+ * everything that is not hairpinned: per prefix length in use, a mask,
+ * a multiplication and a bit test.
+ */
+static __always_inline bool npt6_hairpin_maybe(const struct npt6_net *nn,
+					       const struct in6_addr *daddr)
+{
+	u64 plens = READ_ONCE(nn->hp_plens);
+	u64 bloom = READ_ONCE(nn->hp_bloom);
+	__be64 hi = npt6_addr_hi(daddr);
+
+	for (; plens; plens &= plens - 1) {
+		u64 want = npt6_hairpin_bits(hi & npt6_plen_mask_nz(__ffs64(plens) + 1));
+
+		if ((bloom & want) == want)
+			return true;
+	}
+	return false;
+}
+
+/*
  * The mapping to hairpin this packet through, if any: one whose external
  * prefix holds the destination, on a device other than the one the packet
  * came in through (that device's ingress hook has done its work), and not
- * for one of our own addresses.  Under rcu_read_lock().
+ * for one of our own addresses.  Under rcu_read_lock(), after
+ * npt6_hairpin_maybe() said it could be.
  */
-static __always_inline struct npt6_map *
+static struct npt6_map *
 npt6_hairpin_target(struct npt6_net *nn, const struct sk_buff *skb,
 		    const struct nf_hook_state *state, struct npt6_dev **xdevp)
 {
@@ -138,14 +162,21 @@ static bool npt6_hairpin_error(struct npt6_net *nn, struct npt6_map *map,
 	return true;
 }
 
-/* Out of line: hairpinned packets are the rare ones. */
+/*
+ * The hooks themselves only ask npt6_hairpin_maybe(); the rest is out of
+ * line, so that the question costs no stack frame.
+ */
 static noinline unsigned int
-npt6_hairpin_src_slow(struct npt6_net *nn, struct npt6_dev *xdev,
-		      struct npt6_map *map, struct sk_buff *skb,
+npt6_hairpin_src_slow(struct npt6_net *nn, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
 {
 	struct npt6_table_node *node;
+	struct npt6_dev *xdev;
+	struct npt6_map *map;
 
+	map = npt6_hairpin_target(nn, skb, state, &xdev);
+	if (!map)
+		return NF_ACCEPT;
 	if (npt6_hairpin_error(nn, map, skb, state))
 		return NF_DROP;
 	node = npt6_table_match_int(&xdev->table, &ipv6_hdr(skb)->saddr);
@@ -155,32 +186,35 @@ npt6_hairpin_src_slow(struct npt6_net *nn, struct npt6_dev *xdev,
 				skb, NPT6_DIR_SNPT);
 }
 
-/* Before conntrack: the source, or the destination of a foreign source. */
-static unsigned int npt6_hairpin_src(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+static noinline unsigned int
+npt6_hairpin_dst_slow(struct npt6_net *nn, struct sk_buff *skb,
+		      const struct nf_hook_state *state)
 {
-	struct npt6_net *nn = priv;
 	struct npt6_dev *xdev;
 	struct npt6_map *map;
 
 	map = npt6_hairpin_target(nn, skb, state, &xdev);
-	if (likely(!map))
+	if (!map)
 		return NF_ACCEPT;
-	return npt6_hairpin_src_slow(nn, xdev, map, skb, state);
+	return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
+}
+
+/* Before conntrack: the source, or the destination of a foreign source. */
+static unsigned int npt6_hairpin_src(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	if (likely(!npt6_hairpin_maybe(priv, &ipv6_hdr(skb)->daddr)))
+		return NF_ACCEPT;
+	return npt6_hairpin_src_slow(priv, skb, state);
 }
 
 /* After conntrack: the destination, whose source the first hook rewrote. */
 static unsigned int npt6_hairpin_dst(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
-	struct npt6_net *nn = priv;
-	struct npt6_dev *xdev;
-	struct npt6_map *map;
-
-	map = npt6_hairpin_target(nn, skb, state, &xdev);
-	if (likely(!map))
+	if (likely(!npt6_hairpin_maybe(priv, &ipv6_hdr(skb)->daddr)))
 		return NF_ACCEPT;
-	return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
+	return npt6_hairpin_dst_slow(priv, skb, state);
 }
 
 static const struct nf_hook_ops npt6_hairpin_ops[NPT6_HAIRPIN_HOOKS] = {
@@ -197,6 +231,31 @@ static const struct nf_hook_ops npt6_hairpin_ops[NPT6_HAIRPIN_HOOKS] = {
 		.priority = NF_IP6_PRI_CONNTRACK + 1,
 	},
 };
+
+/*
+ * Rebuild the prefix filter from the active mappings of the namespace.
+ * Under rtnl, after every change to them.
+ */
+void npt6_hairpin_refresh(struct npt6_net *nn)
+{
+	struct npt6_dev *xdev;
+	struct npt6_map *map;
+	u64 plens = 0;
+	u64 bloom = 0;
+
+	ASSERT_RTNL();
+	list_for_each_entry(xdev, &nn->devs, list) {
+		list_for_each_entry(map, &xdev->maps, list) {
+			if (!map->active)
+				continue;
+			plens |= BIT_ULL(map->node.plen - 1);
+			bloom |= npt6_hairpin_bits(map->node.ext_key);
+		}
+	}
+	/* Prefixes only ever come in through a filter that has them. */
+	WRITE_ONCE(nn->hp_bloom, bloom);
+	WRITE_ONCE(nn->hp_plens, plens);
+}
 
 /* Under rtnl, when the namespace gets its first external device. */
 int npt6_hairpin_register(struct npt6_net *nn)
