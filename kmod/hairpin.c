@@ -32,9 +32,9 @@
  * hairpinned packet that it would have to refuse.
  *
  * The price is two hook calls for every IPv6 packet the namespace
- * receives, while it has a mapping.  Each returns after a two-bit Bloom
- * filter test (npt6_hairpin_maybe()) when the destination is not in an
- * external prefix; README.md, "Performance", has the figures.
+ * receives, while it has a mapping.  Each returns after one table probe
+ * per external device (npt6_hairpin_maybe()) when the destination is not
+ * in an external prefix; README.md, "Performance", has the figures.
  */
 
 #include <linux/icmpv6.h>
@@ -46,29 +46,27 @@
 #include <net/ip6_route.h>
 #include <net/ipv6.h>
 
+#include <uapi/linux/npt6.h>
+
 #include "hairpin.h"
 #include "map.h"
+#include "ndproxy.h"
 #include "xlat.h"
 
 /*
- * Could @daddr be in an active external prefix?  Every IPv6 packet the
- * namespace receives asks, so this is the whole cost of hairpinning for
- * everything that is not hairpinned: per prefix length in use, a mask,
- * a multiplication and a bit test.
+ * Is @daddr in an active external prefix?  Every IPv6 packet the namespace
+ * receives asks, so this is the whole cost of hairpinning for everything
+ * that is not hairpinned: one probe of each external device's table, which
+ * costs the same for one mapping as for 10 000.
  */
 static __always_inline bool npt6_hairpin_maybe(const struct npt6_net *nn,
 					       const struct in6_addr *daddr)
 {
-	u64 plens = READ_ONCE(nn->hp_plens);
-	u64 bloom = READ_ONCE(nn->hp_bloom);
-	__be64 hi = npt6_addr_hi(daddr);
+	const struct npt6_dev *xdev;
 
-	for (; plens; plens &= plens - 1) {
-		u64 want = npt6_hairpin_bits(hi & npt6_plen_mask_nz(__ffs64(plens) + 1));
-
-		if ((bloom & want) == want)
+	list_for_each_entry_rcu(xdev, &nn->devs, list)
+		if (npt6_table_match_ext(&xdev->table, daddr))
 			return true;
-	}
 	return false;
 }
 
@@ -98,6 +96,40 @@ npt6_hairpin_target(struct npt6_net *nn, const struct sk_buff *skb,
 		return container_of(node, struct npt6_map, node);
 	}
 	return NULL;
+}
+
+/*
+ * Is @daddr, in the external prefix of @map on @xdev, one of the mapping's
+ * addresses rather than a host's on the WAN link?  With a routed external
+ * prefix nobody else can own it.  With an on-link one, other hosts on the
+ * link do (the upstream router, a container on the WAN NIC): there, in
+ * ndproxy auto, an address is the mapping's when its internal twin is a
+ * live host inside, as for the NDP proxy, and the others are left to
+ * routing.  A silent twin is resolved now, within the proxy's budget, so
+ * that the sender's retransmission hairpins.  In "all" and "off" every
+ * address is the mapping's, as the proxy says too.
+ */
+static bool npt6_hairpin_ours(struct npt6_dev *xdev, struct npt6_map *map,
+			      const struct in6_addr *daddr,
+			      const struct nf_hook_state *state)
+{
+	struct in6_addr inner = *daddr;
+	struct rt6_info *rt;
+	bool onlink;
+
+	if (map->ndproxy != NPT6_NDPROXY_AUTO)
+		return true;
+	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &inner))
+		return true;	/* unmappable: the rewrite drops and counts it */
+	if (npt6_ndproxy_twin_alive(map, state->net, xdev->dev, &inner))
+		return true;
+	rt = rt6_lookup(state->net, daddr, NULL, 0, NULL, 0);
+	if (!rt)
+		return true;
+	onlink = rt->dst.dev == xdev->dev &&
+		 !(rt->rt6i_flags & (RTF_GATEWAY | RTF_REJECT));
+	ip6_rt_put(rt);
+	return !onlink;
 }
 
 /* ip6_forward()'s test, which it keeps to itself. */
@@ -175,7 +207,7 @@ npt6_hairpin_src_slow(struct npt6_net *nn, struct sk_buff *skb,
 	struct npt6_map *map;
 
 	map = npt6_hairpin_target(nn, skb, state, &xdev);
-	if (!map)
+	if (!map || !npt6_hairpin_ours(xdev, map, &ipv6_hdr(skb)->daddr, state))
 		return NF_ACCEPT;
 	if (npt6_hairpin_error(nn, map, skb, state))
 		return NF_DROP;
@@ -195,6 +227,14 @@ npt6_hairpin_dst_slow(struct npt6_net *nn, struct sk_buff *skb,
 
 	map = npt6_hairpin_target(nn, skb, state, &xdev);
 	if (!map)
+		return NF_ACCEPT;
+	/*
+	 * The first hook decided: it rewrote the source to an external
+	 * address of this device, or left the packet alone, and then so do
+	 * we (a foreign source it hairpinned has its destination rewritten
+	 * already, and does not get here).
+	 */
+	if (!npt6_table_match_ext(&xdev->table, &ipv6_hdr(skb)->saddr))
 		return NF_ACCEPT;
 	return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
 }
@@ -231,31 +271,6 @@ static const struct nf_hook_ops npt6_hairpin_ops[NPT6_HAIRPIN_HOOKS] = {
 		.priority = NF_IP6_PRI_CONNTRACK + 1,
 	},
 };
-
-/*
- * Rebuild the prefix filter from the active mappings of the namespace.
- * Under rtnl, after every change to them.
- */
-void npt6_hairpin_refresh(struct npt6_net *nn)
-{
-	struct npt6_dev *xdev;
-	struct npt6_map *map;
-	u64 plens = 0;
-	u64 bloom = 0;
-
-	ASSERT_RTNL();
-	list_for_each_entry(xdev, &nn->devs, list) {
-		list_for_each_entry(map, &xdev->maps, list) {
-			if (!map->active)
-				continue;
-			plens |= BIT_ULL(map->node.plen - 1);
-			bloom |= npt6_hairpin_bits(map->node.ext_key);
-		}
-	}
-	/* Prefixes only ever come in through a filter that has them. */
-	WRITE_ONCE(nn->hp_bloom, bloom);
-	WRITE_ONCE(nn->hp_plens, plens);
-}
 
 /* Under rtnl, when the namespace gets its first external device. */
 int npt6_hairpin_register(struct npt6_net *nn)

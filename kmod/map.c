@@ -327,7 +327,6 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	if (map->ext_auto && !nn->nauto++)
 		npt6_auto_kick(nn, 0);
 	nn->gen++;
-	npt6_hairpin_refresh(nn);
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
 		 dev->name);
@@ -362,7 +361,6 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 	if (map->ext_auto)
 		nn->nauto--;
 	nn->gen++;
-	npt6_hairpin_refresh(nn);
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
 		 xdev->dev->name);
@@ -426,7 +424,6 @@ int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 	list_replace(&map->list, &new->list);
 	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
 	npt6_net(net)->gen++;
-	npt6_hairpin_refresh(npt6_net(net));
 
 	if (!ipv6_addr_equal(&old_ext, &new->ext_pfx) || was_active != new->active) {
 		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", xdev->dev->name,

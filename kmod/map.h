@@ -123,16 +123,6 @@ struct npt6_net {
 	struct list_head devs;
 	/* PRE_ROUTING hooks for hairpinning, while @devs is not empty */
 	struct nf_hook_ops hairpin_ops[NPT6_HAIRPIN_HOOKS];
-	/*
-	 * What those hooks test every packet against before they look at a
-	 * table: the lengths of the active external prefixes, one bit per
-	 * length as in struct npt6_table, and a two-hash Bloom filter of the
-	 * prefixes themselves (hairpin.h).  Written under rtnl, read
-	 * locklessly; a stale view can only cost a mapping being changed a
-	 * hairpinned packet or a table lookup.
-	 */
-	u64 hp_plens;
-	u64 hp_bloom;
 	unsigned int gen;		/* bumped on every change, for dumps */
 	unsigned int nauto;		/* auto mappings and tunnels: the
 					 * watcher runs while not zero

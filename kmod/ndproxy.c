@@ -291,6 +291,18 @@ static bool npt6_send_na(struct net_device *dev, const struct sk_buff *ns,
 }
 
 /*
+ * For hairpin.c: is @inner, the internal twin of an address of @map, a
+ * live host inside?  Starts resolution within the budget if not.  Under
+ * rcu_read_lock() with BH disabled.
+ */
+bool npt6_ndproxy_twin_alive(struct npt6_map *map, struct net *net,
+			     const struct net_device *ext,
+			     const struct in6_addr *inner)
+{
+	return npt6_inside_state(map, net, ext, inner) == NPT6_INSIDE_ALIVE;
+}
+
+/*
  * A Neighbor Solicitation arrived on the external device.  Returns the
  * verdict: NF_ACCEPT hands it on to the kernel's own NDP (not ours, or
  * ours to ignore), NF_STOLEN when we answered, NF_DROP when it is bad.

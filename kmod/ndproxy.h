@@ -9,7 +9,15 @@
 #include <linux/netfilter.h>
 #include <linux/skbuff.h>
 
+struct in6_addr;
+struct net;
+struct net_device;
 struct npt6_dev;
+struct npt6_map;
+
+bool npt6_ndproxy_twin_alive(struct npt6_map *map, struct net *net,
+			     const struct net_device *ext,
+			     const struct in6_addr *inner);
 
 unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 			     unsigned int noff,
