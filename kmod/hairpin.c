@@ -99,8 +99,9 @@ npt6_hairpin_target(struct npt6_net *nn, const struct sk_buff *skb,
 }
 
 /*
- * Is @daddr, in the external prefix of @map on @xdev, one of the mapping's
- * addresses rather than a host's on the WAN link?  With a routed external
+ * Is @daddr, in the external prefix of @map on @xdev and with internal twin
+ * @inner, one of the mapping's addresses rather than a host's on the WAN
+ * link?  With a routed external
  * prefix nobody else can own it.  With an on-link one, other hosts on the
  * link do (the upstream router, a container on the WAN NIC): there, in
  * ndproxy auto, an address is the mapping's when its internal twin is a
@@ -111,17 +112,15 @@ npt6_hairpin_target(struct npt6_net *nn, const struct sk_buff *skb,
  */
 static bool npt6_hairpin_ours(struct npt6_dev *xdev, struct npt6_map *map,
 			      const struct in6_addr *daddr,
+			      const struct in6_addr *inner,
 			      const struct nf_hook_state *state)
 {
-	struct in6_addr inner = *daddr;
 	struct rt6_info *rt;
 	bool onlink;
 
 	if (map->ndproxy != NPT6_NDPROXY_AUTO)
 		return true;
-	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &inner))
-		return true;	/* unmappable: the rewrite drops and counts it */
-	if (npt6_ndproxy_twin_alive(map, state->net, xdev->dev, &inner))
+	if (npt6_ndproxy_twin_alive(map, state->net, xdev->dev, inner))
 		return true;
 	rt = rt6_lookup(state->net, daddr, NULL, 0, NULL, 0);
 	if (!rt)
@@ -145,23 +144,22 @@ static bool npt6_too_big(const struct sk_buff *skb, unsigned int mtu)
 }
 
 /*
- * Send the error forwarding would send about this packet, if any, while it
- * is still as its sender wrote it.  Returns true if it did: the packet is
- * then dropped, as forwarding would.  Packets for one of our own internal
- * addresses are delivered here and owe nothing.
+ * Send the error forwarding to @inner, the destination's internal twin,
+ * would send about this packet, if any, while it is still as its sender
+ * wrote it.  Returns true if it did: the packet is then dropped, as
+ * forwarding would.  Packets for one of our own internal addresses are
+ * delivered here and owe nothing.
  */
-static bool npt6_hairpin_error(struct npt6_net *nn, struct npt6_map *map,
-			       struct sk_buff *skb,
+static bool npt6_hairpin_error(struct npt6_net *nn, struct sk_buff *skb,
+			       const struct in6_addr *inner,
 			       const struct nf_hook_state *state)
 {
 	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-	struct in6_addr daddr = ip6h->daddr;
 	struct dst_entry *dst;
 	unsigned int mtu = 0;
 	struct flowi6 fl6;
 
-	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &daddr) ||
-	    npt6_local_addr(&nn->local, state->net, &daddr))
+	if (npt6_local_addr(&nn->local, state->net, inner))
 		return false;
 
 	if (ip6h->hop_limit <= 1) {
@@ -176,7 +174,7 @@ static bool npt6_hairpin_error(struct npt6_net *nn, struct npt6_map *map,
 		return false;
 	memset(&fl6, 0, sizeof(fl6));
 	fl6.flowi6_iif = skb->dev->ifindex;
-	fl6.daddr = daddr;
+	fl6.daddr = *inner;
 	fl6.saddr = ip6h->saddr;
 	fl6.flowlabel = ip6_flowinfo(ip6h);
 	fl6.flowi6_mark = skb->mark;
@@ -202,14 +200,22 @@ static noinline unsigned int
 npt6_hairpin_src_slow(struct npt6_net *nn, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
 {
+	const struct in6_addr *daddr = &ipv6_hdr(skb)->daddr;
 	struct npt6_table_node *node;
+	struct in6_addr inner;
 	struct npt6_dev *xdev;
 	struct npt6_map *map;
 
 	map = npt6_hairpin_target(nn, skb, state, &xdev);
-	if (!map || !npt6_hairpin_ours(xdev, map, &ipv6_hdr(skb)->daddr, state))
+	if (!map)
 		return NF_ACCEPT;
-	if (npt6_hairpin_error(nn, map, skb, state))
+	inner = *daddr;
+	/* Unmappable (RFC 6296 3.5): the rewrite drops it and counts it. */
+	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &inner))
+		return npt6_xlat_packet(xdev, map, skb, NPT6_DIR_DNPT);
+	if (!npt6_hairpin_ours(xdev, map, daddr, &inner, state))
+		return NF_ACCEPT;
+	if (npt6_hairpin_error(nn, skb, &inner, state))
 		return NF_DROP;
 	node = npt6_table_match_int(&xdev->table, &ipv6_hdr(skb)->saddr);
 	if (!node)

@@ -280,14 +280,14 @@ static noinline void __cold npt6_collision(const struct npt6_dev *xdev,
 }
 
 /*
- * For hairpin.c: rewrite the outer address of @dir with @map (the source
- * for SNPT, the destination for DNPT), then the matching address of the
- * packet an ICMPv6 error carries, as the egress and ingress hooks do.
+ * Rewrite the outer address of @dir with @map (the source for SNPT, the
+ * destination for DNPT), then the matching address of the packet an
+ * ICMPv6 error carries.  Returns the verdict.
  */
-unsigned int npt6_xlat_packet(struct npt6_dev *xdev, struct npt6_map *map,
-			      struct sk_buff *skb, enum npt6_dir dir)
+static __always_inline unsigned int
+npt6_xlat_both(struct npt6_dev *xdev, struct npt6_map *map,
+	       struct sk_buff *skb, unsigned int noff, enum npt6_dir dir)
 {
-	unsigned int noff = skb_network_offset(skb);
 	unsigned int verdict;
 	int ioff;
 
@@ -300,6 +300,13 @@ unsigned int npt6_xlat_packet(struct npt6_dev *xdev, struct npt6_map *map,
 	return NF_ACCEPT;
 }
 
+/* For hairpin.c, which rewrites as the ingress and egress hooks do. */
+unsigned int npt6_xlat_packet(struct npt6_dev *xdev, struct npt6_map *map,
+			      struct sk_buff *skb, enum npt6_dir dir)
+{
+	return npt6_xlat_both(xdev, map, skb, skb_network_offset(skb), dir);
+}
+
 unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
@@ -307,7 +314,6 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	struct npt6_dev *xdev = priv;
 	struct npt6_table_node *node;
 	struct npt6_map *map;
-	int ioff;
 
 	if (!npt6_is_ipv6(skb, noff) || npt6_not_ours(skb))
 		return NF_ACCEPT;
@@ -333,16 +339,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 
-	ioff = npt6_xlat_outer(map, skb, noff, NPT6_DIR_DNPT);
-	if (ioff != NF_ACCEPT)
-		return ioff;
-
-	if (!npt6_maybe_icmp(skb))
-		return NF_ACCEPT;
-	ioff = npt6_icmp_err_inner(skb, noff);
-	if (ioff >= 0)
-		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_DNPT);
-	return NF_ACCEPT;
+	return npt6_xlat_both(xdev, map, skb, noff, NPT6_DIR_DNPT);
 }
 
 unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,

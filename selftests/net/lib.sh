@@ -264,6 +264,24 @@ kernel_log()
 	log_test "kernel log: no BUG, WARNING, Oops, KASAN or refcount lines during the tests"
 }
 
+# end_test: what a test built goes: its background jobs and namespaces.
+# A script with more to undo (test_nic.sh's NICs) defines its own.
+end_test()
+{
+	bg_stop $BG_PIDS
+	cleanup_ns $NS_LIST
+}
+
+# setup_failed MESSAGE NAME: NAME's topology could not be built; one
+# failed check says why, and the rest of it goes.
+setup_failed()
+{
+	RET=$ksft_fail
+	retmsg=${1:-setup failed}
+	log_test "$2: setup"
+	end_test
+}
+
 # ping_ok NS DST [ping options]: 3 echoes, all answered within 10 s.
 ping_ok()
 {

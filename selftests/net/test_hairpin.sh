@@ -47,20 +47,6 @@ RTR_LAN2=fd8e:52a1:3c07:2::1
 UP_EXT=2001:db8:5f00:1::1		# onlink: up's address in the /64
 RTR_EXT=2001:db8:5f00:1::2		# onlink: rtr's own, never translated
 
-end_test()
-{
-	bg_stop $BG_PIDS
-	cleanup_ns $NS_LIST
-}
-
-setup_failed()
-{
-	RET=$ksft_fail
-	retmsg=$1
-	log_test "$2: setup"
-	end_test
-}
-
 # The firewall in force: what README.md gives for hairpinning, on top of a
 # usual stateful forward chain.  Counters say what conntrack made of it.
 firewall()

@@ -171,14 +171,6 @@ end_test()
 	nic_release
 }
 
-setup_failed()
-{
-	RET=$ksft_fail
-	retmsg=$1
-	log_test "$2: setup"
-	end_test
-}
-
 router_sysctls()
 {
 	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \

@@ -96,12 +96,6 @@ snmp6()
 }
 
 # Drop the namespaces of the previous test, keep its verdicts.
-end_test()
-{
-	bg_stop $BG_PIDS
-	cleanup_ns $NS_LIST
-}
-
 # ---------------------------------------------------------------------
 # Tests
 

@@ -267,21 +267,7 @@ nogso()
 }
 
 # Drop the namespaces of the previous test, keep its verdicts.
-end_test()
-{
-	bg_stop $BG_PIDS
-	cleanup_ns $NS_LIST
-}
-
 # setup_failed DESC: report a setup that did not work and end the test.
-setup_failed()
-{
-	RET=$ksft_fail
-	retmsg=${1:-setup failed}
-	log_test "$2: setup"
-	end_test
-}
-
 router_sysctls()
 {
 	ip netns exec "$1" sysctl -qw net.ipv4.ip_forward=1 \
