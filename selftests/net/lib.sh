@@ -282,6 +282,45 @@ setup_failed()
 	end_test
 }
 
+# port_listening NS PORT: is a TCP socket listening on PORT in NS?
+port_listening()
+{
+	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
+}
+
+# snmp6 NS COUNTER: a counter from the namespace's /proc/net/snmp6.
+snmp6()
+{
+	ip netns exec "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/snmp6
+}
+
+# iperf_run CLIENT_NS SERVER_NS ADDR [iperf3 client options]: a 2 s iperf3
+# TCP run from CLIENT_NS to a one-off server in SERVER_NS at ADDR.  The
+# bytes received are left in IPERF_BYTES, the JSON report in IPERF_JSON.
+iperf_run()
+{
+	local cns=$1 sns=$2 addr=$3 rc spid
+
+	shift 3
+	IPERF_BYTES=0
+	IPERF_JSON=$(tmpfile iperf)
+	bg ip netns exec "$sns" iperf3 -s -1 -p 5201
+	spid=$BG_PID
+	if ! busywait 10000 port_listening "$sns" 5201; then
+		bg_stop $spid
+		echo "iperf3 server did not start" >"$IPERF_JSON"
+		return 1
+	fi
+	ip netns exec "$cns" timeout 60 iperf3 -c "$addr" -p 5201 -t 2 -J \
+		"$@" >"$IPERF_JSON" 2>&1
+	rc=$?
+	IPERF_BYTES=$(jq -r '.end.sum_received.bytes // 0' "$IPERF_JSON" \
+		2>/dev/null | cut -d. -f1)
+	: "${IPERF_BYTES:=0}"
+	bg_stop $spid
+	return $rc
+}
+
 # ping_ok NS DST [ping options]: 3 echoes, all answered within 10 s.
 ping_ok()
 {
@@ -507,8 +546,15 @@ npt6_run_tests()
 		echo "SKIP: $NPTCTL not built (make nptctl)"
 		exit $ksft_skip
 	fi
+	# A script's own preconditions, and what it loads beside npt6.
+	if declare -F npt6_script_ready >/dev/null && ! npt6_script_ready; then
+		exit $ksft_skip
+	fi
 
 	trap cleanup EXIT
+	# Here, not lazily in tmpfile: that runs in $(...), whose TMP_DIR
+	# would be lost to cleanup.
+	TMP_DIR=$(mktemp -d "/tmp/npt6-${0##*/}.XXXXXX")
 	KMSG_MARK="npt6-${0##*/}-$$-$(date +%s)"
 	echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
 

@@ -52,12 +52,15 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 class netns:
-    """Run a block inside network namespace NAME (as `ip netns` names it)."""
+    """Run a block inside network namespace NAME (as `ip netns` names it),
+    or where we are if NAME is empty."""
 
     def __init__(self, name):
         self.name = name
 
     def __enter__(self):
+        if not self.name:
+            return self
         self.orig = os.open('/proc/self/ns/net', os.O_RDONLY)
         fd = os.open('/run/netns/' + self.name, os.O_RDONLY)
         try:
@@ -70,8 +73,9 @@ class netns:
         return self
 
     def __exit__(self, *exc):
-        _libc.setns(self.orig, CLONE_NEWNET)
-        os.close(self.orig)
+        if self.name:
+            _libc.setns(self.orig, CLONE_NEWNET)
+            os.close(self.orig)
         return False
 
 

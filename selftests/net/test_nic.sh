@@ -248,11 +248,6 @@ xfer()
 	log_test "$desc: iperf3 2 s ${recv:-?} bytes; $SIZE bytes arrived whole in $t0 ms"
 }
 
-port_listening()
-{
-	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
 # csum_errors NS...: every *CsumErrors counter of each namespace that is
 # not zero, as "ns: Counter N"; nothing when all are zero.  nstat shows
 # whatever this kernel has (TcpInCsumErrors, UdpInCsumErrors,

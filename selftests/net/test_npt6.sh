@@ -51,48 +51,10 @@ ping_ok()
 	ip netns exec "$ns" ping -n -q -c 3 -i 0.2 -w 10 "$@" "$dst" >/dev/null
 }
 
-# iperf_run CLIENT_NS SERVER_NS SERVER_ADDR [CLIENT ARGS...]: a 2 s TCP
-# transfer.  Leaves the received byte count in IPERF_BYTES and the
-# client's JSON in IPERF_JSON.
-iperf_run()
-{
-	local cns=$1 sns=$2 addr=$3 rc spid
-
-	shift 3
-	IPERF_BYTES=0
-	IPERF_JSON=$(tmpfile iperf)
-	bg ip netns exec "$sns" iperf3 -s -1 -p 5201
-	spid=$BG_PID
-	if ! busywait 10000 port_listening "$sns" 5201; then
-		bg_stop $spid
-		echo "iperf3 server did not start" >"$IPERF_JSON"
-		return 1
-	fi
-	ip netns exec "$cns" timeout 60 iperf3 -c "$addr" -p 5201 -t 2 -J \
-		"$@" >"$IPERF_JSON" 2>&1
-	rc=$?
-	IPERF_BYTES=$(jq -r '.end.sum_received.bytes // 0' "$IPERF_JSON" \
-		2>/dev/null | cut -d. -f1)
-	: "${IPERF_BYTES:=0}"
-	bg_stop $spid
-	return $rc
-}
-
 # Has a packet socket (tcpdump) been opened in namespace NS?
 capturing()
 {
 	[ "$(ip netns exec "$1" cat /proc/net/packet | wc -l)" -gt 1 ]
-}
-
-port_listening()
-{
-	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
-# snmp6 NS COUNTER: a counter from the namespace's /proc/net/snmp6.
-snmp6()
-{
-	ip netns exec "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/snmp6
 }
 
 # Drop the namespaces of the previous test, keep its verdicts.

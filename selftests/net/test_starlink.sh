@@ -118,42 +118,6 @@ bg_log()
 	BG_PIDS="$BG_PIDS $BG_PID"
 }
 
-# ping_ok NS DST [ARGS]: echoes answered (3 within 10 s unless ARGS say).
-port_listening()
-{
-	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
-# iperf_run CLIENT_NS SERVER_NS SERVER_ADDR: a 2 s TCP transfer.  The
-# received byte count is left in IPERF_BYTES, the client's JSON in IPERF_JSON.
-iperf_run()
-{
-	local cns=$1 sns=$2 addr=$3 rc spid
-
-	IPERF_BYTES=0
-	IPERF_JSON=$(tmpfile iperf)
-	bg ip netns exec "$sns" iperf3 -s -1 -p 5201
-	spid=$BG_PID
-	if ! busywait 10000 port_listening "$sns" 5201; then
-		bg_stop $spid
-		echo "iperf3 server did not start" >"$IPERF_JSON"
-		return 1
-	fi
-	ip netns exec "$cns" timeout 60 iperf3 -c "$addr" -p 5201 -t 2 -J \
-		>"$IPERF_JSON" 2>&1
-	rc=$?
-	IPERF_BYTES=$(jq -r '.end.sum_received.bytes // 0' "$IPERF_JSON" \
-		2>/dev/null | cut -d. -f1)
-	: "${IPERF_BYTES:=0}"
-	bg_stop $spid
-	return $rc
-}
-
-snmp6()
-{
-	ip netns exec "$1" awk -v c="$2" '$1 == c { print $2 }' /proc/net/snmp6
-}
-
 # The mapping of LAN_PFX on ge0, as nptctl -j -s show prints it.
 rtr_map()
 {

@@ -144,44 +144,13 @@ tnl_active_is()
 	[ "$(active_local "$1" "$2")" = "$3" ]
 }
 
-port_listening()
-{
-	ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .
-}
-
-# tnl_iperf CLIENT_NS SERVER_NS SERVER_ADDR [CLIENT ARGS...]: a 2 s TCP
-# transfer.  Sets IPERF_BYTES (received) and IPERF_JSON (client output).
-tnl_iperf()
-{
-	local cns=$1 sns=$2 addr=$3 rc spid
-
-	shift 3
-	IPERF_BYTES=0
-	IPERF_JSON=$(tmpfile iperf)
-	bg ip netns exec "$sns" iperf3 -s -1 -p 5201
-	spid=$BG_PID
-	if ! busywait 10000 port_listening "$sns" 5201; then
-		bg_stop $spid
-		echo "iperf3 server did not start" >"$IPERF_JSON"
-		return 1
-	fi
-	ip netns exec "$cns" timeout 60 iperf3 -c "$addr" -p 5201 -t 2 -J \
-		"$@" >"$IPERF_JSON" 2>&1
-	rc=$?
-	IPERF_BYTES=$(jq -r '.end.sum_received.bytes // 0' "$IPERF_JSON" \
-		2>/dev/null | cut -d. -f1)
-	: "${IPERF_BYTES:=0}"
-	bg_stop $spid
-	return $rc
-}
-
 # iperf_check DESC CLIENT_NS SERVER_NS ADDR [ARGS...]: one TEST line.
 iperf_check()
 {
 	local desc=$1 rc
 
 	shift
-	tnl_iperf "$@"
+	iperf_run "$@"
 	rc=$?
 	check_err $rc "iperf3 exited $rc: $(tail -n 3 "$IPERF_JSON")"
 	[ "$IPERF_BYTES" -gt 100000 ]
@@ -1158,11 +1127,6 @@ snmp4()
 		$1 == g && hdr { print $col[f]; exit }' /proc/net/snmp
 }
 
-snmp6()
-{
-	ip netns exec "$1" awk -v f="$2" '$1 == f { print $2 }' /proc/net/snmp6
-}
-
 # pcap_count FILE JQ_FILTER: how many packets of FILE (tunnel_pkt.py
 # list) the jq select() expression FILTER matches.
 pcap_count()
@@ -1766,51 +1730,18 @@ bad_config()
 
 # ---------------------------------------------------------------------
 
-TESTS=${NPT6_TESTS:-${TESTS:-$ALL_TESTS}}
-while getopts "t:h" opt; do
-	case $opt in
-	t) TESTS=$OPTARG ;;
-	h) npt6_usage; exit 0 ;;
-	*) npt6_usage; exit 1 ;;
-	esac
-done
+# npt6_run_tests asks: the tool must know tunnels, and Linux's own ip6tnl
+# is a peer in these tests, loaded beside npt6.
+npt6_script_ready()
+{
+	if ! "$NPTCTL" tunnel help >/dev/null 2>&1; then
+		echo "SKIP: $NPTCTL has no tunnel command yet"
+		return 1
+	fi
+	modprobe -q ip6_tunnel
+	return 0
+}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: need root"
-	exit $ksft_skip
-fi
 require_cmd ip jq ping iperf3 tcpdump iptables ss timeout modinfo
 require_scapy
-if [ ! -x "$NPTCTL" ]; then
-	echo "SKIP: $NPTCTL not built (make nptctl)"
-	exit $ksft_skip
-fi
-if ! "$NPTCTL" tunnel help >/dev/null 2>&1; then
-	echo "SKIP: $NPTCTL has no tunnel command yet"
-	exit $ksft_skip
-fi
-
-trap cleanup EXIT
-# Set here, not in tmpfile's subshells, so that cleanup finds it.
-TMP_DIR=$(mktemp -d /tmp/npt6-tunnel.XXXXXX)
-
-KMSG_MARK="npt6-tunnel-selftest-$$-$(date +%s)"
-echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
-
-# Linux's own ip6tnl is a peer in these tests; load it beside npt6.
-modprobe -q ip6_tunnel
-if ! npt6_load; then
-	RET=$ksft_fail
-	retmsg="cannot load npt6"
-	log_test "npt6 module loads"
-	exit $EXIT_STATUS
-fi
-
-for t in $TESTS; do
-	SECONDS=0
-	$t
-	log_info "$t took ${SECONDS}s"
-done
-
-printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
-exit $EXIT_STATUS
+npt6_run_tests "$@"

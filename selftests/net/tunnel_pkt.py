@@ -21,7 +21,6 @@
 # so that the checks are about the bytes on the wire.
 
 import argparse
-import ctypes
 import errno
 import ipaddress
 import json
@@ -32,7 +31,9 @@ import struct
 import sys
 import time
 
-CLONE_NEWNET = 0x40000000
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pkt import netns  # noqa: E402
+
 NH_HOP, NH_ROUTING, NH_FRAG, NH_DSTOPTS = 0, 43, 44, 60
 EXT_HDRS = (NH_HOP, NH_ROUTING, NH_DSTOPTS)
 IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP = 4, 6, 17
@@ -41,35 +42,6 @@ IPPROTO_IPIP, IPPROTO_TCP, IPPROTO_UDP = 4, 6, 17
 IP_MTU_DISCOVER, IP_RECVERR, IP_MTU = 10, 11, 14
 IP_PMTUDISC_DONT, IP_PMTUDISC_DO = 0, 2
 MSG_ERRQUEUE = 0x2000
-
-_libc = ctypes.CDLL(None, use_errno=True)
-
-
-class netns:
-    """Run a block inside network namespace NAME (as `ip netns` names it)."""
-
-    def __init__(self, name):
-        self.name = name
-
-    def __enter__(self):
-        if not self.name:
-            return self
-        self.orig = os.open('/proc/self/ns/net', os.O_RDONLY)
-        fd = os.open('/run/netns/' + self.name, os.O_RDONLY)
-        try:
-            if _libc.setns(fd, CLONE_NEWNET) != 0:
-                err = ctypes.get_errno()
-                raise OSError(err, 'setns %s: %s' % (self.name,
-                                                     os.strerror(err)))
-        finally:
-            os.close(fd)
-        return self
-
-    def __exit__(self, *exc):
-        if self.name:
-            _libc.setns(self.orig, CLONE_NEWNET)
-            os.close(self.orig)
-        return False
 
 
 # ---------------------------------------------------------------------
