@@ -51,6 +51,7 @@
 #include "hairpin.h"
 #include "map.h"
 #include "ndproxy.h"
+#include "net.h"
 #include "xlat.h"
 
 /*

@@ -12,12 +12,13 @@
  * test, one for us a scan of the array.
  *
  * The array is rebuilt from the device address lists on every inet6addr
- * event (address added or removed, often in softirq context: hence the
- * spinlock and GFP_ATOMIC).  The kernel calls the notifier after linking a
- * new address and after marking a removed one dead, so the last rebuild
- * after any change sees it; rebuilds are serialised, so the snapshot
- * converges on the truth.  Link-local and loopback addresses are left out:
- * mappings cannot cover them (npt6_prefix_usable()).
+ * event (net.c's notifier: address added or removed, often in softirq
+ * context, hence the spinlock and GFP_ATOMIC).  The kernel calls the
+ * notifier after linking a new address and after marking a removed one
+ * dead, so the last rebuild after any change sees it; rebuilds are
+ * serialised, so the snapshot converges on the truth.  Link-local and
+ * loopback addresses are left out: mappings cannot cover them
+ * (npt6_prefix_link_scope() in map.c).
  *
  * Tentative addresses count as ours, unlike for ipv6_chk_addr(): while
  * this router runs DAD on an address inside the external prefix, traffic
@@ -34,7 +35,6 @@
 #include <net/if_inet6.h>
 
 #include "localaddr.h"
-#include "map.h"
 
 void npt6_local_init(struct npt6_local *l)
 {
@@ -86,7 +86,7 @@ static unsigned int npt6_local_walk(struct net *net,
 }
 
 /* Rebuild the snapshot, if one is wanted.  Any context. */
-static void npt6_local_refresh(struct npt6_local *l, struct net *net)
+void npt6_local_refresh(struct npt6_local *l, struct net *net)
 {
 	struct npt6_local_addrs *s = NULL, *old;
 	unsigned int n;
@@ -138,28 +138,4 @@ void npt6_local_exit(struct npt6_local *l)
 	spin_unlock_bh(&l->lock);
 	if (old)
 		kfree_rcu(old, rcu);
-}
-
-static int npt6_local_event(struct notifier_block *nb, unsigned long event,
-			    void *ptr)
-{
-	struct inet6_ifaddr *ifa = ptr;
-	struct net *net = dev_net(ifa->idev->dev);
-
-	npt6_local_refresh(&npt6_net(net)->local, net);
-	return NOTIFY_DONE;
-}
-
-static struct notifier_block npt6_local_notifier = {
-	.notifier_call = npt6_local_event,
-};
-
-int npt6_local_register(void)
-{
-	return register_inet6addr_notifier(&npt6_local_notifier);
-}
-
-void npt6_local_unregister(void)
-{
-	unregister_inet6addr_notifier(&npt6_local_notifier);
 }

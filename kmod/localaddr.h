@@ -47,10 +47,9 @@ struct npt6_local {
 /* More than this many addresses and a linear scan is no longer cheap. */
 #define NPT6_LOCAL_MAX	16
 
-int npt6_local_register(void);
-void npt6_local_unregister(void);
 void npt6_local_init(struct npt6_local *l);
 void npt6_local_enable(struct npt6_local *l, struct net *net);
+void npt6_local_refresh(struct npt6_local *l, struct net *net);
 void npt6_local_exit(struct npt6_local *l);
 
 /*

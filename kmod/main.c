@@ -1,17 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * npt6: stateless IPv6 network prefix translation (RFC 6296).
+ * npt6: stateless IPv6 network prefix translation (RFC 6296), its NDP
+ * proxy, and an ipip6 tunnel (RFC 2473).
  *
- * This file only orders initialisation and teardown.  The pieces:
- *   rfc6296.c  checksum-neutral address arithmetic
- *   table.c    per-device lookup by internal and external prefix
- *   map.c      mappings, the devices that carry them, namespaces
- *   xlat.c     the packet path (netfilter netdev ingress/egress hooks)
- *   hairpin.c  LAN hosts that reach each other by external address
- *   ndproxy.c  answers Neighbor Solicitations for translated addresses
- *   autoprefix.c  external prefixes that follow RA / DHCPv6-PD
- *   tunnel.c   the ipip6 (RFC 2473) tunnel device "npt6tnl"
- *   netlink.c  the "npt6" generic netlink family
+ * This file only orders initialisation and teardown.  The files, top
+ * down; each calls only into files listed below it (net.h's inlines are
+ * how the lower ones reach their namespace's state):
+ *
+ *   netlink.c      the "npt6" genl family          -> map.c, msg.c
+ *   net.c          per-namespace core: pernet ops, the address notifier,
+ *                  the watcher of auto addresses   -> map.c, tunnel_link.c,
+ *                                                     localaddr.c
+ *   tunnel_link.c  npt6tnl's rtnl link ops, endpoints -> tunnel.c,
+ *                                                     autoprefix.c
+ *   tunnel.c       the ipip6 packet path
+ *   map.c          mappings and their external devices -> msg.c, table.c,
+ *                  hairpin.c, autoprefix.c, localaddr.c (and hooks xlat.c)
+ *   msg.c          a mapping as a netlink message; events
+ *   hairpin.c      LAN to LAN by external address   -> xlat.c, ndproxy.c
+ *   xlat.c         the NPT packet path (netdev hooks) -> ndproxy.c;
+ *                  xlat_postrouting.c stands in for the egress hook
+ *   ndproxy.c      answers NS for translated addresses
+ *   autoprefix.c   which address an auto prefix or tunnel follows
+ *   localaddr.c    the router's own addresses, for the packet path
+ *   table.c, rfc6296.c  lookup; checksum-neutral arithmetic
  */
 
 #include <linux/module.h>
@@ -20,6 +32,7 @@
 #include <uapi/linux/npt6.h>
 
 #include "map.h"
+#include "net.h"
 #include "netlink.h"
 #include "tunnel.h"
 #include "version.h"
@@ -28,9 +41,12 @@ static int __init npt6_init(void)
 {
 	int err;
 
-	err = npt6_map_init();
+	err = npt6_net_init();
 	if (err)
 		return err;
+	err = npt6_map_init();
+	if (err)
+		goto err_net;
 	err = npt6_tnl_init();
 	if (err)
 		goto err_map;
@@ -45,6 +61,8 @@ err_tnl:
 	npt6_tnl_uninit();
 err_map:
 	npt6_map_uninit();
+err_net:
+	npt6_net_uninit();
 	return err;
 }
 
@@ -53,6 +71,8 @@ static void __exit npt6_exit(void)
 	npt6_netlink_uninit();
 	npt6_tnl_uninit();
 	npt6_map_uninit();
+	/* Last: its namespace teardown flushes what the others left. */
+	npt6_net_uninit();
 	pr_info("unloaded\n");
 }
 

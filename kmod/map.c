@@ -24,22 +24,15 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <net/ipv6.h>
-#include <net/net_namespace.h>
-#include <net/netns/generic.h>
 
 #include <uapi/linux/npt6.h>
 
 #include "autoprefix.h"
+#include "hairpin.h"
 #include "map.h"
-#include "netlink.h"
+#include "msg.h"
+#include "net.h"
 #include "xlat.h"
-
-static unsigned int npt6_net_id __read_mostly;
-
-struct npt6_net *npt6_net(struct net *net)
-{
-	return net_generic(net, npt6_net_id);
-}
 
 static struct npt6_dev *npt6_dev_find(struct npt6_net *nn,
 				      const struct net_device *dev)
@@ -303,7 +296,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		}
 		created = true;
 	}
-	map->ndev = xdev;
+	map->xdev = xdev;
 
 	err = npt6_check_conflict(xdev, map, extack);
 	if (err)
@@ -324,13 +317,13 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	}
 	list_add_tail(&map->list, &xdev->maps);
 	xdev->nmaps++;
-	if (map->ext_auto && !nn->nauto++)
-		npt6_auto_kick(nn, 0);
+	if (map->ext_auto)
+		npt6_auto_get(nn);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
 		 dev->name);
-	npt6_netlink_notify(net, map, NPT6_CMD_MAP_ADD, NULL);
+	npt6_msg_notify(net, map, NPT6_CMD_MAP_ADD, NULL);
 	return 0;
 
 err_proxy:
@@ -349,9 +342,9 @@ err_free:
 static void npt6_map_remove(struct net *net, struct npt6_map *map)
 {
 	struct npt6_net *nn = npt6_net(net);
-	struct npt6_dev *xdev = map->ndev;
+	struct npt6_dev *xdev = map->xdev;
 
-	npt6_netlink_notify(net, map, NPT6_CMD_MAP_DEL, NULL);
+	npt6_msg_notify(net, map, NPT6_CMD_MAP_DEL, NULL);
 	if (map->active)
 		npt6_table_remove(&xdev->table, &map->node);
 	list_del(&map->list);
@@ -359,7 +352,7 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 	if (map->ndproxy != NPT6_NDPROXY_OFF)
 		npt6_proxy_put(xdev);
 	if (map->ext_auto)
-		nn->nauto--;
+		npt6_auto_put(nn);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -374,10 +367,10 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
  * @ext_addr is NULL.  The packet path may be using @map, so we build the
  * successor and swap it in.
  */
-int npt6_map_set_ext(struct net *net, struct npt6_map *map,
-		     const struct in6_addr *ext_addr)
+static int npt6_map_set_ext(struct net *net, struct npt6_map *map,
+			    const struct in6_addr *ext_addr)
 {
-	struct npt6_dev *xdev = map->ndev;
+	struct npt6_dev *xdev = map->xdev;
 	struct in6_addr old_ext = map->ext_pfx;
 	bool was_active = map->active;
 	struct in6_addr ext_pfx;
@@ -429,7 +422,7 @@ int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", xdev->dev->name,
 			&new->int_pfx, new->node.plen, &new->ext_pfx,
 			new->node.plen, new->active ? "" : " (inactive: no address)");
-		npt6_netlink_notify(net, new, NPT6_CMD_MAP_CHANGE, &old_ext);
+		npt6_msg_notify(net, new, NPT6_CMD_MAP_CHANGE, &old_ext);
 	}
 	call_rcu(&map->rcu, npt6_map_free_rcu);
 	return 0;
@@ -500,34 +493,31 @@ unsigned int npt6_map_flush(struct net *net, struct net_device *dev)
 	return n;
 }
 
-void npt6_map_read_stats(const struct npt6_map *map,
-			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX],
-			 u64 ndp[NPT6_NDP_MAX])
+/*
+ * Point every auto mapping of the namespace at the address it should
+ * follow now (autoprefix.c), or deactivate it.  Called by the watcher in
+ * net.c, under rtnl.
+ */
+void npt6_map_follow(struct npt6_net *nn)
 {
-	int cpu, dir, ctr;
+	struct npt6_map *map, *tmp;
+	struct npt6_dev *xdev;
+	struct in6_addr addr;
 
-	memset(out, 0, sizeof(u64) * NPT6_DIR_MAX * NPT6_CTR_MAX);
-	memset(ndp, 0, sizeof(u64) * NPT6_NDP_MAX);
-	for_each_possible_cpu(cpu) {
-		const struct npt6_stats *s = per_cpu_ptr(map->stats, cpu);
-		u64 tmp[NPT6_DIR_MAX][NPT6_CTR_MAX];
-		u64 tmp_ndp[NPT6_NDP_MAX];
-		unsigned int start;
+	ASSERT_RTNL();
+	list_for_each_entry(xdev, &nn->devs, list) {
+		/* npt6_map_set_ext() replaces the entry we stand on. */
+		list_for_each_entry_safe(map, tmp, &xdev->maps, list) {
+			bool found;
 
-		do {
-			start = u64_stats_fetch_begin(&s->syncp);
-			for (dir = 0; dir < NPT6_DIR_MAX; dir++)
-				for (ctr = 0; ctr < NPT6_CTR_MAX; ctr++)
-					tmp[dir][ctr] = u64_stats_read(&s->ctr[dir][ctr]);
-			for (ctr = 0; ctr < NPT6_NDP_MAX; ctr++)
-				tmp_ndp[ctr] = u64_stats_read(&s->ndp[ctr]);
-		} while (u64_stats_fetch_retry(&s->syncp, start));
-
-		for (dir = 0; dir < NPT6_DIR_MAX; dir++)
-			for (ctr = 0; ctr < NPT6_CTR_MAX; ctr++)
-				out[dir][ctr] += tmp[dir][ctr];
-		for (ctr = 0; ctr < NPT6_NDP_MAX; ctr++)
-			ndp[ctr] += tmp_ndp[ctr];
+			if (!map->ext_auto)
+				continue;
+			found = npt6_auto_pick(xdev->dev, &map->token, &addr);
+			if (found ? map->active && ipv6_addr_equal(&addr, &map->ext_addr) :
+				    !map->active)
+				continue;
+			npt6_map_set_ext(nn->net, map, found ? &addr : NULL);
+		}
 	}
 }
 
@@ -568,75 +558,12 @@ static struct notifier_block npt6_netdev_notifier = {
 	.notifier_call = npt6_netdev_event,
 };
 
-static int __net_init npt6_net_init(struct net *net)
+int __init npt6_map_init(void)
 {
-	struct npt6_net *nn = npt6_net(net);
-
-	nn->net = net;
-	INIT_LIST_HEAD(&nn->devs);
-	INIT_DELAYED_WORK(&nn->auto_work, npt6_auto_work);
-	npt6_local_init(&nn->local);
-	return 0;
-}
-
-/*
- * Devices leave a dying namespace before pernet subsystems exit, and our
- * notifier has already flushed them; this only catches what remains when
- * the module itself is unloaded.  Once nothing is left, the auto-prefix
- * watcher does not re-arm, so cancelling it is final.
- */
-static void __net_exit npt6_net_exit(struct net *net)
-{
-	struct npt6_net *nn = npt6_net(net);
-
-	rtnl_lock();
-	npt6_map_flush(net, NULL);
-	rtnl_unlock();
-	cancel_delayed_work_sync(&nn->auto_work);
-	npt6_local_exit(&nn->local);
-}
-
-static struct pernet_operations npt6_net_ops = {
-	.init = npt6_net_init,
-	.exit = npt6_net_exit,
-	.id = &npt6_net_id,
-	.size = sizeof(struct npt6_net),
-};
-
-int npt6_map_init(void)
-{
-	int err;
-
-	err = register_pernet_subsys(&npt6_net_ops);
-	if (err)
-		return err;
-	err = register_netdevice_notifier(&npt6_netdev_notifier);
-	if (err)
-		goto err_pernet;
-	err = npt6_local_register();
-	if (err)
-		goto err_notifier;
-	err = npt6_auto_init();
-	if (err)
-		goto err_local;
-	return 0;
-
-err_local:
-	npt6_local_unregister();
-err_notifier:
-	unregister_netdevice_notifier(&npt6_netdev_notifier);
-err_pernet:
-	unregister_pernet_subsys(&npt6_net_ops);
-	return err;
+	return register_netdevice_notifier(&npt6_netdev_notifier);
 }
 
 void npt6_map_uninit(void)
 {
-	/* The address notifier reaches into pernet data: stop it first. */
-	npt6_auto_uninit();
-	npt6_local_unregister();
 	unregister_netdevice_notifier(&npt6_netdev_notifier);
-	unregister_pernet_subsys(&npt6_net_ops);
-	/* Mappings freed by call_rcu() must be gone before our code is. */
-	rcu_barrier();
 }

@@ -9,14 +9,15 @@
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/u64_stats_sync.h>
-#include <linux/workqueue.h>
 #include <net/netlink.h>
 
-#include "hairpin.h"
+#include <uapi/linux/npt6.h>
+
 #include "localaddr.h"
 #include "rfc6296.h"
 #include "table.h"
-#include "tunnel.h"
+
+struct npt6_net;
 
 enum npt6_dir {
 	NPT6_DIR_SNPT,		/* egress: internal source -> external */
@@ -24,29 +25,37 @@ enum npt6_dir {
 	NPT6_DIR_MAX
 };
 
-/* Mirrors enum npt6_dir_stats_attr in the UAPI, without the padding. */
+/*
+ * The counters are the UAPI's, stored without the attributes that carry
+ * none (UNSPEC, PAD): counter i is reported as attribute FIRST + i.
+ */
+#define NPT6_CTR_FIRST		NPT6_DSTATS_PACKETS
+#define NPT6_CTR(attr)		((attr) - NPT6_CTR_FIRST)
+
 enum npt6_ctr {
-	NPT6_CTR_PACKETS,
-	NPT6_CTR_BYTES,
-	NPT6_CTR_ICMP_INNER,
-	NPT6_CTR_LOCAL,
-	NPT6_CTR_COLLISION,
-	NPT6_CTR_DROP_UNMAPPABLE,
-	NPT6_CTR_DROP_NOMEM,
-	NPT6_CTR_MAX
+	NPT6_CTR_PACKETS	 = NPT6_CTR(NPT6_DSTATS_PACKETS),
+	NPT6_CTR_BYTES		 = NPT6_CTR(NPT6_DSTATS_BYTES),
+	NPT6_CTR_ICMP_INNER	 = NPT6_CTR(NPT6_DSTATS_ICMP_INNER),
+	NPT6_CTR_LOCAL		 = NPT6_CTR(NPT6_DSTATS_LOCAL),
+	NPT6_CTR_COLLISION	 = NPT6_CTR(NPT6_DSTATS_COLLISION),
+	NPT6_CTR_DROP_UNMAPPABLE = NPT6_CTR(NPT6_DSTATS_DROP_UNMAPPABLE),
+	NPT6_CTR_DROP_NOMEM	 = NPT6_CTR(NPT6_DSTATS_DROP_NOMEM),
+	NPT6_CTR_MAX		 = NPT6_CTR(__NPT6_DSTATS_MAX)
 };
 
-/* Mirrors enum npt6_ndp_stats_attr in the UAPI, without the padding. */
+#define NPT6_NDP_FIRST		NPT6_NSTATS_NS_SEEN
+#define NPT6_NDP(attr)		((attr) - NPT6_NDP_FIRST)
+
 enum npt6_ndp_ctr {
-	NPT6_NDP_NS_SEEN,
-	NPT6_NDP_NA_SENT,
-	NPT6_NDP_IGN_LOCAL,
-	NPT6_NDP_IGN_OFF,
-	NPT6_NDP_IGN_UNRESOLVED,
-	NPT6_NDP_IGN_OUTSIDE,
-	NPT6_NDP_DROP_MALFORMED,
-	NPT6_NDP_IGN_BUDGET,
-	NPT6_NDP_MAX
+	NPT6_NDP_NS_SEEN	= NPT6_NDP(NPT6_NSTATS_NS_SEEN),
+	NPT6_NDP_NA_SENT	= NPT6_NDP(NPT6_NSTATS_NA_SENT),
+	NPT6_NDP_IGN_LOCAL	= NPT6_NDP(NPT6_NSTATS_IGN_LOCAL),
+	NPT6_NDP_IGN_OFF	= NPT6_NDP(NPT6_NSTATS_IGN_OFF),
+	NPT6_NDP_IGN_UNRESOLVED	= NPT6_NDP(NPT6_NSTATS_IGN_UNRESOLVED),
+	NPT6_NDP_IGN_OUTSIDE	= NPT6_NDP(NPT6_NSTATS_IGN_OUTSIDE),
+	NPT6_NDP_DROP_MALFORMED	= NPT6_NDP(NPT6_NSTATS_DROP_MALFORMED),
+	NPT6_NDP_IGN_BUDGET	= NPT6_NDP(NPT6_NSTATS_IGN_BUDGET),
+	NPT6_NDP_MAX		= NPT6_NDP(__NPT6_NSTATS_MAX)
 };
 
 struct npt6_stats {
@@ -66,7 +75,7 @@ struct npt6_dev;
 struct npt6_map {
 	struct npt6_table_node node;	/* in the table while active */
 	struct list_head list;		/* on npt6_dev.maps, under rtnl */
-	struct npt6_dev *ndev;
+	struct npt6_dev *xdev;		/* the external device it is on */
 	struct in6_addr int_pfx;
 	struct in6_addr ext_pfx;	/* :: while an auto mapping is inactive */
 	struct npt6_rewrite rw[NPT6_DIR_MAX];
@@ -106,7 +115,7 @@ struct npt6_map_cfg {
  * hooks on that device; the hooks' priv points back here.
  */
 struct npt6_dev {
-	struct list_head list;		/* on npt6_net.devs */
+	struct list_head list;		/* on npt6_net.devs (net.h) */
 	struct net_device *dev;
 	netdevice_tracker dev_tracker;
 	struct npt6_table table;	/* active mappings, for the packet path */
@@ -117,41 +126,15 @@ struct npt6_dev {
 	struct nf_hook_ops ops[NPT6_DIR_MAX];
 };
 
-struct npt6_net {
-	struct net *net;
-	/* struct npt6_dev; changed under rtnl, read under RCU by hairpin.c */
-	struct list_head devs;
-	/* PRE_ROUTING hooks for hairpinning, while @devs is not empty */
-	struct nf_hook_ops hairpin_ops[NPT6_HAIRPIN_HOOKS];
-	unsigned int gen;		/* bumped on every change, for dumps */
-	unsigned int nauto;		/* auto mappings and tunnels: the
-					 * watcher runs while not zero
-					 */
-	struct delayed_work auto_work;	/* re-evaluates auto prefixes */
-	unsigned long auto_due;		/* jiffies: it runs by then at the
-					 * latest; address events never defer
-					 * it further
-					 */
-	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
-	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
-	struct npt6_local local;	/* our own addresses, for the packet path */
-};
-
-struct npt6_net *npt6_net(struct net *net);
-
 int npt6_map_add(struct net *net, struct net_device *dev,
 		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack);
-int npt6_map_set_ext(struct net *net, struct npt6_map *map,
-		     const struct in6_addr *ext_addr);
 int npt6_map_del(struct net *net, struct net_device *dev,
 		 const struct in6_addr *int_pfx, u8 plen,
 		 struct netlink_ext_ack *extack);
 unsigned int npt6_map_flush(struct net *net, struct net_device *dev);
 struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
 			       const struct in6_addr *int_pfx, u8 plen);
-void npt6_map_read_stats(const struct npt6_map *map,
-			 u64 out[NPT6_DIR_MAX][NPT6_CTR_MAX],
-			 u64 ndp[NPT6_NDP_MAX]);
+void npt6_map_follow(struct npt6_net *nn);
 
 static inline void npt6_map_count(struct npt6_map *map, enum npt6_dir dir,
 				  enum npt6_ctr ctr, u64 n)

@@ -20,6 +20,8 @@
 #include <uapi/linux/npt6.h>
 
 #include "map.h"
+#include "msg.h"
+#include "net.h"
 #include "netlink.h"
 
 static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
@@ -44,18 +46,13 @@ static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 				    .reject_message = "Counters are read-only" },
 };
 
-enum npt6_mcgrp {
-	NPT6_MCGRP_EVENTS_ID,
-};
-
 /* Events reveal every mapping: listening needs the same privilege. */
 static const struct genl_multicast_group npt6_mcgrps[] = {
 	[NPT6_MCGRP_EVENTS_ID] = { .name = NPT6_MCGRP_EVENTS,
 				   .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
-static struct genl_family npt6_genl_family;
-static bool npt6_netlink_live;
+bool npt6_netlink_live;
 
 /* A parsed request: the device, and the mapping it names or describes. */
 struct npt6_req {
@@ -185,126 +182,6 @@ static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 	return 0;
 }
 
-static int npt6_put_dir_stats(struct sk_buff *skb, int attr,
-			      const u64 ctr[NPT6_CTR_MAX])
-{
-	static const int ids[NPT6_CTR_MAX] = {
-		[NPT6_CTR_PACKETS]	  = NPT6_DSTATS_PACKETS,
-		[NPT6_CTR_BYTES]	  = NPT6_DSTATS_BYTES,
-		[NPT6_CTR_ICMP_INNER]	  = NPT6_DSTATS_ICMP_INNER,
-		[NPT6_CTR_LOCAL]	  = NPT6_DSTATS_LOCAL,
-		[NPT6_CTR_COLLISION]	  = NPT6_DSTATS_COLLISION,
-		[NPT6_CTR_DROP_UNMAPPABLE] = NPT6_DSTATS_DROP_UNMAPPABLE,
-		[NPT6_CTR_DROP_NOMEM]	  = NPT6_DSTATS_DROP_NOMEM,
-	};
-	struct nlattr *nest;
-	int i;
-
-	nest = nla_nest_start(skb, attr);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < NPT6_CTR_MAX; i++)
-		if (nla_put_u64_64bit(skb, ids[i], ctr[i], NPT6_DSTATS_PAD))
-			goto cancel;
-	nla_nest_end(skb, nest);
-	return 0;
-cancel:
-	nla_nest_cancel(skb, nest);
-	return -EMSGSIZE;
-}
-
-static int npt6_put_ndp_stats(struct sk_buff *skb, const u64 ctr[NPT6_NDP_MAX])
-{
-	static const int ids[NPT6_NDP_MAX] = {
-		[NPT6_NDP_NS_SEEN]	  = NPT6_NSTATS_NS_SEEN,
-		[NPT6_NDP_NA_SENT]	  = NPT6_NSTATS_NA_SENT,
-		[NPT6_NDP_IGN_LOCAL]	  = NPT6_NSTATS_IGN_LOCAL,
-		[NPT6_NDP_IGN_OFF]	  = NPT6_NSTATS_IGN_OFF,
-		[NPT6_NDP_IGN_UNRESOLVED] = NPT6_NSTATS_IGN_UNRESOLVED,
-		[NPT6_NDP_IGN_OUTSIDE]	  = NPT6_NSTATS_IGN_OUTSIDE,
-		[NPT6_NDP_DROP_MALFORMED] = NPT6_NSTATS_DROP_MALFORMED,
-		[NPT6_NDP_IGN_BUDGET]	  = NPT6_NSTATS_IGN_BUDGET,
-	};
-	struct nlattr *nest;
-	int i;
-
-	nest = nla_nest_start(skb, NPT6_A_NDP_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	for (i = 0; i < NPT6_NDP_MAX; i++) {
-		if (nla_put_u64_64bit(skb, ids[i], ctr[i], NPT6_NSTATS_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
-
-static int npt6_put_stats(struct sk_buff *skb, const struct npt6_map *map)
-{
-	u64 ctr[NPT6_DIR_MAX][NPT6_CTR_MAX];
-	u64 ndp[NPT6_NDP_MAX];
-	struct nlattr *nest;
-
-	npt6_map_read_stats(map, ctr, ndp);
-	nest = nla_nest_start(skb, NPT6_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	if (npt6_put_dir_stats(skb, NPT6_STATS_SNPT, ctr[NPT6_DIR_SNPT]) ||
-	    npt6_put_dir_stats(skb, NPT6_STATS_DNPT, ctr[NPT6_DIR_DNPT])) {
-		nla_nest_cancel(skb, nest);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(skb, nest);
-	return npt6_put_ndp_stats(skb, ndp);
-}
-
-/* What a mapping is configured as, and what is in effect. */
-static int npt6_put_config(struct sk_buff *skb, const struct npt6_map *map)
-{
-	if (nla_put_u8(skb, NPT6_A_NDPROXY, map->ndproxy) ||
-	    nla_put_u8(skb, NPT6_A_ACTIVE, map->active))
-		return -EMSGSIZE;
-	if (map->active &&
-	    nla_put_in6_addr(skb, NPT6_A_EXT_PREFIX, &map->ext_pfx))
-		return -EMSGSIZE;
-	if (!map->ext_auto)
-		return 0;
-	if (nla_put_flag(skb, NPT6_A_EXT_AUTO) ||
-	    (!ipv6_addr_any(&map->token) &&
-	     nla_put_in6_addr(skb, NPT6_A_TOKEN, &map->token)) ||
-	    (map->active &&
-	     nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr)))
-		return -EMSGSIZE;
-	return 0;
-}
-
-static int npt6_fill_map(struct sk_buff *skb, const struct npt6_map *map,
-			 u32 portid, u32 seq, int flags, u8 cmd,
-			 struct netlink_callback *cb)
-{
-	const struct net_device *dev = map->ndev->dev;
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &npt6_genl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, NPT6_A_IFINDEX, dev->ifindex) ||
-	    nla_put_string(skb, NPT6_A_IFNAME, dev->name) ||
-	    nla_put_in6_addr(skb, NPT6_A_INT_PREFIX, &map->int_pfx) ||
-	    nla_put_u8(skb, NPT6_A_PREFIX_LEN, map->node.plen) ||
-	    npt6_put_config(skb, map) ||
-	    npt6_put_stats(skb, map)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
 static int npt6_nl_map_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct npt6_req req;
@@ -360,8 +237,8 @@ static int npt6_nl_map_get(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOENT;
 		goto out;
 	}
-	err = npt6_fill_map(msg, map, info->snd_portid, info->snd_seq, 0,
-			    NPT6_CMD_MAP_GET, NULL);
+	err = npt6_msg_fill_map(msg, map, info->snd_portid, info->snd_seq, 0,
+				NPT6_CMD_MAP_GET, NULL);
 out:
 	rtnl_unlock();
 	if (err) {
@@ -404,9 +281,10 @@ static int npt6_nl_map_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		list_for_each_entry(map, &xdev->maps, list) {
 			if (map_idx++ < cb->args[1])
 				continue;
-			err = npt6_fill_map(skb, map, NETLINK_CB(cb->skb).portid,
-					    cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					    NPT6_CMD_MAP_GET, cb);
+			err = npt6_msg_fill_map(skb, map,
+						NETLINK_CB(cb->skb).portid,
+						cb->nlh->nlmsg_seq, NLM_F_MULTI,
+						NPT6_CMD_MAP_GET, cb);
 			if (err)
 				goto out;
 			cb->args[1] = map_idx;
@@ -440,34 +318,6 @@ static int npt6_nl_map_flush(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-/*
- * Tell listeners on the events group that @map was added, deleted or
- * moved (@cmd); for a move, @old_ext is where it was.  Under rtnl.
- */
-void npt6_netlink_notify(struct net *net, const struct npt6_map *map, u8 cmd,
-			 const struct in6_addr *old_ext)
-{
-	struct sk_buff *msg;
-
-	/* Module unload flushes mappings after the family is gone. */
-	if (!READ_ONCE(npt6_netlink_live) ||
-	    !genl_has_listeners(&npt6_genl_family, net, NPT6_MCGRP_EVENTS_ID))
-		return;
-	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return;
-	if (npt6_fill_map(msg, map, 0, 0, 0, cmd, NULL) ||
-	    (old_ext && !ipv6_addr_any(old_ext) &&
-	     nla_put_in6_addr(msg, NPT6_A_OLD_EXT_PREFIX, old_ext))) {
-		nlmsg_free(msg);
-		return;
-	}
-	/* npt6_fill_map() closed the message; reopen it for the extra attribute. */
-	nlmsg_end(msg, nlmsg_hdr(msg));
-	genlmsg_multicast_netns(&npt6_genl_family, net, msg, 0,
-				NPT6_MCGRP_EVENTS_ID, GFP_KERNEL);
-}
-
 static const struct genl_ops npt6_genl_ops[] = {
 	{
 		.cmd = NPT6_CMD_MAP_ADD,
@@ -492,7 +342,7 @@ static const struct genl_ops npt6_genl_ops[] = {
 	},
 };
 
-static struct genl_family npt6_genl_family __ro_after_init = {
+struct genl_family npt6_genl_family __ro_after_init = {
 	.name = NPT6_GENL_NAME,
 	.version = NPT6_GENL_VERSION,
 	.maxattr = NPT6_A_MAX,
@@ -523,7 +373,7 @@ int __init npt6_netlink_init(void)
 
 void npt6_netlink_uninit(void)
 {
-	/* rtnl orders this against npt6_netlink_notify(), which runs under it. */
+	/* rtnl orders this against npt6_msg_notify(), which runs under it. */
 	rtnl_lock();
 	WRITE_ONCE(npt6_netlink_live, false);
 	rtnl_unlock();

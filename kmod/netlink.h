@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The "npt6" generic netlink family.  msg.c builds the messages; the
+ * family and its events group are here so that it can send them.
+ */
 #ifndef _NPT6_NETLINK_H
 #define _NPT6_NETLINK_H
 
-#include <linux/in6.h>
-#include <linux/types.h>
+#include <net/genetlink.h>
 
-struct net;
-struct npt6_map;
+enum npt6_mcgrp {
+	NPT6_MCGRP_EVENTS_ID,
+};
 
-void npt6_netlink_notify(struct net *net, const struct npt6_map *map, u8 cmd,
-			 const struct in6_addr *old_ext);
+extern struct genl_family npt6_genl_family;
+/* The family is registered: events may be sent.  Written under rtnl. */
+extern bool npt6_netlink_live;
+
 int npt6_netlink_init(void);
 void npt6_netlink_uninit(void);
 
