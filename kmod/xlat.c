@@ -383,3 +383,7 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 		npt6_xlat_inner(xdev, skb, ioff, NPT6_DIR_SNPT);
 	return NF_ACCEPT;
 }
+
+#ifdef NPT6_KUNIT
+#include "tests/xlat_test.c"
+#endif
