@@ -5,19 +5,9 @@
 # suites, every packet selftest, and then kmemleak.  Prints one TEST line
 # per result; the kernel log itself is judged by vm.sh afterwards.
 
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+NPT6_TEST_PREFIX="debug: "
 KMEMLEAK=/sys/kernel/debug/kmemleak
-STATUS=0
-
-log_test()
-{
-	local rc=$1 name=$2
-
-	case $rc in
-	0) printf 'TEST: %-60s  [ OK ]\n' "debug: $name" ;;
-	4) printf 'TEST: %-60s  [SKIP]\n' "debug: $name" ;;
-	*) printf 'TEST: %-60s  [FAIL]\n' "debug: $name"; STATUS=1 ;;
-	esac
-}
 
 # Slab memory in use, KiB: active objects times object size, all caches.
 slab_kib()
@@ -187,4 +177,4 @@ kmemleak_check
 # For the record only: other subsystems' caches grow and shrink too.
 printf '# slab: %d KiB in use before the tests, %d KiB after\n' \
 	"$slab_before" "$(slab_kib)"
-exit $STATUS
+exit $EXIT_STATUS

@@ -50,21 +50,7 @@ JOBS=${NPT6_JOBS:-$(nproc)}
 # Bump when the way the kernel is built changes, to invalidate old caches.
 RECIPE=1
 
-EXIT_STATUS=0
 
-# One line per result, in the format of tools/testing/selftests/net.
-log_test()
-{
-	local rc=$1
-	local name=$2
-
-	case "$rc" in
-	0)	printf "TEST: %-60s  [ OK ]\n" "$name" ;;
-	4)	printf "TEST: %-60s  [SKIP]\n" "$name" ;;
-	*)	printf "TEST: %-60s  [FAIL]\n" "$name"
-		EXIT_STATUS=1 ;;
-	esac
-}
 
 # Build (or find in the cache) the UML kernel: defconfig plus ./config.
 build_kernel()

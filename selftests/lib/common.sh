@@ -17,6 +17,8 @@
 #   npt6_die MSG...     error message on stderr, then exit 1
 #   npt6_need CMD...    die unless every CMD is on $PATH
 #   npt6_cache_dir      create $NPT6_CACHE and print it
+#   log_test RC NAME    one result line as the kernel's selftests print
+#                       it; see below
 
 NPT6_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
 NPT6_CACHE=${NPT6_CACHE:-/var/cache/npt6}
@@ -82,4 +84,28 @@ npt6_kver()
 	[ -n "$best" ] ||
 		npt6_die "no /boot/vmlinuz-*-amd64 with headers; run selftests/lib/deps.sh"
 	printf '%s\n' "$best"
+}
+
+# log_test RC NAME: "TEST: NAME  [ OK ]" for RC 0, [SKIP] for 4 (kselftest's
+# skip), [FAIL] for anything else.  Counts them in NUM_PASS, NUM_SKIP and
+# NUM_FAIL, keeps "OK   NAME" lines in REPORT for a closing summary, and
+# a failure sets EXIT_STATUS to 1.  $NPT6_TEST_PREFIX goes before each
+# NAME.  (selftests/net/lib.sh has the guest's own, driven by $RET.)
+NUM_PASS=0
+NUM_SKIP=0
+NUM_FAIL=0
+REPORT=()
+EXIT_STATUS=0
+
+log_test()
+{
+	local rc=$1 name=${NPT6_TEST_PREFIX:-}$2 result
+
+	case $rc in
+	0)	result=" OK "; NUM_PASS=$((NUM_PASS + 1)) ;;
+	4)	result=SKIP; NUM_SKIP=$((NUM_SKIP + 1)) ;;
+	*)	result=FAIL; NUM_FAIL=$((NUM_FAIL + 1)); EXIT_STATUS=1 ;;
+	esac
+	printf 'TEST: %-60s  [%s]\n' "$name" "$result"
+	REPORT+=("$(printf '%-4s %s' "$result" "$name")")
 }

@@ -82,15 +82,10 @@ check_err()
 	fi
 }
 
+# check_fail ERR MSG: the opposite, for a command that must fail.
 check_fail()
 {
-	local err=$1
-	local msg=$2
-
-	if [ "$RET" -eq 0 ] && [ "$err" -eq 0 ]; then
-		RET=$ksft_fail
-		retmsg=$msg
-	fi
+	check_err "$(($1 == 0 ? ksft_fail : 0))" "$2"
 }
 
 log_test()
@@ -250,18 +245,28 @@ cleanup()
 	fi
 }
 
-# kernel_log: the test function of that name, shared: nothing alarming in
-# the kernel log since npt6_run_tests (or the script) wrote $KMSG_MARK.
-kernel_log()
+# kernel_log_check [EXTRA WHAT]: one check that the kernel log since
+# npt6_run_tests (or the script) wrote $KMSG_MARK has no BUG, WARNING,
+# Oops, KASAN or refcount line, nor one matching the extended regexp
+# EXTRA, which WHAT names in the check's description.
+kernel_log_check()
 {
+	local bad='BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace'
 	local out
 
 	RET=0
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
+	[ -n "${1:-}" ] && bad="$bad|$1"
+	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" | grep -E "$bad")
 	[ -z "$out" ]
 	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops, KASAN or refcount lines during the tests"
+	log_test "kernel log: no BUG, WARNING, Oops, KASAN or refcount lines${2:+, no $2,} during the tests"
+}
+
+# kernel_log: the test function of that name, for scripts that need no
+# more than kernel_log_check.
+kernel_log()
+{
+	kernel_log_check
 }
 
 # end_test: what a test built goes: its background jobs and namespaces.
@@ -517,7 +522,8 @@ npt6_usage()
 	cat <<EOF
 usage: ${0##*/} [-t "TESTS"] [-h]
 
-	-t TESTS  run only these tests (default: all)
+	-t TESTS  run only these tests, in this order (default: all, or
+	          \$NPT6_TESTS)${FIRST_TEST:+; $FIRST_TEST always runs first}
 Tests: $(echo $ALL_TESTS)
 EOF
 }
@@ -526,6 +532,8 @@ EOF
 # $ALL_TESTS names (NPT6_TESTS or -t picks some): skip unless root with
 # nptctl built, load npt6, run the tests, print the summary line and exit
 # with the kselftest status.  Check other tools with require_cmd first.
+# A script whose tests all build on one (test_starlink's topology) names
+# it in $FIRST_TEST, and it runs first whatever -t picks.
 npt6_run_tests()
 {
 	local opt t t0
@@ -538,6 +546,18 @@ npt6_run_tests()
 		*) npt6_usage; exit 1 ;;
 		esac
 	done
+	for t in $TESTS; do
+		case " $(echo $ALL_TESTS) " in
+		*" $t "*) ;;
+		*) echo "unknown test '$t'"; npt6_usage; exit 1 ;;
+		esac
+	done
+	if [ -n "${FIRST_TEST:-}" ]; then
+		case " $(echo $TESTS) " in
+		*" $FIRST_TEST "*) ;;
+		*) TESTS="$FIRST_TEST $TESTS" ;;
+		esac
+	fi
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "SKIP: need root"
 		exit $ksft_skip
@@ -564,6 +584,7 @@ npt6_run_tests()
 		log_test "npt6 module loads"
 		exit $EXIT_STATUS
 	fi
+	log_info "npt6 $(cat /sys/module/npt6/srcversion 2>/dev/null), nptctl $NPTCTL"
 	# Per-phase times show where a slow (debug) kernel spends its hours.
 	# Not $SECONDS: some phases reset it for their own loops.
 	for t in $TESTS; do

@@ -42,6 +42,9 @@ NLM_F_CREATE = 0x400
 NLM_F_EXCL = 0x200
 NLMSG_ERROR = 0x2
 NLMSG_DONE = 0x3
+NLM_F_CAPPED = 0x100
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG = 1
 NLA_F_NESTED = 0x8000
 GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
@@ -96,16 +99,37 @@ class Sock:
         self.seq += 1
         self.s.send(nlmsg(kind, flags | NLM_F_REQUEST | NLM_F_ACK,
                           self.seq, body))
+        return self.ack()[0]
+
+    def ack(self):
+        """(error, extack message) of the ack to the last request."""
         while True:
             data = self.s.recv(1 << 16)
             off = 0
             while off + 16 <= len(data):
-                ln, typ, _, seq, _ = struct.unpack_from('=IHHII', data, off)
+                ln, typ, flags, seq, _ = struct.unpack_from('=IHHII', data, off)
                 if ln < 16:
                     break
+                if seq == self.seq and typ == NLMSG_DONE:
+                    return 0, None
                 if seq == self.seq and typ == NLMSG_ERROR:
-                    return -struct.unpack_from('=i', data, off + 16)[0]
+                    return self._error(data, off, ln, flags)
                 off += (ln + 3) & ~3
+
+    @staticmethod
+    def _error(data, off, ln, flags):
+        err = -struct.unpack_from('=i', data, off + 16)[0]
+        # The request comes back after the error: its header, and all of
+        # it unless capped; then the extack attributes.
+        tlv = off + 20 + 16
+        if not flags & NLM_F_CAPPED:
+            tlv = off + 20 + struct.unpack_from('=I', data, off + 20)[0]
+        msg = None
+        if flags & NLM_F_ACK_TLVS:
+            a = parse_attrs(data[(tlv + 3) & ~3:off + ln])
+            if NLMSGERR_ATTR_MSG in a:
+                msg = a[NLMSGERR_ATTR_MSG].split(b'\0')[0].decode()
+        return err, msg
 
     def send_raw(self, raw):
         """A hostile message as is; its ack, or None if none came.

@@ -27,42 +27,11 @@ from nl_fuzz import (IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND,
                      IFLA_LINKINFO, IFLA_NPT6TNL_LINK, IFLA_NPT6TNL_LOCAL,
                      IFLA_NPT6TNL_REMOTE, NLA_F_NESTED, NLM_F_ACK,
                      NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REQUEST,
-                     NLMSG_DONE, NLMSG_ERROR, NPT6_CMD_MAP_FLUSH,
-                     NPT6_CMD_MAP_GET, RTM_NEWLINK, Sock, attr, family_id,
-                     nlmsg, parse_attrs, NETLINK_GENERIC, NETLINK_ROUTE)
+                     NPT6_CMD_MAP_FLUSH, NPT6_CMD_MAP_GET, RTM_NEWLINK, Sock,
+                     attr, family_id, nlmsg, NETLINK_GENERIC, NETLINK_ROUTE)
 
-NLM_F_CAPPED = 0x100
-NLM_F_ACK_TLVS = 0x200
-NLMSGERR_ATTR_MSG = 1
 IFLA_NPT6TNL_LOCAL_AUTO = 4
 IFLA_NPT6TNL_TOKEN = 5
-
-
-def ack(sock):
-    """(error, extack message) of the ack to sock's last request."""
-    while True:
-        data = sock.s.recv(1 << 16)
-        off = 0
-        while off + 16 <= len(data):
-            ln, typ, flags, seq, _ = struct.unpack_from('=IHHII', data, off)
-            if ln < 16:
-                break
-            if seq == sock.seq and typ == NLMSG_DONE:
-                return 0, None
-            if seq == sock.seq and typ == NLMSG_ERROR:
-                err = -struct.unpack_from('=i', data, off + 16)[0]
-                # The request comes back after the error: its header, and
-                # all of it unless capped; then the extack attributes.
-                tlv = off + 20 + 16
-                if not flags & NLM_F_CAPPED:
-                    tlv = off + 20 + struct.unpack_from('=I', data, off + 20)[0]
-                msg = None
-                if flags & NLM_F_ACK_TLVS:
-                    a = parse_attrs(data[(tlv + 3) & ~3:off + ln])
-                    if NLMSGERR_ATTR_MSG in a:
-                        msg = a[NLMSGERR_ATTR_MSG].split(b'\0')[0].decode()
-                return err, msg
-            off += (ln + 3) & ~3
 
 
 def report(err, msg):
@@ -83,7 +52,7 @@ def genl(argv):
     sock.seq += 1
     sock.s.send(nlmsg(fam, flags, sock.seq,
                       struct.pack('=BBH', cmd, 1, reserved)))
-    return report(*ack(sock))
+    return report(*sock.ack())
 
 
 def tnl_add(argv):
@@ -109,7 +78,7 @@ def tnl_add(argv):
     sock.seq += 1
     sock.s.send(nlmsg(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
                       NLM_F_EXCL, sock.seq, body))
-    return report(*ack(sock))
+    return report(*sock.ack())
 
 
 def main():

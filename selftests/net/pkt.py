@@ -111,6 +111,28 @@ def receive(rx, timeout, on_frame, enough=lambda: False):
             return
 
 
+def read_pcap(path):
+    """Yield (link type, frame bytes, original length) of a pcap file."""
+    with open(path, 'rb') as f:
+        data = f.read()
+    if len(data) < 24:
+        return
+    magic = data[:4]
+    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
+        end = '<'
+    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
+        end = '>'
+    else:
+        raise SystemExit('%s: not a pcap file (tcpdump -w writes pcap)' % path)
+    linktype = struct.unpack(end + 'I', data[20:24])[0] & 0xffff
+    off = 24
+    while off + 16 <= len(data):
+        _, _, incl, orig = struct.unpack(end + 'IIII', data[off:off + 16])
+        off += 16
+        yield linktype, data[off:off + incl], orig
+        off += incl
+
+
 def mac_bytes(text):
     return bytes(int(x, 16) for x in text.split(':'))
 

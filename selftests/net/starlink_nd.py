@@ -38,13 +38,15 @@ import ipaddress
 import json
 import random
 import select
+import os
 import socket
 import struct
 import sys
 import time
 
-ETH_P_IPV6 = 0x86dd
-PACKET_OUTGOING = 4
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pkt import ETH_P_IPV6, PACKET_OUTGOING, read_pcap  # noqa: E402
+
 ND_NS, ND_NA = 135, 136
 OPT_SLLAO, OPT_TLLAO = 1, 2
 
@@ -103,26 +105,12 @@ def parse_na(frame):
     }
 
 
-def read_pcap(path):
-    with open(path, 'rb') as f:
-        data = f.read()
-    if len(data) < 24:
-        return []
-    magic = data[:4]
-    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
-        end = '<'
-    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        end = '>'
-    else:
-        raise SystemExit('%s: not a pcap file' % path)
-    linktype = struct.unpack(end + 'I', data[20:24])[0]
-    if linktype != 1:
-        raise SystemExit('%s: link type %d, not Ethernet' % (path, linktype))
-    out, off = [], 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(end + 'I', data[off + 8:off + 12])[0]
-        frame = data[off + 16:off + 16 + incl]
-        off += 16 + incl
+def read_nas(path):
+    """The Neighbor Advertisements in an Ethernet pcap file."""
+    out = []
+    for linktype, frame, _ in read_pcap(path):
+        if linktype != 1:
+            raise SystemExit('%s: link type %d, not Ethernet' % (path, linktype))
         na = parse_na(frame)
         if na is not None:
             out.append(na)
@@ -304,7 +292,7 @@ def main():
         return probe(args)
     if args.cmd == 'scan':
         return scan(args)
-    print(json.dumps(read_pcap(args.file)))
+    print(json.dumps(read_nas(args.file)))
     return 0
 
 

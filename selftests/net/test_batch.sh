@@ -317,15 +317,8 @@ version()
 
 kernel_log()
 {
-	local out
-
-	RET=0
 	topo_destroy 2>/dev/null
-	out=$(dmesg | sed -n "/$KMSG_MARK/,\$p" |
-		grep -E 'BUG|WARNING|Oops|KASAN|UBSAN|refcount|general protection|unregister_netdevice: waiting|Call Trace')
-	[ -z "$out" ]
-	check_err $? "$(echo "$out" | head -n 20)"
-	log_test "kernel log: no BUG, WARNING, Oops or refcount lines during the tests"
+	kernel_log_check
 }
 
 require_cmd jq ping

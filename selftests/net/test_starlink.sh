@@ -1156,65 +1156,7 @@ teardown()
 
 # ---------------------------------------------------------------------
 
-usage()
-{
-	cat <<EOF
-usage: ${0##*/} [-t "TESTS"] [-h]
-
-	-t TESTS  run only these tests, in this order (default: all, or
-	          \$NPT6_STARLINK_TESTS); topology is always run first
-Tests: $(echo $ALL_TESTS)
-EOF
-}
-
-TESTS=${NPT6_STARLINK_TESTS:-$ALL_TESTS}
-while getopts "t:h" opt; do
-	case $opt in
-	t) TESTS=$OPTARG ;;
-	h) usage; exit 0 ;;
-	*) usage; exit 1 ;;
-	esac
-done
-for t in $TESTS; do
-	case " $(echo $ALL_TESTS) " in
-	*" $t "*) ;;
-	*) echo "unknown test '$t'"; usage; exit 1 ;;
-	esac
-done
-case " $(echo $TESTS) " in
-*" topology "*) ;;
-*) TESTS="topology $TESTS" ;;
-esac
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: need root"
-	exit $ksft_skip
-fi
+FIRST_TEST=topology
 require_cmd ip jq ping iperf3 tcpdump ss timeout radvd ndisc6 modinfo nft
 require_scapy
-if [ ! -x "$NPTCTL" ]; then
-	echo "SKIP: $NPTCTL not built (make nptctl)"
-	exit $ksft_skip
-fi
-
-trap cleanup EXIT
-# Here, not lazily in tmpfile: that runs in $(...), whose TMP_DIR is lost.
-TMP_DIR=$(mktemp -d /tmp/npt6-starlink.XXXXXX)
-
-KMSG_MARK="npt6-starlink-$$-$(date +%s)"
-echo "$KMSG_MARK start" >/dev/kmsg 2>/dev/null
-
-if ! npt6_load; then
-	RET=$ksft_fail
-	retmsg="cannot load npt6"
-	log_test "npt6 module loads"
-	exit $EXIT_STATUS
-fi
-log_info "npt6 $(cat /sys/module/npt6/srcversion 2>/dev/null), nptctl $NPTCTL"
-
-for t in $TESTS; do
-	$t
-done
-
-printf '%d passed, %d failed, %d skipped\n' $NUM_PASS $NUM_FAIL $NUM_SKIP
-exit $EXIT_STATUS
+npt6_run_tests "$@"

@@ -32,7 +32,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pkt import netns  # noqa: E402
+from pkt import netns, read_pcap  # noqa: E402
 
 NH_HOP, NH_ROUTING, NH_FRAG, NH_DSTOPTS = 0, 43, 44, 60
 EXT_HDRS = (NH_HOP, NH_ROUTING, NH_DSTOPTS)
@@ -46,28 +46,6 @@ MSG_ERRQUEUE = 0x2000
 
 # ---------------------------------------------------------------------
 # pcap
-
-def read_pcap(path):
-    """Yield (link type, frame bytes, original length) of a pcap file."""
-    with open(path, 'rb') as f:
-        data = f.read()
-    if len(data) < 24:
-        return
-    magic = data[:4]
-    if magic in (b'\xd4\xc3\xb2\xa1', b'\x4d\x3c\xb2\xa1'):
-        end = '<'
-    elif magic in (b'\xa1\xb2\xc3\xd4', b'\xa1\xb2\x3c\x4d'):
-        end = '>'
-    else:
-        raise SystemExit('%s: not a pcap file (tcpdump -w writes pcap)' % path)
-    linktype = struct.unpack(end + 'I', data[20:24])[0] & 0xffff
-    off = 24
-    while off + 16 <= len(data):
-        _, _, incl, orig = struct.unpack(end + 'IIII', data[off:off + 16])
-        off += 16
-        yield linktype, data[off:off + incl], orig
-        off += incl
-
 
 def l3_of(linktype, frame):
     """(ethertype, layer 3 bytes) of a captured frame."""
