@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "genl.h"
+#include "list.h"
 #include "nl.h"
 
 /* A dump that keeps being interrupted by table changes is retried so often. */
@@ -380,7 +381,7 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 struct dump_ctx {
 	uint16_t family;
 	uint32_t ifindex;
-	struct nl_list maps;
+	struct list maps;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -403,7 +404,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (d->ifindex && m.ifindex != d->ifindex)
 		return MNL_CB_OK;
 
-	if (nl_list_append(&d->maps, &m)) {
+	if (list_append(&d->maps, &m)) {
 		errno = ENOMEM;
 		return MNL_CB_ERROR;
 	}

@@ -270,18 +270,3 @@ int nl_report(struct nptctl_nl *n, int err, const char *what)
 		nptctl_err("Unable to %s: %s", what, strerror(-err));
 	return err;
 }
-
-int nl_list_append(struct nl_list *l, const void *item)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *bigger = reallocarray(l->items, cap, l->size);
-
-		if (!bigger)
-			return -ENOMEM;
-		l->items = bigger;
-		l->cap = cap;
-	}
-	memcpy((char *)l->items + l->n++ * l->size, item, l->size);
-	return 0;
-}

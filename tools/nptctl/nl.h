@@ -60,21 +60,6 @@ int nl_transact(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data);
 
 /*
- * What a dump collects: @n items of @size bytes each at @items, with room
- * for @cap.  Whoever collected them frees @items.
- */
-struct nl_list {
-	void *items;
-	size_t n, cap, size;
-};
-
-/*
- * Append a copy of @item to @l, doubling the room when it is full.
- * Returns 0, or -ENOMEM with @l as it was.
- */
-int nl_list_append(struct nl_list *l, const void *item);
-
-/*
  * "Error: <the kernel's message>" if it had one, else "Error: Unable to
  * <what>: <strerror>".  Returns @err.
  */

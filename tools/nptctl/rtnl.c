@@ -22,6 +22,7 @@
 #include <linux/rtnetlink.h>
 
 #include "err.h"
+#include "list.h"
 #include "nl.h"
 #include "rtnl.h"
 
@@ -474,7 +475,7 @@ int rtnl_tunnel_del(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 }
 
 struct dump_ctx {
-	struct nl_list tuns;
+	struct list tuns;
 };
 
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
@@ -495,7 +496,7 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (!t.is_npt6)
 		return MNL_CB_OK;
 
-	if (nl_list_append(&d->tuns, &t)) {
+	if (list_append(&d->tuns, &t)) {
 		errno = ENOMEM;
 		return MNL_CB_ERROR;
 	}
