@@ -26,9 +26,6 @@
 #include "nl.h"
 #include "rtnl.h"
 
-/* A dump that keeps being interrupted by link changes is retried so often. */
-#define DUMP_TRIES	5
-
 /* What the kernel says when it knows no such link kind, module or not. */
 #define UNKNOWN_KIND_MSG	"Unknown device type"
 
@@ -74,100 +71,30 @@ static struct nlmsghdr *link_msg(struct nptctl_rtnl *r, uint16_t type,
 
 /* Decoding ------------------------------------------------------------- */
 
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ok;
+static const uint8_t link_policy[IFLA_MAX + 1] = {
+	[IFLA_IFNAME]		= NL_IFNAME,
+	[IFLA_MTU]		= NL_U32,
+	[IFLA_LINKINFO]		= NL_NESTED,
+};
 
-	/* Attributes newer than our headers are of no interest to us. */
-	if (type > IFLA_MAX)
-		return MNL_CB_OK;
+static const uint8_t linkinfo_policy[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND]	= NL_STRING,
+	[IFLA_INFO_DATA]	= NL_NESTED,
+};
 
-	switch (type) {
-	case IFLA_IFNAME:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
-		     mnl_attr_get_payload_len(attr) <= IF_NAMESIZE;
-		break;
-	case IFLA_MTU:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
-		break;
-	case IFLA_LINKINFO:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
-		break;
-	default:
-		ok = 1;
-		break;
-	}
-	if (!ok) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type > IFLA_INFO_MAX)
-		return MNL_CB_OK;
-	if ((type == IFLA_INFO_KIND &&
-	     mnl_attr_validate(attr, MNL_TYPE_STRING) < 0) ||
-	    (type == IFLA_INFO_DATA &&
-	     mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int tnl_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ok;
-
-	/* Attributes are only ever appended; ones we do not know are new. */
-	if (type > IFLA_NPT6TNL_MAX)
-		return MNL_CB_OK;
-
-	switch (type) {
-	case IFLA_NPT6TNL_LINK:
-	case IFLA_NPT6TNL_TCLASS:
-	case IFLA_NPT6TNL_FLOWLABEL:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
-		break;
-	case IFLA_NPT6TNL_REMOTE:
-	case IFLA_NPT6TNL_LOCAL:
-	case IFLA_NPT6TNL_TOKEN:
-	case IFLA_NPT6TNL_ACTIVE_LOCAL:
-		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
-		break;
-	case IFLA_NPT6TNL_LOCAL_AUTO:
-		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
-		break;
-	case IFLA_NPT6TNL_HOPLIMIT:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
-		break;
-	case IFLA_NPT6TNL_ENCAPLIMIT:
-	case IFLA_NPT6TNL_MSS:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U16) == 0;
-		break;
-	default:
-		ok = 1;
-		break;
-	}
-	if (!ok) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
+static const uint8_t tnl_policy[IFLA_NPT6TNL_MAX + 1] = {
+	[IFLA_NPT6TNL_LINK]		= NL_U32,
+	[IFLA_NPT6TNL_TCLASS]		= NL_U32,
+	[IFLA_NPT6TNL_FLOWLABEL]	= NL_U32,
+	[IFLA_NPT6TNL_REMOTE]		= NL_IN6,
+	[IFLA_NPT6TNL_LOCAL]		= NL_IN6,
+	[IFLA_NPT6TNL_TOKEN]		= NL_IN6,
+	[IFLA_NPT6TNL_ACTIVE_LOCAL]	= NL_IN6,
+	[IFLA_NPT6TNL_LOCAL_AUTO]	= NL_FLAG,
+	[IFLA_NPT6TNL_HOPLIMIT]		= NL_U8,
+	[IFLA_NPT6TNL_ENCAPLIMIT]	= NL_U16,
+	[IFLA_NPT6TNL_MSS]		= NL_U16,
+};
 
 /* IFLA_INFO_KIND is NUL-terminated from Linux, but its length says it all. */
 static bool kind_is_ours(const struct nlattr *kind)
@@ -178,11 +105,6 @@ static bool kind_is_ours(const struct nlattr *kind)
 	if (len && s[len - 1] == '\0')
 		len--;
 	return len == strlen(NPT6_TNL_KIND) && !memcmp(s, NPT6_TNL_KIND, len);
-}
-
-static void get_addr(struct in6_addr *a, const struct nlattr *attr)
-{
-	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
 }
 
 /*
@@ -215,9 +137,9 @@ static int get_stats(struct npt6_tnl_stats *st, const struct nlattr *attr)
 /* Our settings, from IFLA_INFO_DATA; every attribute checked before use. */
 static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 {
-	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1];
 
-	if (mnl_attr_parse_nested(data, tnl_attr_cb, tb) < MNL_CB_OK)
+	if (nl_parse_nested(data, tnl_policy, IFLA_NPT6TNL_MAX, tb))
 		return -EPROTO;
 	/* What every tunnel has, and exactly one kind of local address. */
 	if (!tb[IFLA_NPT6TNL_LINK] || !tb[IFLA_NPT6TNL_REMOTE] ||
@@ -227,19 +149,19 @@ static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 	t->has_link = true;
 	t->link = mnl_attr_get_u32(tb[IFLA_NPT6TNL_LINK]);
 	t->has_remote = true;
-	get_addr(&t->remote, tb[IFLA_NPT6TNL_REMOTE]);
+	nl_attr_get_in6(&t->remote, tb[IFLA_NPT6TNL_REMOTE]);
 	if (tb[IFLA_NPT6TNL_LOCAL]) {
 		t->has_local = true;
-		get_addr(&t->local, tb[IFLA_NPT6TNL_LOCAL]);
+		nl_attr_get_in6(&t->local, tb[IFLA_NPT6TNL_LOCAL]);
 	}
 	t->local_auto = !!tb[IFLA_NPT6TNL_LOCAL_AUTO];
 	if (tb[IFLA_NPT6TNL_TOKEN]) {
 		t->has_token = true;
-		get_addr(&t->token, tb[IFLA_NPT6TNL_TOKEN]);
+		nl_attr_get_in6(&t->token, tb[IFLA_NPT6TNL_TOKEN]);
 	}
 	if (tb[IFLA_NPT6TNL_ACTIVE_LOCAL]) {
 		t->has_active_local = true;
-		get_addr(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
+		nl_attr_get_in6(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
 	}
 	if (tb[IFLA_NPT6TNL_HOPLIMIT]) {
 		t->has_hoplimit = true;
@@ -274,8 +196,8 @@ static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
  */
 static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
-	const struct nlattr *li[IFLA_INFO_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_MAX + 1];
+	const struct nlattr *li[IFLA_INFO_MAX + 1];
 	const struct ifinfomsg *ifi;
 	int err;
 
@@ -284,7 +206,7 @@ static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EPROTO;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < MNL_CB_OK ||
+	if (nl_parse(nlh, sizeof(*ifi), link_policy, IFLA_MAX, tb) ||
 	    !tb[IFLA_IFNAME])
 		return -EPROTO;
 	t->ifindex = (uint32_t)ifi->ifi_index;
@@ -293,8 +215,8 @@ static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 
 	if (!tb[IFLA_LINKINFO])
 		return 0;	/* no kind at all: lo, or a plain NIC */
-	if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb,
-				  li) < MNL_CB_OK)
+	if (nl_parse_nested(tb[IFLA_LINKINFO], linkinfo_policy, IFLA_INFO_MAX,
+			    li))
 		return -EPROTO;
 	if (!li[IFLA_INFO_KIND] || !kind_is_ours(li[IFLA_INFO_KIND]))
 		return 0;
@@ -518,26 +440,16 @@ int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 	struct dump_ctx d = { .tuns.size = sizeof(**tuns) };
 	struct nlmsghdr *nlh;
 	struct nlattr *info;
-	int tries, err = 0;
+	int err;
 
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		d.tuns.n = 0;
-		nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
-		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
-		mnl_attr_nest_end(nlh, info);
-		err = nl_transact(&r->nl, nlh, dump_cb, &d);
-		if (err <= 0)
-			break;
-	}
-	if (err < 0) {
-		free(d.tuns.items);
-		return nl_report(&r->nl, err, "list tunnels");
-	}
-	if (err > 0)
-		nptctl_warn("links kept changing during the dump; the list may be inconsistent");
-
-	qsort(d.tuns.items, d.tuns.n, d.tuns.size, tunnel_cmp);
+	nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
+	mnl_attr_nest_end(nlh, info);
+	err = nl_dump(&r->nl, nlh, dump_cb, &d, &d.tuns, tunnel_cmp, "tunnels",
+		      "links");
+	if (err < 0)
+		return err;
 	*tuns = d.tuns.items;
 	*n = d.tuns.n;
 	return 0;
