@@ -4,8 +4,8 @@
 # Userspace tests of nptctl.  None of them needs the npt6 module:
 #
 #   1. test_parse: unit tests of prefix parsing, keyword matching, tunnel
-#      setting values and output formatting (tools/nptctl/parse.c and
-#      print.c).
+#      setting values and output formatting (tools/nptctl/parse.c,
+#      print.c and json.c).
 #   2. The built nptctl on bad input: exact exit status and exact
 #      "Error: ..." line for every mistake caught before netlink, for the
 #      mappings and for "nptctl tunnel".
@@ -99,7 +99,7 @@ MNL_LIBS=$(pkg-config --libs libmnl)
 CFLAGS=(-std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -I"$REPO/uapi")
 
 cc "${CFLAGS[@]}" -I"$TOOL" -o "$HERE/test_parse" "$HERE/test_parse.c" \
-	"$TOOL/parse.c" "$TOOL/print.c" >"$TMP/build.log" 2>&1
+	"$TOOL/parse.c" "$TOOL/print.c" "$TOOL/json.c" >"$TMP/build.log" 2>&1
 rc=$?
 [ $rc -ne 0 ] && cat "$TMP/build.log" >&2
 log_test $rc "build test_parse"

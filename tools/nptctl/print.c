@@ -6,9 +6,11 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "parse.h"
 #include "print.h"
 
@@ -40,172 +42,6 @@ static const char *const event_names[NPT6_CMD_MAX + 1] = {
 	[NPT6_CMD_MAP_DEL]	= "del",
 	[NPT6_CMD_MAP_CHANGE]	= "change",
 };
-
-/*
- * Length of the well-formed UTF-8 sequence that starts at @s, or 0 if there
- * is none (RFC 3629, section 4).  Device names are bytes to the kernel, and
- * JSON must be UTF-8, so we have to tell the two apart.
- */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* UTF-16 surrogates */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* beyond U+10FFFF */
-	} else {
-		return 0;
-	}
-	/* A NUL fails these tests, so we never read past the string. */
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void json_put_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	fputc('"', f);
-	while (*s) {
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				fprintf(f, "\\u%04x", *s);
-				break;
-			}
-			n = utf8_len(s);
-			if (!n) {
-				/* Not UTF-8: say so rather than emit bad JSON. */
-				fputs("\\ufffd", f);
-				break;
-			}
-			fwrite(s, 1, n, f);
-			s += n;
-			continue;
-		}
-		s++;
-	}
-	fputc('"', f);
-}
-
-/*
- * A minimal JSON writer: it tracks nesting only to place commas and, when
- * pretty, newlines and indentation.
- */
-struct jw {
-	FILE *f;
-	bool pretty;
-	unsigned int depth;
-	bool first;	/* nothing written yet in the open container */
-};
-
-static void jw_sep(struct jw *w)
-{
-	unsigned int i;
-
-	if (!w->first)
-		fputc(',', w->f);
-	w->first = false;
-	if (!w->pretty)
-		return;
-	fputc('\n', w->f);
-	for (i = 0; i < w->depth; i++)
-		fputs("    ", w->f);
-}
-
-static void jw_begin(struct jw *w, char c)
-{
-	fputc(c, w->f);
-	w->depth++;
-	w->first = true;
-}
-
-static void jw_end(struct jw *w, char c)
-{
-	unsigned int i;
-
-	w->depth--;
-	/* An empty container stays "[]" or "{}" even when pretty. */
-	if (w->pretty && !w->first) {
-		fputc('\n', w->f);
-		for (i = 0; i < w->depth; i++)
-			fputs("    ", w->f);
-	}
-	fputc(c, w->f);
-	/* The parent now holds this container, so the next item needs ','. */
-	w->first = false;
-}
-
-static void jw_key(struct jw *w, const char *key)
-{
-	jw_sep(w);
-	json_put_string(w->f, key);
-	fputs(w->pretty ? ": " : ":", w->f);
-}
-
-static void jw_key_str(struct jw *w, const char *key, const char *val)
-{
-	jw_key(w, key);
-	json_put_string(w->f, val);
-}
-
-static void jw_key_u64(struct jw *w, const char *key, uint64_t val)
-{
-	jw_key(w, key);
-	fprintf(w->f, "%" PRIu64, val);
-}
-
-static void jw_key_bool(struct jw *w, const char *key, bool val)
-{
-	jw_key(w, key);
-	fputs(val ? "true" : "false", w->f);
-}
-
-static void jw_key_null(struct jw *w, const char *key)
-{
-	jw_key(w, key);
-	fputs("null", w->f);
-}
 
 static const char *addr_ntop(char *buf, const struct in6_addr *a)
 {
@@ -379,7 +215,7 @@ static void text_mapping(FILE *f, const struct npt6_mapping *m,
 void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 		    const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	struct jw w = JW_INIT(f, opts->pretty);
 	size_t i;
 
 	if (!opts->json) {
@@ -400,7 +236,7 @@ void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
 void print_event(FILE *f, const struct npt6_event *ev,
 		 const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	struct jw w = JW_INIT(f, opts->pretty);
 	const struct npt6_mapping *m = &ev->map;
 	char ipfx[PREFIX_STRLEN], opfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN];
 	char dev[IF_NAMESIZE + 16];
@@ -630,7 +466,7 @@ static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
 void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
 		   const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	struct jw w = JW_INIT(f, opts->pretty);
 	size_t i;
 
 	if (!opts->json) {
