@@ -284,26 +284,19 @@ static int read_lines(struct batch *b, FILE *f)
  */
 static void tunnel_defaults(struct npt6_tunnel *t)
 {
-	if (!t->has_hoplimit) {
-		t->has_hoplimit = true;
-		t->hoplimit = 64;
-	}
-	if (!t->has_tclass) {
-		t->has_tclass = true;
-		t->tclass = NPT6_TNL_INHERIT;
-	}
-	if (!t->has_flowlabel) {
-		t->has_flowlabel = true;
-		t->flowlabel = NPT6_TNL_INHERIT;
-	}
-	if (!t->has_encaplimit) {
-		t->has_encaplimit = true;
-		t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
-	}
-	if (!t->has_mss) {
-		t->has_mss = true;
-		t->mss = NPT6_TNL_MSS_AUTO;
-	}
+	static const uint32_t kernel_default[TN_COUNT] = {
+		[TN_HOPLIMIT]	= 64,
+		[TN_TCLASS]	= NPT6_TNL_INHERIT,
+		[TN_FLOWLABEL]	= NPT6_TNL_INHERIT,
+		[TN_ENCAPLIMIT]	= NPT6_TNL_ENCAPLIMIT_NONE,
+		[TN_MSS]	= NPT6_TNL_MSS_AUTO,
+	};
+	uint32_t v;
+	int id;
+
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++)
+		if (!tunnel_get_number(t, id, &v))
+			tunnel_set_number(t, id, kernel_default[id]);
 }
 
 /*
@@ -444,48 +437,6 @@ static int check_foreign(struct batch *b, const char *name)
 	else
 		nptctl_err("\"%s\" is not an npt6 tunnel", name);
 	return -1;
-}
-
-/* The settings of change request @req, onto the tunnel @t. */
-static void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
-{
-	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
-
-	if (req->has_mtu) {
-		t->has_mtu = true;
-		t->mtu = req->mtu;
-	}
-	if (req->has_link) {
-		t->link = req->link;
-		t->link_name[0] = '\0';
-	}
-	if (req->has_remote)
-		t->remote = req->remote;
-	if (req->has_local) {
-		t->has_local = true;
-		t->local = req->local;
-		t->local_auto = false;
-	} else if (req->local_auto) {
-		t->has_local = false;
-		t->local_auto = true;
-	}
-	if (req->has_token) {
-		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
-		t->token = req->token;
-	}
-#define TAKE(f)					\
-	do {					\
-		if (req->has_##f) {		\
-			t->has_##f = true;	\
-			t->f = req->f;		\
-		}				\
-	} while (0)
-	TAKE(hoplimit);
-	TAKE(tclass);
-	TAKE(flowlabel);
-	TAKE(encaplimit);
-	TAKE(mss);
-#undef TAKE
 }
 
 static int run_tnl_line(struct batch *b, const struct line *l)
@@ -635,68 +586,6 @@ static bool same_mapping(const struct npt6_mapping *want,
 	return mode < 0 || mode == cur->ndproxy;
 }
 
-/*
- * The change request that makes the tunnel @cur into @want, in @req: the
- * settings that differ, and no others.  Returns whether there are any.
- */
-static bool tunnel_diff(const struct npt6_tunnel *want,
-			const struct npt6_tunnel *cur, struct npt6_tunnel *req)
-{
-	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
-	const struct in6_addr *wt = want->has_token ? &want->token : &zero;
-	const struct in6_addr *ct = cur->has_token ? &cur->token : &zero;
-	bool any = false;
-
-	memset(req, 0, sizeof(*req));
-	req->ifindex = cur->ifindex;
-	snprintf(req->name, sizeof(req->name), "%s", cur->name);
-
-	if (want->has_mtu && (!cur->has_mtu || want->mtu != cur->mtu)) {
-		req->has_mtu = true;
-		req->mtu = want->mtu;
-		any = true;
-	}
-	if (want->link != cur->link) {
-		req->has_link = true;
-		req->link = want->link;
-		any = true;
-	}
-	if (memcmp(&want->remote, &cur->remote, sizeof(want->remote))) {
-		req->has_remote = true;
-		req->remote = want->remote;
-		any = true;
-	}
-	if (want->local_auto != cur->local_auto ||
-	    (!want->local_auto &&
-	     memcmp(&want->local, &cur->local, sizeof(want->local)))) {
-		req->local_auto = want->local_auto;
-		req->has_local = !want->local_auto;
-		req->local = want->local;
-		any = true;
-	}
-	/* "No token" is :: on the wire, which also ends auto's token. */
-	if (memcmp(wt, ct, sizeof(*wt))) {
-		req->has_token = true;
-		req->token = *wt;
-		any = true;
-	}
-#define DIFF(f)								\
-	do {								\
-		if (want->has_##f && (!cur->has_##f || want->f != cur->f)) { \
-			req->has_##f = true;				\
-			req->f = want->f;				\
-			any = true;					\
-		}							\
-	} while (0)
-	DIFF(hoplimit);
-	DIFF(tclass);
-	DIFF(flowlabel);
-	DIFF(encaplimit);
-	DIFF(mss);
-#undef DIFF
-	return any;
-}
-
 static struct op *add_op(struct batch *b, enum op_kind kind, unsigned int line)
 {
 	struct op *op = push(&b->ops);
@@ -811,34 +700,34 @@ static int do_op(struct batch *b, const struct op *op)
 }
 
 /*
- * Undo @op, which the kernel accepted.  A deleted mapping or tunnel
- * comes back with every setting it had (its counters start again from
- * zero); a new tunnel is found by its name, since we did not ask for its
- * index.
+ * Undo @op, which the kernel accepted, by the request that does the
+ * opposite.  A deleted mapping or tunnel comes back with every setting it
+ * had (its counters start again from zero); a new tunnel is found by its
+ * name, since we did not ask for its index.
  */
 static int undo_op(struct batch *b, const struct op *op)
 {
-	struct npt6_tunnel t;
+	static const enum op_kind opposite[] = {
+		[OP_MAP_DEL]	= OP_MAP_ADD,
+		[OP_MAP_ADD]	= OP_MAP_DEL,
+		[OP_TNL_DEL]	= OP_TNL_ADD,
+		[OP_TNL_CHANGE]	= OP_TNL_CHANGE,
+		[OP_TNL_ADD]	= OP_TNL_DEL,
+	};
+	struct op back = *op;
 	int err;
 
-	switch (op->kind) {
-	case OP_MAP_DEL:
-		return genl_map_add(b->g, &op->m);
-	case OP_MAP_ADD:
-		return genl_map_del(b->g, &op->m);
-	case OP_TNL_DEL:
-		return rtnl_tunnel_add(b->r, &op->t);
-	case OP_TNL_CHANGE:
-		return rtnl_tunnel_change(b->r, &op->undo);
-	case OP_TNL_ADD:
-		err = rtnl_tunnel_get(b->r, op->t.name, &t);
+	back.kind = opposite[op->kind];
+	if (op->kind == OP_TNL_CHANGE)
+		back.t = op->undo;
+	if (op->kind == OP_TNL_ADD) {
+		err = rtnl_tunnel_get(b->r, op->t.name, &back.t);
 		if (err < 0)
 			return err;
-		if (!t.is_npt6)
+		if (!back.t.is_npt6)
 			return -EINVAL;
-		return rtnl_tunnel_del(b->r, &t);
 	}
-	return -EINVAL;
+	return do_op(b, &back);
 }
 
 static int apply(struct batch *b)

@@ -287,37 +287,25 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 	return 0;
 }
 
-struct dump_ctx {
+struct dump_filter {
 	uint16_t family;
 	uint32_t ifindex;
-	struct list maps;
 };
 
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
+static int map_decode(const struct nlmsghdr *nlh, void *item, void *data)
 {
 	const struct nlattr *tb[NPT6_A_MAX + 1];
-	struct dump_ctx *d = data;
-	struct npt6_mapping m;
+	const struct dump_filter *f = data;
+	struct npt6_mapping *m = item;
 	int err;
 
-	if (nlh->nlmsg_type != d->family) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	err = map_from_msg(nlh, &m, tb);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	if (nlh->nlmsg_type != f->family)
+		return -EPROTO;
+	err = map_from_msg(nlh, m, tb);
+	if (err)
+		return err;
 	/* The kernel filters by device already; this guards older ones. */
-	if (d->ifindex && m.ifindex != d->ifindex)
-		return MNL_CB_OK;
-
-	if (list_append(&d->maps, &m)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return !f->ifindex || m->ifindex == f->ifindex;
 }
 
 /* Device, then internal prefix, then length: stable output for scripts. */
@@ -337,11 +325,15 @@ static int map_cmp(const void *a, const void *b)
 int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 		  struct npt6_mapping **maps, size_t *n)
 {
-	struct dump_ctx d = {
-		.family = g->family,
-		.ifindex = ifindex,
-		.maps.size = sizeof(**maps),
+	struct dump_filter f = { .family = g->family, .ifindex = ifindex };
+	const struct nl_dump d = {
+		.decode = map_decode,
+		.data = &f,
+		.cmp = map_cmp,
+		.what = "mappings",
+		.changing = "mappings",
 	};
+	struct list l = { .size = sizeof(**maps) };
 	struct nlmsghdr *nlh;
 	int err;
 
@@ -349,12 +341,11 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 			NLM_F_DUMP);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
-	err = nl_dump(&g->nl, nlh, dump_cb, &d, &d.maps, map_cmp, "mappings",
-		      "mappings");
+	err = nl_dump(&g->nl, nlh, &d, &l);
 	if (err < 0)
 		return err;
-	*maps = d.maps.items;
-	*n = d.maps.n;
+	*maps = l.items;
+	*n = l.n;
 	return 0;
 }
 
@@ -384,39 +375,42 @@ static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 		mnl_attr_put(nlh, NPT6_A_TOKEN, sizeof(m->token), &m->token);
 }
 
+/* Send @nlh, a request that changes something; "Unable to @what". */
+static int request(struct nptctl_genl *g, struct nlmsghdr *nlh,
+		   const char *what)
+{
+	int err = transact(g, nlh, NULL, NULL);
+
+	return err < 0 ? report(g, err, what) : 0;
+}
+
 int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_ADD, NPT6_GENL_VERSION, 0);
 	put_mapping(nlh, m, true);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "add mapping") : 0;
+	return request(g, nlh, "add mapping");
 }
 
 int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_DEL, NPT6_GENL_VERSION, 0);
 	put_mapping(nlh, m, false);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "delete mapping") : 0;
+	return request(g, nlh, "delete mapping");
 }
 
 int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_FLUSH, NPT6_GENL_VERSION,
 			0);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "flush mappings") : 0;
+	return request(g, nlh, "flush mappings");
 }
 
 /* Events ---------------------------------------------------------------- */

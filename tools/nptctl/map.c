@@ -97,6 +97,25 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 	return PARSE_OK;
 }
 
+/*
+ * What add (@npos 2) and del (@npos 1) cannot do without, reported in
+ * the order of the usage line.
+ */
+static int check_required(const struct map_args *a, unsigned int npos)
+{
+	static const char *const pos_name[] = { "INT_PFX", "EXT_PFX" };
+
+	if (a->npos < npos) {
+		nptctl_err("missing \"%s\"", pos_name[a->npos]);
+		return PARSE_ERROR;
+	}
+	if (!a->dev) {
+		nptctl_err("missing \"dev DEV\"");
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
+}
+
 static int get_prefix(const char *arg, struct prefix *p)
 {
 	enum prefix_error err = parse_prefix(arg, p);
@@ -156,20 +175,10 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 	memset(m, 0, sizeof(*m));
 	ret = parse_args(argc, argv, 2, add_keywords,
 			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
+	if (ret == PARSE_OK)
+		ret = check_required(&a, 2);
 	if (ret != PARSE_OK)
 		return ret;
-	if (a.npos < 1) {
-		nptctl_err("missing \"INT_PFX\"");
-		return PARSE_ERROR;
-	}
-	if (a.npos < 2) {
-		nptctl_err("missing \"EXT_PFX\"");
-		return PARSE_ERROR;
-	}
-	if (!a.dev) {
-		nptctl_err("missing \"dev DEV\"");
-		return PARSE_ERROR;
-	}
 	if (get_prefix(a.pos[0], &ip))
 		return PARSE_ERROR;
 	m->int_prefix = ip.addr;
@@ -247,16 +256,10 @@ int map_parse_del(int argc, char *argv[], struct command *c)
 	memset(m, 0, sizeof(*m));
 	ret = parse_args(argc, argv, 1, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
+	if (ret == PARSE_OK)
+		ret = check_required(&a, 1);
 	if (ret != PARSE_OK)
 		return ret;
-	if (a.npos < 1) {
-		nptctl_err("missing \"INT_PFX\"");
-		return PARSE_ERROR;
-	}
-	if (!a.dev) {
-		nptctl_err("missing \"dev DEV\"");
-		return PARSE_ERROR;
-	}
 	if (get_prefix(a.pos[0], &ip) || map_set_dev(m, a.dev))
 		return PARSE_ERROR;
 	m->int_prefix = ip.addr;

@@ -274,11 +274,35 @@ int nl_report(struct nptctl_nl *n, int err, const char *what)
 	return err;
 }
 
-int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
-	    void *data, struct list *l,
-	    int (*cmp)(const void *a, const void *b), const char *what,
-	    const char *changing)
+struct dump_state {
+	const struct nl_dump *d;
+	struct list *l;
+};
+
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct dump_state *st = data;
+	void *item = list_push(st->l);
+	int ret;
+
+	if (!item) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
+	}
+	ret = st->d->decode(nlh, item, st->d->data);
+	if (ret <= 0)
+		st->l->n--;
+	if (ret < 0) {
+		errno = -ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh,
+	    const struct nl_dump *d, struct list *l)
+{
+	struct dump_state st = { d, l };
 	char msg[64];
 	int tries, err = 0;
 
@@ -286,7 +310,7 @@ int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		l->n = 0;
 		if (tries)
 			nlh->nlmsg_seq = ++n->seq;
-		err = nl_transact(n, nlh, cb, data);
+		err = nl_transact(n, nlh, dump_cb, &st);
 		if (err <= 0)
 			break;
 	}
@@ -294,13 +318,13 @@ int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		free(l->items);
 		l->items = NULL;
 		l->n = 0;
-		snprintf(msg, sizeof(msg), "list %s", what);
+		snprintf(msg, sizeof(msg), "list %s", d->what);
 		return nl_report(n, err, msg);
 	}
 	if (err > 0)
 		nptctl_warn("%s kept changing during the dump; the list may be inconsistent",
-			    changing);
-	qsort(l->items, l->n, l->size, cmp);
+			    d->changing);
+	qsort(l->items, l->n, l->size, d->cmp);
 	return 0;
 }
 

@@ -70,18 +70,32 @@ int nl_transact(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 int nl_report(struct nptctl_nl *n, int err, const char *what);
 
 /*
- * Send the dump request @nlh and collect its answer: @cb appends to @l,
- * which is emptied first.  A dump the kernel flags as interrupted (the
+ * Turns one message of a dump into @item: 1 to keep it, 0 to pass it
+ * over, or a negative errno to end the dump.
+ */
+typedef int (*nl_decode_t)(const struct nlmsghdr *nlh, void *item,
+			   void *data);
+
+/* How to collect one dump, for nl_dump(). */
+struct nl_dump {
+	nl_decode_t decode;
+	void *data;				/* for @decode */
+	int (*cmp)(const void *a, const void *b);	/* the order */
+	const char *what;			/* "Unable to list @what" */
+	const char *changing;			/* "@changing kept changing" */
+};
+
+/*
+ * Send the dump request @nlh and collect its answer into @l, emptied
+ * first, with @d->decode.  A dump the kernel flags as interrupted (the
  * table changed under it) is sent again, with a new sequence number, up
- * to NL_DUMP_TRIES times, and then taken with a warning that "@changing
- * kept changing".  The items are sorted by @cmp.  Returns 0, or a negative
- * errno reported as "Unable to list @what", with @l freed.
+ * to NL_DUMP_TRIES times, and then taken with a warning.  The items are
+ * sorted by @d->cmp.  Returns 0, or a negative errno, reported, with @l
+ * freed.
  */
 #define NL_DUMP_TRIES	5
-int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
-	    void *data, struct list *l,
-	    int (*cmp)(const void *a, const void *b), const char *what,
-	    const char *changing);
+int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh,
+	    const struct nl_dump *d, struct list *l);
 
 /*
  * What an attribute must be, for nl_parse(): nothing checked (NL_ANY),

@@ -164,22 +164,14 @@ int main(int argc, char *argv[])
 			opts.stats++;
 			break;
 		case OPT_NETNS:
-			if (argc < 2) {
-				nptctl_err("missing \"NETNS\" after \"%s\"",
-					   argv[0]);
-				return 1;
-			}
-			netns = argv[1];
-			argc--;
-			argv++;
-			break;
 		case OPT_BATCH:
 			if (argc < 2) {
-				nptctl_err("missing \"FILE\" after \"%s\"",
+				nptctl_err("missing \"%s\" after \"%s\"",
+					   id == OPT_NETNS ? "NETNS" : "FILE",
 					   argv[0]);
 				return 1;
 			}
-			batch = argv[1];
+			*(id == OPT_NETNS ? &netns : &batch) = argv[1];
 			argc--;
 			argv++;
 			break;

@@ -111,9 +111,10 @@ static void json_counters(struct jw *w, const char *key,
 }
 
 /* @m as an object; the caller has placed it (jw_sep() or jw_key()). */
-static void json_mapping(struct jw *w, const struct npt6_mapping *m,
+static void json_mapping(struct jw *w, const void *item,
 			 const struct print_opts *opts)
 {
+	const struct npt6_mapping *m = item;
 	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16], a[INET6_ADDRSTRLEN];
 
 	jw_begin(w, '{');
@@ -177,9 +178,10 @@ static const char *text_external(char *buf, const struct npt6_mapping *m)
  *   INT -> EXT dev DEV [auto [token IID] [(from ADDR)]] [ndproxy MODE]
  * An inactive auto mapping says "auto" in place of EXT instead.
  */
-static void text_mapping(FILE *f, const struct npt6_mapping *m,
+static void text_mapping(FILE *f, const void *item,
 			 const struct print_opts *opts)
 {
+	const struct npt6_mapping *m = item;
 	char ipfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
 	char a[INET6_ADDRSTRLEN];
 
@@ -212,25 +214,40 @@ static void text_mapping(FILE *f, const struct npt6_mapping *m,
 		text_counters(f, "ndp", m->ndp.c, nstat_names, NPT6_NSTATS_MAX);
 }
 
-void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
-		    const struct print_opts *opts)
+/*
+ * The @n items of @size bytes at @items: a line or so of text each, or a
+ * JSON array of objects.
+ */
+static void print_all(FILE *f, const void *items, size_t n, size_t size,
+		      void (*text)(FILE *f, const void *item,
+				   const struct print_opts *opts),
+		      void (*json)(struct jw *w, const void *item,
+				   const struct print_opts *opts),
+		      const struct print_opts *opts)
 {
 	struct jw w = JW_INIT(f, opts->pretty);
+	const char *item = items;
 	size_t i;
 
 	if (!opts->json) {
 		for (i = 0; i < n; i++)
-			text_mapping(f, &maps[i], opts);
+			text(f, item + i * size, opts);
 		return;
 	}
 
 	jw_begin(&w, '[');
 	for (i = 0; i < n; i++) {
 		jw_sep(&w);
-		json_mapping(&w, &maps[i], opts);
+		json(&w, item + i * size, opts);
 	}
 	jw_end(&w, ']');
 	fputc('\n', f);
+}
+
+void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
+		    const struct print_opts *opts)
+{
+	print_all(f, maps, n, sizeof(*maps), text_mapping, json_mapping, opts);
 }
 
 void print_event(FILE *f, const struct npt6_event *ev,
@@ -329,9 +346,10 @@ static void jw_key_special(struct jw *w, const char *key, uint32_t v,
 		jw_key_u64(w, key, v);
 }
 
-static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
+static void json_tunnel(struct jw *w, const void *item,
 			const struct print_opts *opts)
 {
+	const struct npt6_tunnel *t = item;
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16];
 
 	jw_begin(w, '{');
@@ -404,9 +422,10 @@ static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
  * The traffic class and flow label are in hexadecimal, as ip(8) shows
  * them, with the "0x" that nptctl needs to read them back.
  */
-static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
+static void text_tunnel(FILE *f, const void *item,
 			const struct print_opts *opts)
 {
+	const struct npt6_tunnel *t = item;
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16], v[16];
 
 	put_color(f, opts, C_IFNAME, t->name);
@@ -466,20 +485,5 @@ static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
 void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
 		   const struct print_opts *opts)
 {
-	struct jw w = JW_INIT(f, opts->pretty);
-	size_t i;
-
-	if (!opts->json) {
-		for (i = 0; i < n; i++)
-			text_tunnel(f, &tuns[i], opts);
-		return;
-	}
-
-	jw_begin(&w, '[');
-	for (i = 0; i < n; i++) {
-		jw_sep(&w);
-		json_tunnel(&w, &tuns[i], opts);
-	}
-	jw_end(&w, ']');
-	fputc('\n', f);
+	print_all(f, tuns, n, sizeof(*tuns), text_tunnel, json_tunnel, opts);
 }

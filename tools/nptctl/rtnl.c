@@ -138,6 +138,7 @@ static int get_stats(struct npt6_tnl_stats *st, const struct nlattr *attr)
 static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 {
 	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1];
+	int id;
 
 	if (nl_parse_nested(data, tnl_policy, IFLA_NPT6TNL_MAX, tb))
 		return -EPROTO;
@@ -163,25 +164,16 @@ static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 		t->has_active_local = true;
 		nl_attr_get_in6(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
 	}
-	if (tb[IFLA_NPT6TNL_HOPLIMIT]) {
-		t->has_hoplimit = true;
-		t->hoplimit = mnl_attr_get_u8(tb[IFLA_NPT6TNL_HOPLIMIT]);
-	}
-	if (tb[IFLA_NPT6TNL_TCLASS]) {
-		t->has_tclass = true;
-		t->tclass = mnl_attr_get_u32(tb[IFLA_NPT6TNL_TCLASS]);
-	}
-	if (tb[IFLA_NPT6TNL_FLOWLABEL]) {
-		t->has_flowlabel = true;
-		t->flowlabel = mnl_attr_get_u32(tb[IFLA_NPT6TNL_FLOWLABEL]);
-	}
-	if (tb[IFLA_NPT6TNL_ENCAPLIMIT]) {
-		t->has_encaplimit = true;
-		t->encaplimit = mnl_attr_get_u16(tb[IFLA_NPT6TNL_ENCAPLIMIT]);
-	}
-	if (tb[IFLA_NPT6TNL_MSS]) {
-		t->has_mss = true;
-		t->mss = mnl_attr_get_u16(tb[IFLA_NPT6TNL_MSS]);
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++) {
+		const struct nlattr *a = tb[tunnel_number(id)->attr];
+
+		/* The policy checked the width, which is the field's. */
+		if (a)
+			tunnel_set_number(t, id, tunnel_number(id)->size == 1 ?
+					  mnl_attr_get_u8(a) :
+					  tunnel_number(id)->size == 2 ?
+					  mnl_attr_get_u16(a) :
+					  mnl_attr_get_u32(a));
 	}
 
 	/* The link is in our namespace: tunnels cannot leave theirs. */
@@ -297,11 +289,14 @@ int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
 static void put_linkinfo(struct nlmsghdr *nlh, const struct npt6_tunnel *t)
 {
 	struct nlattr *info, *data;
+	bool any = t->has_link || t->has_remote || t->has_local ||
+		   t->local_auto || t->has_token;
+	uint32_t v;
+	int id;
 
-	if (!t->has_link && !t->has_remote && !t->has_local &&
-	    !t->local_auto && !t->has_token && !t->has_hoplimit &&
-	    !t->has_tclass && !t->has_flowlabel && !t->has_encaplimit &&
-	    !t->has_mss)
+	for (id = TN_HOPLIMIT; id < TN_COUNT && !any; id++)
+		any = tunnel_get_number(t, id, &v);
+	if (!any)
 		return;
 
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -320,16 +315,18 @@ static void put_linkinfo(struct nlmsghdr *nlh, const struct npt6_tunnel *t)
 	if (t->has_token)
 		mnl_attr_put(nlh, IFLA_NPT6TNL_TOKEN, sizeof(t->token),
 			     &t->token);
-	if (t->has_hoplimit)
-		mnl_attr_put_u8(nlh, IFLA_NPT6TNL_HOPLIMIT, t->hoplimit);
-	if (t->has_tclass)
-		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_TCLASS, t->tclass);
-	if (t->has_flowlabel)
-		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_FLOWLABEL, t->flowlabel);
-	if (t->has_encaplimit)
-		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_ENCAPLIMIT, t->encaplimit);
-	if (t->has_mss)
-		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_MSS, t->mss);
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++) {
+		const struct tunnel_number *n = tunnel_number(id);
+
+		if (!tunnel_get_number(t, id, &v))
+			continue;
+		if (n->size == 1)
+			mnl_attr_put_u8(nlh, n->attr, (uint8_t)v);
+		else if (n->size == 2)
+			mnl_attr_put_u16(nlh, n->attr, (uint16_t)v);
+		else
+			mnl_attr_put_u32(nlh, n->attr, v);
+	}
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 }
@@ -364,65 +361,54 @@ int rtnl_tunnel_add(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 	return nl_report(&r->nl, err, "add tunnel");
 }
 
+/*
+ * Send @nlh, a request about the existing link @t; "unknown device" if it
+ * is gone, else "Unable to @what".
+ */
+static int link_request(struct nptctl_rtnl *r, struct nlmsghdr *nlh,
+			const struct npt6_tunnel *t, const char *what)
+{
+	int err = nl_transact(&r->nl, nlh, NULL, NULL);
+
+	if (err == -ENODEV && !r->nl.extack[0]) {
+		nptctl_err("unknown device \"%s\"", t->name);
+		return err;
+	}
+	return err < 0 ? nl_report(&r->nl, err, what) : 0;
+}
+
 int rtnl_tunnel_change(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	/* No NLM_F_CREATE: should the link be gone by now, nothing is made. */
 	nlh = link_msg(r, RTM_NEWLINK, 0, t->ifindex);
 	if (t->has_mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, t->mtu);
 	put_linkinfo(nlh, t);
-	err = nl_transact(&r->nl, nlh, NULL, NULL);
-	if (err == -ENODEV && !r->nl.extack[0]) {
-		nptctl_err("unknown device \"%s\"", t->name);
-		return err;
-	}
-	return err < 0 ? nl_report(&r->nl, err, "change tunnel") : 0;
+	return link_request(r, nlh, t, "change tunnel");
 }
 
 int rtnl_tunnel_del(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 {
-	struct nlmsghdr *nlh;
-	int err;
-
-	nlh = link_msg(r, RTM_DELLINK, 0, t->ifindex);
-	err = nl_transact(&r->nl, nlh, NULL, NULL);
-	if (err == -ENODEV && !r->nl.extack[0]) {
-		nptctl_err("unknown device \"%s\"", t->name);
-		return err;
-	}
-	return err < 0 ? nl_report(&r->nl, err, "delete tunnel") : 0;
+	return link_request(r, link_msg(r, RTM_DELLINK, 0, t->ifindex), t,
+			    "delete tunnel");
 }
 
-struct dump_ctx {
-	struct list tuns;
-};
-
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
+static int tunnel_decode(const struct nlmsghdr *nlh, void *item, void *data)
 {
-	struct dump_ctx *d = data;
-	struct npt6_tunnel t;
+	struct npt6_tunnel *t = item;
 	int err;
 
-	err = tunnel_from_msg(nlh, &t);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	(void)data;
+	err = tunnel_from_msg(nlh, t);
+	if (err)
+		return err;
 	/*
 	 * The kernel filters by kind only when it knows the kind, that is
 	 * with the module loaded; without, it sends every link.
 	 */
-	if (!t.is_npt6)
-		return MNL_CB_OK;
-
-	if (list_append(&d->tuns, &t)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return t->is_npt6;
 }
 
 static int tunnel_cmp(const void *a, const void *b)
@@ -437,7 +423,13 @@ static int tunnel_cmp(const void *a, const void *b)
 int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 		     size_t *n)
 {
-	struct dump_ctx d = { .tuns.size = sizeof(**tuns) };
+	static const struct nl_dump d = {
+		.decode = tunnel_decode,
+		.cmp = tunnel_cmp,
+		.what = "tunnels",
+		.changing = "links",
+	};
+	struct list l = { .size = sizeof(**tuns) };
 	struct nlmsghdr *nlh;
 	struct nlattr *info;
 	int err;
@@ -446,11 +438,10 @@ int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
 	mnl_attr_nest_end(nlh, info);
-	err = nl_dump(&r->nl, nlh, dump_cb, &d, &d.tuns, tunnel_cmp, "tunnels",
-		      "links");
+	err = nl_dump(&r->nl, nlh, &d, &l);
 	if (err < 0)
 		return err;
-	*tuns = d.tuns.items;
-	*n = d.tuns.n;
+	*tuns = l.items;
+	*n = l.n;
 	return 0;
 }

@@ -198,6 +198,16 @@ static int get_numeric(const struct tunnel_args *a, int id, uint32_t *val)
 	return -1;
 }
 
+/* The numbers of struct npt6_tunnel that the numeric settings set. */
+static const int setting_number[TK_NSETTINGS] = {
+	[TK_MTU]	= TN_MTU,
+	[TK_MSS]	= TN_MSS,
+	[TK_HOPLIMIT]	= TN_HOPLIMIT,
+	[TK_TCLASS]	= TN_TCLASS,
+	[TK_FLOWLABEL]	= TN_FLOWLABEL,
+	[TK_ENCAPLIMIT]	= TN_ENCAPLIMIT,
+};
+
 static int get_endpoint(const char *which, const char *arg,
 			struct in6_addr *addr)
 {
@@ -226,6 +236,7 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 	enum token_error terr;
 	char msg[512];
 	uint32_t v;
+	int id;
 
 	if (a->val[TK_REMOTE]) {
 		if (get_endpoint("remote", a->val[TK_REMOTE], &t->remote))
@@ -262,38 +273,12 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 		return -1;
 	}
 
-	if (a->val[TK_MTU]) {
-		if (get_numeric(a, TK_MTU, &t->mtu))
+	for (id = TK_MTU; id <= TK_ENCAPLIMIT; id++) {
+		if (!a->val[id])
+			continue;
+		if (get_numeric(a, id, &v))
 			return -1;
-		t->has_mtu = true;
-	}
-	if (a->val[TK_MSS]) {
-		if (get_numeric(a, TK_MSS, &v))
-			return -1;
-		t->mss = (uint16_t)v;
-		t->has_mss = true;
-	}
-	if (a->val[TK_HOPLIMIT]) {
-		if (get_numeric(a, TK_HOPLIMIT, &v))
-			return -1;
-		t->hoplimit = (uint8_t)v;
-		t->has_hoplimit = true;
-	}
-	if (a->val[TK_TCLASS]) {
-		if (get_numeric(a, TK_TCLASS, &t->tclass))
-			return -1;
-		t->has_tclass = true;
-	}
-	if (a->val[TK_FLOWLABEL]) {
-		if (get_numeric(a, TK_FLOWLABEL, &t->flowlabel))
-			return -1;
-		t->has_flowlabel = true;
-	}
-	if (a->val[TK_ENCAPLIMIT]) {
-		if (get_numeric(a, TK_ENCAPLIMIT, &v))
-			return -1;
-		t->encaplimit = (uint16_t)v;
-		t->has_encaplimit = true;
+		tunnel_set_number(t, setting_number[id], v);
 	}
 	if (a->val[TK_DEV]) {
 		t->link = netns_ifindex(a->val[TK_DEV]);
@@ -450,6 +435,84 @@ int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
 		t->token = zero;
 	}
 	return 0;
+}
+
+void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	uint32_t v;
+	int id;
+
+	if (req->has_link) {
+		t->link = req->link;
+		t->link_name[0] = '\0';
+	}
+	if (req->has_remote)
+		t->remote = req->remote;
+	if (req->has_local) {
+		t->has_local = true;
+		t->local = req->local;
+		t->local_auto = false;
+	} else if (req->local_auto) {
+		t->has_local = false;
+		t->local_auto = true;
+	}
+	if (req->has_token) {
+		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
+		t->token = req->token;
+	}
+	for (id = 0; id < TN_COUNT; id++)
+		if (tunnel_get_number(req, id, &v))
+			tunnel_set_number(t, id, v);
+}
+
+bool tunnel_diff(const struct npt6_tunnel *want,
+		 const struct npt6_tunnel *cur, struct npt6_tunnel *req)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	const struct in6_addr *wt = want->has_token ? &want->token : &zero;
+	const struct in6_addr *ct = cur->has_token ? &cur->token : &zero;
+	uint32_t w, c;
+	bool any = false;
+	int id;
+
+	memset(req, 0, sizeof(*req));
+	req->ifindex = cur->ifindex;
+	snprintf(req->name, sizeof(req->name), "%s", cur->name);
+
+	if (want->link != cur->link) {
+		req->has_link = true;
+		req->link = want->link;
+		any = true;
+	}
+	if (memcmp(&want->remote, &cur->remote, sizeof(want->remote))) {
+		req->has_remote = true;
+		req->remote = want->remote;
+		any = true;
+	}
+	if (want->local_auto != cur->local_auto ||
+	    (!want->local_auto &&
+	     memcmp(&want->local, &cur->local, sizeof(want->local)))) {
+		req->local_auto = want->local_auto;
+		req->has_local = !want->local_auto;
+		req->local = want->local;
+		any = true;
+	}
+	/* "No token" is :: on the wire, which also ends auto's token. */
+	if (memcmp(wt, ct, sizeof(*wt))) {
+		req->has_token = true;
+		req->token = *wt;
+		any = true;
+	}
+	/* A number the tunnel wants that it has not, or not so. */
+	for (id = 0; id < TN_COUNT; id++) {
+		if (tunnel_get_number(want, id, &w) &&
+		    (!tunnel_get_number(cur, id, &c) || w != c)) {
+			tunnel_set_number(req, id, w);
+			any = true;
+		}
+	}
+	return any;
 }
 
 static int tunnel_change_run(const struct command *c,
