@@ -47,6 +47,7 @@ struct line {
 };
 
 /* A mapping or tunnel of the state we want, and the line it comes from. */
+/* Each starts with its mapping or tunnel: find() relies on it. */
 struct want_map {
 	struct npt6_mapping m;
 	unsigned int line;		/* 0: as it is now */
@@ -324,31 +325,50 @@ static int default_ndproxy(const struct npt6_mapping *m)
 
 /* The model --------------------------------------------------------------- */
 
-static bool same_key(const struct npt6_mapping *a, const struct npt6_mapping *b)
+/*
+ * The index of the item among @n, @stride bytes apart, that @match says
+ * is @key, or -1.  The items of what we want start with the mapping or
+ * tunnel, so one search serves them and what there is now.
+ */
+static int find(const void *items, size_t n, size_t stride,
+		bool (*match)(const void *item, const void *key),
+		const void *key)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (match((const char *)items + i * stride, key))
+			return (int)i;
+	return -1;
+}
+
+/* Mappings are known by device, internal prefix and length. */
+static bool same_key(const void *item, const void *key)
+{
+	const struct npt6_mapping *a = item, *b = key;
+
 	return a->ifindex == b->ifindex && a->plen == b->plen &&
 	       !memcmp(&a->int_prefix, &b->int_prefix, sizeof(a->int_prefix));
 }
 
-static int find_map(const struct batch *b, const struct npt6_mapping *m)
+/* Tunnels by name. */
+static bool same_name(const void *item, const void *key)
 {
-	size_t i;
-
-	for (i = 0; i < b->want_maps.n; i++)
-		if (same_key(&WANT_MAP(b, i)->m, m))
-			return (int)i;
-	return -1;
+	return !strcmp(((const struct npt6_tunnel *)item)->name, key);
 }
 
-static int find_cur_map(const struct batch *b, const struct npt6_mapping *m)
-{
-	size_t i;
-
-	for (i = 0; i < b->ncur_maps; i++)
-		if (same_key(&b->cur_maps[i], m))
-			return (int)i;
-	return -1;
-}
+#define find_map(b, m) \
+	find((b)->want_maps.items, (b)->want_maps.n, sizeof(struct want_map), \
+	     same_key, m)
+#define find_cur_map(b, m) \
+	find((b)->cur_maps, (b)->ncur_maps, sizeof(struct npt6_mapping), \
+	     same_key, m)
+#define find_tnl(b, name) \
+	find((b)->want_tnls.items, (b)->want_tnls.n, sizeof(struct want_tnl), \
+	     same_name, name)
+#define find_cur_tnl(b, name) \
+	find((b)->cur_tnls, (b)->ncur_tnls, sizeof(struct npt6_tunnel), \
+	     same_name, name)
 
 /* Take mapping @i out of what we want, on behalf of line @no. */
 static void drop_map(struct batch *b, size_t i, unsigned int no)
@@ -395,26 +415,6 @@ static int run_map_line(struct batch *b, const struct line *l)
 	default:
 		return 0;
 	}
-}
-
-static int find_tnl(const struct batch *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->want_tnls.n; i++)
-		if (!strcmp(WANT_TNL(b, i)->t.name, name))
-			return (int)i;
-	return -1;
-}
-
-static int find_cur_tnl(const struct batch *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->ncur_tnls; i++)
-		if (!strcmp(b->cur_tnls[i].name, name))
-			return (int)i;
-	return -1;
 }
 
 /*
@@ -502,6 +502,24 @@ static int run_tnl_line(struct batch *b, const struct line *l)
 	}
 }
 
+/*
+ * What there is, as where what we want starts: an item of @want (line 0)
+ * for each of the @n objects of @size bytes at @cur, which it starts with.
+ */
+static int seed(struct list *want, const void *cur, size_t n, size_t size)
+{
+	void *w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w = push(want);
+		if (!w)
+			return -1;
+		memcpy(w, (const char *)cur + i * size, size);
+	}
+	return 0;
+}
+
 /* Read what there is, and run every line on it. */
 static int plan_state(struct batch *b)
 {
@@ -529,22 +547,11 @@ static int plan_state(struct batch *b)
 		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
 		return -1;
 	}
-	for (i = 0; i < b->ncur_maps; i++) {
-		struct want_map *w = push(&b->want_maps);
-
-		if (!w)
-			return -1;
-		w->m = b->cur_maps[i];
-		w->line = 0;
-	}
-	for (i = 0; i < b->ncur_tnls; i++) {
-		struct want_tnl *w = push(&b->want_tnls);
-
-		if (!w)
-			return -1;
-		w->t = b->cur_tnls[i];
-		w->line = 0;
-	}
+	if (seed(&b->want_maps, b->cur_maps, b->ncur_maps,
+		 sizeof(*b->cur_maps)) < 0 ||
+	    seed(&b->want_tnls, b->cur_tnls, b->ncur_tnls,
+		 sizeof(*b->cur_tnls)) < 0)
+		return -1;
 
 	for (i = 0; i < b->lines.n; i++) {
 		const struct line *l = ITEM(&b->lines, struct line, i);

@@ -123,10 +123,7 @@ int batch_main(const char *file, const struct nptctl_opts *opts);
 int map_parse_add(int argc, char *argv[], struct command *c);
 int map_parse_del(int argc, char *argv[], struct command *c);
 int map_parse_filter(int argc, char *argv[], struct command *c);
-int map_add_run(const struct command *c, const struct nptctl_opts *opts);
-int map_del_run(const struct command *c, const struct nptctl_opts *opts);
-int map_show_run(const struct command *c, const struct nptctl_opts *opts);
-int map_flush_run(const struct command *c, const struct nptctl_opts *opts);
+int map_run(const struct command *c, const struct nptctl_opts *opts);
 
 int monitor_parse(int argc, char *argv[], struct command *c);
 int monitor_run(const struct command *c, const struct nptctl_opts *opts);

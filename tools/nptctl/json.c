@@ -49,51 +49,36 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The characters that JSON escapes with a letter, or that must be escaped. */
+static const char *const escapes[0x80] = {
+	['"']	= "\\\"",
+	['\\']	= "\\\\",
+	['\b']	= "\\b",
+	['\f']	= "\\f",
+	['\n']	= "\\n",
+	['\r']	= "\\r",
+	['\t']	= "\\t",
+};
+
 void json_put_string(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n;
 
 	fputc('"', f);
-	while (*s) {
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				fprintf(f, "\\u%04x", *s);
-				break;
-			}
-			n = utf8_len(s);
-			if (!n) {
-				/* Not UTF-8: say so rather than emit bad JSON. */
-				fputs("\\ufffd", f);
-				break;
-			}
+	for (; *s; s += n) {
+		n = 1;
+		if (*s < 0x80 && escapes[*s]) {
+			fputs(escapes[*s], f);
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s);
+		} else if ((n = utf8_len(s))) {
 			fwrite(s, 1, n, f);
-			s += n;
-			continue;
+		} else {
+			/* Not UTF-8: say so rather than emit bad JSON. */
+			fputs("\\ufffd", f);
+			n = 1;
 		}
-		s++;
 	}
 	fputc('"', f);
 }

@@ -45,12 +45,16 @@ struct map_args {
 	const char *ndproxy;	/* add only; NULL: not given */
 };
 
+static int check_required(const struct map_args *a, unsigned int npos);
+
 /*
  * Split @argv into up to @maxpos positional words and the keywords of
- * @kw with their values; PARSE_* as in command.h.
+ * @kw with their values; the first @need words and "dev DEV" must be
+ * there if @need is not 0.  PARSE_* as in command.h.
  */
 static int parse_args(int argc, char *argv[], unsigned int maxpos,
-		      const struct keyword *kw, size_t nkw, struct map_args *a)
+		      unsigned int need, const struct keyword *kw, size_t nkw,
+		      struct map_args *a)
 {
 	const char **val, *what;
 	int i;
@@ -94,7 +98,7 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 		}
 		*val = argv[++i];
 	}
-	return PARSE_OK;
+	return need ? check_required(a, need) : PARSE_OK;
 }
 
 /*
@@ -150,21 +154,6 @@ static int map_set_dev(struct npt6_mapping *m, const char *dev)
 	return 0;
 }
 
-/* One request about c->m, by @fn, on a socket of its own; the exit status. */
-static int map_request(int (*fn)(struct nptctl_genl *g,
-				 const struct npt6_mapping *m),
-		       const struct command *c)
-{
-	struct nptctl_genl *g = genl_open();
-	int ret;
-
-	if (!g)
-		return 1;
-	ret = fn(g, &c->m);
-	genl_close(g);
-	return ret < 0;
-}
-
 int map_parse_add(int argc, char *argv[], struct command *c)
 {
 	struct npt6_mapping *m = &c->m;
@@ -173,10 +162,8 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 	int ret, mode;
 
 	memset(m, 0, sizeof(*m));
-	ret = parse_args(argc, argv, 2, add_keywords,
+	ret = parse_args(argc, argv, 2, 2, add_keywords,
 			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
-	if (ret == PARSE_OK)
-		ret = check_required(&a, 2);
 	if (ret != PARSE_OK)
 		return ret;
 	if (get_prefix(a.pos[0], &ip))
@@ -240,12 +227,6 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 	return PARSE_OK;
 }
 
-int map_add_run(const struct command *c, const struct nptctl_opts *opts)
-{
-	(void)opts;
-	return map_request(genl_map_add, c);
-}
-
 int map_parse_del(int argc, char *argv[], struct command *c)
 {
 	struct npt6_mapping *m = &c->m;
@@ -254,10 +235,8 @@ int map_parse_del(int argc, char *argv[], struct command *c)
 	int ret;
 
 	memset(m, 0, sizeof(*m));
-	ret = parse_args(argc, argv, 1, map_keywords,
+	ret = parse_args(argc, argv, 1, 1, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
-	if (ret == PARSE_OK)
-		ret = check_required(&a, 1);
 	if (ret != PARSE_OK)
 		return ret;
 	if (get_prefix(a.pos[0], &ip) || map_set_dev(m, a.dev))
@@ -267,12 +246,6 @@ int map_parse_del(int argc, char *argv[], struct command *c)
 	return PARSE_OK;
 }
 
-int map_del_run(const struct command *c, const struct nptctl_opts *opts)
-{
-	(void)opts;
-	return map_request(genl_map_del, c);
-}
-
 /* show and flush: "[dev DEV]", 0 in c->ifindex for every device. */
 int map_parse_filter(int argc, char *argv[], struct command *c)
 {
@@ -280,7 +253,7 @@ int map_parse_filter(int argc, char *argv[], struct command *c)
 	int ret;
 
 	c->ifindex = 0;
-	ret = parse_args(argc, argv, 0, map_keywords,
+	ret = parse_args(argc, argv, 0, 0, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
 	if (ret != PARSE_OK || !a.dev)
 		return ret;
@@ -288,39 +261,63 @@ int map_parse_filter(int argc, char *argv[], struct command *c)
 	return c->ifindex ? PARSE_OK : PARSE_ERROR;
 }
 
-int map_show_run(const struct command *c, const struct nptctl_opts *opts)
+static int do_add(struct nptctl_genl *g, const struct command *c,
+		  const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_add(g, &c->m);
+}
+
+static int do_del(struct nptctl_genl *g, const struct command *c,
+		  const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_del(g, &c->m);
+}
+
+static int do_flush(struct nptctl_genl *g, const struct command *c,
+		    const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_flush(g, c->ifindex);
+}
+
+static int do_show(struct nptctl_genl *g, const struct command *c,
+		   const struct nptctl_opts *opts)
 {
 	struct npt6_mapping *maps = NULL;
 	struct print_opts popts;
-	struct nptctl_genl *g;
 	size_t n = 0;
 	int ret;
 
-	g = genl_open();
-	if (!g)
-		return 1;
 	ret = genl_map_dump(g, c->ifindex, &maps, &n);
-	genl_close(g);
 	if (ret < 0)
-		return 1;
+		return ret;
 
 	/* Gathered first, printed after: a failed dump prints no half list. */
 	command_print_opts(&popts, opts);
 	print_mappings(stdout, maps, n, &popts);
 	free(maps);
-	return nptctl_flush_stdout() < 0;
+	return nptctl_flush_stdout();
 }
 
-int map_flush_run(const struct command *c, const struct nptctl_opts *opts)
+/* The run of every mapping command: one socket, and do_*(). */
+int map_run(const struct command *c, const struct nptctl_opts *opts)
 {
-	struct nptctl_genl *g;
+	static int (*const fn[])(struct nptctl_genl *g,
+				 const struct command *c,
+				 const struct nptctl_opts *opts) = {
+		[CMD_MAP_ADD]	= do_add,
+		[CMD_MAP_DEL]	= do_del,
+		[CMD_MAP_SHOW]	= do_show,
+		[CMD_MAP_FLUSH]	= do_flush,
+	};
+	struct nptctl_genl *g = genl_open();
 	int ret;
 
-	(void)opts;
-	g = genl_open();
 	if (!g)
 		return 1;
-	ret = genl_map_flush(g, c->ifindex);
+	ret = fn[c->sc->op](g, c, opts);
 	genl_close(g);
 	return ret < 0;
 }

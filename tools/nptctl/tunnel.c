@@ -143,7 +143,7 @@ static bool is_keyword(const char *arg, const struct keyword *kw, size_t n)
  * in command.h.
  */
 static int parse_args(int argc, char *argv[], const struct keyword *kw,
-		      size_t nkw, struct tunnel_args *a)
+		      size_t nkw, bool need_name, struct tunnel_args *a)
 {
 	int i = 1, id;
 
@@ -174,6 +174,10 @@ static int parse_args(int argc, char *argv[], const struct keyword *kw,
 			return PARSE_ERROR;
 		}
 		a->val[id] = argv[++i];
+	}
+	if (need_name && !a->name) {
+		nptctl_err("missing \"NAME\"");
+		return PARSE_ERROR;
 	}
 	return PARSE_OK;
 }
@@ -319,13 +323,9 @@ static int parse_add(int argc, char *argv[], struct command *c)
 	int ret;
 
 	ret = parse_args(argc, argv, setting_keywords,
-			 N_KEYWORDS(setting_keywords), &a);
+			 N_KEYWORDS(setting_keywords), true, &a);
 	if (ret != PARSE_OK)
 		return ret;
-	if (!a.name) {
-		nptctl_err("missing \"NAME\"");
-		return PARSE_ERROR;
-	}
 	if (!valid_ifname(a.name)) {
 		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
 			   a.name, IF_NAMESIZE - 1);
@@ -354,13 +354,9 @@ static int parse_change(int argc, char *argv[], struct command *c)
 	int ret, i;
 
 	ret = parse_args(argc, argv, setting_keywords,
-			 N_KEYWORDS(setting_keywords), &a);
+			 N_KEYWORDS(setting_keywords), true, &a);
 	if (ret != PARSE_OK)
 		return ret;
-	if (!a.name) {
-		nptctl_err("missing \"NAME\"");
-		return PARSE_ERROR;
-	}
 	for (i = 0; i < TK_NSETTINGS && !a.val[i]; i++)
 		;
 	if (i == TK_NSETTINGS) {
@@ -378,15 +374,9 @@ static int parse_name(int argc, char *argv[], struct command *c)
 	int ret;
 
 	ret = parse_args(argc, argv, name_keywords, N_KEYWORDS(name_keywords),
-			 &a);
-	if (ret != PARSE_OK)
-		return ret;
-	if (c->sc->op == CMD_TNL_DEL && !a.name) {
-		nptctl_err("missing \"NAME\"");
-		return PARSE_ERROR;
-	}
+			 c->sc->op == CMD_TNL_DEL, &a);
 	c->name = a.name;
-	return PARSE_OK;
+	return ret;
 }
 
 /*
@@ -399,19 +389,15 @@ static int parse_help(int argc, char *argv[], struct command *c)
 	return PARSE_OK;
 }
 
-static int tunnel_add_run(const struct command *c,
-			  const struct nptctl_opts *opts)
+/*
+ * The commands that talk to the kernel, each on the socket tunnel_run()
+ * opened: 0, or a negative errno (reported).
+ */
+static int do_add(struct nptctl_rtnl *r, const struct command *c,
+		  const struct nptctl_opts *opts)
 {
-	struct nptctl_rtnl *r;
-	int ret;
-
 	(void)opts;
-	r = rtnl_open();
-	if (!r)
-		return 1;
-	ret = rtnl_tunnel_add(r, &c->t);
-	rtnl_close(r);
-	return ret < 0;
+	return rtnl_tunnel_add(r, &c->t);
 }
 
 int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
@@ -515,61 +501,42 @@ bool tunnel_diff(const struct npt6_tunnel *want,
 	return any;
 }
 
-static int tunnel_change_run(const struct command *c,
-			     const struct nptctl_opts *opts)
+static int do_change(struct nptctl_rtnl *r, const struct command *c,
+		     const struct nptctl_opts *opts)
 {
 	struct npt6_tunnel t = c->t, cur;
-	struct nptctl_rtnl *r;
 	int ret;
 
 	(void)opts;
-	r = rtnl_open();
-	if (!r)
-		return 1;
 	ret = get_tunnel(r, c->name, &cur);
+	if (ret == 0)
+		ret = tunnel_change_check(&t, &cur);
 	if (ret < 0)
-		goto out;
-	ret = tunnel_change_check(&t, &cur);
-	if (ret < 0)
-		goto out;
+		return ret;
 	t.ifindex = cur.ifindex;
 	snprintf(t.name, sizeof(t.name), "%s", cur.name);
-	ret = rtnl_tunnel_change(r, &t);
-out:
-	rtnl_close(r);
-	return ret < 0;
+	return rtnl_tunnel_change(r, &t);
 }
 
-static int tunnel_del_run(const struct command *c,
-			  const struct nptctl_opts *opts)
+static int do_del(struct nptctl_rtnl *r, const struct command *c,
+		  const struct nptctl_opts *opts)
 {
-	struct nptctl_rtnl *r;
 	struct npt6_tunnel t;
 	int ret;
 
 	(void)opts;
-	r = rtnl_open();
-	if (!r)
-		return 1;
 	ret = get_tunnel(r, c->name, &t);
-	if (ret == 0)
-		ret = rtnl_tunnel_del(r, &t);
-	rtnl_close(r);
-	return ret < 0;
+	return ret < 0 ? ret : rtnl_tunnel_del(r, &t);
 }
 
-static int tunnel_show_run(const struct command *c,
-			   const struct nptctl_opts *opts)
+static int do_show(struct nptctl_rtnl *r, const struct command *c,
+		   const struct nptctl_opts *opts)
 {
 	struct npt6_tunnel *tuns = NULL, one;
-	struct nptctl_rtnl *r;
 	struct print_opts popts;
 	size_t n = 0;
 	int ret;
 
-	r = rtnl_open();
-	if (!r)
-		return 1;
 	if (c->name) {
 		ret = get_tunnel(r, c->name, &one);
 		tuns = &one;
@@ -577,16 +544,36 @@ static int tunnel_show_run(const struct command *c,
 	} else {
 		ret = rtnl_tunnel_dump(r, &tuns, &n);
 	}
-	rtnl_close(r);
 	if (ret < 0)
-		return 1;
+		return ret;
 
 	/* Gathered first, printed after: a failed dump prints no half list. */
 	command_print_opts(&popts, opts);
 	print_tunnels(stdout, tuns, n, &popts);
 	if (tuns != &one)
 		free(tuns);
-	return nptctl_flush_stdout() < 0;
+	return nptctl_flush_stdout();
+}
+
+/* The run of every tunnel command but help: one socket, and do_*(). */
+static int tunnel_run(const struct command *c, const struct nptctl_opts *opts)
+{
+	static int (*const fn[])(struct nptctl_rtnl *r,
+				 const struct command *c,
+				 const struct nptctl_opts *opts) = {
+		[CMD_TNL_ADD]		= do_add,
+		[CMD_TNL_CHANGE]	= do_change,
+		[CMD_TNL_DEL]		= do_del,
+		[CMD_TNL_SHOW]		= do_show,
+	};
+	struct nptctl_rtnl *r = rtnl_open();
+	int ret;
+
+	if (!r)
+		return 1;
+	ret = fn[c->sc->op](r, c, opts);
+	rtnl_close(r);
+	return ret < 0;
 }
 
 static int tunnel_help_run(const struct command *c,
@@ -597,14 +584,14 @@ static int tunnel_help_run(const struct command *c,
 
 /* The tunnel commands, as nptctl_commands are the top level's. */
 static const struct subcommand tunnel_commands[] = {
-	T_ENTRY("add", CMD_TNL_ADD, parse_add, tunnel_add_run, usage_add),
-	T_ENTRY("change", CMD_TNL_CHANGE, parse_change, tunnel_change_run,
+	T_ENTRY("add", CMD_TNL_ADD, parse_add, tunnel_run, usage_add),
+	T_ENTRY("change", CMD_TNL_CHANGE, parse_change, tunnel_run,
 		usage_change),
-	T_ENTRY("del", CMD_TNL_DEL, parse_name, tunnel_del_run, usage_del),
-	T_ENTRY("delete", CMD_TNL_DEL, parse_name, tunnel_del_run, NULL),
-	T_ENTRY("show", CMD_TNL_SHOW, parse_name, tunnel_show_run, usage_show),
-	T_ENTRY("list", CMD_TNL_SHOW, parse_name, tunnel_show_run, NULL),
-	T_ENTRY("ls", CMD_TNL_SHOW, parse_name, tunnel_show_run, NULL),
+	T_ENTRY("del", CMD_TNL_DEL, parse_name, tunnel_run, usage_del),
+	T_ENTRY("delete", CMD_TNL_DEL, parse_name, tunnel_run, NULL),
+	T_ENTRY("show", CMD_TNL_SHOW, parse_name, tunnel_run, usage_show),
+	T_ENTRY("list", CMD_TNL_SHOW, parse_name, tunnel_run, NULL),
+	T_ENTRY("ls", CMD_TNL_SHOW, parse_name, tunnel_run, NULL),
 	T_ENTRY("help", CMD_TNL_HELP, parse_help, tunnel_help_run, NULL),
 };
 
