@@ -78,18 +78,16 @@ bad "add: control character shown as ?" 'Error: invalid prefix "fd00::?/64"' \
 bad "add: missing length" \
 	'Error: missing length in prefix "fd00::" (expected ADDR/LEN, LEN 1..64)' \
 	add fd00:: 2406::/64 dev lo
-bad "add: length /0" \
-	'Error: invalid length in prefix "fd00::/0" (expected 1..64)' \
-	add fd00::/0 2406::/0 dev lo
-bad "add: length /129" \
-	'Error: invalid length in prefix "fd00::/129" (expected 1..64)' \
-	add fd00::/129 2406::/129 dev lo
-bad "add: length /65 unsupported" \
-	'Error: prefix "fd00::/65" is too long: prefixes longer than /64 are unsupported' \
-	add fd00::/65 2406::/65 dev lo
-bad "add: length /128 unsupported" \
-	'Error: prefix "fd00::/128" is too long: prefixes longer than /64 are unsupported' \
-	add fd00::/128 2406::/128 dev lo
+for len in 0 129; do
+	bad "add: length /$len" \
+		"Error: invalid length in prefix \"fd00::/$len\" (expected 1..64)" \
+		add fd00::/$len 2406::/$len dev lo
+done
+for len in 65 128; do
+	bad "add: length /$len unsupported" \
+		"Error: prefix \"fd00::/$len\" is too long: prefixes longer than /64 are unsupported" \
+		add fd00::/$len 2406::/$len dev lo
+done
 bad "add: external /96 unsupported" \
 	'Error: prefix "2406::/96" is too long: prefixes longer than /64 are unsupported' \
 	add fd00::/64 2406::/96 dev lo
