@@ -78,46 +78,10 @@
 
 #define FAMILY_ID	0x2345
 
-static const char *scenario;
-static FILE *logf;
-static int fd;
-static unsigned int dumps;
+#define FAKE_NAME	"fake_npt6"
+#include "fake_common.h"
+
 static unsigned int events_group;	/* 1..31 */
-
-static char out[65536] __attribute__((aligned(8)));
-static size_t olen;
-
-static bool is(const char *s)
-{
-	return !strcmp(scenario, s);
-}
-
-static struct nlmsghdr *put_msg(uint16_t type, uint16_t flags, uint32_t seq,
-				uint32_t pid)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(out + olen);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_pid = pid;
-	return nlh;
-}
-
-static void end_msg(struct nlmsghdr *nlh)
-{
-	olen += MNL_ALIGN(nlh->nlmsg_len);
-}
-
-static void flush_out(uint32_t pid)
-{
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = pid };
-
-	if (olen && sendto(fd, out, olen, 0, (struct sockaddr *)&to,
-			   sizeof(to)) < 0)
-		perror("fake_npt6: sendto");
-	olen = 0;
-}
 
 /* An ack (error 0) or an error, as netlink_ack() builds them. */
 static void put_ack(const struct nlmsghdr *req, uint32_t pid, int error,
@@ -803,12 +767,25 @@ static void handle_npt6(const struct nlmsghdr *req, uint32_t pid)
 		put_ack(req, pid, 0, NULL);
 }
 
+/* One request of nptctl: to the controller, or to the family. */
+static void handle(const struct nlmsghdr *nlh, uint32_t pid)
+{
+	if (nlh->nlmsg_type == GENL_ID_CTRL) {
+		handle_ctrl(nlh, pid);
+		/* Answer first: nptctl joins after the lookup. */
+		if (is("events") || is("unload")) {
+			flush_out(pid);
+			send_events(pid);
+		}
+	} else if (nlh->nlmsg_type == FAMILY_ID) {
+		handle_npt6(nlh, pid);
+	} else {
+		fprintf(logf, "unexpected type %u\n", nlh->nlmsg_type);
+	}
+}
+
 int main(int argc, char *argv[])
 {
-	static char buf[65536] __attribute__((aligned(8)));
-	struct mnl_socket *nl;
-	FILE *pf;
-
 	if (argc != 4) {
 		fprintf(stderr, "usage: fake_npt6 SCENARIO PORTFILE LOGFILE\n");
 		return 2;
@@ -819,53 +796,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "fake_npt6: no free multicast group id\n");
 		return 1;
 	}
-	logf = fopen(argv[3], "w");
-	nl = mnl_socket_open(NETLINK_GENERIC);
-	if (!logf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("fake_npt6");
+	if (!fake_open(NETLINK_GENERIC, argv[2], argv[3]))
 		return 1;
-	}
-	setvbuf(logf, NULL, _IOLBF, 0);
-	fd = mnl_socket_get_fd(nl);
-
-	pf = fopen(argv[2], "w");
-	if (!pf) {
-		perror("fake_npt6");
-		return 1;
-	}
-	fprintf(pf, "%u\n", mnl_socket_get_portid(nl));
-	fclose(pf);
-
-	alarm(is("table") ? 600 : 30);
-	for (;;) {
-		struct sockaddr_nl from;
-		socklen_t flen = sizeof(from);
-		const struct nlmsghdr *nlh = (void *)buf;
-		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &flen);
-		int len;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("fake_npt6: recvfrom");
-			return 1;
-		}
-		len = (int)n;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_type == GENL_ID_CTRL) {
-				handle_ctrl(nlh, from.nl_pid);
-				/* Answer first: nptctl joins after the lookup. */
-				if (is("events") || is("unload")) {
-					flush_out(from.nl_pid);
-					send_events(from.nl_pid);
-				}
-			} else if (nlh->nlmsg_type == FAMILY_ID)
-				handle_npt6(nlh, from.nl_pid);
-			else
-				fprintf(logf, "unexpected type %u\n",
-					nlh->nlmsg_type);
-		}
-		flush_out(from.nl_pid);
-	}
+	return fake_serve(handle);
 }

@@ -64,45 +64,8 @@
 #include <linux/npt6.h>
 #include <linux/rtnetlink.h>
 
-static const char *scenario;
-static FILE *logf;
-static int fd;
-static unsigned int dumps;
-
-static char out[65536] __attribute__((aligned(8)));
-static size_t olen;
-
-static bool is(const char *s)
-{
-	return !strcmp(scenario, s);
-}
-
-static struct nlmsghdr *put_msg(uint16_t type, uint16_t flags, uint32_t seq,
-				uint32_t pid)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(out + olen);
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = flags;
-	nlh->nlmsg_seq = seq;
-	nlh->nlmsg_pid = pid;
-	return nlh;
-}
-
-static void end_msg(struct nlmsghdr *nlh)
-{
-	olen += MNL_ALIGN(nlh->nlmsg_len);
-}
-
-static void flush_out(uint32_t pid)
-{
-	struct sockaddr_nl to = { .nl_family = AF_NETLINK, .nl_pid = pid };
-
-	if (olen && sendto(fd, out, olen, 0, (struct sockaddr *)&to,
-			   sizeof(to)) < 0)
-		perror("fake_rtnl: sendto");
-	olen = 0;
-}
+#define FAKE_NAME	"fake_rtnl"
+#include "fake_common.h"
 
 /* An ack or an error, capped as for NETLINK_CAP_ACK, as netlink_ack() does. */
 static void put_ack(const struct nlmsghdr *req, uint32_t pid, int error,
@@ -620,10 +583,6 @@ static void handle(const struct nlmsghdr *req, uint32_t pid)
 
 int main(int argc, char *argv[])
 {
-	static char buf[65536] __attribute__((aligned(8)));
-	struct mnl_socket *nl;
-	FILE *pf;
-
 	if (argc != 4) {
 		fprintf(stderr, "usage: fake_rtnl SCENARIO PORTFILE LOGFILE\n");
 		return 2;
@@ -633,47 +592,7 @@ int main(int argc, char *argv[])
 		tab = state;
 		ntab = 2;
 	}
-	logf = fopen(argv[3], "w");
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!logf || !nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		perror("fake_rtnl");
+	if (!fake_open(NETLINK_ROUTE, argv[2], argv[3]))
 		return 1;
-	}
-	setvbuf(logf, NULL, _IOLBF, 0);
-	fd = mnl_socket_get_fd(nl);
-
-	pf = fopen(argv[2], "w");
-	if (!pf) {
-		perror("fake_rtnl");
-		return 1;
-	}
-	fprintf(pf, "%u\n", mnl_socket_get_portid(nl));
-	fclose(pf);
-
-	alarm(is("table") ? 600 : 30);
-	for (;;) {
-		struct sockaddr_nl from;
-		socklen_t flen = sizeof(from);
-		const struct nlmsghdr *nlh = (void *)buf;
-		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0,
-				     (struct sockaddr *)&from, &flen);
-		int len;
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			perror("fake_rtnl: recvfrom");
-			return 1;
-		}
-		/*
-		 * The kernel multicasts link events to whoever listens, and
-		 * we listen to nothing; only unicast from a port is ours.
-		 */
-		if (!from.nl_pid)
-			continue;
-		len = (int)n;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-			handle(nlh, from.nl_pid);
-		flush_out(from.nl_pid);
-	}
+	return fake_serve(handle);
 }

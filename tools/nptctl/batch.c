@@ -37,28 +37,17 @@
 #include "genl.h"
 #include "parse.h"
 #include "rtnl.h"
-#include "subcommands.h"
+#include "command.h"
+#include "list.h"
 
-enum line_op {
-	LINE_MAP_ADD,
-	LINE_MAP_DEL,
-	LINE_MAP_FLUSH,
-	LINE_TNL_ADD,
-	LINE_TNL_CHANGE,
-	LINE_TNL_DEL,
-};
-
-/* One command of the file, parsed. */
+/* One command of the file, parsed; c.sc->op says which. */
 struct line {
 	unsigned int no;
-	enum line_op op;
-	struct npt6_mapping m;		/* add; the key for del */
-	uint32_t ifindex;		/* flush: 0 for every device */
-	struct npt6_tunnel t;		/* tunnel add, change: as asked */
-	char name[IF_NAMESIZE];		/* tunnel change, del */
+	struct command c;	/* tunnel change, del: the name in c.t.name */
 };
 
 /* A mapping or tunnel of the state we want, and the line it comes from. */
+/* Each starts with its mapping or tunnel: find() relies on it. */
 struct want_map {
 	struct npt6_mapping m;
 	unsigned int line;		/* 0: as it is now */
@@ -88,8 +77,7 @@ struct batch {
 	const char *file;		/* as named in messages */
 	char where[512];
 
-	struct line *lines;
-	size_t nlines, cap_lines;
+	struct list lines;		/* struct line */
 	bool need_genl, need_rtnl;
 	struct nptctl_genl *g;
 	struct nptctl_rtnl *r;
@@ -102,15 +90,17 @@ struct batch {
 	size_t ncur_tnls;
 	unsigned int *tnl_gone;
 
-	/* What the file asks for. */
-	struct want_map *want_maps;
-	size_t nwant_maps, cap_want_maps;
-	struct want_tnl *want_tnls;
-	size_t nwant_tnls, cap_want_tnls;
+	/* What the file asks for: struct want_map, struct want_tnl. */
+	struct list want_maps, want_tnls;
 
-	struct op *ops;
-	size_t nops, cap_ops;
+	struct list ops;		/* struct op */
 };
+
+/* Item @i of list @l, of @type. */
+#define ITEM(l, type, i)	(&((type *)(l)->items)[i])
+#define WANT_MAP(b, i)		ITEM(&(b)->want_maps, struct want_map, i)
+#define WANT_TNL(b, i)		ITEM(&(b)->want_tnls, struct want_tnl, i)
+#define OP(b, i)		ITEM(&(b)->ops, struct op, i)
 
 /* Messages from here on are about line @no of the file (0: the file). */
 static void at_line(struct batch *b, unsigned int no)
@@ -122,113 +112,49 @@ static void at_line(struct batch *b, unsigned int no)
 	nptctl_err_where(b->where);
 }
 
-/* Make room for one more of @size bytes in *@arr; NULL after an error. */
-static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
+/* list_push(), reporting a failure. */
+static void *push(struct list *l)
 {
-	void *bigger;
+	void *item = list_push(l);
 
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-
-		bigger = reallocarray(*arr, c, size);
-		if (!bigger) {
-			nptctl_err("Unable to allocate memory: %s",
-				   strerror(ENOMEM));
-			return NULL;
-		}
-		*arr = bigger;
-		*cap = c;
-	}
-	return (char *)*arr + (*n)++ * size;
+	if (!item)
+		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
+	return item;
 }
-
-#define GROW(b, arr, n, cap) \
-	grow((void **)&(b)->arr, &(b)->n, &(b)->cap, sizeof(*(b)->arr))
 
 /* Parsing --------------------------------------------------------------- */
 
-enum { BC_ADD, BC_DEL, BC_FLUSH, BC_TUNNEL, BC_SHOW, BC_MONITOR, BC_HELP };
-
-/* The commands of nptctl.c, with the ones that change nothing refused. */
-static const struct keyword batch_commands[] = {
-	{ "add", BC_ADD },
-	{ "del", BC_DEL },
-	{ "delete", BC_DEL },
-	{ "show", BC_SHOW },
-	{ "list", BC_SHOW },
-	{ "ls", BC_SHOW },
-	{ "flush", BC_FLUSH },
-	{ "monitor", BC_MONITOR },
-	{ "tunnel", BC_TUNNEL },
-	{ "help", BC_HELP },
-};
-
 /*
- * Split @s into words at white space, in place, up to a word that starts
- * with '#'.  Quotes mean nothing: no word nptctl takes has a space.
+ * Split @s into @words at white space, in place, up to a word that starts
+ * with '#', and end them with a NULL as an argv is.  Quotes mean nothing:
+ * no word nptctl takes has a space.  The number of words, or -1.
  */
-static int split_words(char *s, char ***words, size_t *cap)
+static int split_words(char *s, struct list *words)
 {
 	const char *sep = " \t\r\n\v\f";
-	char *w, *save = NULL;
-	int n = 0;
+	char *w, *save = NULL, **slot;
 
+	words->n = 0;
 	for (w = strtok_r(s, sep, &save); w && *w != '#';
 	     w = strtok_r(NULL, sep, &save)) {
-		/* One more for the NULL that ends an argv. */
-		if ((size_t)n + 2 > *cap) {
-			size_t c = *cap ? *cap * 2 : 16;
-			char **bigger = reallocarray(*words, c, sizeof(**words));
-
-			if (!bigger) {
-				nptctl_err("Unable to allocate memory: %s",
-					   strerror(ENOMEM));
-				return -1;
-			}
-			*words = bigger;
-			*cap = c;
-		}
-		(*words)[n++] = w;
-	}
-	if (*cap)
-		(*words)[n] = NULL;
-	return n;
-}
-
-static int parse_tunnel_line(int argc, char *argv[], struct line *l)
-{
-	const char *name;
-	int cmd = tunnel_parse(argc, argv, &name, &l->t);
-
-	switch (cmd) {
-	case TUNNEL_ADD:
-		l->op = LINE_TNL_ADD;
-		return 0;
-	case TUNNEL_CHANGE:
-	case TUNNEL_DEL:
-		/* No device has such a name, so none of ours could. */
-		if (!valid_ifname(name)) {
-			nptctl_err("unknown device \"%s\"", name);
+		slot = push(words);
+		if (!slot)
 			return -1;
-		}
-		snprintf(l->name, sizeof(l->name), "%s", name);
-		l->op = cmd == TUNNEL_CHANGE ? LINE_TNL_CHANGE : LINE_TNL_DEL;
-		return 0;
-	case TUNNEL_SHOW:
-		nptctl_err("\"tunnel show\" is not allowed in a batch file (only add, change and del)");
-		return -1;
-	case TUNNEL_HELP:
-		nptctl_err("\"help\" is not allowed in a batch file");
-		return -1;
-	default:
-		return -1;
+		*slot = w;
 	}
+	if (!push(words))
+		return -1;
+	return (int)--words->n;
 }
 
-/* One line's words into @l; reports and returns -1 for a mistake. */
+/*
+ * One line's words into @l, by the parser of the command line; reports
+ * and returns -1 for a mistake, and for what changes nothing.
+ */
 static int parse_line(struct batch *b, int argc, char *argv[], struct line *l)
 {
-	int ret;
+	const struct subcommand *sc;
+	int err;
 
 	/* "-j add ..." would mean nothing different here: say so. */
 	if (argv[0][0] == '-') {
@@ -240,48 +166,60 @@ static int parse_line(struct batch *b, int argc, char *argv[], struct line *l)
 		nptctl_err("unexpected \"nptctl\": batch lines are commands without it");
 		return -1;
 	}
-	switch (match_keyword(argv[0], batch_commands,
-			      sizeof(batch_commands) / sizeof(batch_commands[0]))) {
-	case BC_ADD:
-		l->op = LINE_MAP_ADD;
-		ret = map_parse_add(argc, argv, &l->m);
-		b->need_genl = true;
-		break;
-	case BC_DEL:
-		l->op = LINE_MAP_DEL;
-		ret = map_parse_del(argc, argv, &l->m);
-		b->need_genl = true;
-		break;
-	case BC_FLUSH:
-		l->op = LINE_MAP_FLUSH;
-		ret = map_parse_filter(argc, argv, &l->ifindex);
-		b->need_genl = true;
-		break;
-	case BC_TUNNEL:
-		b->need_rtnl = true;
-		return parse_tunnel_line(argc, argv, l);
-	case BC_SHOW:
-	case BC_MONITOR:
-	case BC_HELP:
+	sc = subcommand_find(nptctl_commands, nptctl_ncommands, argv[0], &err);
+	if (!sc) {
+		if (err == KEYWORD_AMBIGUOUS)
+			nptctl_err("ambiguous command \"%s\"", argv[0]);
+		else
+			nptctl_err("unknown command \"%s\"", argv[0]);
+		return -1;
+	}
+	if (sc->op == CMD_MAP_SHOW || sc->op == CMD_MONITOR ||
+	    sc->op == CMD_HELP) {
 		nptctl_err("command \"%s\" is not allowed in a batch file (only add, del, flush and tunnel add|change|del)",
 			   argv[0]);
 		return -1;
-	case KEYWORD_AMBIGUOUS:
-		nptctl_err("ambiguous command \"%s\"", argv[0]);
-		return -1;
-	default:
-		nptctl_err("unknown command \"%s\"", argv[0]);
+	}
+
+	l->c.sc = sc;
+	err = sc->parse(argc, argv, &l->c);
+	if (err == PARSE_HELP || (!err && l->c.sc->op == CMD_TNL_HELP)) {
+		nptctl_err("\"help\" is not allowed in a batch file");
 		return -1;
 	}
-	if (ret > 0)
-		nptctl_err("\"help\" is not allowed in a batch file");
-	return ret ? -1 : 0;
+	if (err)
+		return -1;
+
+	switch (l->c.sc->op) {
+	case CMD_TNL_SHOW:
+		nptctl_err("\"tunnel show\" is not allowed in a batch file (only add, change and del)");
+		return -1;
+	case CMD_TNL_CHANGE:
+	case CMD_TNL_DEL:
+		/* No device has such a name, so none of ours could. */
+		if (!valid_ifname(l->c.name)) {
+			nptctl_err("unknown device \"%s\"", l->c.name);
+			return -1;
+		}
+		/* The words go with the next line; the name stays. */
+		snprintf(l->c.t.name, sizeof(l->c.t.name), "%s", l->c.name);
+		l->c.name = NULL;
+		b->need_rtnl = true;
+		return 0;
+	case CMD_TNL_ADD:
+		b->need_rtnl = true;
+		return 0;
+	default:
+		b->need_genl = true;
+		return 0;
+	}
 }
 
 static int read_lines(struct batch *b, FILE *f)
 {
-	char *buf = NULL, **words = NULL;
-	size_t bufsize = 0, nwords = 0;
+	struct list words = { .size = sizeof(char *) };
+	char *buf = NULL;
+	size_t bufsize = 0;
 	unsigned int no = 0;
 	struct line *l;
 	ssize_t len;
@@ -295,21 +233,20 @@ static int read_lines(struct batch *b, FILE *f)
 			ret = -1;
 			break;
 		}
-		argc = split_words(buf, &words, &nwords);
+		argc = split_words(buf, &words);
 		if (argc < 0) {
 			ret = -1;
 			break;
 		}
 		if (argc == 0)
 			continue;
-		l = GROW(b, lines, nlines, cap_lines);
+		l = push(&b->lines);
 		if (!l) {
 			ret = -1;
 			break;
 		}
-		memset(l, 0, sizeof(*l));
 		l->no = no;
-		if (parse_line(b, argc, words, l) < 0) {
+		if (parse_line(b, argc, words.items, l) < 0) {
 			ret = -1;
 			break;
 		}
@@ -319,49 +256,128 @@ static int read_lines(struct batch *b, FILE *f)
 		nptctl_err("Unable to read: %s", strerror(errno));
 		ret = -1;
 	}
-	free(words);
+	free(words.items);
 	free(buf);
 	return ret;
 }
 
+/* The kernel's defaults ------------------------------------------------ */
+
+/*
+ * A file says what it wants, and a setting it leaves out means the
+ * kernel's default: take "hoplimit 10" out of a line and the tunnel goes
+ * back to 64, as test_batch.sh's "edited" wants, keeping its ifindex and
+ * counters.  So we must know the default of a setting to compare, or to
+ * send it, and the kernel has no request that tells: neither rtnetlink nor
+ * the npt6 family report defaults without making an object, and making a
+ * scratch tunnel or mapping would be seen by every monitor.  Comparing
+ * only what a line states would leave the 10.  These two functions are
+ * therefore the only copies of the kernel's defaults in nptctl, written
+ * as uapi/linux/npt6.h documents them; nothing else here knows them.
+ */
+
+/*
+ * What "tunnel add" asks for in full: every setting it leaves out takes
+ * the value a new tunnel would get (uapi/linux/npt6.h), except the MTU,
+ * whose default depends on the device under it; an MTU left out is left
+ * as it is.  We send these on add too, so that what we make is what we
+ * compare against on the next run, whatever the kernel does.
+ */
+static void tunnel_defaults(struct npt6_tunnel *t)
+{
+	static const uint32_t kernel_default[TN_COUNT] = {
+		[TN_HOPLIMIT]	= 64,
+		[TN_TCLASS]	= NPT6_TNL_INHERIT,
+		[TN_FLOWLABEL]	= NPT6_TNL_INHERIT,
+		[TN_ENCAPLIMIT]	= NPT6_TNL_ENCAPLIMIT_NONE,
+		[TN_MSS]	= NPT6_TNL_MSS_AUTO,
+	};
+	uint32_t v;
+	int id;
+
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++)
+		if (!tunnel_get_number(t, id, &v))
+			tunnel_set_number(t, id, kernel_default[id]);
+}
+
+/*
+ * The NDP proxy mode a mapping on @ifname gets when none is asked for,
+ * as the module picks it: auto on Ethernet, off elsewhere.  -1 if we
+ * cannot tell, and then we do not compare.
+ */
+static int default_ndproxy(const struct npt6_mapping *m)
+{
+	struct ifreq ifr = { 0 };
+	int fd, type = -1;
+
+	if (!if_indextoname(m->ifindex, ifr.ifr_name))
+		return -1;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
+		type = ifr.ifr_hwaddr.sa_family;
+	close(fd);
+	if (type < 0)
+		return -1;
+	return type == ARPHRD_ETHER ? NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
+}
+
 /* The model --------------------------------------------------------------- */
 
-static bool same_key(const struct npt6_mapping *a, const struct npt6_mapping *b)
+/*
+ * The index of the item among @n, @stride bytes apart, that @match says
+ * is @key, or -1.  The items of what we want start with the mapping or
+ * tunnel, so one search serves them and what there is now.
+ */
+static int find(const void *items, size_t n, size_t stride,
+		bool (*match)(const void *item, const void *key),
+		const void *key)
 {
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (match((const char *)items + i * stride, key))
+			return (int)i;
+	return -1;
+}
+
+/* Mappings are known by device, internal prefix and length. */
+static bool same_key(const void *item, const void *key)
+{
+	const struct npt6_mapping *a = item, *b = key;
+
 	return a->ifindex == b->ifindex && a->plen == b->plen &&
 	       !memcmp(&a->int_prefix, &b->int_prefix, sizeof(a->int_prefix));
 }
 
-static int find_map(const struct batch *b, const struct npt6_mapping *m)
+/* Tunnels by name. */
+static bool same_name(const void *item, const void *key)
 {
-	size_t i;
-
-	for (i = 0; i < b->nwant_maps; i++)
-		if (same_key(&b->want_maps[i].m, m))
-			return (int)i;
-	return -1;
+	return !strcmp(((const struct npt6_tunnel *)item)->name, key);
 }
 
-static int find_cur_map(const struct batch *b, const struct npt6_mapping *m)
-{
-	size_t i;
-
-	for (i = 0; i < b->ncur_maps; i++)
-		if (same_key(&b->cur_maps[i], m))
-			return (int)i;
-	return -1;
-}
+#define find_map(b, m) \
+	find((b)->want_maps.items, (b)->want_maps.n, sizeof(struct want_map), \
+	     same_key, m)
+#define find_cur_map(b, m) \
+	find((b)->cur_maps, (b)->ncur_maps, sizeof(struct npt6_mapping), \
+	     same_key, m)
+#define find_tnl(b, name) \
+	find((b)->want_tnls.items, (b)->want_tnls.n, sizeof(struct want_tnl), \
+	     same_name, name)
+#define find_cur_tnl(b, name) \
+	find((b)->cur_tnls, (b)->ncur_tnls, sizeof(struct npt6_tunnel), \
+	     same_name, name)
 
 /* Take mapping @i out of what we want, on behalf of line @no. */
 static void drop_map(struct batch *b, size_t i, unsigned int no)
 {
-	int cur = find_cur_map(b, &b->want_maps[i].m);
+	int cur = find_cur_map(b, &WANT_MAP(b, i)->m);
 
 	if (cur >= 0 && !b->map_gone[cur])
 		b->map_gone[cur] = no;
-	memmove(&b->want_maps[i], &b->want_maps[i + 1],
-		(b->nwant_maps - i - 1) * sizeof(b->want_maps[0]));
-	b->nwant_maps--;
+	list_remove(&b->want_maps, i);
 }
 
 static int run_map_line(struct batch *b, const struct line *l)
@@ -370,55 +386,35 @@ static int run_map_line(struct batch *b, const struct line *l)
 	size_t i;
 	int k;
 
-	switch (l->op) {
-	case LINE_MAP_ADD:
+	switch (l->c.sc->op) {
+	case CMD_MAP_ADD:
 		/*
 		 * The same key again replaces the mapping: the file wins.
 		 * Should the new one be the same, the diff sends nothing.
 		 */
-		k = find_map(b, &l->m);
+		k = find_map(b, &l->c.m);
 		if (k >= 0)
 			drop_map(b, (size_t)k, l->no);
-		w = GROW(b, want_maps, nwant_maps, cap_want_maps);
+		w = push(&b->want_maps);
 		if (!w)
 			return -1;
-		w->m = l->m;
+		w->m = l->c.m;
 		w->line = l->no;
 		return 0;
-	case LINE_MAP_DEL:
+	case CMD_MAP_DEL:
 		/* Absent already is what del asks for. */
-		k = find_map(b, &l->m);
+		k = find_map(b, &l->c.m);
 		if (k >= 0)
 			drop_map(b, (size_t)k, l->no);
 		return 0;
-	case LINE_MAP_FLUSH:
-		for (i = b->nwant_maps; i-- > 0;)
-			if (!l->ifindex || b->want_maps[i].m.ifindex == l->ifindex)
+	case CMD_MAP_FLUSH:
+		for (i = b->want_maps.n; i-- > 0;)
+			if (!l->c.ifindex || WANT_MAP(b, i)->m.ifindex == l->c.ifindex)
 				drop_map(b, i, l->no);
 		return 0;
 	default:
 		return 0;
 	}
-}
-
-static int find_tnl(const struct batch *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->nwant_tnls; i++)
-		if (!strcmp(b->want_tnls[i].t.name, name))
-			return (int)i;
-	return -1;
-}
-
-static int find_cur_tnl(const struct batch *b, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < b->ncur_tnls; i++)
-		if (!strcmp(b->cur_tnls[i].name, name))
-			return (int)i;
-	return -1;
 }
 
 /*
@@ -443,96 +439,25 @@ static int check_foreign(struct batch *b, const char *name)
 	return -1;
 }
 
-/*
- * What "tunnel add" asks for in full: every setting it leaves out takes
- * the value a new tunnel would get, except the MTU, whose default depends
- * on the device under it; an MTU left out is left as it is.
- */
-static void tunnel_defaults(struct npt6_tunnel *t)
-{
-	if (!t->has_hoplimit) {
-		t->has_hoplimit = true;
-		t->hoplimit = 64;
-	}
-	if (!t->has_tclass) {
-		t->has_tclass = true;
-		t->tclass = NPT6_TNL_INHERIT;
-	}
-	if (!t->has_flowlabel) {
-		t->has_flowlabel = true;
-		t->flowlabel = NPT6_TNL_INHERIT;
-	}
-	if (!t->has_encaplimit) {
-		t->has_encaplimit = true;
-		t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
-	}
-	if (!t->has_mss) {
-		t->has_mss = true;
-		t->mss = NPT6_TNL_MSS_AUTO;
-	}
-}
-
-/* The settings of change request @req, onto the tunnel @t. */
-static void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
-{
-	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
-
-	if (req->has_mtu) {
-		t->has_mtu = true;
-		t->mtu = req->mtu;
-	}
-	if (req->has_link) {
-		t->link = req->link;
-		t->link_name[0] = '\0';
-	}
-	if (req->has_remote)
-		t->remote = req->remote;
-	if (req->has_local) {
-		t->has_local = true;
-		t->local = req->local;
-		t->local_auto = false;
-	} else if (req->local_auto) {
-		t->has_local = false;
-		t->local_auto = true;
-	}
-	if (req->has_token) {
-		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
-		t->token = req->token;
-	}
-#define TAKE(f)					\
-	do {					\
-		if (req->has_##f) {		\
-			t->has_##f = true;	\
-			t->f = req->f;		\
-		}				\
-	} while (0)
-	TAKE(hoplimit);
-	TAKE(tclass);
-	TAKE(flowlabel);
-	TAKE(encaplimit);
-	TAKE(mss);
-#undef TAKE
-}
-
 static int run_tnl_line(struct batch *b, const struct line *l)
 {
-	struct npt6_tunnel req = l->t;
+	struct npt6_tunnel req = l->c.t;
 	struct want_tnl *w;
 	int k, cur;
 
-	switch (l->op) {
-	case LINE_TNL_ADD:
+	switch (l->c.sc->op) {
+	case CMD_TNL_ADD:
 		tunnel_defaults(&req);
 		k = find_tnl(b, req.name);
 		if (k < 0) {
 			if (find_cur_tnl(b, req.name) < 0 &&
 			    check_foreign(b, req.name) < 0)
 				return -1;
-			w = GROW(b, want_tnls, nwant_tnls, cap_want_tnls);
+			w = push(&b->want_tnls);
 			if (!w)
 				return -1;
 		} else {
-			w = &b->want_tnls[k];
+			w = WANT_TNL(b, k);
 			/* An MTU not given is the one it has. */
 			if (!req.has_mtu && w->t.has_mtu) {
 				req.has_mtu = true;
@@ -542,42 +467,57 @@ static int run_tnl_line(struct batch *b, const struct line *l)
 		w->t = req;
 		w->line = l->no;
 		return 0;
-	case LINE_TNL_CHANGE:
-		k = find_tnl(b, l->name);
+	case CMD_TNL_CHANGE:
+		k = find_tnl(b, l->c.t.name);
 		if (k < 0) {
-			cur = find_cur_tnl(b, l->name);
+			cur = find_cur_tnl(b, l->c.t.name);
 			if (cur >= 0)
 				nptctl_err("tunnel \"%s\" is deleted by line %u",
-					   l->name, b->tnl_gone[cur]);
-			else if (check_foreign(b, l->name) == 0)
-				nptctl_err("unknown device \"%s\"", l->name);
+					   l->c.t.name, b->tnl_gone[cur]);
+			else if (check_foreign(b, l->c.t.name) == 0)
+				nptctl_err("unknown device \"%s\"", l->c.t.name);
 			return -1;
 		}
-		w = &b->want_tnls[k];
+		w = WANT_TNL(b, k);
 		if (tunnel_change_check(&req, &w->t) < 0)
 			return -1;
 		tunnel_apply(&w->t, &req);
 		w->line = l->no;
 		return 0;
-	case LINE_TNL_DEL:
-		k = find_tnl(b, l->name);
+	case CMD_TNL_DEL:
+		k = find_tnl(b, l->c.t.name);
 		if (k >= 0) {
-			cur = find_cur_tnl(b, l->name);
+			cur = find_cur_tnl(b, l->c.t.name);
 			if (cur >= 0 && !b->tnl_gone[cur])
 				b->tnl_gone[cur] = l->no;
-			memmove(&b->want_tnls[k], &b->want_tnls[k + 1],
-				(b->nwant_tnls - (size_t)k - 1) *
-				sizeof(b->want_tnls[0]));
-			b->nwant_tnls--;
+			list_remove(&b->want_tnls, (size_t)k);
 			return 0;
 		}
 		/* Absent already is what del asks for; eth0 is not ours. */
-		if (find_cur_tnl(b, l->name) < 0)
-			return check_foreign(b, l->name);
+		if (find_cur_tnl(b, l->c.t.name) < 0)
+			return check_foreign(b, l->c.t.name);
 		return 0;
 	default:
 		return 0;
 	}
+}
+
+/*
+ * What there is, as where what we want starts: an item of @want (line 0)
+ * for each of the @n objects of @size bytes at @cur, which it starts with.
+ */
+static int seed(struct list *want, const void *cur, size_t n, size_t size)
+{
+	void *w;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w = push(want);
+		if (!w)
+			return -1;
+		memcpy(w, (const char *)cur + i * size, size);
+	}
+	return 0;
 }
 
 /* Read what there is, and run every line on it. */
@@ -607,31 +547,18 @@ static int plan_state(struct batch *b)
 		nptctl_err("Unable to allocate memory: %s", strerror(ENOMEM));
 		return -1;
 	}
-	for (i = 0; i < b->ncur_maps; i++) {
-		struct want_map *w = GROW(b, want_maps, nwant_maps,
-					  cap_want_maps);
+	if (seed(&b->want_maps, b->cur_maps, b->ncur_maps,
+		 sizeof(*b->cur_maps)) < 0 ||
+	    seed(&b->want_tnls, b->cur_tnls, b->ncur_tnls,
+		 sizeof(*b->cur_tnls)) < 0)
+		return -1;
 
-		if (!w)
-			return -1;
-		w->m = b->cur_maps[i];
-		w->line = 0;
-	}
-	for (i = 0; i < b->ncur_tnls; i++) {
-		struct want_tnl *w = GROW(b, want_tnls, nwant_tnls,
-					  cap_want_tnls);
-
-		if (!w)
-			return -1;
-		w->t = b->cur_tnls[i];
-		w->line = 0;
-	}
-
-	for (i = 0; i < b->nlines; i++) {
-		const struct line *l = &b->lines[i];
+	for (i = 0; i < b->lines.n; i++) {
+		const struct line *l = ITEM(&b->lines, struct line, i);
 
 		at_line(b, l->no);
-		if (l->op == LINE_TNL_ADD || l->op == LINE_TNL_CHANGE ||
-		    l->op == LINE_TNL_DEL)
+		if (l->c.sc->op == CMD_TNL_ADD || l->c.sc->op == CMD_TNL_CHANGE ||
+		    l->c.sc->op == CMD_TNL_DEL)
 			err = run_tnl_line(b, l);
 		else
 			err = run_map_line(b, l);
@@ -642,29 +569,6 @@ static int plan_state(struct batch *b)
 }
 
 /* The difference ---------------------------------------------------------- */
-
-/*
- * The NDP proxy mode a mapping on @ifname gets when none is asked for,
- * as the module picks it: auto on Ethernet, off elsewhere.  -1 if we
- * cannot tell, and then we do not compare.
- */
-static int default_ndproxy(const struct npt6_mapping *m)
-{
-	struct ifreq ifr = { 0 };
-	int fd, type = -1;
-
-	if (!if_indextoname(m->ifindex, ifr.ifr_name))
-		return -1;
-	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0)
-		type = ifr.ifr_hwaddr.sa_family;
-	close(fd);
-	if (type < 0)
-		return -1;
-	return type == ARPHRD_ETHER ? NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
-}
 
 /* Whether the mapping @cur already is what "add" asked for in @want. */
 static bool same_mapping(const struct npt6_mapping *want,
@@ -689,71 +593,9 @@ static bool same_mapping(const struct npt6_mapping *want,
 	return mode < 0 || mode == cur->ndproxy;
 }
 
-/*
- * The change request that makes the tunnel @cur into @want, in @req: the
- * settings that differ, and no others.  Returns whether there are any.
- */
-static bool tunnel_diff(const struct npt6_tunnel *want,
-			const struct npt6_tunnel *cur, struct npt6_tunnel *req)
-{
-	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
-	const struct in6_addr *wt = want->has_token ? &want->token : &zero;
-	const struct in6_addr *ct = cur->has_token ? &cur->token : &zero;
-	bool any = false;
-
-	memset(req, 0, sizeof(*req));
-	req->ifindex = cur->ifindex;
-	snprintf(req->name, sizeof(req->name), "%s", cur->name);
-
-	if (want->has_mtu && (!cur->has_mtu || want->mtu != cur->mtu)) {
-		req->has_mtu = true;
-		req->mtu = want->mtu;
-		any = true;
-	}
-	if (want->link != cur->link) {
-		req->has_link = true;
-		req->link = want->link;
-		any = true;
-	}
-	if (memcmp(&want->remote, &cur->remote, sizeof(want->remote))) {
-		req->has_remote = true;
-		req->remote = want->remote;
-		any = true;
-	}
-	if (want->local_auto != cur->local_auto ||
-	    (!want->local_auto &&
-	     memcmp(&want->local, &cur->local, sizeof(want->local)))) {
-		req->local_auto = want->local_auto;
-		req->has_local = !want->local_auto;
-		req->local = want->local;
-		any = true;
-	}
-	/* "No token" is :: on the wire, which also ends auto's token. */
-	if (memcmp(wt, ct, sizeof(*wt))) {
-		req->has_token = true;
-		req->token = *wt;
-		any = true;
-	}
-#define DIFF(f)								\
-	do {								\
-		if (want->has_##f && (!cur->has_##f || want->f != cur->f)) { \
-			req->has_##f = true;				\
-			req->f = want->f;				\
-			any = true;					\
-		}							\
-	} while (0)
-	DIFF(hoplimit);
-	DIFF(tclass);
-	DIFF(flowlabel);
-	DIFF(encaplimit);
-	DIFF(mss);
-#undef DIFF
-	return any;
-}
-
 static struct op *add_op(struct batch *b, enum op_kind kind, unsigned int line)
 {
-	struct op *op = GROW(b, ops, nops, cap_ops);
+	struct op *op = push(&b->ops);
 
 	if (op) {
 		memset(op, 0, sizeof(*op));
@@ -784,7 +626,7 @@ static int plan_ops(struct batch *b)
 
 		k = find_map(b, cur);
 		if (k >= 0) {
-			struct want_map *w = &b->want_maps[k];
+			struct want_map *w = WANT_MAP(b, k);
 
 			if (!w->line || same_mapping(&w->m, cur)) {
 				w->line = 0;	/* nothing to add */
@@ -792,19 +634,19 @@ static int plan_ops(struct batch *b)
 			}
 		}
 		/* Gone from the file, or replaced by a different one. */
-		op = add_op(b, OP_MAP_DEL, k >= 0 ? b->want_maps[k].line :
+		op = add_op(b, OP_MAP_DEL, k >= 0 ? WANT_MAP(b, k)->line :
 						     b->map_gone[i]);
 		if (!op)
 			return -1;
 		op->m = *cur;
 	}
-	for (j = 0; j < b->nwant_maps; j++) {
-		if (!b->want_maps[j].line)
+	for (j = 0; j < b->want_maps.n; j++) {
+		if (!WANT_MAP(b, j)->line)
 			continue;
-		op = add_op(b, OP_MAP_ADD, b->want_maps[j].line);
+		op = add_op(b, OP_MAP_ADD, WANT_MAP(b, j)->line);
 		if (!op)
 			return -1;
-		op->m = b->want_maps[j].m;
+		op->m = WANT_MAP(b, j)->m;
 	}
 
 	for (i = 0; i < b->ncur_tnls; i++) {
@@ -820,28 +662,28 @@ static int plan_ops(struct batch *b)
 			continue;
 		}
 		/* Found, so not to be added: line 0 says so below. */
-		if (b->want_tnls[k].line &&
-		    tunnel_diff(&b->want_tnls[k].t, cur, &req)) {
-			op = add_op(b, OP_TNL_CHANGE, b->want_tnls[k].line);
+		if (WANT_TNL(b, k)->line &&
+		    tunnel_diff(&WANT_TNL(b, k)->t, cur, &req)) {
+			op = add_op(b, OP_TNL_CHANGE, WANT_TNL(b, k)->line);
 			if (!op)
 				return -1;
 			op->t = req;
 			/* Back: every setting we change, as it is now. */
-			tunnel_diff(cur, &b->want_tnls[k].t, &op->undo);
+			tunnel_diff(cur, &WANT_TNL(b, k)->t, &op->undo);
 			op->undo.ifindex = cur->ifindex;
 		}
-		b->want_tnls[k].line = 0;
+		WANT_TNL(b, k)->line = 0;
 	}
-	for (j = 0; j < b->nwant_tnls; j++) {
-		if (!b->want_tnls[j].line)
+	for (j = 0; j < b->want_tnls.n; j++) {
+		if (!WANT_TNL(b, j)->line)
 			continue;
-		op = add_op(b, OP_TNL_ADD, b->want_tnls[j].line);
+		op = add_op(b, OP_TNL_ADD, WANT_TNL(b, j)->line);
 		if (!op)
 			return -1;
-		op->t = b->want_tnls[j].t;
+		op->t = WANT_TNL(b, j)->t;
 	}
 
-	qsort(b->ops, b->nops, sizeof(*b->ops), op_cmp);
+	qsort(b->ops.items, b->ops.n, sizeof(struct op), op_cmp);
 	return 0;
 }
 
@@ -865,34 +707,34 @@ static int do_op(struct batch *b, const struct op *op)
 }
 
 /*
- * Undo @op, which the kernel accepted.  A deleted mapping or tunnel
- * comes back with every setting it had (its counters start again from
- * zero); a new tunnel is found by its name, since we did not ask for its
- * index.
+ * Undo @op, which the kernel accepted, by the request that does the
+ * opposite.  A deleted mapping or tunnel comes back with every setting it
+ * had (its counters start again from zero); a new tunnel is found by its
+ * name, since we did not ask for its index.
  */
 static int undo_op(struct batch *b, const struct op *op)
 {
-	struct npt6_tunnel t;
+	static const enum op_kind opposite[] = {
+		[OP_MAP_DEL]	= OP_MAP_ADD,
+		[OP_MAP_ADD]	= OP_MAP_DEL,
+		[OP_TNL_DEL]	= OP_TNL_ADD,
+		[OP_TNL_CHANGE]	= OP_TNL_CHANGE,
+		[OP_TNL_ADD]	= OP_TNL_DEL,
+	};
+	struct op back = *op;
 	int err;
 
-	switch (op->kind) {
-	case OP_MAP_DEL:
-		return genl_map_add(b->g, &op->m);
-	case OP_MAP_ADD:
-		return genl_map_del(b->g, &op->m);
-	case OP_TNL_DEL:
-		return rtnl_tunnel_add(b->r, &op->t);
-	case OP_TNL_CHANGE:
-		return rtnl_tunnel_change(b->r, &op->undo);
-	case OP_TNL_ADD:
-		err = rtnl_tunnel_get(b->r, op->t.name, &t);
+	back.kind = opposite[op->kind];
+	if (op->kind == OP_TNL_CHANGE)
+		back.t = op->undo;
+	if (op->kind == OP_TNL_ADD) {
+		err = rtnl_tunnel_get(b->r, op->t.name, &back.t);
 		if (err < 0)
 			return err;
-		if (!t.is_npt6)
+		if (!back.t.is_npt6)
 			return -EINVAL;
-		return rtnl_tunnel_del(b->r, &t);
 	}
-	return -EINVAL;
+	return do_op(b, &back);
 }
 
 static int apply(struct batch *b)
@@ -900,20 +742,20 @@ static int apply(struct batch *b)
 	size_t i, k;
 	unsigned int failed = 0;
 
-	for (i = 0; i < b->nops; i++) {
-		at_line(b, b->ops[i].line);
-		if (do_op(b, &b->ops[i]) < 0)
+	for (i = 0; i < b->ops.n; i++) {
+		at_line(b, OP(b, i)->line);
+		if (do_op(b, OP(b, i)) < 0)
 			break;
 	}
-	if (i == b->nops)
+	if (i == b->ops.n)
 		return 0;
 
 	/* Newest first, each the reverse of what the kernel took. */
 	for (k = i; k-- > 0;) {
 		snprintf(b->where, sizeof(b->where), "%s:%u: rollback", b->file,
-			 b->ops[k].line);
+			 OP(b, k)->line);
 		nptctl_err_where(b->where);
-		if (undo_op(b, &b->ops[k]) < 0)
+		if (undo_op(b, OP(b, k)) < 0)
 			failed++;
 	}
 	if (failed) {
@@ -927,19 +769,24 @@ static void batch_free(struct batch *b)
 {
 	genl_close(b->g);
 	rtnl_close(b->r);
-	free(b->lines);
+	free(b->lines.items);
 	free(b->cur_maps);
 	free(b->map_gone);
 	free(b->cur_tnls);
 	free(b->tnl_gone);
-	free(b->want_maps);
-	free(b->want_tnls);
-	free(b->ops);
+	free(b->want_maps.items);
+	free(b->want_tnls.items);
+	free(b->ops.items);
 }
 
 int batch_main(const char *file, const struct nptctl_opts *opts)
 {
-	struct batch b = { 0 };
+	struct batch b = {
+		.lines.size = sizeof(struct line),
+		.want_maps.size = sizeof(struct want_map),
+		.want_tnls.size = sizeof(struct want_tnl),
+		.ops.size = sizeof(struct op),
+	};
 	FILE *f;
 	int ret = 1;
 
@@ -960,7 +807,7 @@ int batch_main(const char *file, const struct nptctl_opts *opts)
 	if (read_lines(&b, f) < 0)
 		goto out;
 	/* Nothing but comments: nothing to read from the kernel either. */
-	if (!b.nlines) {
+	if (!b.lines.n) {
 		ret = 0;
 		goto out;
 	}

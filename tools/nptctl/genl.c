@@ -22,10 +22,8 @@
 
 #include "err.h"
 #include "genl.h"
+#include "list.h"
 #include "nl.h"
-
-/* A dump that keeps being interrupted by table changes is retried so often. */
-#define DUMP_TRIES	5
 
 struct nptctl_genl {
 	struct nptctl_nl nl;
@@ -65,66 +63,55 @@ struct family_info {
 	uint32_t events_group;
 };
 
-/* One group of CTRL_ATTR_MCAST_GROUPS: keep its id if it is ours. */
-static int mcast_group_cb(const struct nlattr *attr, void *data)
+static const uint8_t family_policy[CTRL_ATTR_MAX + 1] = {
+	[CTRL_ATTR_FAMILY_ID]		= NL_U16,
+	[CTRL_ATTR_VERSION]		= NL_U32,
+	[CTRL_ATTR_MCAST_GROUPS]	= NL_NESTED,
+};
+
+static const uint8_t mcast_group_policy[CTRL_ATTR_MCAST_GRP_MAX + 1] = {
+	[CTRL_ATTR_MCAST_GRP_NAME]	= NL_NUL_STRING,
+	[CTRL_ATTR_MCAST_GRP_ID]	= NL_U32,
+};
+
+/* A controller message about a family into @fi: -EPROTO if malformed. */
+static int family_from_msg(const struct nlmsghdr *nlh, struct family_info *fi)
 {
-	const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
-	struct family_info *fi = data;
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	const struct nlattr *grp[CTRL_ATTR_MCAST_GRP_MAX + 1];
 	const struct nlattr *a;
 
-	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-		return MNL_CB_ERROR;
-	mnl_attr_for_each_nested(a, attr) {
-		uint16_t type = mnl_attr_get_type(a);
-
-		if (type > CTRL_ATTR_MCAST_GRP_MAX)
-			continue;
-		if ((type == CTRL_ATTR_MCAST_GRP_NAME &&
-		     mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0) ||
-		    (type == CTRL_ATTR_MCAST_GRP_ID &&
-		     mnl_attr_validate(a, MNL_TYPE_U32) < 0))
-			return MNL_CB_ERROR;
-		tb[type] = a;
-	}
-	if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-	    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-		    NPT6_MCGRP_EVENTS))
-		fi->events_group = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	return MNL_CB_OK;
-}
-
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct family_info *fi = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case CTRL_ATTR_FAMILY_ID:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-			return MNL_CB_ERROR;
-		fi->id = mnl_attr_get_u16(attr);
-		break;
-	case CTRL_ATTR_VERSION:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		fi->version = mnl_attr_get_u32(attr);
+	if (nl_parse(nlh, sizeof(struct genlmsghdr), family_policy,
+		     CTRL_ATTR_MAX, tb))
+		return -EPROTO;
+	if (tb[CTRL_ATTR_FAMILY_ID])
+		fi->id = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_VERSION]) {
+		fi->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
 		fi->have_version = true;
-		break;
-	case CTRL_ATTR_MCAST_GROUPS:
-		/* An array: nests numbered 1, 2, ..., each one group. */
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 ||
-		    mnl_attr_parse_nested(attr, mcast_group_cb, fi) < MNL_CB_OK)
-			return MNL_CB_ERROR;
-		break;
 	}
-	return MNL_CB_OK;
+	if (!tb[CTRL_ATTR_MCAST_GROUPS])
+		return 0;
+	/* An array: nests numbered 1, 2, ..., each one group; keep ours. */
+	mnl_attr_for_each_nested(a, tb[CTRL_ATTR_MCAST_GROUPS]) {
+		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0 ||
+		    nl_parse_nested(a, mcast_group_policy,
+				    CTRL_ATTR_MCAST_GRP_MAX, grp))
+			return -EPROTO;
+		if (grp[CTRL_ATTR_MCAST_GRP_NAME] && grp[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(mnl_attr_get_str(grp[CTRL_ATTR_MCAST_GRP_NAME]),
+			    NPT6_MCGRP_EVENTS))
+			fi->events_group =
+				mnl_attr_get_u32(grp[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+	return 0;
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	if (nlh->nlmsg_type != GENL_ID_CTRL)
+	if (nlh->nlmsg_type != GENL_ID_CTRL || family_from_msg(nlh, data))
 		return MNL_CB_ERROR;
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb,
-			      data);
+	return MNL_CB_OK;
 }
 
 static int resolve_family(struct nptctl_genl *g)
@@ -196,115 +183,41 @@ void genl_close(struct nptctl_genl *g)
 
 /* Mappings -------------------------------------------------------------- */
 
-static int map_attr_cb(const struct nlattr *attr, void *data)
+static const uint8_t map_policy[NPT6_A_MAX + 1] = {
+	[NPT6_A_IFINDEX]	= NL_U32,
+	[NPT6_A_IFNAME]		= NL_IFNAME,
+	[NPT6_A_INT_PREFIX]	= NL_IN6,
+	[NPT6_A_EXT_PREFIX]	= NL_IN6,
+	[NPT6_A_TOKEN]		= NL_IN6,
+	[NPT6_A_EXT_ADDR]	= NL_IN6,
+	[NPT6_A_OLD_EXT_PREFIX]	= NL_IN6,
+	[NPT6_A_PREFIX_LEN]	= NL_U8,
+	[NPT6_A_NDPROXY]	= NL_U8,
+	[NPT6_A_ACTIVE]		= NL_U8,
+	[NPT6_A_EXT_AUTO]	= NL_FLAG,
+	[NPT6_A_STATS]		= NL_NESTED,
+	[NPT6_A_NDP_STATS]	= NL_NESTED,
+};
+
+static const uint8_t stats_policy[NPT6_STATS_MAX + 1] = {
+	[NPT6_STATS_SNPT]	= NL_NESTED,
+	[NPT6_STATS_DNPT]	= NL_NESTED,
+};
+
+/* NPT6_A_STATS: each direction's counters. */
+static int get_stats(struct npt6_mapping *m, const struct nlattr *nest)
 {
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ok;
+	const struct nlattr *tb[NPT6_STATS_MAX + 1];
 
-	/* Attributes are only ever appended; ones we do not know are new. */
-	if (type > NPT6_A_MAX)
-		return MNL_CB_OK;
-
-	switch (type) {
-	case NPT6_A_IFINDEX:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
-		break;
-	case NPT6_A_IFNAME:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
-		     mnl_attr_get_payload_len(attr) <= IF_NAMESIZE;
-		break;
-	case NPT6_A_INT_PREFIX:
-	case NPT6_A_EXT_PREFIX:
-	case NPT6_A_TOKEN:
-	case NPT6_A_EXT_ADDR:
-	case NPT6_A_OLD_EXT_PREFIX:
-		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
-		break;
-	case NPT6_A_PREFIX_LEN:
-	case NPT6_A_NDPROXY:
-	case NPT6_A_ACTIVE:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
-		break;
-	case NPT6_A_EXT_AUTO:
-		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
-		break;
-	case NPT6_A_STATS:
-	case NPT6_A_NDP_STATS:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
-		break;
-	default:
-		ok = 1;
-		break;
-	}
-	if (!ok) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/* One direction's counters: NPT6_STATS_SNPT or _DNPT. */
-static int dstats_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct npt6_dir_stats *st = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	/* Padding keeps the u64s aligned; new counters are ignored. */
-	if (type == NPT6_DSTATS_PAD || type == NPT6_DSTATS_UNSPEC ||
-	    type > NPT6_DSTATS_MAX)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	st->c[type] = mnl_attr_get_u64(attr);
-	return MNL_CB_OK;
-}
-
-static int stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct npt6_mapping *m = data;
-	struct npt6_dir_stats *st;
-
-	switch (mnl_attr_get_type(attr)) {
-	case NPT6_STATS_SNPT:
-		st = &m->snpt;
-		break;
-	case NPT6_STATS_DNPT:
-		st = &m->dnpt;
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	return mnl_attr_parse_nested(attr, dstats_attr_cb, st);
-}
-
-/* The NDP proxy's counters, NPT6_A_NDP_STATS. */
-static int ndp_stats_attr_cb(const struct nlattr *attr, void *data)
-{
-	struct npt6_ndp_stats *st = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type == NPT6_NSTATS_PAD || type == NPT6_NSTATS_UNSPEC ||
-	    type > NPT6_NSTATS_MAX)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	st->c[type] = mnl_attr_get_u64(attr);
-	return MNL_CB_OK;
-}
-
-static void get_addr(struct in6_addr *a, const struct nlattr *attr)
-{
-	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
+	if (nl_parse_nested(nest, stats_policy, NPT6_STATS_MAX, tb) ||
+	    (tb[NPT6_STATS_SNPT] &&
+	     nl_parse_counters(tb[NPT6_STATS_SNPT], m->snpt.c, NPT6_DSTATS_MAX,
+			       NPT6_DSTATS_PAD)) ||
+	    (tb[NPT6_STATS_DNPT] &&
+	     nl_parse_counters(tb[NPT6_STATS_DNPT], m->dnpt.c, NPT6_DSTATS_MAX,
+			       NPT6_DSTATS_PAD)))
+		return -EPROTO;
+	return 0;
 }
 
 /*
@@ -316,17 +229,15 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 			const struct nlattr **tb)
 {
 	memset(m, 0, sizeof(*m));
-	memset(tb, 0, (NPT6_A_MAX + 1) * sizeof(*tb));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr) ||
-	    mnl_attr_parse(nlh, sizeof(struct genlmsghdr), map_attr_cb,
-			   tb) < MNL_CB_OK)
+	    nl_parse(nlh, sizeof(struct genlmsghdr), map_policy, NPT6_A_MAX, tb))
 		return -EPROTO;
 	if (!tb[NPT6_A_IFINDEX] || !tb[NPT6_A_INT_PREFIX] ||
 	    !tb[NPT6_A_PREFIX_LEN])
 		return -EPROTO;
 
 	m->ifindex = mnl_attr_get_u32(tb[NPT6_A_IFINDEX]);
-	get_addr(&m->int_prefix, tb[NPT6_A_INT_PREFIX]);
+	nl_attr_get_in6(&m->int_prefix, tb[NPT6_A_INT_PREFIX]);
 	m->plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
 	if (m->plen > 128)
 		return -EPROTO;
@@ -340,15 +251,15 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 	if (m->active) {
 		if (!tb[NPT6_A_EXT_PREFIX])
 			return -EPROTO;
-		get_addr(&m->ext_prefix, tb[NPT6_A_EXT_PREFIX]);
+		nl_attr_get_in6(&m->ext_prefix, tb[NPT6_A_EXT_PREFIX]);
 	}
 	m->ext_auto = !!tb[NPT6_A_EXT_AUTO];
 	if (tb[NPT6_A_TOKEN]) {
-		get_addr(&m->token, tb[NPT6_A_TOKEN]);
+		nl_attr_get_in6(&m->token, tb[NPT6_A_TOKEN]);
 		m->has_token = true;
 	}
 	if (tb[NPT6_A_EXT_ADDR]) {
-		get_addr(&m->ext_addr, tb[NPT6_A_EXT_ADDR]);
+		nl_attr_get_in6(&m->ext_addr, tb[NPT6_A_EXT_ADDR]);
 		m->has_ext_addr = true;
 	}
 	if (tb[NPT6_A_NDPROXY]) {
@@ -363,51 +274,38 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 		m->ifname[0] = '\0';	/* the printer falls back to "ifN" */
 
 	if (tb[NPT6_A_STATS]) {
-		if (mnl_attr_parse_nested(tb[NPT6_A_STATS], stats_attr_cb,
-					  m) < MNL_CB_OK)
+		if (get_stats(m, tb[NPT6_A_STATS]))
 			return -EPROTO;
 		m->has_stats = true;
 	}
 	if (tb[NPT6_A_NDP_STATS]) {
-		if (mnl_attr_parse_nested(tb[NPT6_A_NDP_STATS],
-					  ndp_stats_attr_cb, &m->ndp) < MNL_CB_OK)
+		if (nl_parse_counters(tb[NPT6_A_NDP_STATS], m->ndp.c,
+				      NPT6_NSTATS_MAX, NPT6_NSTATS_PAD))
 			return -EPROTO;
 		m->has_ndp_stats = true;
 	}
 	return 0;
 }
 
-struct dump_ctx {
+struct dump_filter {
 	uint16_t family;
 	uint32_t ifindex;
-	struct nl_list maps;
 };
 
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
+static int map_decode(const struct nlmsghdr *nlh, void *item, void *data)
 {
 	const struct nlattr *tb[NPT6_A_MAX + 1];
-	struct dump_ctx *d = data;
-	struct npt6_mapping m;
+	const struct dump_filter *f = data;
+	struct npt6_mapping *m = item;
 	int err;
 
-	if (nlh->nlmsg_type != d->family) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	err = map_from_msg(nlh, &m, tb);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	if (nlh->nlmsg_type != f->family)
+		return -EPROTO;
+	err = map_from_msg(nlh, m, tb);
+	if (err)
+		return err;
 	/* The kernel filters by device already; this guards older ones. */
-	if (d->ifindex && m.ifindex != d->ifindex)
-		return MNL_CB_OK;
-
-	if (nl_list_append(&d->maps, &m)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return !f->ifindex || m->ifindex == f->ifindex;
 }
 
 /* Device, then internal prefix, then length: stable output for scripts. */
@@ -427,34 +325,27 @@ static int map_cmp(const void *a, const void *b)
 int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 		  struct npt6_mapping **maps, size_t *n)
 {
-	struct dump_ctx d = {
-		.family = g->family,
-		.ifindex = ifindex,
-		.maps.size = sizeof(**maps),
+	struct dump_filter f = { .family = g->family, .ifindex = ifindex };
+	const struct nl_dump d = {
+		.decode = map_decode,
+		.data = &f,
+		.cmp = map_cmp,
+		.what = "mappings",
+		.changing = "mappings",
 	};
+	struct list l = { .size = sizeof(**maps) };
 	struct nlmsghdr *nlh;
-	int tries, err = 0;
+	int err;
 
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		d.maps.n = 0;
-		nlh = msg_start(g, g->family, NPT6_CMD_MAP_GET,
-				NPT6_GENL_VERSION, NLM_F_DUMP);
-		if (ifindex)
-			mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
-		err = transact(g, nlh, dump_cb, &d);
-		if (err <= 0)
-			break;
-	}
-	if (err < 0) {
-		free(d.maps.items);
-		return report(g, err, "list mappings");
-	}
-	if (err > 0)
-		nptctl_warn("mappings kept changing during the dump; the list may be inconsistent");
-
-	qsort(d.maps.items, d.maps.n, d.maps.size, map_cmp);
-	*maps = d.maps.items;
-	*n = d.maps.n;
+	nlh = msg_start(g, g->family, NPT6_CMD_MAP_GET, NPT6_GENL_VERSION,
+			NLM_F_DUMP);
+	if (ifindex)
+		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
+	err = nl_dump(&g->nl, nlh, &d, &l);
+	if (err < 0)
+		return err;
+	*maps = l.items;
+	*n = l.n;
 	return 0;
 }
 
@@ -484,39 +375,42 @@ static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 		mnl_attr_put(nlh, NPT6_A_TOKEN, sizeof(m->token), &m->token);
 }
 
+/* Send @nlh, a request that changes something; "Unable to @what". */
+static int request(struct nptctl_genl *g, struct nlmsghdr *nlh,
+		   const char *what)
+{
+	int err = transact(g, nlh, NULL, NULL);
+
+	return err < 0 ? report(g, err, what) : 0;
+}
+
 int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_ADD, NPT6_GENL_VERSION, 0);
 	put_mapping(nlh, m, true);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "add mapping") : 0;
+	return request(g, nlh, "add mapping");
 }
 
 int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_DEL, NPT6_GENL_VERSION, 0);
 	put_mapping(nlh, m, false);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "delete mapping") : 0;
+	return request(g, nlh, "delete mapping");
 }
 
 int genl_map_flush(struct nptctl_genl *g, uint32_t ifindex)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_FLUSH, NPT6_GENL_VERSION,
 			0);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, NPT6_A_IFINDEX, ifindex);
-	err = transact(g, nlh, NULL, NULL);
-	return err < 0 ? report(g, err, "flush mappings") : 0;
+	return request(g, nlh, "flush mappings");
 }
 
 /* Events ---------------------------------------------------------------- */
@@ -539,7 +433,7 @@ static int event_from_msg(const struct nlmsghdr *nlh, struct npt6_event *ev)
 	if (err)
 		return err;
 	if (tb[NPT6_A_OLD_EXT_PREFIX]) {
-		get_addr(&ev->old_ext_prefix, tb[NPT6_A_OLD_EXT_PREFIX]);
+		nl_attr_get_in6(&ev->old_ext_prefix, tb[NPT6_A_OLD_EXT_PREFIX]);
 		ev->has_old_ext = true;
 	}
 	return 0;
@@ -555,8 +449,7 @@ static bool family_removed(const struct nptctl_genl *g,
 	const struct genlmsghdr *gh = mnl_nlmsg_get_payload(nlh);
 	struct family_info fi = { 0 };
 
-	if (gh->cmd != CTRL_CMD_DELFAMILY ||
-	    mnl_attr_parse(nlh, sizeof(*gh), family_attr_cb, &fi) < MNL_CB_OK)
+	if (gh->cmd != CTRL_CMD_DELFAMILY || family_from_msg(nlh, &fi))
 		return false;
 	return fi.id == g->family;
 }

@@ -19,7 +19,7 @@
 #include "genl.h"
 #include "parse.h"
 #include "print.h"
-#include "subcommands.h"
+#include "command.h"
 
 enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_HELP };
 
@@ -45,13 +45,16 @@ struct map_args {
 	const char *ndproxy;	/* add only; NULL: not given */
 };
 
+static int check_required(const struct map_args *a, unsigned int npos);
+
 /*
  * Split @argv into up to @maxpos positional words and the keywords of
- * @kw with their values.  Returns 0, 1 if "help" was asked for, or -1
- * after an error.
+ * @kw with their values; the first @need words and "dev DEV" must be
+ * there if @need is not 0.  PARSE_* as in command.h.
  */
 static int parse_args(int argc, char *argv[], unsigned int maxpos,
-		      const struct keyword *kw, size_t nkw, struct map_args *a)
+		      unsigned int need, const struct keyword *kw, size_t nkw,
+		      struct map_args *a)
 {
 	const char **val, *what;
 	int i;
@@ -72,14 +75,14 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 			what = "NDP proxy mode";
 			break;
 		case KW_HELP:
-			return 1;
+			return PARSE_HELP;
 		case KEYWORD_AMBIGUOUS:
 			nptctl_err("ambiguous argument \"%s\"", argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		default:
 			if (a->npos >= maxpos) {
 				nptctl_err("unknown argument \"%s\"", argv[i]);
-				return -1;
+				return PARSE_ERROR;
 			}
 			a->pos[a->npos++] = argv[i];
 			continue;
@@ -87,15 +90,34 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 		/* A keyword and its value. */
 		if (*val) {
 			nptctl_err("duplicate \"%s\"", argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		if (i + 1 >= argc) {
 			nptctl_err("missing %s after \"%s\"", what, argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		*val = argv[++i];
 	}
-	return 0;
+	return need ? check_required(a, need) : PARSE_OK;
+}
+
+/*
+ * What add (@npos 2) and del (@npos 1) cannot do without, reported in
+ * the order of the usage line.
+ */
+static int check_required(const struct map_args *a, unsigned int npos)
+{
+	static const char *const pos_name[] = { "INT_PFX", "EXT_PFX" };
+
+	if (a->npos < npos) {
+		nptctl_err("missing \"%s\"", pos_name[a->npos]);
+		return PARSE_ERROR;
+	}
+	if (!a->dev) {
+		nptctl_err("missing \"dev DEV\"");
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
 }
 
 static int get_prefix(const char *arg, struct prefix *p)
@@ -132,51 +154,20 @@ static int map_set_dev(struct npt6_mapping *m, const char *dev)
 	return 0;
 }
 
-static const char usage_add[] =
-	"INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]";
-static const char usage_del[] = "INT_PFX dev DEV";
-static const char usage_filter[] = "[dev DEV]";
-
-/* One request about @m, by @fn, on a socket of its own; the exit status. */
-static int map_request(int (*fn)(struct nptctl_genl *g,
-				 const struct npt6_mapping *m),
-		       const struct npt6_mapping *m)
+int map_parse_add(int argc, char *argv[], struct command *c)
 {
-	struct nptctl_genl *g = genl_open();
-	int ret;
-
-	if (!g)
-		return 1;
-	ret = fn(g, m);
-	genl_close(g);
-	return ret < 0;
-}
-
-int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
-{
+	struct npt6_mapping *m = &c->m;
 	struct prefix ip, ep;
 	struct map_args a;
 	int ret, mode;
 
 	memset(m, 0, sizeof(*m));
-	ret = parse_args(argc, argv, 2, add_keywords,
+	ret = parse_args(argc, argv, 2, 2, add_keywords,
 			 sizeof(add_keywords) / sizeof(add_keywords[0]), &a);
-	if (ret)
+	if (ret != PARSE_OK)
 		return ret;
-	if (a.npos < 1) {
-		nptctl_err("missing \"INT_PFX\"");
-		return -1;
-	}
-	if (a.npos < 2) {
-		nptctl_err("missing \"EXT_PFX\"");
-		return -1;
-	}
-	if (!a.dev) {
-		nptctl_err("missing \"dev DEV\"");
-		return -1;
-	}
 	if (get_prefix(a.pos[0], &ip))
-		return -1;
+		return PARSE_ERROR;
 	m->int_prefix = ip.addr;
 	m->plen = (uint8_t)ip.len;
 
@@ -188,11 +179,11 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 	if (m->ext_auto) {
 		if (ip.len != 64) {
 			nptctl_err("\"auto\" needs a /64 internal prefix");
-			return -1;
+			return PARSE_ERROR;
 		}
 	} else {
 		if (get_prefix(a.pos[1], &ep))
-			return -1;
+			return PARSE_ERROR;
 		/*
 		 * RFC 6296 maps prefixes of equal length only: the
 		 * checksum-neutral rewrite needs the same number of bits on
@@ -201,7 +192,7 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 		if (ip.len != ep.len) {
 			nptctl_err("prefix lengths differ: \"%s\" and \"%s\"",
 				   a.pos[0], a.pos[1]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		m->ext_prefix = ep.addr;
 		m->active = true;
@@ -212,10 +203,10 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 		if (!m->ext_auto) {
 			nptctl_err("token \"%s\" is only valid with \"auto\"",
 				   a.token);
-			return -1;
+			return PARSE_ERROR;
 		}
 		if (get_token(a.token, &m->token))
-			return -1;
+			return PARSE_ERROR;
 		m->has_token = true;
 	}
 
@@ -225,132 +216,108 @@ int map_parse_add(int argc, char *argv[], struct npt6_mapping *m)
 		if (mode < 0) {
 			nptctl_err("invalid ndproxy mode \"%s\" (expected auto, all or off)",
 				   a.ndproxy);
-			return -1;
+			return PARSE_ERROR;
 		}
 		m->ndproxy = (uint8_t)mode;
 		m->has_ndproxy = true;
 	}
 
 	if (map_set_dev(m, a.dev))
-		return -1;
-	return 0;
+		return PARSE_ERROR;
+	return PARSE_OK;
 }
 
-int map_add_main(int argc, char *argv[], const struct nptctl_opts *opts)
+int map_parse_del(int argc, char *argv[], struct command *c)
 {
-	struct npt6_mapping m;
-	int ret;
-
-	(void)opts;
-	ret = parsed_status(map_parse_add(argc, argv, &m), "", argv[0],
-			    usage_add);
-	return ret >= 0 ? ret : map_request(genl_map_add, &m);
-}
-
-int map_parse_del(int argc, char *argv[], struct npt6_mapping *m)
-{
+	struct npt6_mapping *m = &c->m;
 	struct map_args a;
 	struct prefix ip;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
-	ret = parse_args(argc, argv, 1, map_keywords,
+	ret = parse_args(argc, argv, 1, 1, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
-	if (ret)
+	if (ret != PARSE_OK)
 		return ret;
-	if (a.npos < 1) {
-		nptctl_err("missing \"INT_PFX\"");
-		return -1;
-	}
-	if (!a.dev) {
-		nptctl_err("missing \"dev DEV\"");
-		return -1;
-	}
-	if (get_prefix(a.pos[0], &ip))
-		return -1;
-	if (map_set_dev(m, a.dev))
-		return -1;
+	if (get_prefix(a.pos[0], &ip) || map_set_dev(m, a.dev))
+		return PARSE_ERROR;
 	m->int_prefix = ip.addr;
 	m->plen = (uint8_t)ip.len;
-	return 0;
+	return PARSE_OK;
 }
 
-int map_del_main(int argc, char *argv[], const struct nptctl_opts *opts)
-{
-	struct npt6_mapping m;
-	int ret;
-
-	(void)opts;
-	ret = parsed_status(map_parse_del(argc, argv, &m), "", argv[0],
-			    usage_del);
-	return ret >= 0 ? ret : map_request(genl_map_del, &m);
-}
-
-int map_parse_filter(int argc, char *argv[], uint32_t *ifindex)
+/* show and flush: "[dev DEV]", 0 in c->ifindex for every device. */
+int map_parse_filter(int argc, char *argv[], struct command *c)
 {
 	struct map_args a;
 	int ret;
 
-	*ifindex = 0;
-	ret = parse_args(argc, argv, 0, map_keywords,
+	c->ifindex = 0;
+	ret = parse_args(argc, argv, 0, 0, map_keywords,
 			 sizeof(map_keywords) / sizeof(map_keywords[0]), &a);
-	if (ret)
+	if (ret != PARSE_OK || !a.dev)
 		return ret;
-	if (!a.dev)
-		return 0;
-	*ifindex = netns_ifindex(a.dev);
-	return *ifindex ? 0 : -1;
+	c->ifindex = netns_ifindex(a.dev);
+	return c->ifindex ? PARSE_OK : PARSE_ERROR;
 }
 
-int map_show_main(int argc, char *argv[], const struct nptctl_opts *opts)
+static int do_add(struct nptctl_genl *g, const struct command *c,
+		  const struct nptctl_opts *opts)
 {
-	struct print_opts popts = {
-		.json = opts->json || opts->pretty,
-		.pretty = opts->pretty,
-		.stats = opts->stats > 0,
-		.color = opts->color,
-	};
+	(void)opts;
+	return genl_map_add(g, &c->m);
+}
+
+static int do_del(struct nptctl_genl *g, const struct command *c,
+		  const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_del(g, &c->m);
+}
+
+static int do_flush(struct nptctl_genl *g, const struct command *c,
+		    const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_flush(g, c->ifindex);
+}
+
+static int do_show(struct nptctl_genl *g, const struct command *c,
+		   const struct nptctl_opts *opts)
+{
 	struct npt6_mapping *maps = NULL;
-	struct nptctl_genl *g;
-	uint32_t ifindex;
+	struct print_opts popts;
 	size_t n = 0;
 	int ret;
 
-	ret = parsed_status(map_parse_filter(argc, argv, &ifindex), "",
-			    argv[0], usage_filter);
-	if (ret >= 0)
-		return ret;
-
-	g = genl_open();
-	if (!g)
-		return 1;
-	ret = genl_map_dump(g, ifindex, &maps, &n);
-	genl_close(g);
+	ret = genl_map_dump(g, c->ifindex, &maps, &n);
 	if (ret < 0)
-		return 1;
+		return ret;
 
 	/* Gathered first, printed after: a failed dump prints no half list. */
+	command_print_opts(&popts, opts);
 	print_mappings(stdout, maps, n, &popts);
 	free(maps);
-	return nptctl_flush_stdout() < 0;
+	return nptctl_flush_stdout();
 }
 
-int map_flush_main(int argc, char *argv[], const struct nptctl_opts *opts)
+/* The run of every mapping command: one socket, and do_*(). */
+int map_run(const struct command *c, const struct nptctl_opts *opts)
 {
-	struct nptctl_genl *g;
-	uint32_t ifindex;
+	static int (*const fn[])(struct nptctl_genl *g,
+				 const struct command *c,
+				 const struct nptctl_opts *opts) = {
+		[CMD_MAP_ADD]	= do_add,
+		[CMD_MAP_DEL]	= do_del,
+		[CMD_MAP_SHOW]	= do_show,
+		[CMD_MAP_FLUSH]	= do_flush,
+	};
+	struct nptctl_genl *g = genl_open();
 	int ret;
 
-	(void)opts;
-	ret = parsed_status(map_parse_filter(argc, argv, &ifindex), "",
-			    argv[0], usage_filter);
-	if (ret >= 0)
-		return ret;
-
-	g = genl_open();
 	if (!g)
 		return 1;
-	ret = genl_map_flush(g, ifindex);
+	ret = fn[c->sc->op](g, c, opts);
 	genl_close(g);
 	return ret < 0;
 }

@@ -17,7 +17,7 @@
 #include "genl.h"
 #include "parse.h"
 #include "print.h"
-#include "subcommands.h"
+#include "command.h"
 
 static volatile sig_atomic_t stop;
 
@@ -33,30 +33,30 @@ static int print_cb(const struct npt6_event *ev, void *data)
 	return nptctl_flush_stdout() < 0 ? -EIO : 0;
 }
 
-int monitor_main(int argc, char *argv[], const struct nptctl_opts *opts)
+/* Like the other commands: "help" prints the usage; no other words. */
+int monitor_parse(int argc, char *argv[], struct command *c)
 {
 	static const struct keyword keywords[] = { { "help", 0 } };
-	struct print_opts popts = {
-		.json = opts->json || opts->pretty,
-		.pretty = opts->pretty,
-		.stats = opts->stats > 0,
-		.color = opts->color,
-	};
+
+	(void)c;
+	if (argc < 2)
+		return PARSE_OK;
+	if (match_keyword(argv[1], keywords, 1) == 0)
+		return PARSE_HELP;
+	nptctl_err("unknown argument \"%s\"", argv[1]);
+	return PARSE_ERROR;
+}
+
+int monitor_run(const struct command *c, const struct nptctl_opts *opts)
+{
 	struct sigaction sa = { .sa_handler = on_stop_signal };
 	sigset_t block, waitmask;
+	struct print_opts popts;
 	struct nptctl_genl *g;
 	int ret;
 
-	/* Like the other commands: "help" prints the usage; no other words. */
-	if (argc > 1) {
-		if (match_keyword(argv[1], keywords, 1) == 0) {
-			printf("Usage: nptctl [OPTIONS] %s\n", argv[0]);
-			return 0;
-		}
-		nptctl_err("unknown argument \"%s\"", argv[1]);
-		return 1;
-	}
-
+	(void)c;
+	command_print_opts(&popts, opts);
 	/*
 	 * Blocked from here on and let through only while we wait for the
 	 * kernel, so a signal is never lost between a check and the wait.

@@ -20,7 +20,10 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include <net/if.h>
+
 #include "err.h"
+#include "list.h"
 #include "nl.h"
 
 int nl_open(struct nptctl_nl *n, int bus)
@@ -271,17 +274,144 @@ int nl_report(struct nptctl_nl *n, int err, const char *what)
 	return err;
 }
 
-int nl_list_append(struct nl_list *l, const void *item)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		void *bigger = reallocarray(l->items, cap, l->size);
+struct dump_state {
+	const struct nl_dump *d;
+	struct list *l;
+};
 
-		if (!bigger)
-			return -ENOMEM;
-		l->items = bigger;
-		l->cap = cap;
+static int dump_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_state *st = data;
+	void *item = list_push(st->l);
+	int ret;
+
+	if (!item) {
+		errno = ENOMEM;
+		return MNL_CB_ERROR;
 	}
-	memcpy((char *)l->items + l->n++ * l->size, item, l->size);
+	ret = st->d->decode(nlh, item, st->d->data);
+	if (ret <= 0)
+		st->l->n--;
+	if (ret < 0) {
+		errno = -ret;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
+int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh,
+	    const struct nl_dump *d, struct list *l)
+{
+	struct dump_state st = { d, l };
+	char msg[64];
+	int tries, err = 0;
+
+	for (tries = 0; tries < NL_DUMP_TRIES; tries++) {
+		l->n = 0;
+		if (tries)
+			nlh->nlmsg_seq = ++n->seq;
+		err = nl_transact(n, nlh, dump_cb, &st);
+		if (err <= 0)
+			break;
+	}
+	if (err < 0) {
+		free(l->items);
+		l->items = NULL;
+		l->n = 0;
+		snprintf(msg, sizeof(msg), "list %s", d->what);
+		return nl_report(n, err, msg);
+	}
+	if (err > 0)
+		nptctl_warn("%s kept changing during the dump; the list may be inconsistent",
+			    d->changing);
+	qsort(l->items, l->n, l->size, d->cmp);
+	return 0;
+}
+
+/* Table-driven attribute checks ------------------------------------------ */
+
+struct parse_ctx {
+	const uint8_t *policy;
+	uint16_t max;
+	const struct nlattr **tb;
+};
+
+static bool attr_ok(const struct nlattr *attr, uint8_t kind)
+{
+	static const enum mnl_attr_data_type mnl_type[] = {
+		[NL_U8]		= MNL_TYPE_U8,
+		[NL_U16]	= MNL_TYPE_U16,
+		[NL_U32]	= MNL_TYPE_U32,
+		[NL_U64]	= MNL_TYPE_U64,
+		[NL_FLAG]	= MNL_TYPE_FLAG,
+		[NL_NESTED]	= MNL_TYPE_NESTED,
+		[NL_STRING]	= MNL_TYPE_STRING,
+		[NL_NUL_STRING]	= MNL_TYPE_NUL_STRING,
+		[NL_IFNAME]	= MNL_TYPE_NUL_STRING,
+	};
+
+	switch (kind) {
+	case NL_ANY:
+		return true;
+	case NL_IN6:
+		return mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
+	case NL_IFNAME:
+		if (mnl_attr_get_payload_len(attr) > IF_NAMESIZE)
+			return false;
+		break;
+	}
+	return mnl_attr_validate(attr, mnl_type[kind]) == 0;
+}
+
+static int parse_cb(const struct nlattr *attr, void *data)
+{
+	struct parse_ctx *p = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Attributes are only ever appended; ones we do not know are new. */
+	if (type > p->max)
+		return MNL_CB_OK;
+	if (!attr_ok(attr, p->policy[type])) {
+		errno = EPROTO;
+		return MNL_CB_ERROR;
+	}
+	p->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+int nl_parse(const struct nlmsghdr *nlh, size_t off, const uint8_t *policy,
+	     uint16_t max, const struct nlattr **tb)
+{
+	struct parse_ctx p = { policy, max, tb };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse(nlh, off, parse_cb, &p) < MNL_CB_OK ? -EPROTO : 0;
+}
+
+int nl_parse_nested(const struct nlattr *nest, const uint8_t *policy,
+		    uint16_t max, const struct nlattr **tb)
+{
+	struct parse_ctx p = { policy, max, tb };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	return mnl_attr_parse_nested(nest, parse_cb, &p) < MNL_CB_OK ?
+	       -EPROTO : 0;
+}
+
+int nl_parse_counters(const struct nlattr *nest, uint64_t *c, uint16_t max,
+		      uint16_t pad)
+{
+	const struct nlattr *attr;
+	uint16_t type;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		type = mnl_attr_get_type(attr);
+		/* Padding keeps the u64s aligned; new counters are ignored. */
+		if (type == pad || type == 0 || type > max)
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return -EPROTO;
+		c[type] = mnl_attr_get_u64(attr);
+	}
 	return 0;
 }

@@ -10,9 +10,13 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
+
+struct list;
 
 /*
  * Requests are a few dozen bytes.  Replies are read into a buffer of the
@@ -60,24 +64,81 @@ int nl_transact(struct nptctl_nl *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data);
 
 /*
- * What a dump collects: @n items of @size bytes each at @items, with room
- * for @cap.  Whoever collected them frees @items.
- */
-struct nl_list {
-	void *items;
-	size_t n, cap, size;
-};
-
-/*
- * Append a copy of @item to @l, doubling the room when it is full.
- * Returns 0, or -ENOMEM with @l as it was.
- */
-int nl_list_append(struct nl_list *l, const void *item);
-
-/*
  * "Error: <the kernel's message>" if it had one, else "Error: Unable to
  * <what>: <strerror>".  Returns @err.
  */
 int nl_report(struct nptctl_nl *n, int err, const char *what);
+
+/*
+ * Turns one message of a dump into @item: 1 to keep it, 0 to pass it
+ * over, or a negative errno to end the dump.
+ */
+typedef int (*nl_decode_t)(const struct nlmsghdr *nlh, void *item,
+			   void *data);
+
+/* How to collect one dump, for nl_dump(). */
+struct nl_dump {
+	nl_decode_t decode;
+	void *data;				/* for @decode */
+	int (*cmp)(const void *a, const void *b);	/* the order */
+	const char *what;			/* "Unable to list @what" */
+	const char *changing;			/* "@changing kept changing" */
+};
+
+/*
+ * Send the dump request @nlh and collect its answer into @l, emptied
+ * first, with @d->decode.  A dump the kernel flags as interrupted (the
+ * table changed under it) is sent again, with a new sequence number, up
+ * to NL_DUMP_TRIES times, and then taken with a warning.  The items are
+ * sorted by @d->cmp.  Returns 0, or a negative errno, reported, with @l
+ * freed.
+ */
+#define NL_DUMP_TRIES	5
+int nl_dump(struct nptctl_nl *n, struct nlmsghdr *nlh,
+	    const struct nl_dump *d, struct list *l);
+
+/*
+ * What an attribute must be, for nl_parse(): nothing checked (NL_ANY),
+ * libmnl's checks of a type, or ours.
+ */
+enum nl_attr_kind {
+	NL_ANY,
+	NL_U8,
+	NL_U16,
+	NL_U32,
+	NL_U64,
+	NL_FLAG,
+	NL_NESTED,
+	NL_STRING,
+	NL_NUL_STRING,
+	NL_IFNAME,		/* a NUL-terminated device name */
+	NL_IN6,			/* a struct in6_addr */
+};
+
+/*
+ * The attributes of @nlh from @off on, or those nested in @nest, into
+ * @tb[0..@max], each checked against @policy[type] (enum nl_attr_kind).
+ * Types above @max are newer than our headers and left out.  Returns 0,
+ * or -EPROTO for an attribute that fails its check.
+ */
+int nl_parse(const struct nlmsghdr *nlh, size_t off, const uint8_t *policy,
+	     uint16_t max, const struct nlattr **tb);
+int nl_parse_nested(const struct nlattr *nest, const uint8_t *policy,
+		    uint16_t max, const struct nlattr **tb);
+
+/*
+ * A nest of u64 counters into @c[0..@max], indexed by type; @pad (the
+ * attribute that aligns them), type 0 and types above @max are skipped.
+ * Returns 0 or -EPROTO.
+ */
+int nl_parse_counters(const struct nlattr *nest, uint64_t *c, uint16_t max,
+		      uint16_t pad);
+
+/* An NL_IN6 attribute's address. */
+static inline void nl_attr_get_in6(struct in6_addr *a,
+				   const struct nlattr *attr)
+{
+	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
+}
 
 #endif /* NPTCTL_NL_H */

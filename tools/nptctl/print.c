@@ -6,9 +6,11 @@
 
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "json.h"
 #include "parse.h"
 #include "print.h"
 
@@ -40,172 +42,6 @@ static const char *const event_names[NPT6_CMD_MAX + 1] = {
 	[NPT6_CMD_MAP_DEL]	= "del",
 	[NPT6_CMD_MAP_CHANGE]	= "change",
 };
-
-/*
- * Length of the well-formed UTF-8 sequence that starts at @s, or 0 if there
- * is none (RFC 3629, section 4).  Device names are bytes to the kernel, and
- * JSON must be UTF-8, so we have to tell the two apart.
- */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;	/* overlong */
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* UTF-16 surrogates */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;	/* overlong */
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* beyond U+10FFFF */
-	} else {
-		return 0;
-	}
-	/* A NUL fails these tests, so we never read past the string. */
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
-}
-
-void json_put_string(FILE *f, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t n;
-
-	fputc('"', f);
-	while (*s) {
-		switch (*s) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			if (*s < 0x20 || *s == 0x7f) {
-				fprintf(f, "\\u%04x", *s);
-				break;
-			}
-			n = utf8_len(s);
-			if (!n) {
-				/* Not UTF-8: say so rather than emit bad JSON. */
-				fputs("\\ufffd", f);
-				break;
-			}
-			fwrite(s, 1, n, f);
-			s += n;
-			continue;
-		}
-		s++;
-	}
-	fputc('"', f);
-}
-
-/*
- * A minimal JSON writer: it tracks nesting only to place commas and, when
- * pretty, newlines and indentation.
- */
-struct jw {
-	FILE *f;
-	bool pretty;
-	unsigned int depth;
-	bool first;	/* nothing written yet in the open container */
-};
-
-static void jw_sep(struct jw *w)
-{
-	unsigned int i;
-
-	if (!w->first)
-		fputc(',', w->f);
-	w->first = false;
-	if (!w->pretty)
-		return;
-	fputc('\n', w->f);
-	for (i = 0; i < w->depth; i++)
-		fputs("    ", w->f);
-}
-
-static void jw_begin(struct jw *w, char c)
-{
-	fputc(c, w->f);
-	w->depth++;
-	w->first = true;
-}
-
-static void jw_end(struct jw *w, char c)
-{
-	unsigned int i;
-
-	w->depth--;
-	/* An empty container stays "[]" or "{}" even when pretty. */
-	if (w->pretty && !w->first) {
-		fputc('\n', w->f);
-		for (i = 0; i < w->depth; i++)
-			fputs("    ", w->f);
-	}
-	fputc(c, w->f);
-	/* The parent now holds this container, so the next item needs ','. */
-	w->first = false;
-}
-
-static void jw_key(struct jw *w, const char *key)
-{
-	jw_sep(w);
-	json_put_string(w->f, key);
-	fputs(w->pretty ? ": " : ":", w->f);
-}
-
-static void jw_key_str(struct jw *w, const char *key, const char *val)
-{
-	jw_key(w, key);
-	json_put_string(w->f, val);
-}
-
-static void jw_key_u64(struct jw *w, const char *key, uint64_t val)
-{
-	jw_key(w, key);
-	fprintf(w->f, "%" PRIu64, val);
-}
-
-static void jw_key_bool(struct jw *w, const char *key, bool val)
-{
-	jw_key(w, key);
-	fputs(val ? "true" : "false", w->f);
-}
-
-static void jw_key_null(struct jw *w, const char *key)
-{
-	jw_key(w, key);
-	fputs("null", w->f);
-}
 
 static const char *addr_ntop(char *buf, const struct in6_addr *a)
 {
@@ -275,9 +111,10 @@ static void json_counters(struct jw *w, const char *key,
 }
 
 /* @m as an object; the caller has placed it (jw_sep() or jw_key()). */
-static void json_mapping(struct jw *w, const struct npt6_mapping *m,
+static void json_mapping(struct jw *w, const void *item,
 			 const struct print_opts *opts)
 {
+	const struct npt6_mapping *m = item;
 	char pfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16], a[INET6_ADDRSTRLEN];
 
 	jw_begin(w, '{');
@@ -341,9 +178,10 @@ static const char *text_external(char *buf, const struct npt6_mapping *m)
  *   INT -> EXT dev DEV [auto [token IID] [(from ADDR)]] [ndproxy MODE]
  * An inactive auto mapping says "auto" in place of EXT instead.
  */
-static void text_mapping(FILE *f, const struct npt6_mapping *m,
+static void text_mapping(FILE *f, const void *item,
 			 const struct print_opts *opts)
 {
+	const struct npt6_mapping *m = item;
 	char ipfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN], dev[IF_NAMESIZE + 16];
 	char a[INET6_ADDRSTRLEN];
 
@@ -376,31 +214,46 @@ static void text_mapping(FILE *f, const struct npt6_mapping *m,
 		text_counters(f, "ndp", m->ndp.c, nstat_names, NPT6_NSTATS_MAX);
 }
 
-void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
-		    const struct print_opts *opts)
+/*
+ * The @n items of @size bytes at @items: a line or so of text each, or a
+ * JSON array of objects.
+ */
+static void print_all(FILE *f, const void *items, size_t n, size_t size,
+		      void (*text)(FILE *f, const void *item,
+				   const struct print_opts *opts),
+		      void (*json)(struct jw *w, const void *item,
+				   const struct print_opts *opts),
+		      const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	struct jw w = JW_INIT(f, opts->pretty);
+	const char *item = items;
 	size_t i;
 
 	if (!opts->json) {
 		for (i = 0; i < n; i++)
-			text_mapping(f, &maps[i], opts);
+			text(f, item + i * size, opts);
 		return;
 	}
 
 	jw_begin(&w, '[');
 	for (i = 0; i < n; i++) {
 		jw_sep(&w);
-		json_mapping(&w, &maps[i], opts);
+		json(&w, item + i * size, opts);
 	}
 	jw_end(&w, ']');
 	fputc('\n', f);
 }
 
+void print_mappings(FILE *f, const struct npt6_mapping *maps, size_t n,
+		    const struct print_opts *opts)
+{
+	print_all(f, maps, n, sizeof(*maps), text_mapping, json_mapping, opts);
+}
+
 void print_event(FILE *f, const struct npt6_event *ev,
 		 const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
+	struct jw w = JW_INIT(f, opts->pretty);
 	const struct npt6_mapping *m = &ev->map;
 	char ipfx[PREFIX_STRLEN], opfx[PREFIX_STRLEN], epfx[PREFIX_STRLEN];
 	char dev[IF_NAMESIZE + 16];
@@ -493,9 +346,10 @@ static void jw_key_special(struct jw *w, const char *key, uint32_t v,
 		jw_key_u64(w, key, v);
 }
 
-static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
+static void json_tunnel(struct jw *w, const void *item,
 			const struct print_opts *opts)
 {
+	const struct npt6_tunnel *t = item;
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16];
 
 	jw_begin(w, '{');
@@ -568,9 +422,10 @@ static void json_tunnel(struct jw *w, const struct npt6_tunnel *t,
  * The traffic class and flow label are in hexadecimal, as ip(8) shows
  * them, with the "0x" that nptctl needs to read them back.
  */
-static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
+static void text_tunnel(FILE *f, const void *item,
 			const struct print_opts *opts)
 {
+	const struct npt6_tunnel *t = item;
 	char a[INET6_ADDRSTRLEN], dev[IF_NAMESIZE + 16], v[16];
 
 	put_color(f, opts, C_IFNAME, t->name);
@@ -630,20 +485,5 @@ static void text_tunnel(FILE *f, const struct npt6_tunnel *t,
 void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
 		   const struct print_opts *opts)
 {
-	struct jw w = { .f = f, .pretty = opts->pretty, .first = true };
-	size_t i;
-
-	if (!opts->json) {
-		for (i = 0; i < n; i++)
-			text_tunnel(f, &tuns[i], opts);
-		return;
-	}
-
-	jw_begin(&w, '[');
-	for (i = 0; i < n; i++) {
-		jw_sep(&w);
-		json_tunnel(&w, &tuns[i], opts);
-	}
-	jw_end(&w, ']');
-	fputc('\n', f);
+	print_all(f, tuns, n, sizeof(*tuns), text_tunnel, json_tunnel, opts);
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "mapping.h"
 #include "tunnel.h"
 
@@ -37,8 +38,5 @@ void print_tunnels(FILE *f, const struct npt6_tunnel *tuns, size_t n,
  */
 void print_event(FILE *f, const struct npt6_event *ev,
 		 const struct print_opts *opts);
-
-/* @s as a JSON string literal, quotes included. */
-void json_put_string(FILE *f, const char *s);
 
 #endif /* NPTCTL_PRINT_H */

@@ -22,11 +22,9 @@
 #include <linux/rtnetlink.h>
 
 #include "err.h"
+#include "list.h"
 #include "nl.h"
 #include "rtnl.h"
-
-/* A dump that keeps being interrupted by link changes is retried so often. */
-#define DUMP_TRIES	5
 
 /* What the kernel says when it knows no such link kind, module or not. */
 #define UNKNOWN_KIND_MSG	"Unknown device type"
@@ -73,100 +71,30 @@ static struct nlmsghdr *link_msg(struct nptctl_rtnl *r, uint16_t type,
 
 /* Decoding ------------------------------------------------------------- */
 
-static int link_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ok;
+static const uint8_t link_policy[IFLA_MAX + 1] = {
+	[IFLA_IFNAME]		= NL_IFNAME,
+	[IFLA_MTU]		= NL_U32,
+	[IFLA_LINKINFO]		= NL_NESTED,
+};
 
-	/* Attributes newer than our headers are of no interest to us. */
-	if (type > IFLA_MAX)
-		return MNL_CB_OK;
+static const uint8_t linkinfo_policy[IFLA_INFO_MAX + 1] = {
+	[IFLA_INFO_KIND]	= NL_STRING,
+	[IFLA_INFO_DATA]	= NL_NESTED,
+};
 
-	switch (type) {
-	case IFLA_IFNAME:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0 &&
-		     mnl_attr_get_payload_len(attr) <= IF_NAMESIZE;
-		break;
-	case IFLA_MTU:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
-		break;
-	case IFLA_LINKINFO:
-		ok = mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0;
-		break;
-	default:
-		ok = 1;
-		break;
-	}
-	if (!ok) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int linkinfo_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type > IFLA_INFO_MAX)
-		return MNL_CB_OK;
-	if ((type == IFLA_INFO_KIND &&
-	     mnl_attr_validate(attr, MNL_TYPE_STRING) < 0) ||
-	    (type == IFLA_INFO_DATA &&
-	     mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int tnl_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-	int ok;
-
-	/* Attributes are only ever appended; ones we do not know are new. */
-	if (type > IFLA_NPT6TNL_MAX)
-		return MNL_CB_OK;
-
-	switch (type) {
-	case IFLA_NPT6TNL_LINK:
-	case IFLA_NPT6TNL_TCLASS:
-	case IFLA_NPT6TNL_FLOWLABEL:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U32) == 0;
-		break;
-	case IFLA_NPT6TNL_REMOTE:
-	case IFLA_NPT6TNL_LOCAL:
-	case IFLA_NPT6TNL_TOKEN:
-	case IFLA_NPT6TNL_ACTIVE_LOCAL:
-		ok = mnl_attr_get_payload_len(attr) == sizeof(struct in6_addr);
-		break;
-	case IFLA_NPT6TNL_LOCAL_AUTO:
-		ok = mnl_attr_validate(attr, MNL_TYPE_FLAG) == 0;
-		break;
-	case IFLA_NPT6TNL_HOPLIMIT:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U8) == 0;
-		break;
-	case IFLA_NPT6TNL_ENCAPLIMIT:
-	case IFLA_NPT6TNL_MSS:
-		ok = mnl_attr_validate(attr, MNL_TYPE_U16) == 0;
-		break;
-	default:
-		ok = 1;
-		break;
-	}
-	if (!ok) {
-		errno = EPROTO;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
+static const uint8_t tnl_policy[IFLA_NPT6TNL_MAX + 1] = {
+	[IFLA_NPT6TNL_LINK]		= NL_U32,
+	[IFLA_NPT6TNL_TCLASS]		= NL_U32,
+	[IFLA_NPT6TNL_FLOWLABEL]	= NL_U32,
+	[IFLA_NPT6TNL_REMOTE]		= NL_IN6,
+	[IFLA_NPT6TNL_LOCAL]		= NL_IN6,
+	[IFLA_NPT6TNL_TOKEN]		= NL_IN6,
+	[IFLA_NPT6TNL_ACTIVE_LOCAL]	= NL_IN6,
+	[IFLA_NPT6TNL_LOCAL_AUTO]	= NL_FLAG,
+	[IFLA_NPT6TNL_HOPLIMIT]		= NL_U8,
+	[IFLA_NPT6TNL_ENCAPLIMIT]	= NL_U16,
+	[IFLA_NPT6TNL_MSS]		= NL_U16,
+};
 
 /* IFLA_INFO_KIND is NUL-terminated from Linux, but its length says it all. */
 static bool kind_is_ours(const struct nlattr *kind)
@@ -177,11 +105,6 @@ static bool kind_is_ours(const struct nlattr *kind)
 	if (len && s[len - 1] == '\0')
 		len--;
 	return len == strlen(NPT6_TNL_KIND) && !memcmp(s, NPT6_TNL_KIND, len);
-}
-
-static void get_addr(struct in6_addr *a, const struct nlattr *attr)
-{
-	memcpy(a, mnl_attr_get_payload(attr), sizeof(*a));
 }
 
 /*
@@ -214,9 +137,10 @@ static int get_stats(struct npt6_tnl_stats *st, const struct nlattr *attr)
 /* Our settings, from IFLA_INFO_DATA; every attribute checked before use. */
 static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 {
-	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_NPT6TNL_MAX + 1];
+	int id;
 
-	if (mnl_attr_parse_nested(data, tnl_attr_cb, tb) < MNL_CB_OK)
+	if (nl_parse_nested(data, tnl_policy, IFLA_NPT6TNL_MAX, tb))
 		return -EPROTO;
 	/* What every tunnel has, and exactly one kind of local address. */
 	if (!tb[IFLA_NPT6TNL_LINK] || !tb[IFLA_NPT6TNL_REMOTE] ||
@@ -226,39 +150,30 @@ static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
 	t->has_link = true;
 	t->link = mnl_attr_get_u32(tb[IFLA_NPT6TNL_LINK]);
 	t->has_remote = true;
-	get_addr(&t->remote, tb[IFLA_NPT6TNL_REMOTE]);
+	nl_attr_get_in6(&t->remote, tb[IFLA_NPT6TNL_REMOTE]);
 	if (tb[IFLA_NPT6TNL_LOCAL]) {
 		t->has_local = true;
-		get_addr(&t->local, tb[IFLA_NPT6TNL_LOCAL]);
+		nl_attr_get_in6(&t->local, tb[IFLA_NPT6TNL_LOCAL]);
 	}
 	t->local_auto = !!tb[IFLA_NPT6TNL_LOCAL_AUTO];
 	if (tb[IFLA_NPT6TNL_TOKEN]) {
 		t->has_token = true;
-		get_addr(&t->token, tb[IFLA_NPT6TNL_TOKEN]);
+		nl_attr_get_in6(&t->token, tb[IFLA_NPT6TNL_TOKEN]);
 	}
 	if (tb[IFLA_NPT6TNL_ACTIVE_LOCAL]) {
 		t->has_active_local = true;
-		get_addr(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
+		nl_attr_get_in6(&t->active_local, tb[IFLA_NPT6TNL_ACTIVE_LOCAL]);
 	}
-	if (tb[IFLA_NPT6TNL_HOPLIMIT]) {
-		t->has_hoplimit = true;
-		t->hoplimit = mnl_attr_get_u8(tb[IFLA_NPT6TNL_HOPLIMIT]);
-	}
-	if (tb[IFLA_NPT6TNL_TCLASS]) {
-		t->has_tclass = true;
-		t->tclass = mnl_attr_get_u32(tb[IFLA_NPT6TNL_TCLASS]);
-	}
-	if (tb[IFLA_NPT6TNL_FLOWLABEL]) {
-		t->has_flowlabel = true;
-		t->flowlabel = mnl_attr_get_u32(tb[IFLA_NPT6TNL_FLOWLABEL]);
-	}
-	if (tb[IFLA_NPT6TNL_ENCAPLIMIT]) {
-		t->has_encaplimit = true;
-		t->encaplimit = mnl_attr_get_u16(tb[IFLA_NPT6TNL_ENCAPLIMIT]);
-	}
-	if (tb[IFLA_NPT6TNL_MSS]) {
-		t->has_mss = true;
-		t->mss = mnl_attr_get_u16(tb[IFLA_NPT6TNL_MSS]);
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++) {
+		const struct nlattr *a = tb[tunnel_number(id)->attr];
+
+		/* The policy checked the width, which is the field's. */
+		if (a)
+			tunnel_set_number(t, id, tunnel_number(id)->size == 1 ?
+					  mnl_attr_get_u8(a) :
+					  tunnel_number(id)->size == 2 ?
+					  mnl_attr_get_u16(a) :
+					  mnl_attr_get_u32(a));
 	}
 
 	/* The link is in our namespace: tunnels cannot leave theirs. */
@@ -273,8 +188,8 @@ static int tunnel_from_data(const struct nlattr *data, struct npt6_tunnel *t)
  */
 static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
-	const struct nlattr *li[IFLA_INFO_MAX + 1] = { NULL };
+	const struct nlattr *tb[IFLA_MAX + 1];
+	const struct nlattr *li[IFLA_INFO_MAX + 1];
 	const struct ifinfomsg *ifi;
 	int err;
 
@@ -283,7 +198,7 @@ static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return -EPROTO;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	if (mnl_attr_parse(nlh, sizeof(*ifi), link_attr_cb, tb) < MNL_CB_OK ||
+	if (nl_parse(nlh, sizeof(*ifi), link_policy, IFLA_MAX, tb) ||
 	    !tb[IFLA_IFNAME])
 		return -EPROTO;
 	t->ifindex = (uint32_t)ifi->ifi_index;
@@ -292,8 +207,8 @@ static int tunnel_from_msg(const struct nlmsghdr *nlh, struct npt6_tunnel *t)
 
 	if (!tb[IFLA_LINKINFO])
 		return 0;	/* no kind at all: lo, or a plain NIC */
-	if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], linkinfo_attr_cb,
-				  li) < MNL_CB_OK)
+	if (nl_parse_nested(tb[IFLA_LINKINFO], linkinfo_policy, IFLA_INFO_MAX,
+			    li))
 		return -EPROTO;
 	if (!li[IFLA_INFO_KIND] || !kind_is_ours(li[IFLA_INFO_KIND]))
 		return 0;
@@ -374,11 +289,14 @@ int rtnl_tunnel_get(struct nptctl_rtnl *r, const char *name,
 static void put_linkinfo(struct nlmsghdr *nlh, const struct npt6_tunnel *t)
 {
 	struct nlattr *info, *data;
+	bool any = t->has_link || t->has_remote || t->has_local ||
+		   t->local_auto || t->has_token;
+	uint32_t v;
+	int id;
 
-	if (!t->has_link && !t->has_remote && !t->has_local &&
-	    !t->local_auto && !t->has_token && !t->has_hoplimit &&
-	    !t->has_tclass && !t->has_flowlabel && !t->has_encaplimit &&
-	    !t->has_mss)
+	for (id = TN_HOPLIMIT; id < TN_COUNT && !any; id++)
+		any = tunnel_get_number(t, id, &v);
+	if (!any)
 		return;
 
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
@@ -397,16 +315,18 @@ static void put_linkinfo(struct nlmsghdr *nlh, const struct npt6_tunnel *t)
 	if (t->has_token)
 		mnl_attr_put(nlh, IFLA_NPT6TNL_TOKEN, sizeof(t->token),
 			     &t->token);
-	if (t->has_hoplimit)
-		mnl_attr_put_u8(nlh, IFLA_NPT6TNL_HOPLIMIT, t->hoplimit);
-	if (t->has_tclass)
-		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_TCLASS, t->tclass);
-	if (t->has_flowlabel)
-		mnl_attr_put_u32(nlh, IFLA_NPT6TNL_FLOWLABEL, t->flowlabel);
-	if (t->has_encaplimit)
-		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_ENCAPLIMIT, t->encaplimit);
-	if (t->has_mss)
-		mnl_attr_put_u16(nlh, IFLA_NPT6TNL_MSS, t->mss);
+	for (id = TN_HOPLIMIT; id < TN_COUNT; id++) {
+		const struct tunnel_number *n = tunnel_number(id);
+
+		if (!tunnel_get_number(t, id, &v))
+			continue;
+		if (n->size == 1)
+			mnl_attr_put_u8(nlh, n->attr, (uint8_t)v);
+		else if (n->size == 2)
+			mnl_attr_put_u16(nlh, n->attr, (uint16_t)v);
+		else
+			mnl_attr_put_u32(nlh, n->attr, v);
+	}
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, info);
 }
@@ -441,65 +361,54 @@ int rtnl_tunnel_add(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 	return nl_report(&r->nl, err, "add tunnel");
 }
 
+/*
+ * Send @nlh, a request about the existing link @t; "unknown device" if it
+ * is gone, else "Unable to @what".
+ */
+static int link_request(struct nptctl_rtnl *r, struct nlmsghdr *nlh,
+			const struct npt6_tunnel *t, const char *what)
+{
+	int err = nl_transact(&r->nl, nlh, NULL, NULL);
+
+	if (err == -ENODEV && !r->nl.extack[0]) {
+		nptctl_err("unknown device \"%s\"", t->name);
+		return err;
+	}
+	return err < 0 ? nl_report(&r->nl, err, what) : 0;
+}
+
 int rtnl_tunnel_change(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 {
 	struct nlmsghdr *nlh;
-	int err;
 
 	/* No NLM_F_CREATE: should the link be gone by now, nothing is made. */
 	nlh = link_msg(r, RTM_NEWLINK, 0, t->ifindex);
 	if (t->has_mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, t->mtu);
 	put_linkinfo(nlh, t);
-	err = nl_transact(&r->nl, nlh, NULL, NULL);
-	if (err == -ENODEV && !r->nl.extack[0]) {
-		nptctl_err("unknown device \"%s\"", t->name);
-		return err;
-	}
-	return err < 0 ? nl_report(&r->nl, err, "change tunnel") : 0;
+	return link_request(r, nlh, t, "change tunnel");
 }
 
 int rtnl_tunnel_del(struct nptctl_rtnl *r, const struct npt6_tunnel *t)
 {
-	struct nlmsghdr *nlh;
-	int err;
-
-	nlh = link_msg(r, RTM_DELLINK, 0, t->ifindex);
-	err = nl_transact(&r->nl, nlh, NULL, NULL);
-	if (err == -ENODEV && !r->nl.extack[0]) {
-		nptctl_err("unknown device \"%s\"", t->name);
-		return err;
-	}
-	return err < 0 ? nl_report(&r->nl, err, "delete tunnel") : 0;
+	return link_request(r, link_msg(r, RTM_DELLINK, 0, t->ifindex), t,
+			    "delete tunnel");
 }
 
-struct dump_ctx {
-	struct nl_list tuns;
-};
-
-static int dump_cb(const struct nlmsghdr *nlh, void *data)
+static int tunnel_decode(const struct nlmsghdr *nlh, void *item, void *data)
 {
-	struct dump_ctx *d = data;
-	struct npt6_tunnel t;
+	struct npt6_tunnel *t = item;
 	int err;
 
-	err = tunnel_from_msg(nlh, &t);
-	if (err) {
-		errno = -err;
-		return MNL_CB_ERROR;
-	}
+	(void)data;
+	err = tunnel_from_msg(nlh, t);
+	if (err)
+		return err;
 	/*
 	 * The kernel filters by kind only when it knows the kind, that is
 	 * with the module loaded; without, it sends every link.
 	 */
-	if (!t.is_npt6)
-		return MNL_CB_OK;
-
-	if (nl_list_append(&d->tuns, &t)) {
-		errno = ENOMEM;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
+	return t->is_npt6;
 }
 
 static int tunnel_cmp(const void *a, const void *b)
@@ -514,30 +423,25 @@ static int tunnel_cmp(const void *a, const void *b)
 int rtnl_tunnel_dump(struct nptctl_rtnl *r, struct npt6_tunnel **tuns,
 		     size_t *n)
 {
-	struct dump_ctx d = { .tuns.size = sizeof(**tuns) };
+	static const struct nl_dump d = {
+		.decode = tunnel_decode,
+		.cmp = tunnel_cmp,
+		.what = "tunnels",
+		.changing = "links",
+	};
+	struct list l = { .size = sizeof(**tuns) };
 	struct nlmsghdr *nlh;
 	struct nlattr *info;
-	int tries, err = 0;
+	int err;
 
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		d.tuns.n = 0;
-		nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
-		info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
-		mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
-		mnl_attr_nest_end(nlh, info);
-		err = nl_transact(&r->nl, nlh, dump_cb, &d);
-		if (err <= 0)
-			break;
-	}
-	if (err < 0) {
-		free(d.tuns.items);
-		return nl_report(&r->nl, err, "list tunnels");
-	}
-	if (err > 0)
-		nptctl_warn("links kept changing during the dump; the list may be inconsistent");
-
-	qsort(d.tuns.items, d.tuns.n, d.tuns.size, tunnel_cmp);
-	*tuns = d.tuns.items;
-	*n = d.tuns.n;
+	nlh = link_msg(r, RTM_GETLINK, NLM_F_DUMP, 0);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, NPT6_TNL_KIND);
+	mnl_attr_nest_end(nlh, info);
+	err = nl_dump(&r->nl, nlh, &d, &l);
+	if (err < 0)
+		return err;
+	*tuns = l.items;
+	*n = l.n;
 	return 0;
 }

@@ -21,7 +21,7 @@
 #include "parse.h"
 #include "print.h"
 #include "rtnl.h"
-#include "subcommands.h"
+#include "command.h"
 
 /* The settings of add and change, in the order they are checked. */
 enum {
@@ -139,11 +139,11 @@ static bool is_keyword(const char *arg, const struct keyword *kw, size_t n)
 /*
  * NAME comes first, then keywords with their values.  A first word that
  * spells a keyword out is no name ("tunnel add remote ..." lacks one); an
- * abbreviation is, so a tunnel may be called "d" or "re".
- * Returns 0, 1 if "help" was asked for, or -1 after an error.
+ * abbreviation is, so a tunnel may be called "d" or "re".  PARSE_* as
+ * in command.h.
  */
 static int parse_args(int argc, char *argv[], const struct keyword *kw,
-		      size_t nkw, struct tunnel_args *a)
+		      size_t nkw, bool need_name, struct tunnel_args *a)
 {
 	int i = 1, id;
 
@@ -155,27 +155,31 @@ static int parse_args(int argc, char *argv[], const struct keyword *kw,
 	for (; i < argc; i++) {
 		id = match_keyword(argv[i], kw, nkw);
 		if (id == TK_HELP)
-			return 1;
+			return PARSE_HELP;
 		if (id == KEYWORD_AMBIGUOUS) {
 			nptctl_err("ambiguous argument \"%s\"", argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		if (id == KEYWORD_NONE) {
 			nptctl_err("unknown argument \"%s\"", argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		if (a->val[id]) {
 			nptctl_err("duplicate \"%s\"", argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		if (i + 1 >= argc) {
 			nptctl_err("missing %s after \"%s\"", setting_what[id],
 				   argv[i]);
-			return -1;
+			return PARSE_ERROR;
 		}
 		a->val[id] = argv[++i];
 	}
-	return 0;
+	if (need_name && !a->name) {
+		nptctl_err("missing \"NAME\"");
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
 }
 
 /* A numeric setting, or one of its words, into @val. */
@@ -197,6 +201,16 @@ static int get_numeric(const struct tunnel_args *a, int id, uint32_t *val)
 		   numeric[id].expected);
 	return -1;
 }
+
+/* The numbers of struct npt6_tunnel that the numeric settings set. */
+static const int setting_number[TK_NSETTINGS] = {
+	[TK_MTU]	= TN_MTU,
+	[TK_MSS]	= TN_MSS,
+	[TK_HOPLIMIT]	= TN_HOPLIMIT,
+	[TK_TCLASS]	= TN_TCLASS,
+	[TK_FLOWLABEL]	= TN_FLOWLABEL,
+	[TK_ENCAPLIMIT]	= TN_ENCAPLIMIT,
+};
 
 static int get_endpoint(const char *which, const char *arg,
 			struct in6_addr *addr)
@@ -226,6 +240,7 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 	enum token_error terr;
 	char msg[512];
 	uint32_t v;
+	int id;
 
 	if (a->val[TK_REMOTE]) {
 		if (get_endpoint("remote", a->val[TK_REMOTE], &t->remote))
@@ -262,38 +277,12 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 		return -1;
 	}
 
-	if (a->val[TK_MTU]) {
-		if (get_numeric(a, TK_MTU, &t->mtu))
+	for (id = TK_MTU; id <= TK_ENCAPLIMIT; id++) {
+		if (!a->val[id])
+			continue;
+		if (get_numeric(a, id, &v))
 			return -1;
-		t->has_mtu = true;
-	}
-	if (a->val[TK_MSS]) {
-		if (get_numeric(a, TK_MSS, &v))
-			return -1;
-		t->mss = (uint16_t)v;
-		t->has_mss = true;
-	}
-	if (a->val[TK_HOPLIMIT]) {
-		if (get_numeric(a, TK_HOPLIMIT, &v))
-			return -1;
-		t->hoplimit = (uint8_t)v;
-		t->has_hoplimit = true;
-	}
-	if (a->val[TK_TCLASS]) {
-		if (get_numeric(a, TK_TCLASS, &t->tclass))
-			return -1;
-		t->has_tclass = true;
-	}
-	if (a->val[TK_FLOWLABEL]) {
-		if (get_numeric(a, TK_FLOWLABEL, &t->flowlabel))
-			return -1;
-		t->has_flowlabel = true;
-	}
-	if (a->val[TK_ENCAPLIMIT]) {
-		if (get_numeric(a, TK_ENCAPLIMIT, &v))
-			return -1;
-		t->encaplimit = (uint16_t)v;
-		t->has_encaplimit = true;
+		tunnel_set_number(t, setting_number[id], v);
 	}
 	if (a->val[TK_DEV]) {
 		t->link = netns_ifindex(a->val[TK_DEV]);
@@ -327,101 +316,88 @@ static int get_tunnel(struct nptctl_rtnl *r, const char *name,
 	return 0;
 }
 
-/* add: NAME and the settings it needs, into @t. */
-static int parse_add(int argc, char *argv[], struct tunnel_args *a,
-		     struct npt6_tunnel *t)
+/* add: NAME and the settings it needs, into c->t. */
+static int parse_add(int argc, char *argv[], struct command *c)
 {
-	int ret;
-
-	ret = parse_args(argc, argv, setting_keywords,
-			 N_KEYWORDS(setting_keywords), a);
-	if (ret)
-		return ret;
-	if (!a->name) {
-		nptctl_err("missing \"NAME\"");
-		return -1;
-	}
-	if (!valid_ifname(a->name)) {
-		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
-			   a->name, IF_NAMESIZE - 1);
-		return -1;
-	}
-	if (!a->val[TK_REMOTE]) {
-		nptctl_err("missing \"remote ADDR\"");
-		return -1;
-	}
-	if (!a->val[TK_LOCAL]) {
-		nptctl_err("missing \"local ADDR|auto\"");
-		return -1;
-	}
-	if (!a->val[TK_DEV]) {
-		nptctl_err("missing \"dev DEV\"");
-		return -1;
-	}
-	snprintf(t->name, sizeof(t->name), "%s", a->name);
-	return get_settings(a, t, false);
-}
-
-/* change: NAME as typed, and at least one setting into @t. */
-static int parse_change(int argc, char *argv[], struct tunnel_args *a,
-			struct npt6_tunnel *t)
-{
-	int ret, i;
-
-	ret = parse_args(argc, argv, setting_keywords,
-			 N_KEYWORDS(setting_keywords), a);
-	if (ret)
-		return ret;
-	if (!a->name) {
-		nptctl_err("missing \"NAME\"");
-		return -1;
-	}
-	for (i = 0; i < TK_NSETTINGS && !a->val[i]; i++)
-		;
-	if (i == TK_NSETTINGS) {
-		nptctl_err("nothing to change (try \"nptctl tunnel change help\")");
-		return -1;
-	}
-	return get_settings(a, t, true);
-}
-
-/* del and show: NAME only, required by del. */
-static int parse_name(int argc, char *argv[], bool required,
-		      struct tunnel_args *a)
-{
-	int ret;
-
-	ret = parse_args(argc, argv, name_keywords, N_KEYWORDS(name_keywords),
-			 a);
-	if (ret)
-		return ret;
-	if (required && !a->name) {
-		nptctl_err("missing \"NAME\"");
-		return -1;
-	}
-	return 0;
-}
-
-static int tunnel_add_main(int argc, char *argv[],
-			   const struct nptctl_opts *opts)
-{
-	struct npt6_tunnel t = { 0 };
-	struct nptctl_rtnl *r;
 	struct tunnel_args a;
 	int ret;
 
-	(void)opts;
-	ret = parsed_status(parse_add(argc, argv, &a, &t), "tunnel ",
-			    argv[0], usage_add);
-	if (ret >= 0)
+	ret = parse_args(argc, argv, setting_keywords,
+			 N_KEYWORDS(setting_keywords), true, &a);
+	if (ret != PARSE_OK)
 		return ret;
+	if (!valid_ifname(a.name)) {
+		nptctl_err("invalid tunnel name \"%s\" (1 to %d characters, no \"/\", \":\" or spaces)",
+			   a.name, IF_NAMESIZE - 1);
+		return PARSE_ERROR;
+	}
+	if (!a.val[TK_REMOTE]) {
+		nptctl_err("missing \"remote ADDR\"");
+		return PARSE_ERROR;
+	}
+	if (!a.val[TK_LOCAL]) {
+		nptctl_err("missing \"local ADDR|auto\"");
+		return PARSE_ERROR;
+	}
+	if (!a.val[TK_DEV]) {
+		nptctl_err("missing \"dev DEV\"");
+		return PARSE_ERROR;
+	}
+	snprintf(c->t.name, sizeof(c->t.name), "%s", a.name);
+	return get_settings(&a, &c->t, false) ? PARSE_ERROR : PARSE_OK;
+}
 
-	r = rtnl_open();
-	if (!r)
-		return 1;
-	ret = rtnl_tunnel_add(r, &t);
-	rtnl_close(r);
-	return ret < 0;
+/* change: NAME as typed, and at least one setting into c->t. */
+static int parse_change(int argc, char *argv[], struct command *c)
+{
+	struct tunnel_args a;
+	int ret, i;
+
+	ret = parse_args(argc, argv, setting_keywords,
+			 N_KEYWORDS(setting_keywords), true, &a);
+	if (ret != PARSE_OK)
+		return ret;
+	for (i = 0; i < TK_NSETTINGS && !a.val[i]; i++)
+		;
+	if (i == TK_NSETTINGS) {
+		nptctl_err("nothing to change (try \"nptctl tunnel change help\")");
+		return PARSE_ERROR;
+	}
+	c->name = a.name;
+	return get_settings(&a, &c->t, true) ? PARSE_ERROR : PARSE_OK;
+}
+
+/* del and show: NAME only, which del needs. */
+static int parse_name(int argc, char *argv[], struct command *c)
+{
+	struct tunnel_args a;
+	int ret;
+
+	ret = parse_args(argc, argv, name_keywords, N_KEYWORDS(name_keywords),
+			 c->sc->op == CMD_TNL_DEL, &a);
+	c->name = a.name;
+	return ret;
+}
+
+/*
+ * help: PARSE_OK, so that batch mode can refuse it by name; a word after
+ * it is kept for the run to refuse.
+ */
+static int parse_help(int argc, char *argv[], struct command *c)
+{
+	c->name = argc > 1 ? argv[1] : NULL;
+	return PARSE_OK;
+}
+
+/*
+ * The commands that talk to the kernel, each on the socket tunnel_run()
+ * opened: 0, or a negative errno (reported).
+ */
+static int do_add(struct nptctl_rtnl *r, const struct command *c,
+		  const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return rtnl_tunnel_add(r, &c->t);
 }
 
 int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
@@ -447,129 +423,196 @@ int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
 	return 0;
 }
 
-static int tunnel_change_main(int argc, char *argv[],
-			      const struct nptctl_opts *opts)
+void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req)
 {
-	struct npt6_tunnel t = { 0 }, cur;
-	struct nptctl_rtnl *r;
-	struct tunnel_args a;
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	uint32_t v;
+	int id;
+
+	if (req->has_link) {
+		t->link = req->link;
+		t->link_name[0] = '\0';
+	}
+	if (req->has_remote)
+		t->remote = req->remote;
+	if (req->has_local) {
+		t->has_local = true;
+		t->local = req->local;
+		t->local_auto = false;
+	} else if (req->local_auto) {
+		t->has_local = false;
+		t->local_auto = true;
+	}
+	if (req->has_token) {
+		t->has_token = !!memcmp(&req->token, &zero, sizeof(zero));
+		t->token = req->token;
+	}
+	for (id = 0; id < TN_COUNT; id++)
+		if (tunnel_get_number(req, id, &v))
+			tunnel_set_number(t, id, v);
+}
+
+bool tunnel_diff(const struct npt6_tunnel *want,
+		 const struct npt6_tunnel *cur, struct npt6_tunnel *req)
+{
+	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
+	const struct in6_addr *wt = want->has_token ? &want->token : &zero;
+	const struct in6_addr *ct = cur->has_token ? &cur->token : &zero;
+	uint32_t w, c;
+	bool any = false;
+	int id;
+
+	memset(req, 0, sizeof(*req));
+	req->ifindex = cur->ifindex;
+	snprintf(req->name, sizeof(req->name), "%s", cur->name);
+
+	if (want->link != cur->link) {
+		req->has_link = true;
+		req->link = want->link;
+		any = true;
+	}
+	if (memcmp(&want->remote, &cur->remote, sizeof(want->remote))) {
+		req->has_remote = true;
+		req->remote = want->remote;
+		any = true;
+	}
+	if (want->local_auto != cur->local_auto ||
+	    (!want->local_auto &&
+	     memcmp(&want->local, &cur->local, sizeof(want->local)))) {
+		req->local_auto = want->local_auto;
+		req->has_local = !want->local_auto;
+		req->local = want->local;
+		any = true;
+	}
+	/* "No token" is :: on the wire, which also ends auto's token. */
+	if (memcmp(wt, ct, sizeof(*wt))) {
+		req->has_token = true;
+		req->token = *wt;
+		any = true;
+	}
+	/* A number the tunnel wants that it has not, or not so. */
+	for (id = 0; id < TN_COUNT; id++) {
+		if (tunnel_get_number(want, id, &w) &&
+		    (!tunnel_get_number(cur, id, &c) || w != c)) {
+			tunnel_set_number(req, id, w);
+			any = true;
+		}
+	}
+	return any;
+}
+
+static int do_change(struct nptctl_rtnl *r, const struct command *c,
+		     const struct nptctl_opts *opts)
+{
+	struct npt6_tunnel t = c->t, cur;
 	int ret;
 
 	(void)opts;
-	ret = parsed_status(parse_change(argc, argv, &a, &t), "tunnel ",
-			    argv[0], usage_change);
-	if (ret >= 0)
+	ret = get_tunnel(r, c->name, &cur);
+	if (ret == 0)
+		ret = tunnel_change_check(&t, &cur);
+	if (ret < 0)
 		return ret;
-
-	r = rtnl_open();
-	if (!r)
-		return 1;
-	ret = get_tunnel(r, a.name, &cur);
-	if (ret < 0)
-		goto out;
-	ret = tunnel_change_check(&t, &cur);
-	if (ret < 0)
-		goto out;
 	t.ifindex = cur.ifindex;
 	snprintf(t.name, sizeof(t.name), "%s", cur.name);
-	ret = rtnl_tunnel_change(r, &t);
-out:
-	rtnl_close(r);
-	return ret < 0;
+	return rtnl_tunnel_change(r, &t);
 }
 
-static int tunnel_del_main(int argc, char *argv[],
-			   const struct nptctl_opts *opts)
+static int do_del(struct nptctl_rtnl *r, const struct command *c,
+		  const struct nptctl_opts *opts)
 {
-	struct nptctl_rtnl *r;
-	struct tunnel_args a;
 	struct npt6_tunnel t;
 	int ret;
 
 	(void)opts;
-	ret = parsed_status(parse_name(argc, argv, true, &a), "tunnel ",
-			    argv[0], usage_del);
-	if (ret >= 0)
-		return ret;
-
-	r = rtnl_open();
-	if (!r)
-		return 1;
-	ret = get_tunnel(r, a.name, &t);
-	if (ret == 0)
-		ret = rtnl_tunnel_del(r, &t);
-	rtnl_close(r);
-	return ret < 0;
+	ret = get_tunnel(r, c->name, &t);
+	return ret < 0 ? ret : rtnl_tunnel_del(r, &t);
 }
 
-static int tunnel_show_main(int argc, char *argv[],
-			    const struct nptctl_opts *opts)
+static int do_show(struct nptctl_rtnl *r, const struct command *c,
+		   const struct nptctl_opts *opts)
 {
-	struct print_opts popts = {
-		.json = opts->json || opts->pretty,
-		.pretty = opts->pretty,
-		.stats = opts->stats > 0,
-		.color = opts->color,
-	};
 	struct npt6_tunnel *tuns = NULL, one;
-	struct nptctl_rtnl *r;
-	struct tunnel_args a;
+	struct print_opts popts;
 	size_t n = 0;
 	int ret;
 
-	ret = parsed_status(parse_name(argc, argv, false, &a), "tunnel ",
-			    argv[0], usage_show);
-	if (ret >= 0)
-		return ret;
-
-	r = rtnl_open();
-	if (!r)
-		return 1;
-	if (a.name) {
-		ret = get_tunnel(r, a.name, &one);
+	if (c->name) {
+		ret = get_tunnel(r, c->name, &one);
 		tuns = &one;
 		n = 1;
 	} else {
 		ret = rtnl_tunnel_dump(r, &tuns, &n);
 	}
-	rtnl_close(r);
 	if (ret < 0)
-		return 1;
+		return ret;
 
 	/* Gathered first, printed after: a failed dump prints no half list. */
+	command_print_opts(&popts, opts);
 	print_tunnels(stdout, tuns, n, &popts);
 	if (tuns != &one)
 		free(tuns);
-	return nptctl_flush_stdout() < 0;
+	return nptctl_flush_stdout();
 }
 
-static const struct {
-	const char *name;
-	enum tunnel_cmd cmd;
-	int (*fn)(int argc, char *argv[], const struct nptctl_opts *opts);
-	const char *usage;	/* NULL: an alias of the entry above */
-} tunnel_commands[] = {
-	{ "add", TUNNEL_ADD, tunnel_add_main, usage_add },
-	{ "change", TUNNEL_CHANGE, tunnel_change_main, usage_change },
-	{ "del", TUNNEL_DEL, tunnel_del_main, usage_del },
-	{ "delete", TUNNEL_DEL, tunnel_del_main, NULL },
-	{ "show", TUNNEL_SHOW, tunnel_show_main, usage_show },
-	{ "list", TUNNEL_SHOW, tunnel_show_main, NULL },
-	{ "ls", TUNNEL_SHOW, tunnel_show_main, NULL },
-	{ "help", TUNNEL_HELP, NULL, NULL },
+/* The run of every tunnel command but help: one socket, and do_*(). */
+static int tunnel_run(const struct command *c, const struct nptctl_opts *opts)
+{
+	static int (*const fn[])(struct nptctl_rtnl *r,
+				 const struct command *c,
+				 const struct nptctl_opts *opts) = {
+		[CMD_TNL_ADD]		= do_add,
+		[CMD_TNL_CHANGE]	= do_change,
+		[CMD_TNL_DEL]		= do_del,
+		[CMD_TNL_SHOW]		= do_show,
+	};
+	struct nptctl_rtnl *r = rtnl_open();
+	int ret;
+
+	if (!r)
+		return 1;
+	ret = fn[c->sc->op](r, c, opts);
+	rtnl_close(r);
+	return ret < 0;
+}
+
+static int tunnel_help_run(const struct command *c,
+			   const struct nptctl_opts *opts);
+
+#define T_ENTRY(name, op, parse, run, args) \
+	{ name, op, parse, run, "tunnel ", args, NULL }
+
+/* The tunnel commands, as nptctl_commands are the top level's. */
+static const struct subcommand tunnel_commands[] = {
+	T_ENTRY("add", CMD_TNL_ADD, parse_add, tunnel_run, usage_add),
+	T_ENTRY("change", CMD_TNL_CHANGE, parse_change, tunnel_run,
+		usage_change),
+	T_ENTRY("del", CMD_TNL_DEL, parse_name, tunnel_run, usage_del),
+	T_ENTRY("delete", CMD_TNL_DEL, parse_name, tunnel_run, NULL),
+	T_ENTRY("show", CMD_TNL_SHOW, parse_name, tunnel_run, usage_show),
+	T_ENTRY("list", CMD_TNL_SHOW, parse_name, tunnel_run, NULL),
+	T_ENTRY("ls", CMD_TNL_SHOW, parse_name, tunnel_run, NULL),
+	T_ENTRY("help", CMD_TNL_HELP, parse_help, tunnel_help_run, NULL),
 };
 
 #define N_TUNNEL_COMMANDS	N_KEYWORDS(tunnel_commands)
+#define TUNNEL_SHOW_ENTRY	(&tunnel_commands[4])
 
-static void tunnel_usage(void)
+static int tunnel_help_run(const struct command *c,
+			   const struct nptctl_opts *opts)
 {
 	size_t i;
 
+	(void)opts;
+	if (c->name) {
+		nptctl_err("unknown argument \"%s\"", c->name);
+		return 1;
+	}
 	for (i = 0; i < N_TUNNEL_COMMANDS; i++)
-		if (tunnel_commands[i].usage)
+		if (tunnel_commands[i].args)
 			printf("%s nptctl [OPTIONS] tunnel %s %s\n",
 			       i ? "      " : "Usage:", tunnel_commands[i].name,
-			       tunnel_commands[i].usage);
+			       tunnel_commands[i].args);
 	fputs("\n"
 	      "  An ipip6 tunnel (IPv4 in IPv6, RFC 2473) to ADDR over DEV.  local auto\n"
 	      "  follows DEV's global address (the one with interface ID IID if given).\n"
@@ -577,96 +620,31 @@ static void tunnel_usage(void)
 	      "  and flowlabel inherit, encaplimit none.  Numbers are decimal, or\n"
 	      "  hexadecimal after 0x.  delete is an alias of del, list and ls of show.\n",
 	      stdout);
+	return 0;
 }
 
-/* The entry of tunnel_commands that @word names, or -1 after an error. */
-static int find_command(const char *word)
+int tunnel_parse(int argc, char *argv[], struct command *c)
 {
-	struct keyword kw[N_TUNNEL_COMMANDS];
-	size_t i, j;
-	int id;
+	const struct subcommand *sc;
+	int err;
 
-	/* Aliases share the id of their first entry, as in nptctl.c. */
-	for (i = 0; i < N_TUNNEL_COMMANDS; i++) {
-		kw[i].name = tunnel_commands[i].name;
-		for (j = 0; tunnel_commands[j].cmd != tunnel_commands[i].cmd; j++)
-			;
-		kw[i].id = (int)j;
-	}
-	id = match_keyword(word, kw, N_TUNNEL_COMMANDS);
-	if (id == KEYWORD_AMBIGUOUS) {
-		nptctl_err("ambiguous tunnel command \"%s\"", word);
-		return -1;
-	}
-	if (id == KEYWORD_NONE) {
-		nptctl_err("unknown tunnel command \"%s\" (try \"nptctl tunnel help\")",
-			   word);
-		return -1;
-	}
-	return id;
-}
-
-int tunnel_parse(int argc, char *argv[], const char **name,
-		 struct npt6_tunnel *t)
-{
-	struct tunnel_args a;
-	int id, ret;
-
-	memset(t, 0, sizeof(*t));
-	*name = NULL;
-	if (argc < 2)
-		return TUNNEL_SHOW;
-	id = find_command(argv[1]);
-	if (id < 0)
-		return -1;
-	argc--;
-	argv++;
-	switch (tunnel_commands[id].cmd) {
-	case TUNNEL_ADD:
-		ret = parse_add(argc, argv, &a, t);
-		break;
-	case TUNNEL_CHANGE:
-		ret = parse_change(argc, argv, &a, t);
-		break;
-	case TUNNEL_DEL:
-		ret = parse_name(argc, argv, true, &a);
-		break;
-	case TUNNEL_SHOW:
-		ret = parse_name(argc, argv, false, &a);
-		break;
-	case TUNNEL_HELP:
-	default:
-		return TUNNEL_HELP;
-	}
-	if (ret)
-		return ret > 0 ? TUNNEL_HELP : -1;
-	*name = a.name;
-	return tunnel_commands[id].cmd;
-}
-
-int tunnel_main(int argc, char *argv[], const struct nptctl_opts *opts)
-{
-	int id;
-
+	memset(&c->t, 0, sizeof(c->t));
+	c->name = NULL;
 	/* "nptctl tunnel" alone lists them, as "ip tunnel" does. */
 	if (argc < 2) {
-		static char *show_argv[] = { "show", NULL };
-
-		return tunnel_show_main(1, show_argv, opts);
+		c->sc = TUNNEL_SHOW_ENTRY;
+		return PARSE_OK;
 	}
-
-	id = find_command(argv[1]);
-	if (id < 0)
-		return 1;
-	if (!tunnel_commands[id].fn) {
-		if (argc > 2) {
-			nptctl_err("unknown argument \"%s\"", argv[2]);
-			return 1;
-		}
-		tunnel_usage();
-		return 0;
+	sc = subcommand_find(tunnel_commands, N_TUNNEL_COMMANDS, argv[1],
+			     &err);
+	if (!sc) {
+		if (err == KEYWORD_AMBIGUOUS)
+			nptctl_err("ambiguous tunnel command \"%s\"", argv[1]);
+		else
+			nptctl_err("unknown tunnel command \"%s\" (try \"nptctl tunnel help\")",
+				   argv[1]);
+		return PARSE_ERROR;
 	}
-	/* Its usage message names it in full, whatever abbreviation was used. */
-	argv[1] = (char *)tunnel_commands[id].name;
-	return tunnel_commands[id].fn(argc - 1, argv + 1, opts);
+	c->sc = sc;
+	return sc->parse(argc - 1, argv + 1, c);
 }

@@ -15,7 +15,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <linux/npt6.h>
 
@@ -72,6 +74,101 @@ struct npt6_tunnel {
 	bool has_stats;
 	struct npt6_tnl_stats stats;
 };
+
+/*
+ * The settings that are numbers, in the order of the UAPI after the MTU
+ * (IFLA_MTU, outside IFLA_INFO_DATA), so that the parser, the rtnetlink
+ * layer and batch mode read and write them by one table rather than one
+ * field at a time.
+ */
+enum tunnel_number_id {
+	TN_MTU,
+	TN_HOPLIMIT,
+	TN_TCLASS,
+	TN_FLOWLABEL,
+	TN_ENCAPLIMIT,
+	TN_MSS,
+	TN_COUNT,
+};
+
+struct tunnel_number {
+	uint16_t attr;		/* IFLA_NPT6TNL_*; 0 for the MTU */
+	uint8_t size;		/* of the field and the attribute: 1, 2 or 4 */
+	size_t has, val;	/* where they are in struct npt6_tunnel */
+};
+
+#define TUNNEL_NUMBER(a, f) \
+	{ a, sizeof(((struct npt6_tunnel *)0)->f), \
+	  offsetof(struct npt6_tunnel, has_##f), offsetof(struct npt6_tunnel, f) }
+
+static inline const struct tunnel_number *tunnel_number(int id)
+{
+	static const struct tunnel_number numbers[TN_COUNT] = {
+		[TN_MTU]	= TUNNEL_NUMBER(0, mtu),
+		[TN_HOPLIMIT]	= TUNNEL_NUMBER(IFLA_NPT6TNL_HOPLIMIT, hoplimit),
+		[TN_TCLASS]	= TUNNEL_NUMBER(IFLA_NPT6TNL_TCLASS, tclass),
+		[TN_FLOWLABEL]	= TUNNEL_NUMBER(IFLA_NPT6TNL_FLOWLABEL, flowlabel),
+		[TN_ENCAPLIMIT]	= TUNNEL_NUMBER(IFLA_NPT6TNL_ENCAPLIMIT, encaplimit),
+		[TN_MSS]	= TUNNEL_NUMBER(IFLA_NPT6TNL_MSS, mss),
+	};
+
+	return &numbers[id];
+}
+
+/* Whether @t has number @id, with its value in *@v if so. */
+static inline bool tunnel_get_number(const struct npt6_tunnel *t, int id,
+				     uint32_t *v)
+{
+	const struct tunnel_number *n = tunnel_number(id);
+	const char *base = (const char *)t;
+	uint16_t v16;
+	uint8_t v8;
+
+	if (!*(const bool *)(base + n->has))
+		return false;
+	switch (n->size) {
+	case 1:
+		memcpy(&v8, base + n->val, 1);
+		*v = v8;
+		break;
+	case 2:
+		memcpy(&v16, base + n->val, 2);
+		*v = v16;
+		break;
+	default:
+		memcpy(v, base + n->val, 4);
+		break;
+	}
+	return true;
+}
+
+/* Give @t number @id, @v, which fits its field. */
+static inline void tunnel_set_number(struct npt6_tunnel *t, int id,
+				     uint32_t v)
+{
+	const struct tunnel_number *n = tunnel_number(id);
+	char *base = (char *)t;
+	uint16_t v16 = (uint16_t)v;
+	uint8_t v8 = (uint8_t)v;
+
+	*(bool *)(base + n->has) = true;
+	if (n->size == 1)
+		memcpy(base + n->val, &v8, 1);
+	else if (n->size == 2)
+		memcpy(base + n->val, &v16, 2);
+	else
+		memcpy(base + n->val, &v, 4);
+}
+
+/*
+ * The change request that makes the tunnel @cur into @want, in @req: the
+ * settings that differ, and no others.  Returns whether there are any.
+ */
+bool tunnel_diff(const struct npt6_tunnel *want,
+		 const struct npt6_tunnel *cur, struct npt6_tunnel *req);
+
+/* The settings of change request @req, onto the tunnel @t. */
+void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req);
 
 /*
  * Make the change request @t fit the tunnel @cur it changes: refuses a

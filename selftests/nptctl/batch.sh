@@ -1,0 +1,368 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sourced by run.sh, after the tests before it: nptctl -b against both fakes: what a file sends, again and edited,
+# and how a refusal is rolled back.
+
+# ------------------------------------------------- batch mode, against fakes
+
+FAKE_BATCH_TESTS=(
+	"fake batch: parse error sends nothing at all"
+	"fake batch: applies mappings and tunnels"
+	"fake batch: second run sends no change, counters kept"
+	"fake batch: flush then add, second run sends no change"
+	"fake batch: edited file, only what changed is sent"
+	"fake batch: refused mapping rolls everything back"
+	"fake batch: refused tunnel rolls everything back"
+	"fake batch: error names the line the kernel refused"
+	"fake batch: from stdin"
+	"fake batch: tunnel add of another kind's name refused"
+	"fake batch: del and tunnel del of what is absent send nothing"
+	"fake batch: tunnel change of an unknown tunnel"
+	"fake batch: tunnel add of an existing tunnel converges it"
+	"fake batch: only mappings, no rtnetlink; only tunnels, no genl"
+	"fake batch: a rollback the kernel refuses is reported, line by line"
+)
+
+# Start fake_npt6 and fake_rtnl in their "table" scenario, which keep what
+# they are told for as long as they run; 1 if they did not come up.
+batch_start()
+{
+	local p
+
+	rm -f "$TMP"/bport "$TMP"/blog "$TMP"/brport "$TMP"/brlog
+	"$TMP/fake_npt6" table "$TMP/bport" "$TMP/blog" 2>"$TMP/fake.err" &
+	BATCH_PIDS=($!)
+	"$TMP/fake_rtnl" table "$TMP/brport" "$TMP/brlog" 2>>"$TMP/fake.err" &
+	BATCH_PIDS+=($!)
+	for _ in $(seq 100); do
+		[ -s "$TMP/bport" ] && [ -s "$TMP/brport" ] && return 0
+		sleep 0.05
+	done
+	cat "$TMP/fake.err" >&2
+	return 1
+}
+
+batch_stop()
+{
+	local p
+
+	for p in "${BATCH_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	BATCH_PIDS=()
+}
+
+# The test build of nptctl against both fakes.
+bctl()
+{
+	env NPTCTL_TEST_PEER="$(cat "$TMP/bport")" \
+		NPTCTL_TEST_RTNL_PEER="$(cat "$TMP/brport")" \
+		timeout 10 "${WRAP[@]}" "$TMP/nptctl-hooked" "$@"
+}
+
+# Remember how far the fakes' logs are; "since" prints what came after.
+mark() { M1=$(lines "$TMP/blog"); M2=$(lines "$TMP/brlog"); }
+since() { tail -n +$((M1 + 1)) "$TMP/blog"; tail -n +$((M2 + 1)) "$TMP/brlog"; }
+# The requests since the mark that change something: ADD, DEL, FLUSH,
+# NEWLINK and DELLINK.
+changes() { since | grep -E '^(cmd=[124] |newlink|dellink)'; }
+
+# All of the state, counters included, as JSON.
+state() { bctl -j -s show && bctl -j -s tunnel show; }
+# The same without counters and tunnel indexes, which a rollback cannot
+# bring back for what it makes again.
+shape() { bctl -j show && bctl -j tunnel show | sed 's/"ifindex":[0-9]*,//g'; }
+
+# same_files DESC WHAT WANT GOT: files WANT and GOT, of WHAT, must be the
+# same; explains if not.
+same_files()
+{
+	cmp -s "$3" "$4" && return 0
+	echo "    $1: $2 differ (-want +got):" >&2
+	diff "$3" "$4" | sed 's/^/    /' >&2
+	return 1
+}
+
+# want_changes DESC WANT: the change requests since the mark must be WANT.
+want_changes()
+{
+	if [ -n "$2" ]; then printf '%s\n' "$2"; fi >"$TMP/want_log"
+	changes >"$TMP/got_log"
+	same_files "$1" "change requests" "$TMP/want_log" "$TMP/got_log"
+}
+
+# same_state DESC, same_shape DESC: the state, or its shape, must be what
+# $TMP/state0 holds.
+same_state()
+{
+	state >"$TMP/state1" 2>&1
+	same_files "$1" "states" "$TMP/state0" "$TMP/state1"
+}
+
+same_shape()
+{
+	shape >"$TMP/state1" 2>&1
+	same_files "$1" "states" "$TMP/state0" "$TMP/state1"
+}
+
+fake_batch_tests()
+{
+	local t fail B="$TMP/site.conf" R=2404:8e00::feed:140 D
+	local data='linkinfo{ kind=npt6tnl data{'
+	local dflt='hoplimit=64 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535'
+
+	if ! has_net_admin; then
+		for t in "${FAKE_BATCH_TESTS[@]}"; do log_test $ksft_skip "$t"; done
+		return
+	fi
+	if [ ! -x "$TMP/nptctl-hooked" ] || [ ! -x "$TMP/fake_npt6" ] ||
+	   [ ! -x "$TMP/fake_rtnl" ]; then
+		for t in "${FAKE_BATCH_TESTS[@]}"; do log_test 1 "$t"; done
+		return
+	fi
+
+	# S1 and S3 on one router: a static and an auto mapping, and the
+	# transix tunnel, and a site-to-site one with settings of its own.
+	cat >"$B" <<EOF
+# npt6.conf
+add fd00::/64 2406::/64 dev lo
+add fd01::/64 auto token ::feed dev lo ndproxy off   # follows ::feed
+
+tunnel add ip6tnl1 remote $R local auto token ::feed dev lo
+tunnel add site0 remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 hoplimit 10
+EOF
+	fail=1
+	if batch_start; then
+		printf 'add fd00::/64 2406::/64 dev lo\nflush\ntunnel add x remote ::1 local ::2 dev lo mtu 9\n' >"$TMP/bad.conf"
+		compare "${FAKE_BATCH_TESTS[0]}" 1 \
+			"Error: $TMP/bad.conf:3: invalid mtu \"9\" (expected 68..65487)" "" -- \
+			bctl -b "$TMP/bad.conf"
+		fail=$?
+		[ ! -s "$TMP/blog" ] && [ ! -s "$TMP/brlog" ] || fail=1
+	fi
+	log_test $fail "${FAKE_BATCH_TESTS[0]}"
+
+	mark
+	compare "${FAKE_BATCH_TESTS[1]}" 0 "" "" -- bctl -b "$B"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[1]}" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
+newlink flags=0x605 index=0 ifname=ip6tnl1 $data link=1 remote=$R local_auto token=::feed $dflt } }
+newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=10 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 } }" || fail=1
+	{ bctl show && bctl tunnel show; } >"$TMP/out" 2>"$TMP/err"
+	check_output "${FAKE_BATCH_TESTS[1]}" $? 0 "" "fd00::/64 -> 2406::/64 dev lo ndproxy off
+fd01::/64 -> auto (no address yet) dev lo token ::feed ndproxy off
+ip6tnl1: remote $R local auto token ::feed (no address yet) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none
+site0: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss auto hoplimit 10 tclass inherit flowlabel inherit encaplimit none" ||
+		fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[1]}"
+
+	state >"$TMP/state0" 2>&1
+	mark
+	compare "${FAKE_BATCH_TESTS[2]}" 0 "" "" -- bctl -b "$B"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[2]}" "" || fail=1
+	same_state "${FAKE_BATCH_TESTS[2]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[2]}"
+
+	# What systemd's ExecReload= runs: a file that says flush first.
+	sed -i '1a flush' "$B"
+	mark
+	compare "${FAKE_BATCH_TESTS[3]}" 0 "" "" -- bctl -b "$B"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[3]}" "" || fail=1
+	same_state "${FAKE_BATCH_TESTS[3]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[3]}"
+
+	# Edited: one mapping gone, one moved, a tunnel setting back to its
+	# default, a new mapping; the rest keep their counters.
+	cat >"$B" <<EOF
+flush
+add fd01::/64 auto token ::feed dev lo ndproxy off
+add fd02::/64 2406:2::/64 dev lo
+tunnel add ip6tnl1 remote $R local auto token ::feed dev lo
+tunnel add site0 remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400
+EOF
+	mark
+	compare "${FAKE_BATCH_TESTS[4]}" 0 "" "" -- bctl -b "$B"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[4]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64
+newlink flags=0x5 index=101 $data hoplimit=64 } }" || fail=1
+	# fd01 and both tunnels are the ones made first (counters 2, 1000, 2000).
+	{
+		bctl -j -s show | python3 -c 'import json, sys
+for m in json.load(sys.stdin): print(m["internal"], m["stats"]["snpt"]["packets"])' &&
+		bctl -j -s tunnel show | python3 -c 'import json, sys
+for t in json.load(sys.stdin): print(t["name"], t["stats"]["tx"]["packets"])'
+	} >"$TMP/out" 2>"$TMP/err"
+	check_output "${FAKE_BATCH_TESTS[4]}" $? 0 "" "fd01::/64 2
+fd02::/64 3
+ip6tnl1 1001
+site0 2001" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[4]}"
+
+	# The kernel refuses line 6; lines 1 to 5 were applied and are undone.
+	shape >"$TMP/state0"
+	cat >"$TMP/refuse.conf" <<EOF
+del fd01::/64 dev lo
+add fd02::/64 2406:22::/64 dev lo ndproxy all
+tunnel change ip6tnl1 hoplimit 5 local 2001:db8::5
+tunnel del site0
+tunnel add new0 remote 2001:db8::7 local auto dev lo
+add fd03::/64 2001:db8:bad::/64 dev lo
+EOF
+	mark
+	compare "${FAKE_BATCH_TESTS[5]}" 1 \
+		"Error: $TMP/refuse.conf:6: npt6: external prefix refused" "" -- \
+		bctl -b "$TMP/refuse.conf"
+	fail=$?
+	# Deletions first, then changes, then additions; undone newest first.
+	want_changes "${FAKE_BATCH_TESTS[5]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd03:: ext=2001:db8:bad:: plen=64
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
+dellink flags=0x5 index=101
+newlink flags=0x5 index=100 $data local=2001:db8::5 token=:: hoplimit=5 } }
+newlink flags=0x605 index=0 ifname=new0 $data link=1 remote=2001:db8::7 local_auto $dflt } }
+dellink flags=0x5 index=102
+newlink flags=0x5 index=100 $data local_auto token=::feed hoplimit=64 } }
+newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b $dflt } }" || fail=1
+	same_shape "${FAKE_BATCH_TESTS[5]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[5]}"
+
+	# The same with a tunnel the kernel refuses, after mapping changes.
+	printf '%s\n' "flush" "add fd09::/64 2406:9::/64 dev lo" \
+		"tunnel change site0 mtu 1280" \
+		"tunnel add bad0 remote 2001:db8:dead::1 local auto dev lo" \
+		>"$TMP/refuse.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[6]}" 1 \
+		"Error: $TMP/refuse.conf:4: fake: remote refused" "" -- \
+		bctl -b "$TMP/refuse.conf"
+	fail=$?
+	# Two deleted and one changed, then the refusal, then three undone.
+	want_changes "${FAKE_BATCH_TESTS[6]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
+newlink flags=0x5 index=103 mtu=1280
+newlink flags=0x605 index=0 ifname=bad0 $data link=1 remote=2001:db8:dead::1 local_auto $dflt } }
+newlink flags=0x5 index=103 mtu=1400" || fail=1
+	same_shape "${FAKE_BATCH_TESTS[6]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[6]}"
+
+	# A mapping the kernel refuses as an overlap, on line 3.
+	printf '%s\n' "add fd07::/64 2406:7::/64 dev lo" "" \
+		"add fd08::/64 2406:7::/64 dev lo" >"$TMP/refuse.conf"
+	compare "${FAKE_BATCH_TESTS[7]}" 1 \
+		"Error: $TMP/refuse.conf:3: External prefix overlaps another mapping" "" -- \
+		bctl -b "$TMP/refuse.conf"
+	fail=$?
+	same_shape "${FAKE_BATCH_TESTS[7]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[7]}"
+
+	# From stdin: the same file, so nothing to change; then one del.
+	mark
+	bctl -b - <"$B" >"$TMP/out" 2>"$TMP/err"
+	check_output "${FAKE_BATCH_TESTS[8]}" $? 0 "" ""
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[8]}" "" || fail=1
+	mark
+	printf 'del fd01::/64 dev lo\n' | bctl -b - >"$TMP/out" 2>"$TMP/err"
+	check_output "${FAKE_BATCH_TESTS[8]}" $? 0 "" "" || fail=1
+	want_changes "${FAKE_BATCH_TESTS[8]}" \
+		"cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[8]}"
+
+	printf '%s\n' "flush" "tunnel add eth0 remote ::1 local auto dev lo" \
+		>"$TMP/x.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[9]}" 1 \
+		"Error: $TMP/x.conf:2: \"eth0\" is not an npt6 tunnel" "" -- \
+		bctl -b "$TMP/x.conf"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[9]}" "" || fail=1
+	printf 'tunnel del eth0\n' >"$TMP/x.conf"
+	compare "${FAKE_BATCH_TESTS[9]}" 1 \
+		"Error: $TMP/x.conf:1: \"eth0\" is not an npt6 tunnel" "" -- \
+		bctl -b "$TMP/x.conf" || fail=1
+	want_changes "${FAKE_BATCH_TESTS[9]}" "" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[9]}"
+
+	printf '%s\n' "del fd0f::/64 dev lo" "tunnel del nope0" "flush dev lo" \
+		"add fd02::/64 2406:2::/64 dev lo" "tunnel del nope0" >"$TMP/x.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[10]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[10]}" "" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[10]}"
+
+	printf '%s\n' "tunnel del site0" "tunnel change site0 mtu 1280" \
+		>"$TMP/x.conf"
+	compare "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:2: tunnel \"site0\" is deleted by line 1" "" -- \
+		bctl -b "$TMP/x.conf"
+	fail=$?
+	printf '%s\n' "tunnel change nope0 mtu 1280" >"$TMP/x.conf"
+	compare "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:1: unknown device \"nope0\"" "" -- \
+		bctl -b "$TMP/x.conf" || fail=1
+	printf '%s\n' "tunnel change site0 token ::1" >"$TMP/x.conf"
+	compare "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:1: token needs \"local auto\"" "" -- \
+		bctl -b "$TMP/x.conf" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[11]}"
+
+	# "tunnel add" of an existing tunnel: one change request with what
+	# differs, which a change line of the same tunnel joins.
+	printf '%s\n' "tunnel add site0 remote 2001:db8:2::8 local auto token ::9 dev lo mtu 1400" \
+		"tunnel change site0 mss off" >"$TMP/x.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[12]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[12]}" \
+		"newlink flags=0x5 index=103 $data remote=2001:db8:2::8 local_auto token=::9 mss=0 } }" || fail=1
+	mark
+	compare "${FAKE_BATCH_TESTS[12]}" 0 "" "" -- bctl -b "$TMP/x.conf" || fail=1
+	want_changes "${FAKE_BATCH_TESTS[12]}" "" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[12]}"
+
+	# Each protocol only when the file needs it.
+	printf 'flush dev lo\n' >"$TMP/x.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[13]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	fail=$?
+	[ -z "$(tail -n +$((M2 + 1)) "$TMP/brlog")" ] || fail=1
+	printf 'tunnel del site0\n' >"$TMP/x.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[13]}" 0 "" "" -- bctl -b "$TMP/x.conf" || fail=1
+	[ -z "$(tail -n +$((M1 + 1)) "$TMP/blog")" ] || fail=1
+	want_changes "${FAKE_BATCH_TESTS[13]}" "dellink flags=0x5 index=103" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[13]}"
+
+	# Line 2 is refused, and so is the undoing of line 1: both are
+	# reported with their lines, the count of what stayed, and the
+	# mapping of line 1 is still there to be seen.
+	printf '%s\n' "add fd0e::/64 2001:db8:bad:1::/64 dev lo" \
+		"add fd0f::/64 2001:db8:bad::/64 dev lo" >"$TMP/stuck.conf"
+	mark
+	compare "${FAKE_BATCH_TESTS[14]}" 1 "Error: $TMP/stuck.conf:2: npt6: external prefix refused
+Error: $TMP/stuck.conf:1: rollback: fake: mapping cannot be deleted
+Error: $TMP/stuck.conf: 1 of 1 changes could not be undone" "" -- bctl -b "$TMP/stuck.conf"
+	fail=$?
+	want_changes "${FAKE_BATCH_TESTS[14]}" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0e:: ext=2001:db8:bad:1:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0f:: ext=2001:db8:bad:: plen=64
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64" || fail=1
+	bctl show dev lo | grep -q '^fd0e::/64 ' || {
+		echo "    the mapping that could not be undone is not shown" >&2
+		fail=1
+	}
+	log_test $fail "${FAKE_BATCH_TESTS[14]}"
+	batch_stop
+}
+fake_batch_tests
