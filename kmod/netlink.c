@@ -178,7 +178,8 @@ static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 		cfg->ndproxy = nla_get_u8(info->attrs[NPT6_A_NDPROXY]);
 	else
 		cfg->ndproxy = req->dev->type == ARPHRD_ETHER ?
-			       NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
+			       NPT6_NDPROXY_DEFAULT_ETHER :
+			       NPT6_NDPROXY_DEFAULT_OTHER;
 	return 0;
 }
 

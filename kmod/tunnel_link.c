@@ -509,11 +509,11 @@ static int npt6_tnl_newlink(struct net_device *dev,
 	t->dev = dev;
 	t->net = dev_net(dev);
 	INIT_HLIST_NODE(&t->hash);
-	t->hoplimit = 64;
-	t->tclass = NPT6_TNL_INHERIT;
-	t->flowlabel = NPT6_TNL_INHERIT;
-	t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
-	t->mss = NPT6_TNL_MSS_AUTO;
+	t->hoplimit = NPT6_TNL_DEFAULT_HOPLIMIT;
+	t->tclass = NPT6_TNL_DEFAULT_TCLASS;
+	t->flowlabel = NPT6_TNL_DEFAULT_FLOWLABEL;
+	t->encaplimit = NPT6_TNL_DEFAULT_ENCAPLIMIT;
+	t->mss = NPT6_TNL_DEFAULT_MSS;
 
 	/*
 	 * Everything that can fail comes before register_netdevice(): once
@@ -528,7 +528,7 @@ static int npt6_tnl_newlink(struct net_device *dev,
 	if (link && !tb[IFLA_MTU]) {
 		u16 elim = data[IFLA_NPT6TNL_ENCAPLIMIT] ?
 			   nla_get_u16(data[IFLA_NPT6TNL_ENCAPLIMIT]) :
-			   NPT6_TNL_ENCAPLIMIT_NONE;
+			   NPT6_TNL_DEFAULT_ENCAPLIMIT;
 
 		dev->mtu = max_t(int, link->mtu - npt6_tnl_hlen(elim),
 				 IPV4_MIN_MTU);

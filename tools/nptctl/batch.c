@@ -268,12 +268,10 @@ static int read_lines(struct batch *b, FILE *f)
  * kernel's default: take "hoplimit 10" out of a line and the tunnel goes
  * back to 64, as test_batch.sh's "edited" wants, keeping its ifindex and
  * counters.  So we must know the default of a setting to compare, or to
- * send it, and the kernel has no request that tells: neither rtnetlink nor
- * the npt6 family report defaults without making an object, and making a
- * scratch tunnel or mapping would be seen by every monitor.  Comparing
- * only what a line states would leave the 10.  These two functions are
- * therefore the only copies of the kernel's defaults in nptctl, written
- * as uapi/linux/npt6.h documents them; nothing else here knows them.
+ * send it.  Neither rtnetlink nor the npt6 family report defaults without
+ * making an object, which every monitor would see, so the module and we
+ * take them from the same place: the NPT6_*_DEFAULT_* constants of
+ * uapi/linux/npt6.h.  Nothing here restates a value.
  */
 
 /*
@@ -286,11 +284,11 @@ static int read_lines(struct batch *b, FILE *f)
 static void tunnel_defaults(struct npt6_tunnel *t)
 {
 	static const uint32_t kernel_default[TN_COUNT] = {
-		[TN_HOPLIMIT]	= 64,
-		[TN_TCLASS]	= NPT6_TNL_INHERIT,
-		[TN_FLOWLABEL]	= NPT6_TNL_INHERIT,
-		[TN_ENCAPLIMIT]	= NPT6_TNL_ENCAPLIMIT_NONE,
-		[TN_MSS]	= NPT6_TNL_MSS_AUTO,
+		[TN_HOPLIMIT]	= NPT6_TNL_DEFAULT_HOPLIMIT,
+		[TN_TCLASS]	= NPT6_TNL_DEFAULT_TCLASS,
+		[TN_FLOWLABEL]	= NPT6_TNL_DEFAULT_FLOWLABEL,
+		[TN_ENCAPLIMIT]	= NPT6_TNL_DEFAULT_ENCAPLIMIT,
+		[TN_MSS]	= NPT6_TNL_DEFAULT_MSS,
 	};
 	uint32_t v;
 	int id;
@@ -320,7 +318,8 @@ static int default_ndproxy(const struct npt6_mapping *m)
 	close(fd);
 	if (type < 0)
 		return -1;
-	return type == ARPHRD_ETHER ? NPT6_NDPROXY_AUTO : NPT6_NDPROXY_OFF;
+	return type == ARPHRD_ETHER ? NPT6_NDPROXY_DEFAULT_ETHER :
+				      NPT6_NDPROXY_DEFAULT_OTHER;
 }
 
 /* The model --------------------------------------------------------------- */

@@ -151,6 +151,14 @@ enum npt6_ndproxy_mode {
 
 #define NPT6_NDPROXY_MAX (__NPT6_NDPROXY_MAX - 1)
 
+/*
+ * The mode an ADD without NDPROXY gets: AUTO on an Ethernet device, OFF
+ * on any other, which has no link layer to proxy.  Tools that compare a
+ * configuration with the kernel's (nptctl -b) take it from here.
+ */
+#define NPT6_NDPROXY_DEFAULT_ETHER	NPT6_NDPROXY_AUTO
+#define NPT6_NDPROXY_DEFAULT_OTHER	NPT6_NDPROXY_OFF
+
 enum npt6_ndp_stats_attr {
 	NPT6_NSTATS_UNSPEC,
 	NPT6_NSTATS_PAD,
@@ -204,6 +212,18 @@ enum npt6_ndp_stats_attr {
 #define NPT6_TNL_INHERIT		0xffffffff
 #define NPT6_TNL_ENCAPLIMIT_NONE	0xffff
 #define NPT6_TNL_MSS_AUTO		0xffff
+
+/*
+ * What a new tunnel gets for each setting NEWLINK leaves out; the module
+ * uses these, and so does a tool that compares a configuration with the
+ * kernel's (nptctl -b).  The MTU's default depends on LINK: its MTU less
+ * the outer header.
+ */
+#define NPT6_TNL_DEFAULT_HOPLIMIT	64
+#define NPT6_TNL_DEFAULT_TCLASS		NPT6_TNL_INHERIT
+#define NPT6_TNL_DEFAULT_FLOWLABEL	NPT6_TNL_INHERIT
+#define NPT6_TNL_DEFAULT_ENCAPLIMIT	NPT6_TNL_ENCAPLIMIT_NONE
+#define NPT6_TNL_DEFAULT_MSS		NPT6_TNL_MSS_AUTO
 
 enum {
 	IFLA_NPT6TNL_UNSPEC,
