@@ -26,37 +26,15 @@ enum npt6_dir {
 };
 
 /*
- * The counters are the UAPI's, stored without the attributes that carry
- * none (UNSPEC, PAD): counter i is reported as attribute FIRST + i.
+ * Counters are named by their UAPI attributes (enum npt6_dir_stats_attr
+ * and enum npt6_ndp_stats_attr) and stored without the attributes that
+ * carry none (UNSPEC, PAD): attribute a is slot a - FIRST.  Callers pass
+ * constants, so the subtraction costs nothing.
  */
 #define NPT6_CTR_FIRST		NPT6_DSTATS_PACKETS
-#define NPT6_CTR(attr)		((attr) - NPT6_CTR_FIRST)
-
-enum npt6_ctr {
-	NPT6_CTR_PACKETS	 = NPT6_CTR(NPT6_DSTATS_PACKETS),
-	NPT6_CTR_BYTES		 = NPT6_CTR(NPT6_DSTATS_BYTES),
-	NPT6_CTR_ICMP_INNER	 = NPT6_CTR(NPT6_DSTATS_ICMP_INNER),
-	NPT6_CTR_LOCAL		 = NPT6_CTR(NPT6_DSTATS_LOCAL),
-	NPT6_CTR_COLLISION	 = NPT6_CTR(NPT6_DSTATS_COLLISION),
-	NPT6_CTR_DROP_UNMAPPABLE = NPT6_CTR(NPT6_DSTATS_DROP_UNMAPPABLE),
-	NPT6_CTR_DROP_NOMEM	 = NPT6_CTR(NPT6_DSTATS_DROP_NOMEM),
-	NPT6_CTR_MAX		 = NPT6_CTR(__NPT6_DSTATS_MAX)
-};
-
+#define NPT6_CTR_MAX		(__NPT6_DSTATS_MAX - NPT6_CTR_FIRST)
 #define NPT6_NDP_FIRST		NPT6_NSTATS_NS_SEEN
-#define NPT6_NDP(attr)		((attr) - NPT6_NDP_FIRST)
-
-enum npt6_ndp_ctr {
-	NPT6_NDP_NS_SEEN	= NPT6_NDP(NPT6_NSTATS_NS_SEEN),
-	NPT6_NDP_NA_SENT	= NPT6_NDP(NPT6_NSTATS_NA_SENT),
-	NPT6_NDP_IGN_LOCAL	= NPT6_NDP(NPT6_NSTATS_IGN_LOCAL),
-	NPT6_NDP_IGN_OFF	= NPT6_NDP(NPT6_NSTATS_IGN_OFF),
-	NPT6_NDP_IGN_UNRESOLVED	= NPT6_NDP(NPT6_NSTATS_IGN_UNRESOLVED),
-	NPT6_NDP_IGN_OUTSIDE	= NPT6_NDP(NPT6_NSTATS_IGN_OUTSIDE),
-	NPT6_NDP_DROP_MALFORMED	= NPT6_NDP(NPT6_NSTATS_DROP_MALFORMED),
-	NPT6_NDP_IGN_BUDGET	= NPT6_NDP(NPT6_NSTATS_IGN_BUDGET),
-	NPT6_NDP_MAX		= NPT6_NDP(__NPT6_NSTATS_MAX)
-};
+#define NPT6_NDP_MAX		(__NPT6_NSTATS_MAX - NPT6_NDP_FIRST)
 
 struct npt6_stats {
 	struct u64_stats_sync syncp;
@@ -137,12 +115,12 @@ struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
 void npt6_map_follow(struct npt6_net *nn);
 
 static inline void npt6_map_count(struct npt6_map *map, enum npt6_dir dir,
-				  enum npt6_ctr ctr, u64 n)
+				  enum npt6_dir_stats_attr ctr, u64 n)
 {
 	struct npt6_stats *s = this_cpu_ptr(map->stats);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_add(&s->ctr[dir][ctr], n);
+	u64_stats_add(&s->ctr[dir][ctr - NPT6_CTR_FIRST], n);
 	u64_stats_update_end(&s->syncp);
 }
 
@@ -153,18 +131,19 @@ static inline void npt6_map_count_xlat(struct npt6_map *map, enum npt6_dir dir,
 	struct npt6_stats *s = this_cpu_ptr(map->stats);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_add(&s->ctr[dir][NPT6_CTR_PACKETS], packets);
-	u64_stats_add(&s->ctr[dir][NPT6_CTR_BYTES], bytes);
+	u64_stats_add(&s->ctr[dir][NPT6_DSTATS_PACKETS - NPT6_CTR_FIRST],
+		      packets);
+	u64_stats_add(&s->ctr[dir][NPT6_DSTATS_BYTES - NPT6_CTR_FIRST], bytes);
 	u64_stats_update_end(&s->syncp);
 }
 
 static inline void npt6_map_count_ndp(struct npt6_map *map,
-				      enum npt6_ndp_ctr ctr)
+				      enum npt6_ndp_stats_attr ctr)
 {
 	struct npt6_stats *s = this_cpu_ptr(map->stats);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->ndp[ctr]);
+	u64_stats_inc(&s->ndp[ctr - NPT6_NDP_FIRST]);
 	u64_stats_update_end(&s->syncp);
 }
 

@@ -331,25 +331,25 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 	if (!node)
 		return NF_ACCEPT;
 	map = container_of(node, struct npt6_map, node);
-	npt6_map_count_ndp(map, NPT6_NDP_NS_SEEN);
+	npt6_map_count_ndp(map, NPT6_NSTATS_NS_SEEN);
 
 	if (map->ndproxy == NPT6_NDPROXY_OFF) {
-		npt6_map_count_ndp(map, NPT6_NDP_IGN_OFF);
+		npt6_map_count_ndp(map, NPT6_NSTATS_IGN_OFF);
 		return NF_ACCEPT;
 	}
 	if (!npt6_ns_valid(skb, noff, len, &sllao)) {
-		npt6_map_count_ndp(map, NPT6_NDP_DROP_MALFORMED);
+		npt6_map_count_ndp(map, NPT6_NSTATS_DROP_MALFORMED);
 		return NF_DROP;
 	}
 	/* Tentative ones too: the kernel runs DAD for those. */
 	if (ipv6_chk_addr_and_flags(state->net, &target, NULL, true, 0, 0)) {
-		npt6_map_count_ndp(map, NPT6_NDP_IGN_LOCAL);
+		npt6_map_count_ndp(map, NPT6_NSTATS_IGN_LOCAL);
 		return NF_ACCEPT;
 	}
 
 	inner = target;
 	if (!npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &inner)) {
-		npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);
+		npt6_map_count_ndp(map, NPT6_NSTATS_IGN_OUTSIDE);
 		return NF_ACCEPT;
 	}
 	/* In "all" mode only DAD probes need the twin to be alive. */
@@ -359,19 +359,19 @@ unsigned int npt6_ndproxy_ns(struct npt6_dev *xdev, struct sk_buff *skb,
 		case NPT6_INSIDE_ALIVE:
 			break;
 		case NPT6_INSIDE_UNRESOLVED:
-			npt6_map_count_ndp(map, NPT6_NDP_IGN_UNRESOLVED);
+			npt6_map_count_ndp(map, NPT6_NSTATS_IGN_UNRESOLVED);
 			return NF_ACCEPT;
 		case NPT6_INSIDE_REFUSED:
-			npt6_map_count_ndp(map, NPT6_NDP_IGN_BUDGET);
+			npt6_map_count_ndp(map, NPT6_NSTATS_IGN_BUDGET);
 			return NF_ACCEPT;
 		case NPT6_INSIDE_NOT:
-			npt6_map_count_ndp(map, NPT6_NDP_IGN_OUTSIDE);
+			npt6_map_count_ndp(map, NPT6_NSTATS_IGN_OUTSIDE);
 			return NF_ACCEPT;
 		}
 	}
 
 	if (npt6_send_na(xdev->dev, skb, noff, sllao, &target))
-		npt6_map_count_ndp(map, NPT6_NDP_NA_SENT);
+		npt6_map_count_ndp(map, NPT6_NSTATS_NA_SENT);
 	consume_skb(skb);
 	return NF_STOLEN;
 }

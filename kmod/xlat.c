@@ -131,11 +131,11 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 	if (!npt6_rewrite_addr(&map->rw[dir], &addr))
 		return;
 	if (skb_ensure_writable(skb, aoff + sizeof(addr))) {
-		npt6_map_count(map, dir, NPT6_CTR_DROP_NOMEM, 1);
+		npt6_map_count(map, dir, NPT6_DSTATS_DROP_NOMEM, 1);
 		return;
 	}
 	memcpy(skb->data + aoff, &addr, sizeof(addr));
-	npt6_map_count(map, dir, NPT6_CTR_ICMP_INNER, 1);
+	npt6_map_count(map, dir, NPT6_DSTATS_ICMP_INNER, 1);
 }
 
 /*
@@ -157,7 +157,7 @@ static noinline unsigned int npt6_xlat_fraglist(struct npt6_map *map,
 						unsigned int aoff,
 						enum npt6_dir dir)
 {
-	enum npt6_ctr why = NPT6_CTR_DROP_NOMEM;
+	enum npt6_dir_stats_attr why = NPT6_DSTATS_DROP_NOMEM;
 	struct sk_buff **pprev, *seg, *nseg;
 	struct in6_addr *addr;
 
@@ -194,7 +194,7 @@ static noinline unsigned int npt6_xlat_fraglist(struct npt6_map *map,
 		 */
 		addr = (struct in6_addr *)(skb_network_header(seg) + aoff);
 		if (!npt6_rewrite_addr(&map->rw[dir], addr)) {
-			why = NPT6_CTR_DROP_UNMAPPABLE;
+			why = NPT6_DSTATS_DROP_UNMAPPABLE;
 			goto drop;
 		}
 	}
@@ -227,12 +227,12 @@ npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb, unsigned int noff,
 	if (unlikely(skb_cloned(skb) &&
 		     !skb_clone_writable(skb, noff + sizeof(struct ipv6hdr)) &&
 		     pskb_expand_head(skb, 0, 0, GFP_ATOMIC))) {
-		npt6_map_count(map, dir, NPT6_CTR_DROP_NOMEM, 1);
+		npt6_map_count(map, dir, NPT6_DSTATS_DROP_NOMEM, 1);
 		return NF_DROP;
 	}
 	addr = (struct in6_addr *)(skb_network_header(skb) + aoff);
 	if (unlikely(!npt6_rewrite_addr(&map->rw[dir], addr))) {
-		npt6_map_count(map, dir, NPT6_CTR_DROP_UNMAPPABLE, 1);
+		npt6_map_count(map, dir, NPT6_DSTATS_DROP_UNMAPPABLE, 1);
 		return NF_DROP;
 	}
 	if (unlikely(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST))
@@ -271,7 +271,7 @@ static noinline void __cold npt6_collision(const struct npt6_dev *xdev,
 {
 	struct in6_addr host = *ext;
 
-	npt6_map_count(map, NPT6_DIR_SNPT, NPT6_CTR_COLLISION, 1);
+	npt6_map_count(map, NPT6_DIR_SNPT, NPT6_DSTATS_COLLISION, 1);
 	if (test_and_set_bit(NPT6_MAP_COLLISION_LOGGED, &map->flags))
 		return;
 	npt6_rewrite_addr(&map->rw[NPT6_DIR_DNPT], &host);
@@ -335,7 +335,7 @@ unsigned int npt6_xlat_ingress(void *priv, struct sk_buff *skb,
 	 * address of this very device) are ours, not some internal host's.
 	 */
 	if (npt6_local_addr(xdev->local, state->net, &ipv6_hdr(skb)->daddr)) {
-		npt6_map_count(map, NPT6_DIR_DNPT, NPT6_CTR_LOCAL, 1);
+		npt6_map_count(map, NPT6_DIR_DNPT, NPT6_DSTATS_LOCAL, 1);
 		return NF_ACCEPT;
 	}
 

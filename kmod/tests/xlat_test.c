@@ -170,13 +170,16 @@ static unsigned int xt_run(struct xlat_test_ctx *ctx, struct sk_buff *skb,
 }
 
 static u64 xt_count(struct xlat_test_ctx *ctx, enum npt6_dir dir,
-		    enum npt6_ctr ctr)
+		    enum npt6_dir_stats_attr ctr)
 {
+	const struct npt6_stats *s;
 	u64 n = 0;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		n += u64_stats_read(&per_cpu_ptr(ctx->map->stats, cpu)->ctr[dir][ctr]);
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(ctx->map->stats, cpu);
+		n += u64_stats_read(&s->ctr[dir][ctr - NPT6_CTR_FIRST]);
+	}
 	return n;
 }
 
@@ -196,31 +199,42 @@ static void xt_expect_train(struct kunit *test, struct sk_buff *head,
 	KUNIT_EXPECT_EQ(test, i, XT_LIST);
 }
 
+/*
+ * A train from @src to @dst through @dir must come out from @want_src to
+ * @want_dst, every datagram of it, and count as datagrams, not trains, as
+ * any GSO packet does.
+ */
+static void xt_check_train(struct kunit *test, enum npt6_dir dir,
+			   const struct in6_addr *src,
+			   const struct in6_addr *dst,
+			   const struct in6_addr *want_src,
+			   const struct in6_addr *want_dst)
+{
+	struct xlat_test_ctx *ctx = test->priv;
+	struct sk_buff *head = xt_train(test, src, dst);
+
+	KUNIT_EXPECT_EQ(test, xt_run(ctx, head, dir), NF_ACCEPT);
+	xt_expect_train(test, head, want_src, want_dst);
+	KUNIT_EXPECT_EQ(test, xt_count(ctx, dir, NPT6_DSTATS_PACKETS), XT_LIST + 1);
+	kfree_skb(head);
+}
+
 /* Outbound: every datagram of the train leaves from the external twin. */
 static void xlat_fraglist_snpt(struct kunit *test)
 {
 	struct xlat_test_ctx *ctx = test->priv;
-	struct sk_buff *head = xt_train(test, &ctx->int_host, &ctx->peer);
 
-	KUNIT_EXPECT_EQ(test, xt_run(ctx, head, NPT6_DIR_SNPT), NF_ACCEPT);
-	xt_expect_train(test, head, &ctx->ext_host, &ctx->peer);
-	/* Datagrams, not trains, as for any GSO packet. */
-	KUNIT_EXPECT_EQ(test, xt_count(ctx, NPT6_DIR_SNPT, NPT6_CTR_PACKETS),
-			XT_LIST + 1);
-	kfree_skb(head);
+	xt_check_train(test, NPT6_DIR_SNPT, &ctx->int_host, &ctx->peer,
+		       &ctx->ext_host, &ctx->peer);
 }
 
 /* Inbound: every datagram goes to the internal host. */
 static void xlat_fraglist_dnpt(struct kunit *test)
 {
 	struct xlat_test_ctx *ctx = test->priv;
-	struct sk_buff *head = xt_train(test, &ctx->peer, &ctx->ext_host);
 
-	KUNIT_EXPECT_EQ(test, xt_run(ctx, head, NPT6_DIR_DNPT), NF_ACCEPT);
-	xt_expect_train(test, head, &ctx->peer, &ctx->int_host);
-	KUNIT_EXPECT_EQ(test, xt_count(ctx, NPT6_DIR_DNPT, NPT6_CTR_PACKETS),
-			XT_LIST + 1);
-	kfree_skb(head);
+	xt_check_train(test, NPT6_DIR_DNPT, &ctx->peer, &ctx->ext_host,
+		       &ctx->peer, &ctx->int_host);
 }
 
 /*
