@@ -106,6 +106,19 @@ same_shape()
 	same_files "$1" "states" "$TMP/state0" "$TMP/state1"
 }
 
+# apply DESC RC STDERR FILE [CHANGES]: nptctl -b FILE must exit RC with
+# STDERR and print nothing, and, if CHANGES is given, send those change
+# requests; 1 if not.
+apply()
+{
+	local rc=0
+
+	mark
+	compare "$1" "$2" "$3" "" -- bctl -b "$4" || rc=1
+	if [ $# -ge 5 ]; then want_changes "$1" "$5" || rc=1; fi
+	return $rc
+}
+
 fake_batch_tests()
 {
 	local t fail B="$TMP/site.conf" R=2404:8e00::feed:140 D
@@ -143,13 +156,11 @@ EOF
 	fi
 	log_test $fail "${FAKE_BATCH_TESTS[0]}"
 
-	mark
-	compare "${FAKE_BATCH_TESTS[1]}" 0 "" "" -- bctl -b "$B"
-	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[1]}" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64
+	apply "${FAKE_BATCH_TESTS[1]}" 0 "" "$B" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
 newlink flags=0x605 index=0 ifname=ip6tnl1 $data link=1 remote=$R local_auto token=::feed $dflt } }
-newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=10 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 } }" || fail=1
+newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=10 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 } }"
+	fail=$?
 	{ bctl show && bctl tunnel show; } >"$TMP/out" 2>"$TMP/err"
 	check_output "${FAKE_BATCH_TESTS[1]}" $? 0 "" "fd00::/64 -> 2406::/64 dev lo ndproxy off
 fd01::/64 -> auto (no address yet) dev lo token ::feed ndproxy off
@@ -159,19 +170,15 @@ site0: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss auto hopl
 	log_test $fail "${FAKE_BATCH_TESTS[1]}"
 
 	state >"$TMP/state0" 2>&1
-	mark
-	compare "${FAKE_BATCH_TESTS[2]}" 0 "" "" -- bctl -b "$B"
+	apply "${FAKE_BATCH_TESTS[2]}" 0 "" "$B" ""
 	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[2]}" "" || fail=1
 	same_state "${FAKE_BATCH_TESTS[2]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[2]}"
 
 	# What systemd's ExecReload= runs: a file that says flush first.
 	sed -i '1a flush' "$B"
-	mark
-	compare "${FAKE_BATCH_TESTS[3]}" 0 "" "" -- bctl -b "$B"
+	apply "${FAKE_BATCH_TESTS[3]}" 0 "" "$B" ""
 	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[3]}" "" || fail=1
 	same_state "${FAKE_BATCH_TESTS[3]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[3]}"
 
@@ -184,12 +191,10 @@ add fd02::/64 2406:2::/64 dev lo
 tunnel add ip6tnl1 remote $R local auto token ::feed dev lo
 tunnel add site0 remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400
 EOF
-	mark
-	compare "${FAKE_BATCH_TESTS[4]}" 0 "" "" -- bctl -b "$B"
-	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[4]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64
+	apply "${FAKE_BATCH_TESTS[4]}" 0 "" "$B" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64
-newlink flags=0x5 index=101 $data hoplimit=64 } }" || fail=1
+newlink flags=0x5 index=101 $data hoplimit=64 } }"
+	fail=$?
 	# fd01 and both tunnels are the ones made first (counters 2, 1000, 2000).
 	{
 		bctl -j -s show | python3 -c 'import json, sys
@@ -213,13 +218,10 @@ tunnel del site0
 tunnel add new0 remote 2001:db8::7 local auto dev lo
 add fd03::/64 2001:db8:bad::/64 dev lo
 EOF
-	mark
-	compare "${FAKE_BATCH_TESTS[5]}" 1 \
-		"Error: $TMP/refuse.conf:6: npt6: external prefix refused" "" -- \
-		bctl -b "$TMP/refuse.conf"
-	fail=$?
 	# Deletions first, then changes, then additions; undone newest first.
-	want_changes "${FAKE_BATCH_TESTS[5]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
+	apply "${FAKE_BATCH_TESTS[5]}" 1 \
+		"Error: $TMP/refuse.conf:6: npt6: external prefix refused" \
+		"$TMP/refuse.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
 cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd03:: ext=2001:db8:bad:: plen=64
@@ -231,7 +233,8 @@ newlink flags=0x5 index=100 $data local=2001:db8::5 token=:: hoplimit=5 } }
 newlink flags=0x605 index=0 ifname=new0 $data link=1 remote=2001:db8::7 local_auto $dflt } }
 dellink flags=0x5 index=102
 newlink flags=0x5 index=100 $data local_auto token=::feed hoplimit=64 } }
-newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b $dflt } }" || fail=1
+newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b $dflt } }"
+	fail=$?
 	same_shape "${FAKE_BATCH_TESTS[5]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[5]}"
 
@@ -240,28 +243,26 @@ newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2
 		"tunnel change site0 mtu 1280" \
 		"tunnel add bad0 remote 2001:db8:dead::1 local auto dev lo" \
 		>"$TMP/refuse.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[6]}" 1 \
-		"Error: $TMP/refuse.conf:4: fake: remote refused" "" -- \
-		bctl -b "$TMP/refuse.conf"
-	fail=$?
 	# Two deleted and one changed, then the refusal, then three undone.
-	want_changes "${FAKE_BATCH_TESTS[6]}" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
+	apply "${FAKE_BATCH_TESTS[6]}" 1 \
+		"Error: $TMP/refuse.conf:4: fake: remote refused" \
+		"$TMP/refuse.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
 cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
 newlink flags=0x5 index=103 mtu=1280
 newlink flags=0x605 index=0 ifname=bad0 $data link=1 remote=2001:db8:dead::1 local_auto $dflt } }
-newlink flags=0x5 index=103 mtu=1400" || fail=1
+newlink flags=0x5 index=103 mtu=1400"
+	fail=$?
 	same_shape "${FAKE_BATCH_TESTS[6]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[6]}"
 
 	# A mapping the kernel refuses as an overlap, on line 3.
 	printf '%s\n' "add fd07::/64 2406:7::/64 dev lo" "" \
 		"add fd08::/64 2406:7::/64 dev lo" >"$TMP/refuse.conf"
-	compare "${FAKE_BATCH_TESTS[7]}" 1 \
-		"Error: $TMP/refuse.conf:3: External prefix overlaps another mapping" "" -- \
-		bctl -b "$TMP/refuse.conf"
+	apply "${FAKE_BATCH_TESTS[7]}" 1 \
+		"Error: $TMP/refuse.conf:3: External prefix overlaps another mapping" \
+		"$TMP/refuse.conf"
 	fail=$?
 	same_shape "${FAKE_BATCH_TESTS[7]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[7]}"
@@ -281,68 +282,53 @@ newlink flags=0x5 index=103 mtu=1400" || fail=1
 
 	printf '%s\n' "flush" "tunnel add eth0 remote ::1 local auto dev lo" \
 		>"$TMP/x.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[9]}" 1 \
-		"Error: $TMP/x.conf:2: \"eth0\" is not an npt6 tunnel" "" -- \
-		bctl -b "$TMP/x.conf"
+	apply "${FAKE_BATCH_TESTS[9]}" 1 \
+		"Error: $TMP/x.conf:2: \"eth0\" is not an npt6 tunnel" "$TMP/x.conf" ""
 	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[9]}" "" || fail=1
 	printf 'tunnel del eth0\n' >"$TMP/x.conf"
-	compare "${FAKE_BATCH_TESTS[9]}" 1 \
-		"Error: $TMP/x.conf:1: \"eth0\" is not an npt6 tunnel" "" -- \
-		bctl -b "$TMP/x.conf" || fail=1
-	want_changes "${FAKE_BATCH_TESTS[9]}" "" || fail=1
+	apply "${FAKE_BATCH_TESTS[9]}" 1 \
+		"Error: $TMP/x.conf:1: \"eth0\" is not an npt6 tunnel" "$TMP/x.conf" "" ||
+		fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[9]}"
 
 	printf '%s\n' "del fd0f::/64 dev lo" "tunnel del nope0" "flush dev lo" \
 		"add fd02::/64 2406:2::/64 dev lo" "tunnel del nope0" >"$TMP/x.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[10]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	apply "${FAKE_BATCH_TESTS[10]}" 0 "" "$TMP/x.conf" ""
 	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[10]}" "" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[10]}"
 
 	printf '%s\n' "tunnel del site0" "tunnel change site0 mtu 1280" \
 		>"$TMP/x.conf"
-	compare "${FAKE_BATCH_TESTS[11]}" 1 \
-		"Error: $TMP/x.conf:2: tunnel \"site0\" is deleted by line 1" "" -- \
-		bctl -b "$TMP/x.conf"
+	apply "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:2: tunnel \"site0\" is deleted by line 1" "$TMP/x.conf"
 	fail=$?
 	printf '%s\n' "tunnel change nope0 mtu 1280" >"$TMP/x.conf"
-	compare "${FAKE_BATCH_TESTS[11]}" 1 \
-		"Error: $TMP/x.conf:1: unknown device \"nope0\"" "" -- \
-		bctl -b "$TMP/x.conf" || fail=1
+	apply "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:1: unknown device \"nope0\"" "$TMP/x.conf" || fail=1
 	printf '%s\n' "tunnel change site0 token ::1" >"$TMP/x.conf"
-	compare "${FAKE_BATCH_TESTS[11]}" 1 \
-		"Error: $TMP/x.conf:1: token needs \"local auto\"" "" -- \
-		bctl -b "$TMP/x.conf" || fail=1
+	apply "${FAKE_BATCH_TESTS[11]}" 1 \
+		"Error: $TMP/x.conf:1: token needs \"local auto\"" "$TMP/x.conf" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[11]}"
 
 	# "tunnel add" of an existing tunnel: one change request with what
 	# differs, which a change line of the same tunnel joins.
 	printf '%s\n' "tunnel add site0 remote 2001:db8:2::8 local auto token ::9 dev lo mtu 1400" \
 		"tunnel change site0 mss off" >"$TMP/x.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[12]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	apply "${FAKE_BATCH_TESTS[12]}" 0 "" "$TMP/x.conf" \
+		"newlink flags=0x5 index=103 $data remote=2001:db8:2::8 local_auto token=::9 mss=0 } }"
 	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[12]}" \
-		"newlink flags=0x5 index=103 $data remote=2001:db8:2::8 local_auto token=::9 mss=0 } }" || fail=1
-	mark
-	compare "${FAKE_BATCH_TESTS[12]}" 0 "" "" -- bctl -b "$TMP/x.conf" || fail=1
-	want_changes "${FAKE_BATCH_TESTS[12]}" "" || fail=1
+	apply "${FAKE_BATCH_TESTS[12]}" 0 "" "$TMP/x.conf" "" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[12]}"
 
 	# Each protocol only when the file needs it.
 	printf 'flush dev lo\n' >"$TMP/x.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[13]}" 0 "" "" -- bctl -b "$TMP/x.conf"
+	apply "${FAKE_BATCH_TESTS[13]}" 0 "" "$TMP/x.conf"
 	fail=$?
 	[ -z "$(tail -n +$((M2 + 1)) "$TMP/brlog")" ] || fail=1
 	printf 'tunnel del site0\n' >"$TMP/x.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[13]}" 0 "" "" -- bctl -b "$TMP/x.conf" || fail=1
+	apply "${FAKE_BATCH_TESTS[13]}" 0 "" "$TMP/x.conf" \
+		"dellink flags=0x5 index=103" || fail=1
 	[ -z "$(tail -n +$((M1 + 1)) "$TMP/blog")" ] || fail=1
-	want_changes "${FAKE_BATCH_TESTS[13]}" "dellink flags=0x5 index=103" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[13]}"
 
 	# Line 2 is refused, and so is the undoing of line 1: both are
@@ -350,14 +336,13 @@ newlink flags=0x5 index=103 mtu=1400" || fail=1
 	# mapping of line 1 is still there to be seen.
 	printf '%s\n' "add fd0e::/64 2001:db8:bad:1::/64 dev lo" \
 		"add fd0f::/64 2001:db8:bad::/64 dev lo" >"$TMP/stuck.conf"
-	mark
-	compare "${FAKE_BATCH_TESTS[14]}" 1 "Error: $TMP/stuck.conf:2: npt6: external prefix refused
+	apply "${FAKE_BATCH_TESTS[14]}" 1 "Error: $TMP/stuck.conf:2: npt6: external prefix refused
 Error: $TMP/stuck.conf:1: rollback: fake: mapping cannot be deleted
-Error: $TMP/stuck.conf: 1 of 1 changes could not be undone" "" -- bctl -b "$TMP/stuck.conf"
-	fail=$?
-	want_changes "${FAKE_BATCH_TESTS[14]}" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0e:: ext=2001:db8:bad:1:: plen=64
+Error: $TMP/stuck.conf: 1 of 1 changes could not be undone" "$TMP/stuck.conf" \
+		"cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0e:: ext=2001:db8:bad:1:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0f:: ext=2001:db8:bad:: plen=64
-cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64" || fail=1
+cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64"
+	fail=$?
 	bctl show dev lo | grep -q '^fd0e::/64 ' || {
 		echo "    the mapping that could not be undone is not shown" >&2
 		fail=1

@@ -137,6 +137,14 @@ fake()
 
 lines() { wc -l <"$1" 2>/dev/null || echo 0; }
 
+# pretty_json JSON: each line of JSON indented as -p prints it, which is
+# what Python prints with indent=4.
+pretty_json()
+{
+	printf '%s\n' "$1" | python3 -c 'import json, sys
+for line in sys.stdin: print(json.dumps(json.loads(line), indent=4))'
+}
+
 # fake_monitor SCENARIO DESC SIGNAL STDERR STDOUT LOG ARGS...: start the test
 # build of nptctl (ARGS... ends in "monitor") against fake_npt6, wait for
 # all of STDOUT while it still runs (it must flush every event as it comes),
@@ -183,7 +191,7 @@ fake_monitor()
 fake_tests()
 {
 	local t ctrl='ctrl cmd=3 flags=0x5 name=npt6' dump='cmd=3 flags=0x305 ver=1'
-	local ge0 ge1 ge0s ge1s j0 j1 j0s j1s st0 ndp0 auto ev evs ej malformed
+	local ge0 ge1 ge0s ge1s j0 j1 j0s j1s st0 ndp0 sz dz nz auto ev evs ej jev malformed
 	local events
 
 	if ! has_net_admin; then
@@ -206,13 +214,17 @@ fake_tests()
 	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 ndproxy all'
 	st0='    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
     dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8'
+	# Counters at zero.
+	sz='    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0'
+	dz='    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0'
+	nz='    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0'
 	ndp0='    ndp: ns_seen 30 na_sent 25 ign_local 1 ign_off 0 ign_unresolved 2 ign_outside 1 drop_malformed 1 ign_budget 0'
 	ge0s="$ge0
 $st0
 $ndp0"
 	ge1s="$ge1
     snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+$dz
     ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 18446744073709551615 ign_budget 0"
 	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"'
 	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"all"'
@@ -242,28 +254,7 @@ $ge1s" "$ctrl
 $dump" -s -s ls
 	fake ok "${FAKE_TESTS[7]}" 0 "" "[$j0s,$j1s]" "$ctrl
 $dump" -j -s show
-	fake ok "${FAKE_TESTS[8]}" 0 "" '[
-    {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00::/64",
-        "external": "2406::/64",
-        "prefix_len": 64,
-        "external_source": "static",
-        "active": true,
-        "ndproxy": "auto"
-    },
-    {
-        "dev": "ge1",
-        "ifindex": 5,
-        "internal": "fdce:b680:5c56:5::/64",
-        "external": "2406:2d40:3084:e000::/64",
-        "prefix_len": 64,
-        "external_source": "static",
-        "active": true,
-        "ndproxy": "all"
-    }
-]' "$ctrl
+	fake ok "${FAKE_TESTS[8]}" 0 "" "$(pretty_json "[$j0},$j1}]")" "$ctrl
 $dump" -p show
 	# The fake ignores the filter, so this also checks our own filtering.
 	fake ok "${FAKE_TESTS[9]}" 0 "" "" "$ctrl
@@ -348,21 +339,21 @@ $dump" show
 $dump" -j show
 	fake auto "${FAKE_TESTS[34]}" 0 "" \
 		"fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy auto
-    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
+$sz
+$dz
+$nz
 fd00:192:168:1::/64 -> 2409:10:2020:3c00::/64 dev ge0 auto token ::feed (from 2409:10:2020:3c00::feed) ndproxy auto
-    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+$sz
+$dz
 $ndp0
 fd01::/64 -> auto (no address yet) dev ge1 ndproxy 7
-    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
+$sz
+$dz
+$nz
 fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy all
-    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0" "$ctrl
+$sz
+$dz
+$nz" "$ctrl
 $dump" -s show
 	fake badactive "${FAKE_TESTS[35]}" 1 \
 		"Error: Unable to list mappings: Protocol error" "" "$ctrl
@@ -372,7 +363,7 @@ $dump" show
 $st0
 fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1
     snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0" \
+$dz" \
 		"$ctrl
 $dump" -s show
 	fake legacy "${FAKE_TESTS[37]}" 0 "" \
@@ -393,119 +384,31 @@ change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive
 del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
 	fake_monitor events "${FAKE_TESTS[38]}" INT "$malformed" "$ev" "$events" monitor
 	ej='{"dev":"ge0","ifindex":3,"internal":"fd00:1::/64"'
-	fake_monitor events "${FAKE_TESTS[39]}" TERM "$malformed" \
-		'{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}
+	jev='{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}
 {"event":"add","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"}}
 {"event":"change","mapping":'"$ej"',"external":"2406:1::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:1::feed","active":true,"ndproxy":"all"},"old_external":null}
 {"event":"change","mapping":'"$ej"',"external":"2406:2::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:2::feed","active":true,"ndproxy":"all"},"old_external":"2406:1::/64"}
 {"event":"change","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"},"old_external":"2406:2::/64"}
-{"event":"del","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}' \
+{"event":"del","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}'
+	fake_monitor events "${FAKE_TESTS[39]}" TERM "$malformed" "$jev" \
 		"$events" -j monitor
-	evs='    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14 ign_budget 0'
+	evs="    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7
+$dz
+    ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14 ign_budget 0"
 	fake_monitor events "${FAKE_TESTS[40]}" INT "$malformed" \
 		"add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
 $evs
 add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
-    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
-    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0
+$sz
+$dz
+$nz
 change fd00:1::/64 dev ge0: inactive -> 2406:1::/64
 change fd00:1::/64 dev ge0: 2406:1::/64 -> 2406:2::/64
 change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive
 del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
 $evs" "$events" -s mon
-	fake_monitor events "${FAKE_TESTS[41]}" TERM "$malformed" "$(cat <<'EOF'
-{
-    "event": "add",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00::/64",
-        "external": "2406::/64",
-        "prefix_len": 64,
-        "external_source": "static",
-        "active": true,
-        "ndproxy": "auto"
-    }
-}
-{
-    "event": "add",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00:1::/64",
-        "external": null,
-        "prefix_len": 64,
-        "external_source": "auto",
-        "token": "::feed",
-        "active": false,
-        "ndproxy": "all"
-    }
-}
-{
-    "event": "change",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00:1::/64",
-        "external": "2406:1::/64",
-        "prefix_len": 64,
-        "external_source": "auto",
-        "token": "::feed",
-        "external_address": "2406:1::feed",
-        "active": true,
-        "ndproxy": "all"
-    },
-    "old_external": null
-}
-{
-    "event": "change",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00:1::/64",
-        "external": "2406:2::/64",
-        "prefix_len": 64,
-        "external_source": "auto",
-        "token": "::feed",
-        "external_address": "2406:2::feed",
-        "active": true,
-        "ndproxy": "all"
-    },
-    "old_external": "2406:1::/64"
-}
-{
-    "event": "change",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00:1::/64",
-        "external": null,
-        "prefix_len": 64,
-        "external_source": "auto",
-        "token": "::feed",
-        "active": false,
-        "ndproxy": "all"
-    },
-    "old_external": "2406:2::/64"
-}
-{
-    "event": "del",
-    "mapping": {
-        "dev": "ge0",
-        "ifindex": 3,
-        "internal": "fd00::/64",
-        "external": "2406::/64",
-        "prefix_len": 64,
-        "external_source": "static",
-        "active": true,
-        "ndproxy": "auto"
-    }
-}
-EOF
-)" "$events" -p monitor
+	fake_monitor events "${FAKE_TESTS[41]}" TERM "$malformed" \
+		"$(pretty_json "$jev")" "$events" -p monitor
 	fake nomcgrp "${FAKE_TESTS[42]}" 1 \
 		'Error: npt6 kernel module has no "events" multicast group (install matching versions)' \
 		"" "$ctrl" monitor

@@ -18,6 +18,8 @@
 #include "parse.h"
 #include "print.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static unsigned int failed;
 
 static void result(bool ok, const char *fmt, ...)
@@ -85,15 +87,46 @@ static bool expect_prefix(const char *arg, enum prefix_error want,
 		     "parse_prefix(\"%s\") parsed the wrong prefix", arg);
 }
 
-static bool expect_message(const char *arg, const char *want)
+/* An input, the text wanted for it, and what the case is about. */
+struct text_case {
+	const char *arg, *want, *what;
+};
+
+/* nptctl's message about a prefix or a token it refuses, for @arg. */
+typedef void message_fn(char *buf, size_t size, const char *arg);
+
+static void prefix_message(char *buf, size_t size, const char *arg)
+{
+	struct prefix p;
+
+	prefix_strerror(buf, size, parse_prefix(arg, &p), arg, &p);
+}
+
+static void token_message(char *buf, size_t size, const char *arg)
+{
+	struct in6_addr iid;
+
+	token_strerror(buf, size, parse_token(arg, &iid), arg);
+}
+
+static bool expect_message(message_fn *message, const char *arg,
+			   const char *want)
 {
 	char msg[512];
-	struct prefix p;
-	enum prefix_error err = parse_prefix(arg, &p);
 
-	prefix_strerror(msg, sizeof(msg), err, arg, &p);
+	message(msg, sizeof(msg), arg);
 	return check(!strcmp(msg, want), "message for \"%s\" is \"%s\", want \"%s\"",
 		     arg, msg, want);
+}
+
+static void expect_messages(message_fn *message, const struct text_case *c,
+			    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		result(expect_message(message, c[i].arg, c[i].want),
+		       "message: %s", c[i].what);
 }
 
 static void test_good(void)
@@ -119,7 +152,7 @@ static void test_good(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		result(expect_prefix(good[i].arg, PREFIX_OK, good[i].addr,
 				     good[i].len),
 		       "parse good prefix %s", good[i].arg);
@@ -170,7 +203,7 @@ static void test_lengths(void)
 		snprintf(want, sizeof(want),
 			 "prefix \"%s\" has host bits set (did you mean %s?)",
 			 arg, fmt(fix, &last, len));
-		ok &= expect_message(arg, want);
+		ok &= expect_message(prefix_message, arg, want);
 
 		h = ones;
 		set_bit(&h, 127);		/* last host bit */
@@ -178,7 +211,7 @@ static void test_lengths(void)
 		snprintf(want, sizeof(want),
 			 "prefix \"%s\" has host bits set (did you mean %s?)",
 			 arg, fmt(fix, &ones, len));
-		ok &= expect_message(arg, want);
+		ok &= expect_message(prefix_message, arg, want);
 
 		result(ok, "prefix length /%u: valid, and host bits refused", len);
 	}
@@ -240,29 +273,31 @@ static void test_bad(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		result(expect_prefix(bad[i].arg, bad[i].err, NULL, 0),
 		       "refuse prefix: %s", bad[i].what);
 }
 
 static void test_messages(void)
 {
-	result(expect_message("fd00::zz/64", "invalid prefix \"fd00::zz/64\""),
-	       "message: invalid prefix");
-	result(expect_message("fd00::", "missing length in prefix \"fd00::\" (expected ADDR/LEN, LEN 1..64)"),
-	       "message: missing length");
-	result(expect_message("fd00::/0", "invalid length in prefix \"fd00::/0\" (expected 1..64)"),
-	       "message: /0");
-	result(expect_message("fd00::/129", "invalid length in prefix \"fd00::/129\" (expected 1..64)"),
-	       "message: /129");
-	result(expect_message("fd00::/65", "prefix \"fd00::/65\" is too long: prefixes longer than /64 are unsupported"),
-	       "message: /65");
-	result(expect_message("fd00::/128", "prefix \"fd00::/128\" is too long: prefixes longer than /64 are unsupported"),
-	       "message: /128");
-	result(expect_message("fd00::1/64", "prefix \"fd00::1/64\" has host bits set (did you mean fd00::/64?)"),
-	       "message: host bits, /64");
-	result(expect_message("2406:2d40:3084:e0ff::/56", "prefix \"2406:2d40:3084:e0ff::/56\" has host bits set (did you mean 2406:2d40:3084:e000::/56?)"),
-	       "message: host bits, /56");
+	static const struct text_case cases[] = {
+		{ "fd00::zz/64", "invalid prefix \"fd00::zz/64\"", "invalid prefix" },
+		{ "fd00::", "missing length in prefix \"fd00::\" (expected ADDR/LEN, LEN 1..64)",
+		  "missing length" },
+		{ "fd00::/0", "invalid length in prefix \"fd00::/0\" (expected 1..64)", "/0" },
+		{ "fd00::/129", "invalid length in prefix \"fd00::/129\" (expected 1..64)", "/129" },
+		{ "fd00::/65", "prefix \"fd00::/65\" is too long: prefixes longer than /64 are unsupported",
+		  "/65" },
+		{ "fd00::/128", "prefix \"fd00::/128\" is too long: prefixes longer than /64 are unsupported",
+		  "/128" },
+		{ "fd00::1/64", "prefix \"fd00::1/64\" has host bits set (did you mean fd00::/64?)",
+		  "host bits, /64" },
+		{ "2406:2d40:3084:e0ff::/56",
+		  "prefix \"2406:2d40:3084:e0ff::/56\" has host bits set (did you mean 2406:2d40:3084:e000::/56?)",
+		  "host bits, /56" },
+	};
+
+	expect_messages(prefix_message, cases, ARRAY_SIZE(cases));
 }
 
 static void test_mask_ntop(void)
@@ -290,7 +325,7 @@ static void test_keywords(void)
 		{ "del", 1 }, { "delete", 1 }, { "dev", 2 }, { "show", 3 },
 		{ "list", 3 }, { "ls", 3 },
 	};
-	const size_t n = sizeof(kw) / sizeof(kw[0]);
+	const size_t n = ARRAY_SIZE(kw);
 
 	result(match_keyword("dev", kw, n) == 2, "keyword: exact match");
 	result(match_keyword("sh", kw, n) == 3, "keyword: unambiguous abbreviation");
@@ -320,16 +355,6 @@ static bool expect_token(const char *arg, enum token_error want,
 	inet_pton(AF_INET6, want_iid, &a);
 	return check(!memcmp(&a, &iid, sizeof(a)),
 		     "parse_token(\"%s\") parsed the wrong IID", arg);
-}
-
-static bool expect_token_message(const char *arg, const char *want)
-{
-	struct in6_addr iid;
-	char msg[512];
-
-	token_strerror(msg, sizeof(msg), parse_token(arg, &iid), arg);
-	return check(!strcmp(msg, want), "message for token \"%s\" is \"%s\", want \"%s\"",
-		     arg, msg, want);
 }
 
 static void test_tokens(void)
@@ -366,24 +391,25 @@ static void test_tokens(void)
 		{ "::", TOKEN_ZERO, "::" },
 		{ "0:0:0:0:0:0:0:0", TOKEN_ZERO, "all zero, long form" },
 	};
+	static const struct text_case msgs[] = {
+		{ "2001::feed",
+		  "token \"2001::feed\" is not an interface ID (first 64 bits must be zero)",
+		  "token not an interface ID" },
+		{ "::feed/64",
+		  "invalid token \"::feed/64\" (expected an interface ID such as ::feed)",
+		  "malformed token" },
+		{ "::", "token \"::\" is the zero interface ID, which no address has",
+		  "zero token" },
+	};
 	size_t i;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(good); i++)
 		result(expect_token(good[i].arg, TOKEN_OK, good[i].iid),
 		       "parse good token %s", good[i].arg);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		result(expect_token(bad[i].arg, bad[i].err, NULL),
 		       "refuse token: %s", bad[i].what);
-
-	result(expect_token_message("2001::feed",
-		"token \"2001::feed\" is not an interface ID (first 64 bits must be zero)"),
-	       "message: token not an interface ID");
-	result(expect_token_message("::feed/64",
-		"invalid token \"::feed/64\" (expected an interface ID such as ::feed)"),
-	       "message: malformed token");
-	result(expect_token_message("::",
-		"token \"::\" is the zero interface ID, which no address has"),
-	       "message: zero token");
+	expect_messages(token_message, msgs, ARRAY_SIZE(msgs));
 }
 
 static void test_ndproxy(void)
@@ -404,18 +430,22 @@ static void test_ndproxy(void)
 	       "ndproxy: names, and none for unknown modes");
 }
 
-/* Run @fn into a string; the caller frees it. */
-static char *capture(void (*fn)(FILE *f, const void *arg), const void *arg)
+/* @fn(@arg) prints exactly @want. */
+static bool expect_output(void (*fn)(FILE *f, const void *arg), const void *arg,
+			  const char *want)
 {
-	char *buf = NULL;
+	char *got = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = open_memstream(&got, &len);
+	bool ok;
 
 	if (!f)
 		abort();
 	fn(f, arg);
 	fclose(f);
-	return buf;
+	ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+	free(got);
+	return ok;
 }
 
 static void put_string(FILE *f, const void *arg)
@@ -423,68 +453,134 @@ static void put_string(FILE *f, const void *arg)
 	json_put_string(f, arg);
 }
 
-static bool expect_json_string(const char *in, const char *want)
-{
-	char *got = capture(put_string, in);
-	bool ok = check(!strcmp(got, want), "json of \"%s\" is %s, want %s",
-			in, got, want);
-
-	free(got);
-	return ok;
-}
-
 static void test_json_strings(void)
 {
-	result(expect_json_string("ge0", "\"ge0\""), "json: plain string");
-	result(expect_json_string("a\"b\\c", "\"a\\\"b\\\\c\""),
-	       "json: quote and backslash escaped");
-	result(expect_json_string("\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\""),
-	       "json: short escapes");
-	result(expect_json_string("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\""),
-	       "json: other control characters as \\u");
-	result(expect_json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
-				  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\""),
-	       "json: valid UTF-8 kept");
-	result(expect_json_string("a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82",
-				  "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\""),
-	       "json: invalid UTF-8 replaced, not passed on");
+	static const struct text_case cases[] = {
+		{ "ge0", "\"ge0\"", "plain string" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"", "quote and backslash escaped" },
+		{ "\n\t\r\b\f", "\"\\n\\t\\r\\b\\f\"", "short escapes" },
+		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"",
+		  "other control characters as \\u" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+		  "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"", "valid UTF-8 kept" },
+		{ "a\xff" "b\xc0\xaf" "c\xed\xa0\x80" "d\xe2\x82",
+		  "\"a\\ufffdb\\ufffd\\ufffdc\\ufffd\\ufffd\\ufffdd\\ufffd\\ufffd\"",
+		  "invalid UTF-8 replaced, not passed on" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		result(expect_output(put_string, cases[i].arg, cases[i].want),
+		       "json: %s", cases[i].what);
 }
 
+/* What nptctl prints: one event, or a list of tunnels or of mappings. */
 struct print_case {
+	const struct npt6_event *ev;
+	const struct npt6_tunnel *tuns;
 	const struct npt6_mapping *maps;
 	size_t n;
 	struct print_opts opts;
 };
 
-static void put_mappings(FILE *f, const void *arg)
+static void put_case(FILE *f, const void *arg)
 {
 	const struct print_case *c = arg;
 
-	print_mappings(f, c->maps, c->n, &c->opts);
+	if (c->ev)
+		print_event(f, c->ev, &c->opts);
+	else if (c->tuns)
+		print_tunnels(f, c->tuns, c->n, &c->opts);
+	else
+		print_mappings(f, c->maps, c->n, &c->opts);
 }
 
-static bool expect_print(const struct print_case *c, const char *want)
-{
-	char *got = capture(put_mappings, c);
-	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
+/* The first @n of a list (none for an event), printed with @opts. */
+struct print_step {
+	size_t n;
+	struct print_opts opts;
+	const char *want, *what;
+};
 
-	free(got);
-	return ok;
+static void expect_prints(struct print_case *c, const struct print_step *s,
+			  size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c->n = s[i].n;
+		c->opts = s[i].opts;
+		result(expect_output(put_case, c, s[i].want), "%s", s[i].what);
+	}
+}
+
+#define TEXT		{ 0 }
+#define STATS		{ .stats = true }
+#define JSON		{ .json = true }
+#define JSON_STATS	{ .json = true, .stats = true }
+#define PRETTY		{ .json = true, .pretty = true }
+
+#define GE0_TEXT	"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0"
+#define IF42_TEXT	"fd00::/48 -> 2406::/48 dev if42\n"
+#define GE0_JSON \
+	"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\"," \
+	"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64," \
+	"\"external_source\":\"static\",\"active\":true"
+#define NDP_JSON \
+	"\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50," \
+	"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}"
+
+/* The static mapping that GE0_TEXT and GE0_JSON print. */
+static void ge0_mapping(struct npt6_mapping *m)
+{
+	m->ifindex = 3;
+	strcpy(m->ifname, "ge0");
+	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m->int_prefix);
+	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m->ext_prefix);
+	m->plen = 64;
+	m->active = true;
 }
 
 static void test_print(void)
 {
+	static const struct print_step steps[] = {
+		{ 0, TEXT, "", "print: empty table as text is nothing" },
+		{ 0, JSON, "[]\n", "print: empty table as JSON is []" },
+		{ 0, PRETTY, "[]\n", "print: empty table as pretty JSON is []" },
+		{ 2, TEXT, GE0_TEXT "\n" IF42_TEXT, "print: text" },
+		{ 2, STATS, GE0_TEXT "\n"
+		  "    snpt: packets 2 bytes 3 icmp_inner 4 local 5 collision 6 drop_unmappable 7 drop_nomem 8\n"
+		  "    dnpt: packets 102 bytes 103 icmp_inner 104 local 105 collision 106 drop_unmappable 107 drop_nomem 108\n"
+		  IF42_TEXT, "print: text with counters" },
+		{ 2, JSON, "[" GE0_JSON "},"
+		  "{\"dev\":\"if42\",\"ifindex\":42,\"internal\":\"fd00::/48\","
+		  "\"external\":\"2406::/48\",\"prefix_len\":48,"
+		  "\"external_source\":\"static\",\"active\":true}]\n", "print: JSON" },
+		{ 1, JSON_STATS, "[" GE0_JSON ","
+		  "\"stats\":{\"snpt\":{\"packets\":2,\"bytes\":3,\"icmp_inner\":4,"
+		  "\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8},"
+		  "\"dnpt\":{\"packets\":102,\"bytes\":103,\"icmp_inner\":104,"
+		  "\"local\":105,\"collision\":106,\"drop_unmappable\":107,"
+		  "\"drop_nomem\":108}}}]\n", "print: JSON with counters" },
+		{ 1, PRETTY,
+		  "[\n"
+		  "    {\n"
+		  "        \"dev\": \"ge0\",\n"
+		  "        \"ifindex\": 3,\n"
+		  "        \"internal\": \"fdce:b680:5c56:5::/64\",\n"
+		  "        \"external\": \"2406:2d40:3084:e000::/64\",\n"
+		  "        \"prefix_len\": 64,\n"
+		  "        \"external_source\": \"static\",\n"
+		  "        \"active\": true\n"
+		  "    }\n"
+		  "]\n", "print: pretty JSON" },
+	};
 	struct npt6_mapping m[2];
 	struct print_case c = { .maps = m };
 	unsigned int i;
 
 	memset(m, 0, sizeof(m));
-	m[0].ifindex = 3;
-	strcpy(m[0].ifname, "ge0");
-	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m[0].int_prefix);
-	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m[0].ext_prefix);
-	m[0].plen = 64;
-	m[0].active = true;
+	ge0_mapping(&m[0]);
 	m[0].has_stats = true;
 	for (i = NPT6_DSTATS_PACKETS; i <= NPT6_DSTATS_MAX; i++) {
 		m[0].snpt.c[i] = i;
@@ -496,79 +592,60 @@ static void test_print(void)
 	m[1].plen = 48;
 	m[1].active = true;
 
-	c.n = 0;
-	result(expect_print(&c, ""), "print: empty table as text is nothing");
-	c.opts.json = true;
-	result(expect_print(&c, "[]\n"), "print: empty table as JSON is []");
-	c.opts.pretty = true;
-	result(expect_print(&c, "[]\n"), "print: empty table as pretty JSON is []");
-
-	c.n = 2;
-	c.opts = (struct print_opts){ 0 };
-	result(expect_print(&c,
-		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0\n"
-		"fd00::/48 -> 2406::/48 dev if42\n"),
-	       "print: text");
-	c.opts.stats = true;
-	result(expect_print(&c,
-		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0\n"
-		"    snpt: packets 2 bytes 3 icmp_inner 4 local 5 collision 6 drop_unmappable 7 drop_nomem 8\n"
-		"    dnpt: packets 102 bytes 103 icmp_inner 104 local 105 collision 106 drop_unmappable 107 drop_nomem 108\n"
-		"fd00::/48 -> 2406::/48 dev if42\n"),
-	       "print: text with counters");
-	c.opts = (struct print_opts){ .json = true };
-	result(expect_print(&c,
-		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"static\",\"active\":true},"
-		"{\"dev\":\"if42\",\"ifindex\":42,\"internal\":\"fd00::/48\","
-		"\"external\":\"2406::/48\",\"prefix_len\":48,"
-		"\"external_source\":\"static\",\"active\":true}]\n"),
-	       "print: JSON");
-	c.n = 1;
-	c.opts.stats = true;
-	result(expect_print(&c,
-		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"static\",\"active\":true,"
-		"\"stats\":{\"snpt\":{\"packets\":2,\"bytes\":3,\"icmp_inner\":4,"
-		"\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8},"
-		"\"dnpt\":{\"packets\":102,\"bytes\":103,\"icmp_inner\":104,"
-		"\"local\":105,\"collision\":106,\"drop_unmappable\":107,"
-		"\"drop_nomem\":108}}}]\n"),
-	       "print: JSON with counters");
-	c.opts.pretty = true;
-	c.opts.stats = false;
-	result(expect_print(&c,
-		"[\n"
-		"    {\n"
-		"        \"dev\": \"ge0\",\n"
-		"        \"ifindex\": 3,\n"
-		"        \"internal\": \"fdce:b680:5c56:5::/64\",\n"
-		"        \"external\": \"2406:2d40:3084:e000::/64\",\n"
-		"        \"prefix_len\": 64,\n"
-		"        \"external_source\": \"static\",\n"
-		"        \"active\": true\n"
-		"    }\n"
-		"]\n"),
-	       "print: pretty JSON");
+	expect_prints(&c, steps, ARRAY_SIZE(steps));
 }
 
 /* Mappings as the kernel reports them now: auto, inactive, NDP counters. */
 static void test_print_auto(void)
 {
+	static const struct print_step ndp[] = {
+		{ 1, STATS, GE0_TEXT " ndproxy auto\n"
+		  "    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
+		  "    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
+		  "    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80 ign_budget 90\n",
+		  "print: text with NDP counters" },
+		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\","
+		  "\"stats\":{\"snpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
+		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
+		  "\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
+		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
+		  NDP_JSON "}}]\n", "print: JSON with NDP counters" },
+	};
+	/* NDP counters alone still make a stats object. */
+	static const struct print_step ndp_only[] = {
+		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\","
+		  "\"stats\":{" NDP_JSON "}}]\n", "print: JSON with NDP counters only" },
+	};
+	static const struct print_step autos[] = {
+		{ 3, TEXT,
+		  "fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto token ::feed (from 2406:2d40:3084:e000::feed) ndproxy auto\n"
+		  "fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all\n"
+		  "fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy 9\n",
+		  "print: text of auto mappings, active and not" },
+		{ 3, JSON,
+		  "[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		  "\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		  "\"external_source\":\"auto\",\"token\":\"::feed\","
+		  "\"external_address\":\"2406:2d40:3084:e000::feed\",\"active\":true,"
+		  "\"ndproxy\":\"auto\"},"
+		  "{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		  "\"external\":null,\"prefix_len\":64,"
+		  "\"external_source\":\"auto\",\"token\":\"::feed\",\"active\":false,"
+		  "\"ndproxy\":\"all\"},"
+		  "{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
+		  "\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
+		  "\"external_source\":\"auto\","
+		  "\"external_address\":\"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b\","
+		  "\"active\":true,\"ndproxy\":\"9\"}]\n",
+		  "print: JSON of auto mappings, active and not" },
+	};
 	struct npt6_mapping m[4];
-	struct print_case c = { .maps = m, .n = 1 };
+	struct print_case c = { .maps = m };
 	unsigned int i;
 
 	memset(m, 0, sizeof(m));
 	/* Static, Starlink: ndproxy and the NDP counters. */
-	m[0].ifindex = 3;
-	strcpy(m[0].ifname, "ge0");
-	inet_pton(AF_INET6, "fdce:b680:5c56:5::", &m[0].int_prefix);
-	inet_pton(AF_INET6, "2406:2d40:3084:e000::", &m[0].ext_prefix);
-	m[0].plen = 64;
-	m[0].active = true;
+	ge0_mapping(&m[0]);
 	m[0].has_ndproxy = true;
 	m[0].ndproxy = NPT6_NDPROXY_AUTO;
 	m[0].has_stats = true;
@@ -597,87 +674,77 @@ static void test_print_auto(void)
 		  &m[3].ext_addr);
 	m[3].ndproxy = 9;
 
-	c.opts.stats = true;
-	result(expect_print(&c,
-		"fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge0 ndproxy auto\n"
-		"    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
-		"    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
-		"    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80 ign_budget 90\n"),
-	       "print: text with NDP counters");
-	c.opts.json = true;
-	result(expect_print(&c,
-		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"auto\","
-		"\"stats\":{\"snpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
-		"\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
-		"\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
-		"\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
-		"\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
-		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}}}]\n"),
-	       "print: JSON with NDP counters");
-	/* NDP counters alone still make a stats object. */
+	expect_prints(&c, ndp, ARRAY_SIZE(ndp));
 	m[0].has_stats = false;
-	result(expect_print(&c,
-		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"auto\","
-		"\"stats\":{\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50,"
-		"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}}}]\n"),
-	       "print: JSON with NDP counters only");
-
+	expect_prints(&c, ndp_only, ARRAY_SIZE(ndp_only));
 	c.maps = &m[1];
-	c.n = 3;
-	c.opts = (struct print_opts){ 0 };
-	result(expect_print(&c,
-		"fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto token ::feed (from 2406:2d40:3084:e000::feed) ndproxy auto\n"
-		"fd00::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all\n"
-		"fd00::/64 -> 2406:2d40:3084:e000::/64 dev ge0 auto (from 2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b) ndproxy 9\n"),
-	       "print: text of auto mappings, active and not");
-	c.opts.json = true;
-	result(expect_print(&c,
-		"[{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"auto\",\"token\":\"::feed\","
-		"\"external_address\":\"2406:2d40:3084:e000::feed\",\"active\":true,"
-		"\"ndproxy\":\"auto\"},"
-		"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
-		"\"external\":null,\"prefix_len\":64,"
-		"\"external_source\":\"auto\",\"token\":\"::feed\",\"active\":false,"
-		"\"ndproxy\":\"all\"},"
-		"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
-		"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"auto\","
-		"\"external_address\":\"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b\","
-		"\"active\":true,\"ndproxy\":\"9\"}]\n"),
-	       "print: JSON of auto mappings, active and not");
+	expect_prints(&c, autos, ARRAY_SIZE(autos));
 }
 
-struct event_case {
-	const struct npt6_event *ev;
-	struct print_opts opts;
-};
-
-static void put_event(FILE *f, const void *arg)
-{
-	const struct event_case *c = arg;
-
-	print_event(f, c->ev, &c->opts);
-}
-
-static bool expect_event(const struct event_case *c, const char *want)
-{
-	char *got = capture(put_event, c);
-	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
-
-	free(got);
-	return ok;
-}
+/* An event about the mapping fd00::/64 on ge0, with ndproxy off. */
+#define EVENT_JSON(event, ext, source, active)				\
+	"{\"event\":\"" event "\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"	\
+	"\"internal\":\"fd00::/64\",\"external\":" ext ",\"prefix_len\":64,"	\
+	"\"external_source\":\"" source "\",\"active\":" active		\
+	",\"ndproxy\":\"off\"}"
 
 static void test_print_events(void)
 {
+	static const struct print_step add_del[] = {
+		{ 0, TEXT, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n",
+		  "event: add, text" },
+		{ 0, STATS, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"
+		  "    ndp: ns_seen 5 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0\n",
+		  "event: add, text with counters" },
+	};
+	static const struct print_step del[] = {
+		{ 0, TEXT, "del fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n",
+		  "event: del, text" },
+		{ 0, JSON, EVENT_JSON("del", "\"2406:1::/64\"", "static", "true") "}\n",
+		  "event: del, JSON" },
+	};
+	static const struct print_step change[] = {
+		{ 0, TEXT, "change fd00::/64 dev ge0: 2406:1::/64 -> 2406:2::/64\n",
+		  "event: change, text" },
+		{ 0, JSON, EVENT_JSON("change", "\"2406:2::/64\"", "auto", "true")
+		  ",\"old_external\":\"2406:1::/64\"}\n", "event: change, JSON" },
+		{ 0, PRETTY,
+		  "{\n"
+		  "    \"event\": \"change\",\n"
+		  "    \"mapping\": {\n"
+		  "        \"dev\": \"ge0\",\n"
+		  "        \"ifindex\": 3,\n"
+		  "        \"internal\": \"fd00::/64\",\n"
+		  "        \"external\": \"2406:2::/64\",\n"
+		  "        \"prefix_len\": 64,\n"
+		  "        \"external_source\": \"auto\",\n"
+		  "        \"active\": true,\n"
+		  "        \"ndproxy\": \"off\"\n"
+		  "    },\n"
+		  "    \"old_external\": \"2406:1::/64\"\n"
+		  "}\n", "event: change, pretty JSON" },
+	};
+	static const struct print_step to_inactive[] = {
+		{ 0, JSON, EVENT_JSON("change", "null", "auto", "false")
+		  ",\"old_external\":\"2406:1::/64\"}\n",
+		  "event: change to inactive, JSON" },
+		{ 0, TEXT, "change fd00::/64 dev ge0: 2406:1::/64 -> inactive\n",
+		  "event: change to inactive, text" },
+	};
+	static const struct print_step from_inactive[] = {
+		{ 0, TEXT, "change fd00::/64 dev ge0: inactive -> 2406:2::/64\n",
+		  "event: change from inactive, text" },
+		{ 0, JSON, EVENT_JSON("change", "\"2406:2::/64\"", "auto", "true")
+		  ",\"old_external\":null}\n", "event: change from inactive, JSON" },
+	};
+	static const struct print_step not_event[] = {
+		{ 0, JSON, "", "event: not an event prints nothing" },
+	};
+	static const struct print_step unknown[] = {
+		{ 0, TEXT, "", "event: unknown command prints nothing" },
+	};
 	struct npt6_event ev;
-	struct event_case c = { .ev = &ev };
+	struct print_case c = { .ev = &ev };
 	struct npt6_mapping *m = &ev.map;
 
 	memset(&ev, 0, sizeof(ev));
@@ -692,88 +759,31 @@ static void test_print_events(void)
 	m->ndproxy = NPT6_NDPROXY_OFF;
 	m->has_ndp_stats = true;
 	m->ndp.c[NPT6_NSTATS_NS_SEEN] = 5;
+	expect_prints(&c, add_del, ARRAY_SIZE(add_del));
 
-	result(expect_event(&c, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"),
-	       "event: add, text");
-	c.opts.stats = true;
-	result(expect_event(&c, "add fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"
-		"    ndp: ns_seen 5 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0\n"),
-	       "event: add, text with counters");
-	c.opts.stats = false;
 	ev.cmd = NPT6_CMD_MAP_DEL;
-	result(expect_event(&c, "del fd00::/64 -> 2406:1::/64 dev ge0 ndproxy off\n"),
-	       "event: del, text");
-	c.opts.json = true;
-	result(expect_event(&c,
-		"{\"event\":\"del\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
-		"\"internal\":\"fd00::/64\",\"external\":\"2406:1::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"off\"}}\n"),
-	       "event: del, JSON");
+	expect_prints(&c, del, ARRAY_SIZE(del));
 
 	m->ext_auto = true;
 	ev.cmd = NPT6_CMD_MAP_CHANGE;
 	inet_pton(AF_INET6, "2406:2::", &m->ext_prefix);
 	ev.has_old_ext = true;
 	inet_pton(AF_INET6, "2406:1::", &ev.old_ext_prefix);
-	c.opts.json = false;
-	result(expect_event(&c, "change fd00::/64 dev ge0: 2406:1::/64 -> 2406:2::/64\n"),
-	       "event: change, text");
-	c.opts.json = true;
-	result(expect_event(&c,
-		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
-		"\"internal\":\"fd00::/64\",\"external\":\"2406:2::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"auto\",\"active\":true,\"ndproxy\":\"off\"},"
-		"\"old_external\":\"2406:1::/64\"}\n"),
-	       "event: change, JSON");
-	c.opts.pretty = true;
-	result(expect_event(&c,
-		"{\n"
-		"    \"event\": \"change\",\n"
-		"    \"mapping\": {\n"
-		"        \"dev\": \"ge0\",\n"
-		"        \"ifindex\": 3,\n"
-		"        \"internal\": \"fd00::/64\",\n"
-		"        \"external\": \"2406:2::/64\",\n"
-		"        \"prefix_len\": 64,\n"
-		"        \"external_source\": \"auto\",\n"
-		"        \"active\": true,\n"
-		"        \"ndproxy\": \"off\"\n"
-		"    },\n"
-		"    \"old_external\": \"2406:1::/64\"\n"
-		"}\n"),
-	       "event: change, pretty JSON");
-	c.opts.pretty = false;
+	expect_prints(&c, change, ARRAY_SIZE(change));
 
 	m->active = false;
 	memset(&m->ext_prefix, 0, sizeof(m->ext_prefix));
-	result(expect_event(&c,
-		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
-		"\"internal\":\"fd00::/64\",\"external\":null,\"prefix_len\":64,"
-		"\"external_source\":\"auto\",\"active\":false,\"ndproxy\":\"off\"},"
-		"\"old_external\":\"2406:1::/64\"}\n"),
-	       "event: change to inactive, JSON");
-	c.opts.json = false;
-	result(expect_event(&c, "change fd00::/64 dev ge0: 2406:1::/64 -> inactive\n"),
-	       "event: change to inactive, text");
+	expect_prints(&c, to_inactive, ARRAY_SIZE(to_inactive));
 
 	m->active = true;
 	inet_pton(AF_INET6, "2406:2::", &m->ext_prefix);
 	ev.has_old_ext = false;
-	result(expect_event(&c, "change fd00::/64 dev ge0: inactive -> 2406:2::/64\n"),
-	       "event: change from inactive, text");
-	c.opts.json = true;
-	result(expect_event(&c,
-		"{\"event\":\"change\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
-		"\"internal\":\"fd00::/64\",\"external\":\"2406:2::/64\",\"prefix_len\":64,"
-		"\"external_source\":\"auto\",\"active\":true,\"ndproxy\":\"off\"},"
-		"\"old_external\":null}\n"),
-	       "event: change from inactive, JSON");
+	expect_prints(&c, from_inactive, ARRAY_SIZE(from_inactive));
 
 	ev.cmd = NPT6_CMD_MAP_GET;
-	result(expect_event(&c, ""), "event: not an event prints nothing");
+	expect_prints(&c, not_event, ARRAY_SIZE(not_event));
 	ev.cmd = NPT6_CMD_MAX + 1;
-	c.opts.json = false;
-	result(expect_event(&c, ""), "event: unknown command prints nothing");
+	expect_prints(&c, unknown, ARRAY_SIZE(unknown));
 }
 
 /* Tunnels -------------------------------------------------------------- */
@@ -824,7 +834,7 @@ static void test_numbers(void)
 	size_t i;
 	bool ok;
 
-	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
 		v = 12345;
 		ok = parse_number(good[i].arg, good[i].min, good[i].max, &v) == 0;
 		result(check(ok && v == good[i].want,
@@ -833,7 +843,7 @@ static void test_numbers(void)
 		       "number: %s in %u..%u", good[i].arg, good[i].min,
 		       good[i].max);
 	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		result(check(parse_number(bad[i].arg, bad[i].min, bad[i].max,
 					  &v) < 0,
 			     "parse_number(\"%s\") accepted", bad[i].arg),
@@ -881,7 +891,7 @@ static void test_unicast(void)
 	struct in6_addr a;
 	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		enum unicast_error got = parse_unicast(cases[i].arg, &a);
 
 		result(check(got == cases[i].want,
@@ -889,28 +899,6 @@ static void test_unicast(void)
 			     cases[i].arg, got, cases[i].want),
 		       "endpoint \"%s\"", cases[i].arg);
 	}
-}
-
-struct tunnel_case {
-	const struct npt6_tunnel *tuns;
-	size_t n;
-	struct print_opts opts;
-};
-
-static void put_tunnels(FILE *f, const void *arg)
-{
-	const struct tunnel_case *c = arg;
-
-	print_tunnels(f, c->tuns, c->n, &c->opts);
-}
-
-static bool expect_tunnels(const struct tunnel_case *c, const char *want)
-{
-	char *got = capture(put_tunnels, c);
-	bool ok = check(!strcmp(got, want), "printed\n%s\nwant\n%s", got, want);
-
-	free(got);
-	return ok;
 }
 
 /* A tunnel as the kernel reports one: every setting, at its default. */
@@ -940,10 +928,49 @@ static void kernel_tunnel(struct npt6_tunnel *t, uint32_t ifindex,
 	t->mss = NPT6_TNL_MSS_AUTO;
 }
 
+#define T0_TEXT "t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+#define T1_TEXT "t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+#define TUN1_TEXT "tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"
+
 static void test_print_tunnels(void)
 {
+	static const struct print_step three[] = {
+		{ 3, TEXT, T0_TEXT T1_TEXT TUN1_TEXT,
+		  "tunnels: text, active and inactive auto, static" },
+		{ 3, STATS, T0_TEXT
+		  "    rx: packets 1 bytes 2 errors 3 dropped 4  tx: packets 5 bytes 6 errors 7 dropped 8 carrier 9\n"
+		  T1_TEXT TUN1_TEXT, "tunnels: text with counters where there are some" },
+		{ 3, JSON_STATS,
+		  "[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
+		  "{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\"},"
+		  "{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4}]\n",
+		  "tunnels: JSON, numbers and words, null where absent" },
+	};
+	static const struct print_step mss[] = {
+		{ 1, PRETTY,
+		  "[\n"
+		  "    {\n"
+		  "        \"name\": \"t0\",\n"
+		  "        \"ifindex\": 7,\n"
+		  "        \"remote\": \"2404:8e00::feed:140\",\n"
+		  "        \"local\": null,\n"
+		  "        \"local_auto\": true,\n"
+		  "        \"token\": \"::feed\",\n"
+		  "        \"active_local\": \"2400:1:2:3::feed\",\n"
+		  "        \"dev\": \"vlan1000\",\n"
+		  "        \"mtu\": 1460,\n"
+		  "        \"mss\": 1420,\n"
+		  "        \"hoplimit\": 64,\n"
+		  "        \"tclass\": \"inherit\",\n"
+		  "        \"flowlabel\": \"inherit\",\n"
+		  "        \"encaplimit\": \"none\"\n"
+		  "    }\n"
+		  "]\n", "tunnels: pretty JSON, mss as a number" },
+		{ 0, PRETTY, "[]\n", "tunnels: none, JSON" },
+		{ 0, TEXT, "", "tunnels: none, text" },
+	};
 	struct npt6_tunnel t[3];
-	struct tunnel_case c = { .tuns = t, .n = 3 };
+	struct print_case c = { .tuns = t };
 
 	/* Transix (S3): auto with ::feed, following its address. */
 	kernel_tunnel(&t[0], 7, "t0", "vlan1000");
@@ -972,56 +999,9 @@ static void test_print_tunnels(void)
 	t[2].flowlabel = 0x12345;
 	t[2].encaplimit = 4;
 
-	result(expect_tunnels(&c,
-		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
-		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
-		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
-	       "tunnels: text, active and inactive auto, static");
-
-	c.opts.stats = true;
-	result(expect_tunnels(&c,
-		"t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
-		"    rx: packets 1 bytes 2 errors 3 dropped 4  tx: packets 5 bytes 6 errors 7 dropped 8 carrier 9\n"
-		"t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
-		"tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"),
-	       "tunnels: text with counters where there are some");
-
-	c.opts.json = true;
-	result(expect_tunnels(&c,
-		"[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
-		"{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\"},"
-		"{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4}]\n"),
-	       "tunnels: JSON, numbers and words, null where absent");
-
-	c.opts.stats = false;
-	c.opts.pretty = true;
-	c.n = 1;
+	expect_prints(&c, three, ARRAY_SIZE(three));
 	t[0].mss = 1420;
-	result(expect_tunnels(&c,
-		"[\n"
-		"    {\n"
-		"        \"name\": \"t0\",\n"
-		"        \"ifindex\": 7,\n"
-		"        \"remote\": \"2404:8e00::feed:140\",\n"
-		"        \"local\": null,\n"
-		"        \"local_auto\": true,\n"
-		"        \"token\": \"::feed\",\n"
-		"        \"active_local\": \"2400:1:2:3::feed\",\n"
-		"        \"dev\": \"vlan1000\",\n"
-		"        \"mtu\": 1460,\n"
-		"        \"mss\": 1420,\n"
-		"        \"hoplimit\": 64,\n"
-		"        \"tclass\": \"inherit\",\n"
-		"        \"flowlabel\": \"inherit\",\n"
-		"        \"encaplimit\": \"none\"\n"
-		"    }\n"
-		"]\n"),
-	       "tunnels: pretty JSON, mss as a number");
-
-	c.n = 0;
-	result(expect_tunnels(&c, "[]\n"), "tunnels: none, JSON");
-	c.opts.json = c.opts.pretty = false;
-	result(expect_tunnels(&c, ""), "tunnels: none, text");
+	expect_prints(&c, mss, ARRAY_SIZE(mss));
 }
 
 int main(void)
