@@ -22,7 +22,6 @@ from nl_fuzz import (IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND,
                      IFLA_LINKINFO, IFLA_NPT6TNL_REMOTE, NLA_F_NESTED,
                      NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REQUEST,
                      RTM_NEWLINK, Sock, attr, nlmsg, NETLINK_ROUTE)
-from nl_req import ack
 
 RTM_NEWROUTE = 24
 RTM_DELROUTE = 25
@@ -36,7 +35,7 @@ def request(sock, kind, flags, body):
     sock.seq += 1
     sock.s.send(nlmsg(kind, NLM_F_REQUEST | NLM_F_ACK | flags, sock.seq,
                       body))
-    err, msg = ack(sock)
+    err, msg = sock.ack()
     if err:
         print('Error: %s' % (msg or socket.errno.errorcode.get(err, err)))
         sys.exit(1)
