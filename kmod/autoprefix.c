@@ -54,9 +54,12 @@ static bool npt6_addr_better(const struct inet6_ifaddr *a,
 	return time_after(a->cstamp, b->cstamp);
 }
 
-/* Under rtnl.  Returns false if @dev has no address to follow. */
+/*
+ * Under rtnl.  Returns false if @dev has no address to follow; else the
+ * address, and the length of the prefix it is on-link in (@plen).
+ */
 bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
-		    struct in6_addr *addr)
+		    struct in6_addr *addr, u8 *plen)
 {
 	struct inet6_ifaddr *ifp, *best = NULL;
 	struct inet6_dev *idev;
@@ -72,8 +75,10 @@ bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
 		if (!best || npt6_addr_better(ifp, best))
 			best = ifp;
 	}
-	if (best)
+	if (best) {
 		*addr = best->addr;
+		*plen = best->prefix_len;
+	}
 	read_unlock_bh(&idev->lock);
 	return best;
 }

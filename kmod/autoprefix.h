@@ -10,6 +10,6 @@
 #include <linux/netdevice.h>
 
 bool npt6_auto_pick(struct net_device *dev, const struct in6_addr *token,
-		    struct in6_addr *addr);
+		    struct in6_addr *addr, u8 *plen);
 
 #endif /* _NPT6_AUTOPREFIX_H */

@@ -146,24 +146,83 @@ static void npt6_map_free_rcu(struct rcu_head *head)
 	kfree(map);
 }
 
-/* Give @map the external prefix of @ext_addr, or none if it is NULL. */
+/*
+ * Where an auto mapping's external prefix comes from, as things are now:
+ * the address followed and the prefix it is on-link in, the external
+ * prefix they give, or why there is none.
+ */
+struct npt6_source {
+	struct in6_addr ext_pfx;
+	struct in6_addr addr;
+	struct in6_addr src_pfx;
+	u8 src_len;
+	u8 why;				/* enum npt6_inactive */
+};
+
+/* Give @map the external prefix @ext_pfx, or none if it is NULL. */
 static void npt6_map_set_prefix(struct npt6_map *map,
-				const struct in6_addr *ext_pfx,
-				const struct in6_addr *ext_addr)
+				const struct in6_addr *ext_pfx)
 {
 	u8 plen = map->node.plen;
 
 	map->active = !!ext_pfx;
 	if (!ext_pfx) {
 		map->ext_pfx = in6addr_any;
-		map->ext_addr = in6addr_any;
 		return;
 	}
 	map->ext_pfx = *ext_pfx;
-	map->ext_addr = ext_addr ? *ext_addr : in6addr_any;
 	map->node.ext_key = npt6_addr_hi(ext_pfx);
 	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &map->int_pfx, ext_pfx, plen);
 	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, &map->int_pfx, plen);
+}
+
+/* Give an auto mapping what @src says: a prefix, or the reason for none. */
+static void npt6_map_set_source(struct npt6_map *map,
+				const struct npt6_source *src)
+{
+	bool ok = src->why == NPT6_INACTIVE_NONE;
+
+	npt6_map_set_prefix(map, ok ? &src->ext_pfx : NULL);
+	map->ext_addr = ok ? src->addr : in6addr_any;
+	map->src_pfx = ok ? src->src_pfx : in6addr_any;
+	map->src_len = ok ? src->src_len : 0;
+	map->inactive = src->why;
+}
+
+/*
+ * What @map (on @xdev's device, or on the device it names) should follow
+ * now: an address (autoprefix.c), and either its own prefix or the N-th
+ * subnet of the mapping's length inside the prefix it is on-link in.
+ * Under rtnl.
+ */
+static void npt6_map_resolve(struct net *net, const struct npt6_map *map,
+			     struct net_device *xdev_dev,
+			     struct npt6_source *src)
+{
+	const struct npt6_auto_cfg *ac = &map->autocfg;
+	u8 plen = map->node.plen, alen;
+	struct net_device *dev;
+	unsigned int bits;
+	__be64 hi;
+
+	memset(src, 0, sizeof(*src));
+	dev = ac->ifindex ? __dev_get_by_index(net, ac->ifindex) : xdev_dev;
+	if (!dev || !npt6_auto_pick(dev, &ac->token, &src->addr, &alen)) {
+		src->why = NPT6_INACTIVE_NO_SOURCE;
+		return;
+	}
+	/* Without a subnet, the address's own prefix, as it always was. */
+	src->src_len = ac->subnet_set ? min(alen, plen) : plen;
+	ipv6_addr_prefix(&src->src_pfx, &src->addr, src->src_len);
+	bits = plen - src->src_len;
+	if (bits < 32 && ac->subnet >> bits) {
+		src->why = NPT6_INACTIVE_SUBNET;
+		return;
+	}
+	hi = npt6_addr_hi(&src->src_pfx);
+	if (ac->subnet_set)
+		hi |= cpu_to_be64((u64)ac->subnet << (64 - plen));
+	memcpy(&src->ext_pfx, &hi, sizeof(hi));
 }
 
 /* Does an inactive mapping of @xdev overlap @pfx/@plen internally? */
@@ -233,18 +292,11 @@ static void npt6_proxy_put(struct npt6_dev *xdev)
 		dev_set_allmulti(xdev->dev, -1);
 }
 
-int npt6_map_add(struct net *net, struct net_device *dev,
-		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack)
+/* What add and change refuse whatever the mappings around. */
+static int npt6_cfg_check(const struct net_device *dev,
+			  const struct npt6_map_cfg *cfg,
+			  struct netlink_ext_ack *extack)
 {
-	struct npt6_net *nn = npt6_net(net);
-	struct in6_addr ext_addr, ext_pfx;
-	struct npt6_map *map;
-	struct npt6_dev *xdev;
-	bool created = false;
-	bool found = false;
-	int err;
-
-	ASSERT_RTNL();
 	if (!npt6_prefix_valid(&cfg->int_pfx, cfg->plen) ||
 	    (!cfg->ext_auto && !npt6_prefix_valid(&cfg->ext_pfx, cfg->plen))) {
 		NL_SET_ERR_MSG(extack, "Prefix length out of range or host bits set");
@@ -260,6 +312,42 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 		NL_SET_ERR_MSG(extack, "The NDP proxy needs an Ethernet device");
 		return -EOPNOTSUPP;
 	}
+	return 0;
+}
+
+/* The external side of @cfg, and its prefix as things are now, on @map. */
+static void npt6_map_configure(struct net *net, struct npt6_map *map,
+			       struct net_device *dev,
+			       const struct npt6_map_cfg *cfg)
+{
+	struct npt6_source src;
+
+	map->ext_auto = cfg->ext_auto;
+	if (!cfg->ext_auto) {
+		memset(&map->autocfg, 0, sizeof(map->autocfg));
+		memset(&src, 0, sizeof(src));
+		src.ext_pfx = cfg->ext_pfx;
+		npt6_map_set_source(map, &src);
+		return;
+	}
+	map->autocfg = cfg->autocfg;
+	npt6_map_resolve(net, map, dev, &src);
+	npt6_map_set_source(map, &src);
+}
+
+int npt6_map_add(struct net *net, struct net_device *dev,
+		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack)
+{
+	struct npt6_net *nn = npt6_net(net);
+	struct npt6_map *map;
+	struct npt6_dev *xdev;
+	bool created = false;
+	int err;
+
+	ASSERT_RTNL();
+	err = npt6_cfg_check(dev, cfg, extack);
+	if (err)
+		return err;
 
 	map = kzalloc(sizeof(*map), GFP_KERNEL);
 	if (!map)
@@ -274,17 +362,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	map->node.plen = cfg->plen;
 	map->ndproxy = cfg->ndproxy;
 	map->resolve_tat = jiffies;
-	map->ext_auto = cfg->ext_auto;
-	map->token = cfg->token;
-	if (cfg->ext_auto) {
-		found = npt6_auto_pick(dev, &cfg->token, &ext_addr);
-		if (found)
-			ipv6_addr_prefix(&ext_pfx, &ext_addr, cfg->plen);
-		npt6_map_set_prefix(map, found ? &ext_pfx : NULL,
-				    found ? &ext_addr : NULL);
-	} else {
-		npt6_map_set_prefix(map, &cfg->ext_pfx, NULL);
-	}
+	npt6_map_configure(net, map, dev, cfg);
 
 	xdev = npt6_dev_find(nn, dev);
 	if (!xdev) {
@@ -363,69 +441,178 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 }
 
 /*
- * Move an auto mapping to the /64 of @ext_addr, or deactivate it if
- * @ext_addr is NULL.  The packet path may be using @map, so we build the
- * successor and swap it in.
+ * Put @new, a copy of @map with another external side, in @map's place:
+ * the packet path may be using @map, so it is freed after a grace period,
+ * and @new takes its counters.  On failure nothing has changed and @new is
+ * still the caller's.  Under rtnl.
+ */
+static int npt6_map_swap(struct net *net, struct npt6_map *map,
+			 struct npt6_map *new)
+{
+	struct npt6_dev *xdev = map->xdev;
+	int err = 0;
+
+	if (map->active && new->active)
+		err = npt6_table_replace(&xdev->table, &map->node, &new->node);
+	else if (new->active)
+		err = npt6_table_insert(&xdev->table, &new->node);
+	else if (map->active)
+		npt6_table_remove(&xdev->table, &map->node);
+	if (err)
+		return err;
+	list_replace(&map->list, &new->list);
+	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
+	npt6_net(net)->gen++;
+	call_rcu(&map->rcu, npt6_map_free_rcu);
+	return 0;
+}
+
+/* A copy of @map to change and swap in, or NULL. */
+static struct npt6_map *npt6_map_dup(const struct npt6_map *map)
+{
+	struct npt6_map *new = kmemdup(map, sizeof(*map), GFP_KERNEL);
+
+	if (new)
+		new->flags = 0;
+	return new;
+}
+
+/* Tell the log and the events group that @new took @old_ext's place. */
+static void npt6_map_moved(struct net *net, const struct npt6_map *new,
+			   const struct in6_addr *old_ext, bool was_active)
+{
+	if (ipv6_addr_equal(old_ext, &new->ext_pfx) && was_active == new->active)
+		return;
+	pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", new->xdev->dev->name,
+		&new->int_pfx, new->node.plen, &new->ext_pfx, new->node.plen,
+		new->active ? "" : " (inactive: no address)");
+	npt6_msg_notify(net, new, NPT6_CMD_MAP_CHANGE, old_ext);
+}
+
+/*
+ * Point an auto mapping at what @src says, or deactivate it.  A prefix
+ * that overlaps another mapping's is refused; the mapping stays where it
+ * was, and says so.
  */
 static int npt6_map_set_ext(struct net *net, struct npt6_map *map,
-			    const struct in6_addr *ext_addr)
+			    const struct npt6_source *src)
 {
 	struct npt6_dev *xdev = map->xdev;
 	struct in6_addr old_ext = map->ext_pfx;
 	bool was_active = map->active;
-	struct in6_addr ext_pfx;
 	struct npt6_map *new;
 	int err;
 
 	ASSERT_RTNL();
-	new = kmemdup(map, sizeof(*map), GFP_KERNEL);
+	new = npt6_map_dup(map);
 	if (!new)
 		return -ENOMEM;
-	new->flags = 0;
-	if (ext_addr) {
-		ipv6_addr_prefix(&ext_pfx, ext_addr, map->node.plen);
-		npt6_map_set_prefix(new, &ext_pfx, ext_addr);
+	npt6_map_set_source(new, src);
+	if (new->active) {
 		err = npt6_table_conflict_ext(&xdev->table, new->node.ext_key,
 					      new->node.plen, &map->node);
 		if (err) {
 			net_warn_ratelimited("npt6: %s: external prefix %pI6c/%u of %pI6c overlaps another mapping; %pI6c/%u stays %s\n",
-					     xdev->dev->name, &ext_pfx, new->node.plen,
-					     ext_addr, &map->int_pfx, map->node.plen,
+					     xdev->dev->name, &new->ext_pfx,
+					     new->node.plen, &src->addr,
+					     &map->int_pfx, map->node.plen,
 					     was_active ? "on its old prefix" : "inactive");
+			if (!map->active)
+				map->inactive = NPT6_INACTIVE_OVERLAP;
 			kfree(new);
 			return err;
 		}
-	} else {
-		npt6_map_set_prefix(new, NULL, NULL);
 	}
-
-	if (was_active && new->active) {
-		err = npt6_table_replace(&xdev->table, &map->node, &new->node);
-		if (err) {
-			kfree(new);
-			return err;
-		}
-	} else if (new->active) {
-		err = npt6_table_insert(&xdev->table, &new->node);
-		if (err) {
-			kfree(new);
-			return err;
-		}
-	} else if (was_active) {
-		npt6_table_remove(&xdev->table, &map->node);
+	err = npt6_map_swap(net, map, new);
+	if (err) {
+		kfree(new);
+		return err;
 	}
-	list_replace(&map->list, &new->list);
-	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
-	npt6_net(net)->gen++;
-
-	if (!ipv6_addr_equal(&old_ext, &new->ext_pfx) || was_active != new->active) {
-		pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", xdev->dev->name,
-			&new->int_pfx, new->node.plen, &new->ext_pfx,
-			new->node.plen, new->active ? "" : " (inactive: no address)");
-		npt6_msg_notify(net, new, NPT6_CMD_MAP_CHANGE, &old_ext);
-	}
-	call_rcu(&map->rcu, npt6_map_free_rcu);
+	npt6_map_moved(net, new, &old_ext, was_active);
 	return 0;
+}
+
+/*
+ * Re-point the mapping @cfg names to @cfg's external side, and proxy
+ * mode if @cfg names one, in one step: the same swap as an auto mapping's
+ * move, so its counters stay, no packet goes untranslated, and listeners
+ * get one MAP_CHANGE.  For hook scripts and nptctl -b.
+ */
+int npt6_map_change(struct net *net, struct net_device *dev,
+		    const struct npt6_map_cfg *cfg,
+		    struct netlink_ext_ack *extack)
+{
+	struct npt6_net *nn = npt6_net(net);
+	bool was_active, was_auto, proxy_was_on, proxy_on;
+	struct npt6_map_cfg c = *cfg;
+	struct npt6_map *map, *new;
+	struct in6_addr old_ext;
+	struct npt6_dev *xdev;
+	int err;
+
+	ASSERT_RTNL();
+	map = npt6_map_find(net, dev, &cfg->int_pfx, cfg->plen);
+	if (!map) {
+		NL_SET_ERR_MSG(extack, "No mapping for this internal prefix on this device");
+		return -ENOENT;
+	}
+	if (!c.ndproxy_set)
+		c.ndproxy = map->ndproxy;
+	err = npt6_cfg_check(dev, &c, extack);
+	if (err)
+		return err;
+
+	xdev = map->xdev;
+	new = npt6_map_dup(map);
+	if (!new)
+		return -ENOMEM;
+	new->ndproxy = c.ndproxy;
+	npt6_map_configure(net, new, dev, &c);
+	if (new->active) {
+		err = npt6_table_conflict_ext(&xdev->table, new->node.ext_key,
+					      new->node.plen, &map->node);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "External prefix overlaps another mapping");
+			goto err_free;
+		}
+	}
+	proxy_was_on = map->ndproxy != NPT6_NDPROXY_OFF;
+	proxy_on = new->ndproxy != NPT6_NDPROXY_OFF;
+	if (proxy_on && !proxy_was_on) {
+		err = npt6_proxy_get(xdev);
+		if (err) {
+			NL_SET_ERR_MSG(extack, "Cannot set the device to allmulti");
+			goto err_free;
+		}
+	}
+
+	/* After the swap, @map belongs to RCU: keep what we need of it. */
+	old_ext = map->ext_pfx;
+	was_active = map->active;
+	was_auto = map->ext_auto;
+	err = npt6_map_swap(net, map, new);
+	if (err) {
+		if (proxy_on && !proxy_was_on)
+			npt6_proxy_put(xdev);
+		NL_SET_ERR_MSG(extack, "Cannot update the lookup table");
+		goto err_free;
+	}
+	if (proxy_was_on && !proxy_on)
+		npt6_proxy_put(xdev);
+	if (new->ext_auto && !was_auto)
+		npt6_auto_get(nn);
+	else if (!new->ext_auto && was_auto)
+		npt6_auto_put(nn);
+	pr_info("%s: %pI6c/%u changed: maps to %pI6c/%u%s\n", dev->name,
+		&new->int_pfx, new->node.plen, &new->ext_pfx, new->node.plen,
+		new->active ? "" : " (inactive)");
+	npt6_msg_notify(net, new, NPT6_CMD_MAP_CHANGE,
+			was_active ? &old_ext : NULL);
+	return 0;
+
+err_free:
+	kfree(new);
+	return err;
 }
 
 struct npt6_map *npt6_map_find(struct net *net, struct net_device *dev,
@@ -501,22 +688,23 @@ unsigned int npt6_map_flush(struct net *net, struct net_device *dev)
 void npt6_map_follow(struct npt6_net *nn)
 {
 	struct npt6_map *map, *tmp;
+	struct npt6_source src;
 	struct npt6_dev *xdev;
-	struct in6_addr addr;
 
 	ASSERT_RTNL();
 	list_for_each_entry(xdev, &nn->devs, list) {
 		/* npt6_map_set_ext() replaces the entry we stand on. */
 		list_for_each_entry_safe(map, tmp, &xdev->maps, list) {
-			bool found;
-
 			if (!map->ext_auto)
 				continue;
-			found = npt6_auto_pick(xdev->dev, &map->token, &addr);
-			if (found ? map->active && ipv6_addr_equal(&addr, &map->ext_addr) :
-				    !map->active)
+			npt6_map_resolve(nn->net, map, xdev->dev, &src);
+			if (src.why == NPT6_INACTIVE_NONE ?
+			    map->active &&
+			    ipv6_addr_equal(&src.ext_pfx, &map->ext_pfx) &&
+			    ipv6_addr_equal(&src.addr, &map->ext_addr) :
+			    !map->active && src.why == map->inactive)
 				continue;
-			npt6_map_set_ext(nn->net, map, found ? &addr : NULL);
+			npt6_map_set_ext(nn->net, map, &src);
 		}
 	}
 }

@@ -44,6 +44,14 @@ struct npt6_stats {
 
 struct npt6_dev;
 
+/* Which address an auto mapping follows, and what it makes of it. */
+struct npt6_auto_cfg {
+	struct in6_addr token;		/* the address's IID, or :: for any */
+	int ifindex;			/* the device it is on; 0: the mapping's */
+	bool subnet_set;		/* the N-th subnet, not the address's own */
+	u32 subnet;
+};
+
 /*
  * A mapping.  Once a mapping has been visible to the packet path, the
  * fields readers use never change: a change of external prefix builds a
@@ -61,9 +69,14 @@ struct npt6_map {
 	unsigned long flags;		/* NPT6_MAP_* bits */
 	u8 ndproxy;			/* enum npt6_ndproxy_mode */
 	bool active;			/* in the table, translating */
-	bool ext_auto;			/* external prefix follows the device */
-	struct in6_addr token;		/* ext_auto: IID to follow, or :: */
-	struct in6_addr ext_addr;	/* ext_auto: address followed */
+	bool ext_auto;			/* external prefix follows an address */
+	/* ext_auto: what to follow */
+	struct npt6_auto_cfg autocfg;
+	/* ext_auto: what is followed now (struct npt6_source's fields) */
+	struct in6_addr ext_addr;	/* the address, or :: */
+	struct in6_addr src_pfx;	/* its prefix, @src_len long */
+	u8 src_len;
+	u8 inactive;			/* enum npt6_inactive */
 	/*
 	 * The NDP proxy's resolution budget (ndproxy.c), the one field the
 	 * packet path writes; a copy made by npt6_map_set_ext() may start
@@ -84,8 +97,9 @@ struct npt6_map_cfg {
 	struct in6_addr ext_pfx;	/* ignored if ext_auto */
 	u8 plen;
 	u8 ndproxy;
+	bool ndproxy_set;		/* asked for, not the default */
 	bool ext_auto;
-	struct in6_addr token;
+	struct npt6_auto_cfg autocfg;	/* if ext_auto */
 };
 
 /*
@@ -106,6 +120,9 @@ struct npt6_dev {
 
 int npt6_map_add(struct net *net, struct net_device *dev,
 		 const struct npt6_map_cfg *cfg, struct netlink_ext_ack *extack);
+int npt6_map_change(struct net *net, struct net_device *dev,
+		    const struct npt6_map_cfg *cfg,
+		    struct netlink_ext_ack *extack);
 int npt6_map_del(struct net *net, struct net_device *dev,
 		 const struct in6_addr *int_pfx, u8 plen,
 		 struct netlink_ext_ack *extack);

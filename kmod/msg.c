@@ -96,6 +96,26 @@ static int npt6_put_stats(struct sk_buff *skb, const struct npt6_map *map)
 				 NPT6_NDP_FIRST, NPT6_NSTATS_PAD);
 }
 
+/* What an auto mapping follows, and what it follows now or why not. */
+static int npt6_put_auto(struct sk_buff *skb, const struct npt6_map *map)
+{
+	const struct npt6_auto_cfg *ac = &map->autocfg;
+
+	if (nla_put_flag(skb, NPT6_A_EXT_AUTO) ||
+	    (!ipv6_addr_any(&ac->token) &&
+	     nla_put_in6_addr(skb, NPT6_A_TOKEN, &ac->token)) ||
+	    (ac->ifindex && nla_put_u32(skb, NPT6_A_AUTO_IFINDEX, ac->ifindex)) ||
+	    (ac->subnet_set && nla_put_u32(skb, NPT6_A_SUBNET, ac->subnet)))
+		return -EMSGSIZE;
+	if (!map->active)
+		return nla_put_u8(skb, NPT6_A_INACTIVE, map->inactive);
+	if (nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr) ||
+	    nla_put_in6_addr(skb, NPT6_A_SOURCE, &map->src_pfx) ||
+	    nla_put_u8(skb, NPT6_A_SOURCE_LEN, map->src_len))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* What a mapping is configured as, and what is in effect. */
 static int npt6_put_config(struct sk_buff *skb, const struct npt6_map *map)
 {
@@ -107,13 +127,7 @@ static int npt6_put_config(struct sk_buff *skb, const struct npt6_map *map)
 		return -EMSGSIZE;
 	if (!map->ext_auto)
 		return 0;
-	if (nla_put_flag(skb, NPT6_A_EXT_AUTO) ||
-	    (!ipv6_addr_any(&map->token) &&
-	     nla_put_in6_addr(skb, NPT6_A_TOKEN, &map->token)) ||
-	    (map->active &&
-	     nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr)))
-		return -EMSGSIZE;
-	return 0;
+	return npt6_put_auto(skb, map);
 }
 
 int npt6_msg_fill_map(struct sk_buff *skb, const struct npt6_map *map,

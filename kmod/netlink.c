@@ -44,6 +44,14 @@ static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_OLD_EXT_PREFIX]	= { .type = NLA_REJECT },
 	[NPT6_A_NDP_STATS]	= { .type = NLA_REJECT,
 				    .reject_message = "Counters are read-only" },
+	[NPT6_A_AUTO_IFINDEX]	= NLA_POLICY_MIN(NLA_U32, 1),
+	[NPT6_A_SUBNET]		= { .type = NLA_U32 },
+	[NPT6_A_SOURCE]		= { .type = NLA_REJECT,
+				    .reject_message = "Reported, not accepted" },
+	[NPT6_A_SOURCE_LEN]	= { .type = NLA_REJECT,
+				    .reject_message = "Reported, not accepted" },
+	[NPT6_A_INACTIVE]	= { .type = NLA_REJECT,
+				    .reject_message = "Reported, not accepted" },
 };
 
 /* Events reveal every mapping: listening needs the same privilege. */
@@ -92,12 +100,55 @@ static int npt6_parse_prefix(struct genl_info *info, int attr, u8 plen,
 /* Attributes that only describe a new mapping, never name one. */
 static const int npt6_add_only_attrs[] = {
 	NPT6_A_EXT_PREFIX, NPT6_A_EXT_AUTO, NPT6_A_TOKEN, NPT6_A_NDPROXY,
+	NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET,
 };
 
-/* The external side of an ADD request: a prefix, or auto with a token. */
+/* Attributes that only mean something with EXT_AUTO. */
+static const int npt6_auto_only_attrs[] = {
+	NPT6_A_TOKEN, NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET,
+};
+
+/* With EXT_AUTO: which address to follow, and which subnet of it. */
+static int npt6_parse_auto(struct genl_info *info, struct npt6_auto_cfg *ac)
+{
+	struct nlattr **attrs = info->attrs;
+	struct nlattr *nla;
+
+	nla = attrs[NPT6_A_TOKEN];
+	if (nla) {
+		nla_memcpy(&ac->token, nla, sizeof(ac->token));
+		if (ac->token.s6_addr32[0] || ac->token.s6_addr32[1]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "A token is an interface ID: its first 64 bits must be zero");
+			return -EINVAL;
+		}
+	}
+	nla = attrs[NPT6_A_AUTO_IFINDEX];
+	if (nla) {
+		ac->ifindex = nla_get_u32(nla);
+		/* Checked now; if it goes later, the mapping goes inactive. */
+		if (!__dev_get_by_index(genl_info_net(info), ac->ifindex)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "No such device in this network namespace");
+			return -ENODEV;
+		}
+	}
+	nla = attrs[NPT6_A_SUBNET];
+	if (nla) {
+		ac->subnet_set = true;
+		ac->subnet = nla_get_u32(nla);
+	}
+	return 0;
+}
+
+/*
+ * The external side of an ADD or CHANGE request: a prefix, or auto with
+ * what it follows.
+ */
 static int npt6_parse_ext(struct genl_info *info, struct npt6_map_cfg *cfg)
 {
 	struct nlattr **attrs = info->attrs;
+	unsigned int i;
 
 	cfg->ext_auto = nla_get_flag(attrs[NPT6_A_EXT_AUTO]);
 	if (cfg->ext_auto) {
@@ -111,21 +162,16 @@ static int npt6_parse_ext(struct genl_info *info, struct npt6_map_cfg *cfg)
 					    "An auto external prefix is a /64");
 			return -EINVAL;
 		}
-		if (attrs[NPT6_A_TOKEN]) {
-			nla_memcpy(&cfg->token, attrs[NPT6_A_TOKEN],
-				   sizeof(cfg->token));
-			if (cfg->token.s6_addr32[0] || cfg->token.s6_addr32[1]) {
-				NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_TOKEN],
-						    "A token is an interface ID: its first 64 bits must be zero");
-				return -EINVAL;
-			}
-		}
-		return 0;
+		return npt6_parse_auto(info, &cfg->autocfg);
 	}
-	if (attrs[NPT6_A_TOKEN]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_TOKEN],
-				    "A token needs an auto external prefix");
-		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(npt6_auto_only_attrs); i++) {
+		struct nlattr *nla = attrs[npt6_auto_only_attrs[i]];
+
+		if (nla) {
+			NL_SET_ERR_MSG_ATTR(info->extack, nla,
+					    "Only an auto external prefix takes this");
+			return -EINVAL;
+		}
 	}
 	if (GENL_REQ_ATTR_CHECK(info, NPT6_A_EXT_PREFIX))
 		return -EINVAL;
@@ -134,8 +180,8 @@ static int npt6_parse_ext(struct genl_info *info, struct npt6_map_cfg *cfg)
 }
 
 /*
- * Parse IFINDEX, INT_PREFIX, PREFIX_LEN and, for ADD (@add), the external
- * side and the NDP proxy mode.
+ * Parse IFINDEX, INT_PREFIX, PREFIX_LEN and, for ADD and CHANGE (@add),
+ * the external side and the NDP proxy mode.
  */
 static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 			  bool add)
@@ -173,8 +219,12 @@ static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 	err = npt6_parse_dev(net, info, req);
 	if (err)
 		return err;
-	/* The proxy defaults to auto where there is a link layer to proxy. */
-	if (info->attrs[NPT6_A_NDPROXY])
+	/*
+	 * The proxy defaults to auto where there is a link layer to proxy;
+	 * CHANGE keeps what the mapping has unless told.
+	 */
+	cfg->ndproxy_set = !!info->attrs[NPT6_A_NDPROXY];
+	if (cfg->ndproxy_set)
 		cfg->ndproxy = nla_get_u8(info->attrs[NPT6_A_NDPROXY]);
 	else
 		cfg->ndproxy = req->dev->type == ARPHRD_ETHER ?
@@ -198,6 +248,20 @@ static int npt6_nl_map_add(struct sk_buff *skb, struct genl_info *info)
 	if (!err)
 		err = npt6_map_add(genl_info_net(info), req.dev, &req.cfg,
 				   info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+static int npt6_nl_map_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct npt6_req req;
+	int err;
+
+	rtnl_lock();
+	err = npt6_parse_req(info, &req, true);
+	if (!err)
+		err = npt6_map_change(genl_info_net(info), req.dev, &req.cfg,
+				      info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -339,6 +403,11 @@ static const struct genl_ops npt6_genl_ops[] = {
 	{
 		.cmd = NPT6_CMD_MAP_FLUSH,
 		.doit = npt6_nl_map_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = NPT6_CMD_MAP_CHANGE,
+		.doit = npt6_nl_map_change,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

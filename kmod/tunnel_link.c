@@ -114,8 +114,9 @@ static bool npt6_tnl_pick_local(struct net *net, int ifindex,
 {
 	struct net_device *link = __dev_get_by_index(net, ifindex);
 	struct in6_addr addr;
+	u8 plen;
 
-	if (!link || !npt6_auto_pick(link, token, &addr))
+	if (!link || !npt6_auto_pick(link, token, &addr, &plen))
 		return false;
 	*local = addr;
 	return true;

@@ -16,6 +16,8 @@ PACKAGES=(
 	# Test tools run inside the guest (the host root is its root).
 	iperf3 python3 python3-scapy ndisc6 radvd iptables nftables tcpdump
 	iputils-ping iproute2 traceroute procps ethtool
+	# test_pd: the ISP's DHCPv6 server and the router's PD client.
+	kea-dhcp6-server dhcpcd-base
 	# make bench: the NDP proxy daemon it compares npt6 with, and what
 	# draws its chart.
 	ndppd python3-matplotlib

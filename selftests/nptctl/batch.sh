@@ -65,8 +65,8 @@ bctl()
 mark() { M1=$(lines "$TMP/blog"); M2=$(lines "$TMP/brlog"); }
 since() { tail -n +$((M1 + 1)) "$TMP/blog"; tail -n +$((M2 + 1)) "$TMP/brlog"; }
 # The requests since the mark that change something: ADD, DEL, FLUSH,
-# NEWLINK and DELLINK.
-changes() { since | grep -E '^(cmd=[124] |newlink|dellink)'; }
+# CHANGE, NEWLINK and DELLINK.
+changes() { since | grep -E '^(cmd=[1245] |newlink|dellink)'; }
 
 # All of the state, counters included, as JSON.
 state() { bctl -j -s show && bctl -j -s tunnel show; }
@@ -218,15 +218,14 @@ tunnel del site0
 tunnel add new0 remote 2001:db8::7 local auto dev lo
 add fd03::/64 2001:db8:bad::/64 dev lo
 EOF
-	# Deletions first, then changes, then additions; undone newest first.
+	# Deletions first, then changes (fd02's new external side and proxy
+	# mode re-point it in place), then additions; undone newest first.
 	apply "${FAKE_BATCH_TESTS[5]}" 1 \
 		"Error: $TMP/refuse.conf:6: npt6: external prefix refused" \
 		"$TMP/refuse.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
-cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
-cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd03:: ext=2001:db8:bad:: plen=64
-cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
-cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
 dellink flags=0x5 index=101
 newlink flags=0x5 index=100 $data local=2001:db8::5 token=:: hoplimit=5 } }

@@ -9,7 +9,8 @@
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] &&
 	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
-	grep -qx '  add INT_PFX EXT_PFX|auto \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
+	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
+	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
 	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out"
 log_test $? "cli: -h prints usage and exits 0"
 
@@ -35,8 +36,11 @@ else
 fi
 
 expect "cli: add help" 0 "" \
-	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
 	"${WRAP[@]}" "$NPTCTL" add help
+expect "cli: change help" 0 "" \
+	"Usage: nptctl [OPTIONS] change INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"${WRAP[@]}" "$NPTCTL" change help
 expect "cli: monitor help" 0 "" "Usage: nptctl [OPTIONS] monitor" -- \
 	"${WRAP[@]}" "$NPTCTL" monitor help
 
@@ -119,6 +123,23 @@ bad "add: auto is lower case" 'Error: invalid prefix "AUTO"' \
 bad "add: bad internal prefix before auto" \
 	'Error: prefix "fd00::1/64" has host bits set (did you mean fd00::/64?)' \
 	add fd00::1/64 auto dev lo
+bad "add: from without auto" 'Error: "from" is only valid with "auto"' \
+	add fd00::/64 2406::/64 from lo dev lo
+bad "add: subnet without auto" 'Error: "subnet" is only valid with "auto"' \
+	add fd00::/64 2406::/64 subnet 1 dev lo
+bad "change: from without auto" 'Error: "from" is only valid with "auto"' \
+	change fd00::/64 2406::/64 from lo dev lo
+bad "add: from an unknown device" "Error: unknown device \"$NODEV\"" \
+	add fd00::/64 auto from "$NODEV" dev lo
+bad "add: subnet not a number" 'Error: invalid subnet "x1" (expected 0..4294967295)' \
+	add fd00::/64 auto subnet x1 dev lo
+bad "add: subnet negative" 'Error: invalid subnet "-1" (expected 0..4294967295)' \
+	add fd00::/64 auto subnet -1 dev lo
+bad "add: subnet too large" 'Error: invalid subnet "4294967296" (expected 0..4294967295)' \
+	add fd00::/64 auto subnet 4294967296 dev lo
+bad "add: from without a device" 'Error: missing device name after "from"' \
+	add fd00::/64 auto dev lo from
+bad "change: no external prefix" 'Error: missing "EXT_PFX"' change fd00::/64 dev lo
 bad "add: token without auto" 'Error: token "::feed" is only valid with "auto"' \
 	add fd00::/64 2406::/64 token ::feed dev lo
 bad "add: token not an interface ID" \

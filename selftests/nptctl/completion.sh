@@ -23,17 +23,21 @@ completes()
 	expect "completion: $1" 0 "" "$3" -- complete_line "$2"
 }
 
-completes "commands" "nptctl " "add del delete show list ls flush monitor tunnel help"
+completes "commands" "nptctl " "add change del delete show list ls flush monitor tunnel help"
 completes "monitor takes nothing but help" "nptctl -j monitor " "help"
 completes "auto in place of EXT_PFX" "nptctl add fd00::/64 a" "auto"
-completes "token only after auto" "nptctl add fd00::/64 auto " "dev token ndproxy"
+completes "token, from and subnet only after auto" "nptctl add fd00::/64 auto " \
+	"dev token from subnet ndproxy"
 completes "no token after a prefix" "nptctl add fd00::/64 2406::/64 " "dev ndproxy"
 completes "nothing for an IID" "nptctl add fd00::/64 auto token " ""
 completes "ndproxy modes" "nptctl add fd00::/64 auto token ::feed dev lo ndproxy " \
 	"auto all off"
 completes "keywords used up" \
-	"nptctl add fd00::/64 auto token ::feed ndproxy all dev lo " ""
+	"nptctl add fd00::/64 auto token ::feed ndproxy all dev lo from lo subnet 1 " ""
 completes "devices after dev" "nptctl add fd00::/64 auto dev l" "lo"
+completes "devices after from" "nptctl add fd00::/64 auto from l" "lo"
+completes "nothing for a subnet" "nptctl add fd00::/64 auto subnet " ""
+completes "change takes what add takes" "nptctl change fd00::/64 2406::/64 " "dev ndproxy"
 completes "del has no ndproxy" "nptctl del fd00::/64 " "dev"
 completes "tunnel commands" "nptctl -n x tunnel " \
 	"add change del delete show list ls help"

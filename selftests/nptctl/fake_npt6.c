@@ -636,31 +636,65 @@ static void table_remove(unsigned int i)
 	ntable--;
 }
 
+/*
+ * The external side of ADD or CHANGE, checked as the module would: -errno
+ * with the ack sent, or 0 with @ext set ("" for auto).  @self is the entry
+ * a CHANGE re-points, which may keep its own prefix; -1 for ADD.
+ */
+static int table_check_ext(const struct nlmsghdr *req, uint32_t pid,
+			   const struct nlattr *tb[NPT6_A_MAX + 1], int self,
+			   char ext[INET6_ADDRSTRLEN])
+{
+	unsigned int i;
+
+	ext[0] = '\0';
+	if (!tb[NPT6_A_EXT_PREFIX])
+		return 0;
+	attr_ntop(ext, tb[NPT6_A_EXT_PREFIX]);
+	if (!strcmp(ext, "2001:db8:bad::")) {
+		put_ack(req, pid, -EINVAL, "npt6: external prefix refused");
+		return -EINVAL;
+	}
+	for (i = 0; i < ntable; i++)
+		if ((int)i != self &&
+		    table[i].fm.ifindex == mnl_attr_get_u32(tb[NPT6_A_IFINDEX]) &&
+		    !strcmp(table[i].ext_pfx, ext)) {
+			put_ack(req, pid, -EEXIST,
+				"External prefix overlaps another mapping");
+			return -EEXIST;
+		}
+	return 0;
+}
+
+/* Give @sm the external side of @tb (@ext from table_check_ext()). */
+static void table_set_ext(struct stored_map *sm,
+			  const struct nlattr *tb[NPT6_A_MAX + 1],
+			  const char *ext)
+{
+	/* An auto mapping waits for an address that the fake never has. */
+	memcpy(sm->ext_pfx, ext, INET6_ADDRSTRLEN);
+	sm->fm.ext_pfx = ext[0] ? sm->ext_pfx : NULL;
+	sm->fm.ext_auto = !!tb[NPT6_A_EXT_AUTO];
+	sm->token[0] = '\0';
+	sm->fm.token = NULL;
+	if (tb[NPT6_A_TOKEN]) {
+		attr_ntop(sm->token, tb[NPT6_A_TOKEN]);
+		sm->fm.token = sm->token;
+	}
+}
+
 static void table_add(const struct nlmsghdr *req, uint32_t pid,
 		      const struct nlattr *tb[NPT6_A_MAX + 1])
 {
+	char ext[INET6_ADDRSTRLEN];
 	struct stored_map *sm;
-	char ext[INET6_ADDRSTRLEN] = "";
-	unsigned int i;
 
 	if (table_find(tb) >= 0) {
 		put_ack(req, pid, -EEXIST, "npt6: mapping exists");
 		return;
 	}
-	if (tb[NPT6_A_EXT_PREFIX]) {
-		attr_ntop(ext, tb[NPT6_A_EXT_PREFIX]);
-		if (!strcmp(ext, "2001:db8:bad::")) {
-			put_ack(req, pid, -EINVAL, "npt6: external prefix refused");
-			return;
-		}
-		for (i = 0; i < ntable; i++)
-			if (table[i].fm.ifindex == mnl_attr_get_u32(tb[NPT6_A_IFINDEX]) &&
-			    !strcmp(table[i].ext_pfx, ext)) {
-				put_ack(req, pid, -EEXIST,
-					"External prefix overlaps another mapping");
-				return;
-			}
-	}
+	if (table_check_ext(req, pid, tb, -1, ext))
+		return;
 	if (ntable == TABLE_MAX) {
 		put_ack(req, pid, -ENOSPC, NULL);
 		return;
@@ -674,21 +708,31 @@ static void table_add(const struct nlmsghdr *req, uint32_t pid,
 	attr_ntop(sm->int_pfx, tb[NPT6_A_INT_PREFIX]);
 	sm->fm.int_pfx = sm->int_pfx;
 	sm->fm.plen = mnl_attr_get_u8(tb[NPT6_A_PREFIX_LEN]);
-	/* An auto mapping waits for an address that the fake never has. */
-	if (ext[0]) {
-		memcpy(sm->ext_pfx, ext, sizeof(ext));
-		sm->fm.ext_pfx = sm->ext_pfx;
-	}
-	sm->fm.ext_auto = !!tb[NPT6_A_EXT_AUTO];
-	if (tb[NPT6_A_TOKEN]) {
-		attr_ntop(sm->token, tb[NPT6_A_TOKEN]);
-		sm->fm.token = sm->token;
-	}
+	table_set_ext(sm, tb, ext);
 	/* The module's default on anything but Ethernet, such as lo. */
 	sm->fm.ndproxy = tb[NPT6_A_NDPROXY] ?
 			 mnl_attr_get_u8(tb[NPT6_A_NDPROXY]) : NPT6_NDPROXY_OFF;
 	sm->snpt[0] = ++nadds;
 	sm->fm.snpt = sm->snpt;
+	put_ack(req, pid, 0, NULL);
+}
+
+/* CHANGE: the same entry, counters and all, with a new external side. */
+static void table_change(const struct nlmsghdr *req, uint32_t pid,
+			 const struct nlattr *tb[NPT6_A_MAX + 1])
+{
+	char ext[INET6_ADDRSTRLEN];
+	int k = table_find(tb);
+
+	if (k < 0) {
+		put_ack(req, pid, -ENOENT, "npt6: no such mapping");
+		return;
+	}
+	if (table_check_ext(req, pid, tb, k, ext))
+		return;
+	table_set_ext(&table[k], tb, ext);
+	if (tb[NPT6_A_NDPROXY])
+		table[k].fm.ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
 	put_ack(req, pid, 0, NULL);
 }
 
@@ -712,6 +756,9 @@ static void table_request(const struct nlmsghdr *req, uint32_t pid)
 		return;
 	case NPT6_CMD_MAP_ADD:
 		table_add(req, pid, tb);
+		return;
+	case NPT6_CMD_MAP_CHANGE:
+		table_change(req, pid, tb);
 		return;
 	case NPT6_CMD_MAP_DEL:
 		k = table_find(tb);

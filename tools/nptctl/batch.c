@@ -63,12 +63,16 @@ struct want_tnl {
  * order they are sent: what goes, before what comes, so that a prefix or
  * a name is free by the time it is taken again.
  */
-enum op_kind { OP_MAP_DEL, OP_TNL_DEL, OP_TNL_CHANGE, OP_TNL_ADD, OP_MAP_ADD };
+enum op_kind {
+	OP_MAP_DEL, OP_TNL_DEL, OP_TNL_CHANGE, OP_TNL_ADD, OP_MAP_CHANGE,
+	OP_MAP_ADD
+};
 
 struct op {
 	enum op_kind kind;
 	unsigned int line;		/* the line that asked for it */
 	struct npt6_mapping m;		/* MAP_DEL: all of it, to re-add */
+	struct npt6_mapping m_undo;	/* MAP_CHANGE: as it was */
 	struct npt6_tunnel t;		/* TNL_DEL: all of it; else the request */
 	struct npt6_tunnel undo;	/* TNL_CHANGE: the request back */
 };
@@ -583,7 +587,10 @@ static bool same_mapping(const struct npt6_mapping *want,
 	if (want->ext_auto &&
 	    (want->has_token != cur->has_token ||
 	     (want->has_token &&
-	      memcmp(&want->token, &cur->token, sizeof(want->token)))))
+	      memcmp(&want->token, &cur->token, sizeof(want->token))) ||
+	     want->auto_ifindex != cur->auto_ifindex ||
+	     want->has_subnet != cur->has_subnet ||
+	     (want->has_subnet && want->subnet != cur->subnet)))
 		return false;
 	/* A module too old to say has only one mode. */
 	if (!cur->has_ndproxy)
@@ -631,10 +638,20 @@ static int plan_ops(struct batch *b)
 				w->line = 0;	/* nothing to add */
 				continue;
 			}
+			/*
+			 * The same internal prefix on the same device, another
+			 * external side: re-pointed in place, counters kept.
+			 */
+			op = add_op(b, OP_MAP_CHANGE, w->line);
+			if (!op)
+				return -1;
+			op->m = w->m;
+			op->m_undo = *cur;
+			w->line = 0;
+			continue;
 		}
-		/* Gone from the file, or replaced by a different one. */
-		op = add_op(b, OP_MAP_DEL, k >= 0 ? WANT_MAP(b, k)->line :
-						     b->map_gone[i]);
+		/* Gone from the file. */
+		op = add_op(b, OP_MAP_DEL, b->map_gone[i]);
 		if (!op)
 			return -1;
 		op->m = *cur;
@@ -695,6 +712,8 @@ static int do_op(struct batch *b, const struct op *op)
 		return genl_map_del(b->g, &op->m);
 	case OP_MAP_ADD:
 		return genl_map_add(b->g, &op->m);
+	case OP_MAP_CHANGE:
+		return genl_map_change(b->g, &op->m);
 	case OP_TNL_DEL:
 		return rtnl_tunnel_del(b->r, &op->t);
 	case OP_TNL_CHANGE:
@@ -716,6 +735,7 @@ static int undo_op(struct batch *b, const struct op *op)
 	static const enum op_kind opposite[] = {
 		[OP_MAP_DEL]	= OP_MAP_ADD,
 		[OP_MAP_ADD]	= OP_MAP_DEL,
+		[OP_MAP_CHANGE]	= OP_MAP_CHANGE,
 		[OP_TNL_DEL]	= OP_TNL_ADD,
 		[OP_TNL_CHANGE]	= OP_TNL_CHANGE,
 		[OP_TNL_ADD]	= OP_TNL_DEL,
@@ -726,6 +746,8 @@ static int undo_op(struct batch *b, const struct op *op)
 	back.kind = opposite[op->kind];
 	if (op->kind == OP_TNL_CHANGE)
 		back.t = op->undo;
+	if (op->kind == OP_MAP_CHANGE)
+		back.m = op->m_undo;
 	if (op->kind == OP_TNL_ADD) {
 		err = rtnl_tunnel_get(b->r, op->t.name, &back.t);
 		if (err < 0)

@@ -27,6 +27,7 @@ struct nptctl_opts {
 /* What a subcommand does, for batch mode to plan by. */
 enum command_op {
 	CMD_MAP_ADD,
+	CMD_MAP_CHANGE,
 	CMD_MAP_DEL,
 	CMD_MAP_SHOW,
 	CMD_MAP_FLUSH,

@@ -197,6 +197,11 @@ static const uint8_t map_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_EXT_AUTO]	= NL_FLAG,
 	[NPT6_A_STATS]		= NL_NESTED,
 	[NPT6_A_NDP_STATS]	= NL_NESTED,
+	[NPT6_A_AUTO_IFINDEX]	= NL_U32,
+	[NPT6_A_SUBNET]		= NL_U32,
+	[NPT6_A_SOURCE]		= NL_IN6,
+	[NPT6_A_SOURCE_LEN]	= NL_U8,
+	[NPT6_A_INACTIVE]	= NL_U8,
 };
 
 static const uint8_t stats_policy[NPT6_STATS_MAX + 1] = {
@@ -261,6 +266,24 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 	if (tb[NPT6_A_EXT_ADDR]) {
 		nl_attr_get_in6(&m->ext_addr, tb[NPT6_A_EXT_ADDR]);
 		m->has_ext_addr = true;
+	}
+	if (tb[NPT6_A_AUTO_IFINDEX]) {
+		m->auto_ifindex = mnl_attr_get_u32(tb[NPT6_A_AUTO_IFINDEX]);
+		if (!if_indextoname(m->auto_ifindex, m->auto_ifname))
+			m->auto_ifname[0] = '\0';
+	}
+	if (tb[NPT6_A_SUBNET]) {
+		m->subnet = mnl_attr_get_u32(tb[NPT6_A_SUBNET]);
+		m->has_subnet = true;
+	}
+	if (tb[NPT6_A_SOURCE] && tb[NPT6_A_SOURCE_LEN]) {
+		nl_attr_get_in6(&m->source, tb[NPT6_A_SOURCE]);
+		m->source_len = mnl_attr_get_u8(tb[NPT6_A_SOURCE_LEN]);
+		m->has_source = true;
+	}
+	if (tb[NPT6_A_INACTIVE]) {
+		m->inactive = mnl_attr_get_u8(tb[NPT6_A_INACTIVE]);
+		m->has_inactive = true;
 	}
 	if (tb[NPT6_A_NDPROXY]) {
 		m->ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
@@ -373,6 +396,10 @@ static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 		mnl_attr_put(nlh, NPT6_A_EXT_AUTO, 0, NULL);
 	if (m->ext_auto && m->has_token)
 		mnl_attr_put(nlh, NPT6_A_TOKEN, sizeof(m->token), &m->token);
+	if (m->ext_auto && m->auto_ifindex)
+		mnl_attr_put_u32(nlh, NPT6_A_AUTO_IFINDEX, m->auto_ifindex);
+	if (m->ext_auto && m->has_subnet)
+		mnl_attr_put_u32(nlh, NPT6_A_SUBNET, m->subnet);
 }
 
 /* Send @nlh, a request that changes something; "Unable to @what". */
@@ -391,6 +418,16 @@ int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m)
 	nlh = msg_start(g, g->family, NPT6_CMD_MAP_ADD, NPT6_GENL_VERSION, 0);
 	put_mapping(nlh, m, true);
 	return request(g, nlh, "add mapping");
+}
+
+int genl_map_change(struct nptctl_genl *g, const struct npt6_mapping *m)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = msg_start(g, g->family, NPT6_CMD_MAP_CHANGE, NPT6_GENL_VERSION,
+			0);
+	put_mapping(nlh, m, true);
+	return request(g, nlh, "change mapping");
 }
 
 int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m)

@@ -23,6 +23,7 @@ struct nptctl_genl *genl_open(void);
 void genl_close(struct nptctl_genl *g);
 
 int genl_map_add(struct nptctl_genl *g, const struct npt6_mapping *m);
+int genl_map_change(struct nptctl_genl *g, const struct npt6_mapping *m);
 int genl_map_del(struct nptctl_genl *g, const struct npt6_mapping *m);
 
 /* All mappings, or only those on @ifindex if it is not 0. */

@@ -21,18 +21,20 @@
 #include "print.h"
 #include "command.h"
 
-enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_HELP };
+enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_FROM, KW_SUBNET, KW_HELP };
 
 static const struct keyword map_keywords[] = {
 	{ "dev", KW_DEV },
 	{ "help", KW_HELP },
 };
 
-/* add describes a mapping, the others only name one. */
+/* add and change describe a mapping, the others only name one. */
 static const struct keyword add_keywords[] = {
 	{ "dev", KW_DEV },
 	{ "token", KW_TOKEN },
 	{ "ndproxy", KW_NDPROXY },
+	{ "from", KW_FROM },
+	{ "subnet", KW_SUBNET },
 	{ "help", KW_HELP },
 };
 
@@ -43,6 +45,8 @@ struct map_args {
 	const char *dev;	/* NULL: not given */
 	const char *token;	/* add only; NULL: not given */
 	const char *ndproxy;	/* add only; NULL: not given */
+	const char *from;	/* add only, auto: the device followed */
+	const char *subnet;	/* add only, auto: which subnet of it */
 };
 
 static int check_required(const struct map_args *a, unsigned int npos);
@@ -73,6 +77,14 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 		case KW_NDPROXY:
 			val = &a->ndproxy;
 			what = "NDP proxy mode";
+			break;
+		case KW_FROM:
+			val = &a->from;
+			what = "device name";
+			break;
+		case KW_SUBNET:
+			val = &a->subnet;
+			what = "subnet number";
 			break;
 		case KW_HELP:
 			return PARSE_HELP;
@@ -154,6 +166,36 @@ static int map_set_dev(struct npt6_mapping *m, const char *dev)
 	return 0;
 }
 
+/* "from DEV" and "subnet N", which only "auto" takes. */
+static int parse_auto_source(const struct map_args *a, struct npt6_mapping *m)
+{
+	const char *word = a->from ? "from" : "subnet";
+	char *end;
+
+	if ((a->from || a->subnet) && !m->ext_auto) {
+		nptctl_err("\"%s\" is only valid with \"auto\"", word);
+		return PARSE_ERROR;
+	}
+	if (a->from) {
+		m->auto_ifindex = netns_ifindex(a->from);
+		if (!m->auto_ifindex)
+			return PARSE_ERROR;
+		snprintf(m->auto_ifname, sizeof(m->auto_ifname), "%s", a->from);
+	}
+	if (a->subnet) {
+		errno = 0;
+		m->subnet = (uint32_t)strtoul(a->subnet, &end, 0);
+		if (!*a->subnet || *end || errno || a->subnet[0] == '-' ||
+		    strtoul(a->subnet, NULL, 0) > UINT32_MAX) {
+			nptctl_err("invalid subnet \"%s\" (expected 0..4294967295)",
+				   a->subnet);
+			return PARSE_ERROR;
+		}
+		m->has_subnet = true;
+	}
+	return PARSE_OK;
+}
+
 int map_parse_add(int argc, char *argv[], struct command *c)
 {
 	struct npt6_mapping *m = &c->m;
@@ -209,6 +251,9 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 			return PARSE_ERROR;
 		m->has_token = true;
 	}
+
+	if (parse_auto_source(&a, m) != PARSE_OK)
+		return PARSE_ERROR;
 
 	/* Not given: the kernel's default, auto where there is a link layer. */
 	if (a.ndproxy) {
@@ -268,6 +313,13 @@ static int do_add(struct nptctl_genl *g, const struct command *c,
 	return genl_map_add(g, &c->m);
 }
 
+static int do_change(struct nptctl_genl *g, const struct command *c,
+		     const struct nptctl_opts *opts)
+{
+	(void)opts;
+	return genl_map_change(g, &c->m);
+}
+
 static int do_del(struct nptctl_genl *g, const struct command *c,
 		  const struct nptctl_opts *opts)
 {
@@ -308,6 +360,7 @@ int map_run(const struct command *c, const struct nptctl_opts *opts)
 				 const struct command *c,
 				 const struct nptctl_opts *opts) = {
 		[CMD_MAP_ADD]	= do_add,
+		[CMD_MAP_CHANGE] = do_change,
 		[CMD_MAP_DEL]	= do_del,
 		[CMD_MAP_SHOW]	= do_show,
 		[CMD_MAP_FLUSH]	= do_flush,

@@ -44,6 +44,16 @@ struct npt6_mapping {
 	struct in6_addr token;		/* first 64 bits zero */
 	bool has_ext_addr;		/* ext_auto and active */
 	struct in6_addr ext_addr;	/* the address followed */
+	/* ext_auto: the address is on this device, not the mapping's */
+	uint32_t auto_ifindex;		/* 0: the mapping's own device */
+	char auto_ifname[IF_NAMESIZE];	/* "" until known */
+	bool has_subnet;		/* ext_auto: the N-th subnet */
+	uint32_t subnet;
+	bool has_source;		/* ext_auto and active: the prefix */
+	struct in6_addr source;		/* followed, source_len long */
+	uint8_t source_len;
+	bool has_inactive;		/* ext_auto and inactive: why */
+	uint8_t inactive;		/* enum npt6_inactive */
 	/*
 	 * Asked for by the user (the kernel picks the default when not) or
 	 * reported by the kernel; enum npt6_ndproxy_mode.

@@ -110,6 +110,40 @@ static void json_counters(struct jw *w, const char *key,
 	jw_end(w, '}');
 }
 
+/*
+ * The device an auto mapping follows an address on, by name if we know
+ * it, else "if" and its index (it may have gone away).
+ */
+static const char *auto_dev_name(const struct npt6_mapping *m, char *buf,
+				 size_t size)
+{
+	if (m->auto_ifname[0])
+		snprintf(buf, size, "%s", m->auto_ifname);
+	else
+		snprintf(buf, size, "if%" PRIu32, m->auto_ifindex);
+	return buf;
+}
+
+/*
+ * Why an auto mapping is inactive: a word for JSON, a phrase for text; a
+ * reason newer than this nptctl is its number.
+ */
+static const char *inactive_str(char *buf, size_t size, uint8_t why,
+				bool text)
+{
+	static const char *const words[][2] = {
+		[NPT6_INACTIVE_NONE]	  = { "none", "active" },
+		[NPT6_INACTIVE_NO_SOURCE] = { "no_source", "no address yet" },
+		[NPT6_INACTIVE_SUBNET]	  = { "subnet", "subnet outside the prefix" },
+		[NPT6_INACTIVE_OVERLAP]	  = { "overlap", "overlaps another mapping" },
+	};
+
+	if (why < sizeof(words) / sizeof(words[0]))
+		return words[why][text];
+	snprintf(buf, size, "%u", why);
+	return buf;
+}
+
 /* @m as an object; the caller has placed it (jw_sep() or jw_key()). */
 static void json_mapping(struct jw *w, const void *item,
 			 const struct print_opts *opts)
@@ -131,9 +165,19 @@ static void json_mapping(struct jw *w, const void *item,
 	jw_key_str(w, "external_source", m->ext_auto ? "auto" : "static");
 	if (m->has_token)
 		jw_key_str(w, "token", addr_ntop(a, &m->token));
+	if (m->auto_ifindex)
+		jw_key_str(w, "auto_dev", auto_dev_name(m, dev, sizeof(dev)));
+	if (m->has_subnet)
+		jw_key_u64(w, "subnet", m->subnet);
 	if (m->ext_auto && m->active && m->has_ext_addr)
 		jw_key_str(w, "external_address", addr_ntop(a, &m->ext_addr));
+	if (m->ext_auto && m->active && m->has_source)
+		jw_key_str(w, "source",
+			   prefix_ntop(pfx, &m->source, m->source_len));
 	jw_key_bool(w, "active", m->active);
+	if (m->ext_auto && !m->active && m->has_inactive)
+		jw_key_str(w, "inactive",
+			   inactive_str(a, sizeof(a), m->inactive, false));
 	if (m->has_ndproxy)
 		jw_key_str(w, "ndproxy", ndproxy_str(a, sizeof(a), m->ndproxy));
 	if (opts->stats && (m->has_stats || m->has_ndp_stats)) {
@@ -168,9 +212,16 @@ static void text_counters(FILE *f, const char *what, const uint64_t *c,
 /* The external side: its prefix, or what stands for it while inactive. */
 static const char *text_external(char *buf, const struct npt6_mapping *m)
 {
+	char num[4];
+
 	if (m->active)
 		return prefix_ntop(buf, &m->ext_prefix, m->plen);
-	return m->ext_auto ? "auto (no address yet)" : "inactive";
+	if (!m->ext_auto)
+		return "inactive";
+	snprintf(buf, PREFIX_STRLEN, "auto (%s)",
+		 inactive_str(num, sizeof(num), m->has_inactive ? m->inactive :
+			      NPT6_INACTIVE_NO_SOURCE, true));
+	return buf;
 }
 
 /*
@@ -192,11 +243,20 @@ static void text_mapping(FILE *f, const void *item,
 	put_color(f, opts, C_IFNAME, dev_name(m, dev, sizeof(dev)));
 	if (m->ext_auto && m->active)
 		fputs(" auto", f);
+	if (m->auto_ifindex) {
+		fputs(" from ", f);
+		put_color(f, opts, C_IFNAME, auto_dev_name(m, dev, sizeof(dev)));
+	}
+	if (m->has_subnet)
+		fprintf(f, " subnet %" PRIu32, m->subnet);
 	if (m->has_token)
 		fprintf(f, " token %s", addr_ntop(a, &m->token));
 	if (m->ext_auto && m->active && m->has_ext_addr) {
 		fputs(" (from ", f);
 		put_color(f, opts, C_INET6, addr_ntop(a, &m->ext_addr));
+		if (m->has_source && m->has_subnet)
+			fprintf(f, " in %s",
+				prefix_ntop(ipfx, &m->source, m->source_len));
 		fputc(')', f);
 	}
 	if (m->has_ndproxy)

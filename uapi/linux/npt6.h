@@ -45,14 +45,31 @@
  *                     non-deprecated and then newer addresses, and follows
  *                     it as RA or DHCPv6-PD change it.  Until such an
  *                     address exists the mapping is inactive (ACTIVE 0).
+ *                     AUTO_IFINDEX makes it follow an address on that
+ *                     device instead (where dhcpcd or systemd-networkd put
+ *                     the delegated prefix).  Without SUBNET the external
+ *                     prefix is the address's own PREFIX_LEN prefix; with
+ *                     SUBNET N it is the N-th subnet of PREFIX_LEN inside
+ *                     the address's on-link prefix (a /56 holds 256 /64s).
+ *                     While there is no such address, or its prefix is
+ *                     too short for N, the mapping is inactive and
+ *                     INACTIVE says why; SOURCE/SOURCE_LEN report the
+ *                     prefix followed.
+ * NPT6_CMD_MAP_CHANGE doit: IFINDEX, INT_PREFIX, PREFIX_LEN and a new
+ *                     external side (EXT_PREFIX, or EXT_AUTO with its
+ *                     options): re-point the mapping in one step.  Its
+ *                     counters stay, no packet goes untranslated, and the
+ *                     events group gets one MAP_CHANGE.  NDPROXY, if
+ *                     given, changes the proxy mode too.
  * NPT6_CMD_MAP_DEL    IFINDEX, INT_PREFIX, PREFIX_LEN: delete.  -ENOENT if
  *                     there is no such mapping.
  * NPT6_CMD_MAP_GET    doit: IFINDEX, INT_PREFIX, PREFIX_LEN -> one mapping.
  *                     dumpit: all mappings, or those of IFINDEX if given.
  *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, PREFIX_LEN,
  *                     NDPROXY, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
- *                     TOKEN and EXT_ADDR (auto mappings), STATS and
- *                     NDP_STATS.
+ *                     TOKEN, AUTO_IFINDEX, SUBNET, SOURCE, SOURCE_LEN,
+ *                     EXT_ADDR and INACTIVE (auto mappings),
+ *                     STATS and NDP_STATS.
  * NPT6_CMD_MAP_FLUSH  delete all mappings, or those of IFINDEX if given.
  *
  * Events
@@ -60,8 +77,9 @@
  * Members of the multicast group NPT6_MCGRP_EVENTS receive a message for
  * every change, with the attributes of a MAP_GET reply: cmd MAP_ADD for a
  * new mapping, MAP_DEL for one removed (by request, flush or because its
- * device went away), MAP_CHANGE when an auto mapping's external prefix
- * moved, with OLD_EXT_PREFIX set to where it was.
+ * device went away), MAP_CHANGE when a mapping's external side changed (an
+ * auto prefix moved or lost its source, or a MAP_CHANGE request), with
+ * OLD_EXT_PREFIX set to where it was if it was active.
  */
 #ifndef _UAPI_LINUX_NPT6_H
 #define _UAPI_LINUX_NPT6_H
@@ -75,7 +93,7 @@ enum npt6_cmd {
 	NPT6_CMD_MAP_DEL,
 	NPT6_CMD_MAP_GET,
 	NPT6_CMD_MAP_FLUSH,
-	NPT6_CMD_MAP_CHANGE,	/* notification only: a mapping's external prefix moved */
+	NPT6_CMD_MAP_CHANGE,	/* re-point a mapping; and its notification */
 	__NPT6_CMD_MAX
 };
 
@@ -106,10 +124,29 @@ enum npt6_attr {
 	NPT6_A_OLD_EXT_PREFIX,
 	/* nested, enum npt6_ndp_stats_attr (replies only) */
 	NPT6_A_NDP_STATS,
+	/* u32: with EXT_AUTO, follow an address on this device, not IFINDEX */
+	NPT6_A_AUTO_IFINDEX,
+	/* u32: with EXT_AUTO, the N-th subnet of PREFIX_LEN in the source */
+	NPT6_A_SUBNET,
+	/* binary, struct in6_addr: the prefix followed (replies only) */
+	NPT6_A_SOURCE,
+	/* u8: its length (replies only) */
+	NPT6_A_SOURCE_LEN,
+	/* u8, enum npt6_inactive: why an auto mapping is inactive (replies) */
+	NPT6_A_INACTIVE,
 	__NPT6_A_MAX
 };
 
 #define NPT6_A_MAX (__NPT6_A_MAX - 1)
+
+/* Why an auto mapping is not translating. */
+enum npt6_inactive {
+	NPT6_INACTIVE_NONE,	/* it is */
+	NPT6_INACTIVE_NO_SOURCE, /* no address to follow (yet) */
+	NPT6_INACTIVE_SUBNET,	/* the source is too short for SUBNET */
+	NPT6_INACTIVE_OVERLAP,	/* the prefix overlaps another mapping's */
+	__NPT6_INACTIVE_MAX
+};
 
 /* NPT6_A_STATS holds one nested set per direction. */
 enum npt6_stats_attr {
