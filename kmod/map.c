@@ -32,6 +32,7 @@
 #include "map.h"
 #include "msg.h"
 #include "net.h"
+#include "pdroute.h"
 #include "xlat.h"
 
 static struct npt6_dev *npt6_dev_find(struct npt6_net *nn,
@@ -192,8 +193,8 @@ static void npt6_map_set_source(struct npt6_map *map,
 /*
  * What @map (on @xdev's device, or on the device it names) should follow
  * now: an address (autoprefix.c), and either its own prefix or the N-th
- * subnet of the mapping's length inside the prefix it is on-link in.
- * Under rtnl.
+ * subnet of the mapping's length inside the prefix it is on-link in; or
+ * the N-th subnet of the delegated prefix (pdroute.c).  Under rtnl.
  */
 static void npt6_map_resolve(struct net *net, const struct npt6_map *map,
 			     struct net_device *xdev_dev,
@@ -206,14 +207,23 @@ static void npt6_map_resolve(struct net *net, const struct npt6_map *map,
 	__be64 hi;
 
 	memset(src, 0, sizeof(*src));
-	dev = ac->ifindex ? __dev_get_by_index(net, ac->ifindex) : xdev_dev;
-	if (!dev || !npt6_auto_pick(dev, &ac->token, &src->addr, &alen)) {
-		src->why = NPT6_INACTIVE_NO_SOURCE;
-		return;
+	if (ac->pd) {
+		if (!npt6_pd_pick(npt6_net(net), plen, &src->src_pfx,
+				  &src->src_len)) {
+			src->why = NPT6_INACTIVE_NO_SOURCE;
+			return;
+		}
+	} else {
+		dev = ac->ifindex ? __dev_get_by_index(net, ac->ifindex) :
+				    xdev_dev;
+		if (!dev || !npt6_auto_pick(dev, &ac->token, &src->addr, &alen)) {
+			src->why = NPT6_INACTIVE_NO_SOURCE;
+			return;
+		}
+		/* Without a subnet, the address's own prefix, as always. */
+		src->src_len = ac->subnet_set ? min(alen, plen) : plen;
+		ipv6_addr_prefix(&src->src_pfx, &src->addr, src->src_len);
 	}
-	/* Without a subnet, the address's own prefix, as it always was. */
-	src->src_len = ac->subnet_set ? min(alen, plen) : plen;
-	ipv6_addr_prefix(&src->src_pfx, &src->addr, src->src_len);
 	bits = plen - src->src_len;
 	if (bits < 32 && ac->subnet >> bits) {
 		src->why = NPT6_INACTIVE_SUBNET;
@@ -397,6 +407,8 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	xdev->nmaps++;
 	if (map->ext_auto)
 		npt6_auto_get(nn);
+	if (map->ext_auto && map->autocfg.pd)
+		npt6_pd_get(nn);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -431,6 +443,8 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 		npt6_proxy_put(xdev);
 	if (map->ext_auto)
 		npt6_auto_put(nn);
+	if (map->ext_auto && map->autocfg.pd)
+		npt6_pd_put(nn);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -543,7 +557,7 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 		    struct netlink_ext_ack *extack)
 {
 	struct npt6_net *nn = npt6_net(net);
-	bool was_active, was_auto, proxy_was_on, proxy_on;
+	bool was_active, was_auto, was_pd, proxy_was_on, proxy_on;
 	struct npt6_map_cfg c = *cfg;
 	struct npt6_map *map, *new;
 	struct in6_addr old_ext;
@@ -590,6 +604,7 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 	old_ext = map->ext_pfx;
 	was_active = map->active;
 	was_auto = map->ext_auto;
+	was_pd = map->ext_auto && map->autocfg.pd;
 	err = npt6_map_swap(net, map, new);
 	if (err) {
 		if (proxy_on && !proxy_was_on)
@@ -603,6 +618,10 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 		npt6_auto_get(nn);
 	else if (!new->ext_auto && was_auto)
 		npt6_auto_put(nn);
+	if (new->ext_auto && new->autocfg.pd && !was_pd)
+		npt6_pd_get(nn);
+	else if (!(new->ext_auto && new->autocfg.pd) && was_pd)
+		npt6_pd_put(nn);
 	pr_info("%s: %pI6c/%u changed: maps to %pI6c/%u%s\n", dev->name,
 		&new->int_pfx, new->node.plen, &new->ext_pfx, new->node.plen,
 		new->active ? "" : " (inactive)");

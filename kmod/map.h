@@ -48,6 +48,7 @@ struct npt6_dev;
 struct npt6_auto_cfg {
 	struct in6_addr token;		/* the address's IID, or :: for any */
 	int ifindex;			/* the device it is on; 0: the mapping's */
+	bool pd;			/* no address: the delegated prefix */
 	bool subnet_set;		/* the N-th subnet, not the address's own */
 	u32 subnet;
 };

@@ -105,11 +105,13 @@ static int npt6_put_auto(struct sk_buff *skb, const struct npt6_map *map)
 	    (!ipv6_addr_any(&ac->token) &&
 	     nla_put_in6_addr(skb, NPT6_A_TOKEN, &ac->token)) ||
 	    (ac->ifindex && nla_put_u32(skb, NPT6_A_AUTO_IFINDEX, ac->ifindex)) ||
+	    (ac->pd && nla_put_flag(skb, NPT6_A_AUTO_PD)) ||
 	    (ac->subnet_set && nla_put_u32(skb, NPT6_A_SUBNET, ac->subnet)))
 		return -EMSGSIZE;
 	if (!map->active)
 		return nla_put_u8(skb, NPT6_A_INACTIVE, map->inactive);
-	if (nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr) ||
+	if ((!ac->pd &&
+	     nla_put_in6_addr(skb, NPT6_A_EXT_ADDR, &map->ext_addr)) ||
 	    nla_put_in6_addr(skb, NPT6_A_SOURCE, &map->src_pfx) ||
 	    nla_put_u8(skb, NPT6_A_SOURCE_LEN, map->src_len))
 		return -EMSGSIZE;

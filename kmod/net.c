@@ -16,7 +16,9 @@
  * change to mappings and tunnels.
  *
  * The same notifier keeps the packet path's snapshot of our own addresses
- * current (localaddr.c): one registration, two consumers.
+ * current (localaddr.c): one registration, two consumers.  Delegated
+ * prefixes come from the routing table instead (pdroute.c), and kick the
+ * same watcher.
  */
 
 #include <linux/module.h>
@@ -29,25 +31,7 @@
 #include "net.h"
 #include "tunnel.h"
 
-#define NPT6_AUTO_PERIOD	(2 * HZ)
-#define NPT6_AUTO_SETTLE	(HZ / 5)
-
 unsigned int npt6_net_id __read_mostly;
-
-/*
- * Run the work in @delay, or at its deadline if that comes first.  Any
- * context.  The deadline is read without a lock: a stale one is from the
- * previous period and already past, which only makes this run sooner.
- */
-static void npt6_auto_kick(struct npt6_net *nn, unsigned long delay)
-{
-	unsigned long now = jiffies;
-	unsigned long due = READ_ONCE(nn->auto_due);
-
-	if (time_before(due, now + delay))
-		delay = time_after(due, now) ? due - now : 0;
-	mod_delayed_work(system_wq, &nn->auto_work, delay);
-}
 
 static void npt6_auto_work(struct work_struct *work)
 {
@@ -107,6 +91,7 @@ static int __net_init npt6_net_create(struct net *net)
 	INIT_LIST_HEAD(&nn->devs);
 	INIT_DELAYED_WORK(&nn->auto_work, npt6_auto_work);
 	npt6_local_init(&nn->local);
+	npt6_pd_init(nn);
 	return 0;
 }
 
@@ -124,6 +109,7 @@ static void __net_exit npt6_net_destroy(struct net *net)
 	rtnl_lock();
 	npt6_map_flush(net, NULL);
 	rtnl_unlock();
+	npt6_pd_exit(nn);
 	cancel_delayed_work_sync(&nn->auto_work);
 	npt6_local_exit(&nn->local);
 }

@@ -17,6 +17,7 @@
 
 #include "hairpin.h"
 #include "localaddr.h"
+#include "pdroute.h"
 
 /* Buckets of the per-namespace lookup of tunnels by remote address. */
 #define NPT6_TNL_HASH_SIZE	16
@@ -41,6 +42,7 @@ struct npt6_net {
 	/* Tunnels by remote address, for receive (tunnel.c); RCU. */
 	struct hlist_head tnl_hash[NPT6_TNL_HASH_SIZE];
 	struct npt6_local local;	/* our own addresses, for the packet path */
+	struct npt6_pd_set pd;		/* delegated prefixes (pdroute.c) */
 };
 
 extern unsigned int npt6_net_id;
@@ -48,6 +50,25 @@ extern unsigned int npt6_net_id;
 static inline struct npt6_net *npt6_net(struct net *net)
 {
 	return net_generic(net, npt6_net_id);
+}
+
+/* The watcher looks again this long after an event, and this often. */
+#define NPT6_AUTO_SETTLE	(HZ / 5)
+#define NPT6_AUTO_PERIOD	(2 * HZ)
+
+/*
+ * Run the watcher in @delay, or at its deadline if that comes first.  Any
+ * context.  The deadline is read without a lock: a stale one is from the
+ * previous period and already past, which only makes this run sooner.
+ */
+static inline void npt6_auto_kick(struct npt6_net *nn, unsigned long delay)
+{
+	unsigned long now = jiffies;
+	unsigned long due = READ_ONCE(nn->auto_due);
+
+	if (time_before(due, now + delay))
+		delay = time_after(due, now) ? due - now : 0;
+	mod_delayed_work(system_wq, &nn->auto_work, delay);
 }
 
 /*

@@ -52,6 +52,7 @@ static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 				    .reject_message = "Reported, not accepted" },
 	[NPT6_A_INACTIVE]	= { .type = NLA_REJECT,
 				    .reject_message = "Reported, not accepted" },
+	[NPT6_A_AUTO_PD]	= { .type = NLA_FLAG },
 };
 
 /* Events reveal every mapping: listening needs the same privilege. */
@@ -100,12 +101,12 @@ static int npt6_parse_prefix(struct genl_info *info, int attr, u8 plen,
 /* Attributes that only describe a new mapping, never name one. */
 static const int npt6_add_only_attrs[] = {
 	NPT6_A_EXT_PREFIX, NPT6_A_EXT_AUTO, NPT6_A_TOKEN, NPT6_A_NDPROXY,
-	NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET,
+	NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET, NPT6_A_AUTO_PD,
 };
 
 /* Attributes that only mean something with EXT_AUTO. */
 static const int npt6_auto_only_attrs[] = {
-	NPT6_A_TOKEN, NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET,
+	NPT6_A_TOKEN, NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET, NPT6_A_AUTO_PD,
 };
 
 /* With EXT_AUTO: which address to follow, and which subnet of it. */
@@ -137,6 +138,12 @@ static int npt6_parse_auto(struct genl_info *info, struct npt6_auto_cfg *ac)
 	if (nla) {
 		ac->subnet_set = true;
 		ac->subnet = nla_get_u32(nla);
+	}
+	ac->pd = nla_get_flag(attrs[NPT6_A_AUTO_PD]);
+	if (ac->pd && (attrs[NPT6_A_TOKEN] || attrs[NPT6_A_AUTO_IFINDEX])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[NPT6_A_AUTO_PD],
+				    "A delegated prefix is followed by its route, not by an address");
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -26,8 +26,12 @@
 #             counters kept, one change event; then pdx's address is
 #             replaced and no packet leaves with the old prefix after the
 #             move, and the counters are still kept
-#   renumber  kea hands out another pool and dhcpcd starts over: the
-#             mapping follows pd0 to the new /64, and monitor says so
+#   pd        "auto pd subnet 1" follows the delegated /56 itself, by its
+#             unreachable route: a second LAN prefix leaves as the second
+#             /64 of it
+#   renumber  kea hands out another pool and dhcpcd starts over: both
+#             mappings are inactive while there is no lease, then follow
+#             to the new /56; monitor says so
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -36,6 +40,7 @@ ALL_TESTS="
 	from_dev
 	subnet
 	change
+	pd
 	renumber
 	kernel_log
 "
@@ -46,6 +51,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 LAN_PFX=fd00:19::/64
 HOST=fd00:19::10
 RTR_LAN=fd00:19::1
+PD_PFX=fd00:1b::/64		# the second LAN prefix, for "auto pd"
+HOST_PD=fd00:1b::10		# the host's second address: pings say -I
 ISP=2001:db8:ffff::1
 POOL1=2001:db8:a000::		# /48, delegated as /56s
 POOL2=2001:db8:b000::
@@ -75,6 +82,23 @@ json_ok()
 map_on()
 {
 	rtr_map | json_ok --arg e "$1" '.active == true and .external == $e'
+}
+
+# The "auto pd" mapping of PD_PFX on wan0.
+pd_map()
+{
+	rtr_nptctl -j show dev wan0 2>/dev/null |
+		jq -c --arg p "$PD_PFX" '.[] | select(.internal == $p)'
+}
+
+pd_map_on()
+{
+	pd_map | json_ok --arg e "$1" '.active == true and .external == $e'
+}
+
+pd_map_inactive()
+{
+	pd_map | json_ok '.active == false and .inactive == "no_source"'
 }
 
 # The /64 of pd0's global address in rtr, e.g. 2001:db8:a000::/64.
@@ -182,6 +206,8 @@ topology()
 	ip -n "$rtr" link add pdx type dummy &&
 	ip -n "$rtr" link set pd0 up && ip -n "$rtr" link set pdx up &&
 	ip -n "$host" -6 addr add $HOST/64 dev eth0 nodad &&
+	ip -n "$host" -6 addr add $HOST_PD/64 dev eth0 nodad &&
+	ip -n "$rtr" -6 addr add ${PD_PFX%/64}1/64 dev lan0 nodad &&
 	ip -n "$host" -6 route add default via $RTR_LAN &&
 	ip -n "$rtr" -6 addr add $RTR_LAN/64 dev lan0 nodad &&
 	ip netns exec "$rtr" sysctl -qw net.ipv6.conf.all.forwarding=1 &&
@@ -234,7 +260,7 @@ from_dev()
 	want=$(npt_map $LAN_PFX "$ext" $HOST)
 	pcap=$(tmpfile from_dev.pcap)
 	capture_start "$isp" isp0 "$pcap" icmp6
-	ping_ok "$host" $ISP
+	ping_ok "$host" $ISP -I $HOST
 	check_err $? "host cannot ping isp through the mapping"
 	capture_stop "$CAP_PID"
 	out=$(echo_sources "$pcap" | sort -u)
@@ -288,7 +314,7 @@ change()
 	ext2=2001:db8:d00:2::/64
 	ip -n "$rtr" -6 addr add 2001:db8:d00:1::1/64 dev pdx nodad
 	monitor_start
-	ping_ok "$host" $ISP
+	ping_ok "$host" $ISP -I $HOST
 	c0=$(snpt_packets)
 	out=$(rtr_nptctl change $LAN_PFX auto from pdx dev wan0 2>&1)
 	check_err $? "nptctl change $LAN_PFX auto from pdx dev wan0: $out"
@@ -307,7 +333,7 @@ change()
 	RET=0
 	pcap=$(tmpfile change.pcap)
 	capture_start "$isp" isp0 "$pcap" icmp6
-	ip netns exec "$host" ping -n -q -i 0.1 -w 15 $ISP >/dev/null 2>&1 &
+	ip netns exec "$host" ping -n -q -i 0.1 -w 15 -I $HOST $ISP >/dev/null 2>&1 &
 	ping_pid=$!
 	sleep 1
 	ip -n "$rtr" -6 addr add 2001:db8:d00:2::1/64 dev pdx nodad &&
@@ -336,6 +362,37 @@ change()
 	bg_stop "$MON_PID"
 }
 
+pd()
+{
+	local out want pcap
+
+	[ "${TOPO_OK:-0}" = 1 ] || { setup_failed "no topology" pd; return; }
+	RET=0
+	out=$(rtr_nptctl add $PD_PFX auto pd subnet 1 dev wan0 2>&1)
+	check_err $? "nptctl add $PD_PFX auto pd subnet 1 dev wan0: $out"
+	busywait 5000 pd_map_on 2001:db8:a000:1::/64
+	check_err $? "not on the /56's second /64: $(pd_map)"
+	pd_map | json_ok '.auto_pd == true and .subnet == 1 and
+		.source == "2001:db8:a000::/56" and (has("external_address") | not)'
+	check_err $? "show: $(pd_map)"
+	out=$(rtr_nptctl show dev wan0 | grep "^$PD_PFX")
+	[ "$out" = "$PD_PFX -> 2001:db8:a000:1::/64 dev wan0 auto pd subnet 1 (in 2001:db8:a000::/56) ndproxy auto" ]
+	check_err $? "text show: $out"
+	log_test "pd: auto pd subnet 1 follows the unreachable 2001:db8:a000::/56 (proto dhcp) to 2001:db8:a000:1::/64"
+
+	RET=0
+	want=$(npt_map $PD_PFX 2001:db8:a000:1::/64 $HOST_PD)
+	pcap=$(tmpfile pd.pcap)
+	capture_start "$isp" isp0 "$pcap" icmp6
+	ping_ok "$host" $ISP -I $HOST_PD
+	check_err $? "host cannot ping isp from $HOST_PD"
+	capture_stop "$CAP_PID"
+	out=$(echo_sources "$pcap" | sort -u)
+	[ "$out" = "$want" ]
+	check_err $? "isp saw echo requests from '$out', npt.py says $want"
+	log_test "pd: isp sees $HOST_PD as $want (npt.py)"
+}
+
 renumber()
 {
 	local out ext pcap want
@@ -347,6 +404,8 @@ renumber()
 	monitor_start
 	# The ISP renumbers: a new pool, and the customer starts over.
 	bg_stop "$DHCPCD_PID" "$KEA_PID"
+	busywait 5000 pd_map_inactive
+	check_err $? "the pd mapping stays active without a lease: $(pd_map)"
 	kea_start "$POOL2"
 	check_err $? "kea-dhcp6 did not come back"
 	dhcpcd_start
@@ -355,19 +414,21 @@ renumber()
 	ext=$(pd0_prefix)
 	busywait 6000 map_on "$ext"
 	check_err $? "the mapping did not follow pd0 to $ext: $(rtr_map)"
+	busywait 6000 pd_map_on 2001:db8:b000:1::/64
+	check_err $? "the pd mapping did not follow to 2001:db8:b000:1::/64: $(pd_map)"
 	sleep 0.5
 	[ "$(monitor_count '.event == "change" and .mapping.external == "'"$ext"'"')" -ge 1 ]
 	check_err $? "no change event to $ext: $(cat "$MON_FILE")"
 	want=$(npt_map $LAN_PFX "$ext" $HOST)
 	pcap=$(tmpfile renumber.pcap)
 	capture_start "$isp" isp0 "$pcap" icmp6
-	ping_ok "$host" $ISP
+	ping_ok "$host" $ISP -I $HOST
 	check_err $? "host cannot ping isp after the renumbering"
 	capture_stop "$CAP_PID"
 	out=$(echo_sources "$pcap" | sort -u)
 	[ "$out" = "$want" ]
 	check_err $? "isp saw echo requests from '$out', npt.py says $want"
-	log_test "renumber: kea moves to 2001:db8:b000::/48; the mapping follows pd0 to $ext, isp sees $want"
+	log_test "renumber: kea moves to 2001:db8:b000::/48; the mappings go inactive, then follow to $ext and 2001:db8:b000:1::/64; isp sees $want"
 	bg_stop "$MON_PID"
 }
 

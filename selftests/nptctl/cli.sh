@@ -9,8 +9,8 @@
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] &&
 	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
-	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
-	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
+	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
+	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
 	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out"
 log_test $? "cli: -h prints usage and exits 0"
 
@@ -36,10 +36,10 @@ else
 fi
 
 expect "cli: add help" 0 "" \
-	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
 	"${WRAP[@]}" "$NPTCTL" add help
 expect "cli: change help" 0 "" \
-	"Usage: nptctl [OPTIONS] change INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"Usage: nptctl [OPTIONS] change INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
 	"${WRAP[@]}" "$NPTCTL" change help
 expect "cli: monitor help" 0 "" "Usage: nptctl [OPTIONS] monitor" -- \
 	"${WRAP[@]}" "$NPTCTL" monitor help
@@ -140,6 +140,13 @@ bad "add: subnet too large" 'Error: invalid subnet "4294967296" (expected 0..429
 bad "add: from without a device" 'Error: missing device name after "from"' \
 	add fd00::/64 auto dev lo from
 bad "change: no external prefix" 'Error: missing "EXT_PFX"' change fd00::/64 dev lo
+bad "add: pd without auto" 'Error: "pd" is only valid with "auto"' \
+	add fd00::/64 2406::/64 pd dev lo
+bad "add: pd with from" 'Error: "pd" takes no "from"' \
+	add fd00::/64 auto pd from lo dev lo
+bad "add: pd with token" 'Error: "pd" takes no "token"' \
+	add fd00::/64 auto pd token ::feed dev lo
+bad "add: pd twice" 'Error: duplicate "pd"' add fd00::/64 auto pd pd dev lo
 bad "add: token without auto" 'Error: token "::feed" is only valid with "auto"' \
 	add fd00::/64 2406::/64 token ::feed dev lo
 bad "add: token not an interface ID" \

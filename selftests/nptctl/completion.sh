@@ -27,7 +27,7 @@ completes "commands" "nptctl " "add change del delete show list ls flush monitor
 completes "monitor takes nothing but help" "nptctl -j monitor " "help"
 completes "auto in place of EXT_PFX" "nptctl add fd00::/64 a" "auto"
 completes "token, from and subnet only after auto" "nptctl add fd00::/64 auto " \
-	"dev token from subnet ndproxy"
+	"dev token from pd subnet ndproxy"
 completes "no token after a prefix" "nptctl add fd00::/64 2406::/64 " "dev ndproxy"
 completes "nothing for an IID" "nptctl add fd00::/64 auto token " ""
 completes "ndproxy modes" "nptctl add fd00::/64 auto token ::feed dev lo ndproxy " \
@@ -37,6 +37,7 @@ completes "keywords used up" \
 completes "devices after dev" "nptctl add fd00::/64 auto dev l" "lo"
 completes "devices after from" "nptctl add fd00::/64 auto from l" "lo"
 completes "nothing for a subnet" "nptctl add fd00::/64 auto subnet " ""
+completes "pd, then neither from nor token" "nptctl add fd00::/64 auto pd " "dev subnet ndproxy"
 completes "change takes what add takes" "nptctl change fd00::/64 2406::/64 " "dev ndproxy"
 completes "del has no ndproxy" "nptctl del fd00::/64 " "dev"
 completes "tunnel commands" "nptctl -n x tunnel " \

@@ -589,6 +589,7 @@ static bool same_mapping(const struct npt6_mapping *want,
 	     (want->has_token &&
 	      memcmp(&want->token, &cur->token, sizeof(want->token))) ||
 	     want->auto_ifindex != cur->auto_ifindex ||
+	     want->auto_pd != cur->auto_pd ||
 	     want->has_subnet != cur->has_subnet ||
 	     (want->has_subnet && want->subnet != cur->subnet)))
 		return false;

@@ -19,11 +19,11 @@ static int help_run(const struct command *c, const struct nptctl_opts *opts);
 /* In the order of the help text; an alias follows its entry, without args. */
 const struct subcommand nptctl_commands[] = {
 	{ "add", CMD_MAP_ADD, map_parse_add, map_run, "",
-	  "INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV "
+	  "INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV "
 	  "[ndproxy auto|all|off]",
 	  "translate INT_PFX to EXT_PFX on DEV" },
 	{ "change", CMD_MAP_CHANGE, map_parse_add, map_run, "",
-	  "INT_PFX EXT_PFX|auto [from DEV2] [subnet N] [token IID] dev DEV "
+	  "INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV "
 	  "[ndproxy auto|all|off]",
 	  "re-point the mapping of INT_PFX on DEV, counters kept" },
 	{ "del", CMD_MAP_DEL, map_parse_del, map_run, "", "INT_PFX dev DEV",

@@ -202,6 +202,7 @@ static const uint8_t map_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_SOURCE]		= NL_IN6,
 	[NPT6_A_SOURCE_LEN]	= NL_U8,
 	[NPT6_A_INACTIVE]	= NL_U8,
+	[NPT6_A_AUTO_PD]	= NL_FLAG,
 };
 
 static const uint8_t stats_policy[NPT6_STATS_MAX + 1] = {
@@ -272,6 +273,7 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 		if (!if_indextoname(m->auto_ifindex, m->auto_ifname))
 			m->auto_ifname[0] = '\0';
 	}
+	m->auto_pd = !!tb[NPT6_A_AUTO_PD];
 	if (tb[NPT6_A_SUBNET]) {
 		m->subnet = mnl_attr_get_u32(tb[NPT6_A_SUBNET]);
 		m->has_subnet = true;
@@ -400,6 +402,8 @@ static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 		mnl_attr_put_u32(nlh, NPT6_A_AUTO_IFINDEX, m->auto_ifindex);
 	if (m->ext_auto && m->has_subnet)
 		mnl_attr_put_u32(nlh, NPT6_A_SUBNET, m->subnet);
+	if (m->ext_auto && m->auto_pd)
+		mnl_attr_put(nlh, NPT6_A_AUTO_PD, 0, NULL);
 }
 
 /* Send @nlh, a request that changes something; "Unable to @what". */

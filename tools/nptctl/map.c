@@ -21,7 +21,7 @@
 #include "print.h"
 #include "command.h"
 
-enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_FROM, KW_SUBNET, KW_HELP };
+enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_FROM, KW_SUBNET, KW_PD, KW_HELP };
 
 static const struct keyword map_keywords[] = {
 	{ "dev", KW_DEV },
@@ -35,6 +35,7 @@ static const struct keyword add_keywords[] = {
 	{ "ndproxy", KW_NDPROXY },
 	{ "from", KW_FROM },
 	{ "subnet", KW_SUBNET },
+	{ "pd", KW_PD },
 	{ "help", KW_HELP },
 };
 
@@ -47,6 +48,7 @@ struct map_args {
 	const char *ndproxy;	/* add only; NULL: not given */
 	const char *from;	/* add only, auto: the device followed */
 	const char *subnet;	/* add only, auto: which subnet of it */
+	bool pd;		/* add only, auto: the delegated prefix */
 };
 
 static int check_required(const struct map_args *a, unsigned int npos);
@@ -86,6 +88,13 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 			val = &a->subnet;
 			what = "subnet number";
 			break;
+		case KW_PD:
+			if (a->pd) {
+				nptctl_err("duplicate \"%s\"", argv[i]);
+				return PARSE_ERROR;
+			}
+			a->pd = true;
+			continue;
 		case KW_HELP:
 			return PARSE_HELP;
 		case KEYWORD_AMBIGUOUS:
@@ -166,16 +175,22 @@ static int map_set_dev(struct npt6_mapping *m, const char *dev)
 	return 0;
 }
 
-/* "from DEV" and "subnet N", which only "auto" takes. */
+/* "from DEV", "pd" and "subnet N", which only "auto" takes. */
 static int parse_auto_source(const struct map_args *a, struct npt6_mapping *m)
 {
-	const char *word = a->from ? "from" : "subnet";
+	const char *word = a->from ? "from" : a->pd ? "pd" : "subnet";
 	char *end;
 
-	if ((a->from || a->subnet) && !m->ext_auto) {
+	if ((a->from || a->subnet || a->pd) && !m->ext_auto) {
 		nptctl_err("\"%s\" is only valid with \"auto\"", word);
 		return PARSE_ERROR;
 	}
+	/* A delegated prefix is followed by its route, not by an address. */
+	if (a->pd && (a->from || a->token)) {
+		nptctl_err("\"pd\" takes no \"%s\"", a->from ? "from" : "token");
+		return PARSE_ERROR;
+	}
+	m->auto_pd = a->pd;
 	if (a->from) {
 		m->auto_ifindex = netns_ifindex(a->from);
 		if (!m->auto_ifindex)

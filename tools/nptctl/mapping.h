@@ -47,6 +47,7 @@ struct npt6_mapping {
 	/* ext_auto: the address is on this device, not the mapping's */
 	uint32_t auto_ifindex;		/* 0: the mapping's own device */
 	char auto_ifname[IF_NAMESIZE];	/* "" until known */
+	bool auto_pd;			/* ext_auto: the delegated prefix */
 	bool has_subnet;		/* ext_auto: the N-th subnet */
 	uint32_t subnet;
 	bool has_source;		/* ext_auto and active: the prefix */

@@ -167,6 +167,8 @@ static void json_mapping(struct jw *w, const void *item,
 		jw_key_str(w, "token", addr_ntop(a, &m->token));
 	if (m->auto_ifindex)
 		jw_key_str(w, "auto_dev", auto_dev_name(m, dev, sizeof(dev)));
+	if (m->auto_pd)
+		jw_key_bool(w, "auto_pd", true);
 	if (m->has_subnet)
 		jw_key_u64(w, "subnet", m->subnet);
 	if (m->ext_auto && m->active && m->has_ext_addr)
@@ -243,6 +245,8 @@ static void text_mapping(FILE *f, const void *item,
 	put_color(f, opts, C_IFNAME, dev_name(m, dev, sizeof(dev)));
 	if (m->ext_auto && m->active)
 		fputs(" auto", f);
+	if (m->auto_pd)
+		fputs(" pd", f);
 	if (m->auto_ifindex) {
 		fputs(" from ", f);
 		put_color(f, opts, C_IFNAME, auto_dev_name(m, dev, sizeof(dev)));
@@ -257,6 +261,11 @@ static void text_mapping(FILE *f, const void *item,
 		if (m->has_source && m->has_subnet)
 			fprintf(f, " in %s",
 				prefix_ntop(ipfx, &m->source, m->source_len));
+		fputc(')', f);
+	} else if (m->ext_auto && m->active && m->has_source) {
+		fputs(" (in ", f);
+		put_color(f, opts, C_INET6,
+			  prefix_ntop(ipfx, &m->source, m->source_len));
 		fputc(')', f);
 	}
 	if (m->has_ndproxy)

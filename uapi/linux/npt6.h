@@ -54,7 +54,13 @@
  *                     While there is no such address, or its prefix is
  *                     too short for N, the mapping is inactive and
  *                     INACTIVE says why; SOURCE/SOURCE_LEN report the
- *                     prefix followed.
+ *                     prefix followed.  AUTO_PD follows no address but the
+ *                     delegated prefix itself, as the PD client announces
+ *                     it in the main routing table: an unreachable,
+ *                     prohibit or blackhole route of protocol dhcp (16),
+ *                     /1 to /PREFIX_LEN; with several, the newest.  SUBNET
+ *                     picks in it as above (default 0).  Not with TOKEN
+ *                     or AUTO_IFINDEX.
  * NPT6_CMD_MAP_CHANGE doit: IFINDEX, INT_PREFIX, PREFIX_LEN and a new
  *                     external side (EXT_PREFIX, or EXT_AUTO with its
  *                     options): re-point the mapping in one step.  Its
@@ -67,8 +73,8 @@
  *                     dumpit: all mappings, or those of IFINDEX if given.
  *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, PREFIX_LEN,
  *                     NDPROXY, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
- *                     TOKEN, AUTO_IFINDEX, SUBNET, SOURCE, SOURCE_LEN,
- *                     EXT_ADDR and INACTIVE (auto mappings),
+ *                     TOKEN, AUTO_IFINDEX, AUTO_PD, SUBNET, SOURCE,
+ *                     SOURCE_LEN, EXT_ADDR and INACTIVE (auto mappings),
  *                     STATS and NDP_STATS.
  * NPT6_CMD_MAP_FLUSH  delete all mappings, or those of IFINDEX if given.
  *
@@ -134,6 +140,8 @@ enum npt6_attr {
 	NPT6_A_SOURCE_LEN,
 	/* u8, enum npt6_inactive: why an auto mapping is inactive (replies) */
 	NPT6_A_INACTIVE,
+	/* flag: with EXT_AUTO, follow the delegated prefix's route instead */
+	NPT6_A_AUTO_PD,
 	__NPT6_A_MAX
 };
 
@@ -142,7 +150,7 @@ enum npt6_attr {
 /* Why an auto mapping is not translating. */
 enum npt6_inactive {
 	NPT6_INACTIVE_NONE,	/* it is */
-	NPT6_INACTIVE_NO_SOURCE, /* no address to follow (yet) */
+	NPT6_INACTIVE_NO_SOURCE, /* no address, or delegated prefix, (yet) */
 	NPT6_INACTIVE_SUBNET,	/* the source is too short for SUBNET */
 	NPT6_INACTIVE_OVERLAP,	/* the prefix overlaps another mapping's */
 	__NPT6_INACTIVE_MAX
