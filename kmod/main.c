@@ -10,18 +10,20 @@
  *   netlink.c      the "npt6" genl family          -> map.c, msg.c
  *   net.c          per-namespace core: pernet ops, the address notifier,
  *                  the watcher of auto addresses   -> map.c, tunnel_link.c,
- *                                                     localaddr.c
+ *                                                     localaddr.c, pdroute.c
  *   tunnel_link.c  npt6tnl's rtnl link ops, endpoints -> tunnel.c,
  *                                                     autoprefix.c
  *   tunnel.c       the ipip6 packet path
  *   map.c          mappings and their external devices -> msg.c, table.c,
- *                  hairpin.c, autoprefix.c, localaddr.c (and hooks xlat.c)
+ *                  hairpin.c, autoprefix.c, pdroute.c, localaddr.c (and
+ *                  hooks xlat.c)
  *   msg.c          a mapping as a netlink message; events
  *   hairpin.c      LAN to LAN by external address   -> xlat.c, ndproxy.c
  *   xlat.c         the NPT packet path (netdev hooks) -> ndproxy.c;
  *                  xlat_postrouting.c stands in for the egress hook
  *   ndproxy.c      answers NS for translated addresses
  *   autoprefix.c   which address an auto prefix or tunnel follows
+ *   pdroute.c      delegated prefixes, from the routing table (auto pd)
  *   localaddr.c    the router's own addresses, for the packet path
  *   table.c, rfc6296.c  lookup; checksum-neutral arithmetic
  */
