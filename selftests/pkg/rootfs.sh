@@ -10,7 +10,8 @@
 # ifupdown, a kernel and its headers, and DKMS with its compiler, so that
 # `apt install ./npt6-dkms_*.deb ./nptctl_*.deb` needs nothing from the
 # network.  The test's own peers (radvd for the ISP's Router Advertisements,
-# tcpdump, ping) are in it too; npt6 is not.
+# kea-dhcp6-server for its DHCPv6-PD, tcpdump, ping) are in it too; npt6 is
+# not.
 
 set -euo pipefail
 
@@ -22,7 +23,7 @@ MIRROR=${NPT6_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES=(
 	systemd-sysv udev dbus ifupdown iproute2 kmod initramfs-tools
 	linux-image-amd64 linux-headers-amd64 dkms gcc make libc6-dev
-	libmnl0 iputils-ping tcpdump radvd procps
+	libmnl0 iputils-ping tcpdump radvd procps kea-dhcp6-server
 )
 
 cache=/var/cache/npt6/pkg

@@ -128,8 +128,8 @@ while read -r _ _ from to addr seen; do
 		result "the ISP saw $addr as $want (saw '${seen:-nothing}')" FAIL
 	fi
 done < <(grep '^OBSERVED snpt ' "$out/console.log")
-[ "$(grep -c '^OBSERVED snpt ' "$out/console.log")" = 2 ] ||
-	result "both translated sources were observed" FAIL
+[ "$(grep -c '^OBSERVED snpt ' "$out/console.log")" = 3 ] ||
+	result "all three translated sources were observed" FAIL
 
 # 5. A kernel upgrade.
 "$here/upgrade.sh" "$tarball" "$out/debs" || status=1

@@ -146,6 +146,9 @@ ifup transix0
 check "ifup ens224.1000 and transix0: IPv4 over transix again" \
 	wait_for 30 ping -4 -c 1 -W 2 192.0.2.1
 
+# DHCPv6-PD with systemd-networkd.
+. "$here/networkd.sh"
+
 dmesg | grep -E 'BUG|WARNING|Oops|npt6' | head -n 20
 echo "# second boot done"
 systemctl poweroff
