@@ -302,6 +302,27 @@ static void npt6_proxy_put(struct npt6_dev *xdev)
 		dev_set_allmulti(xdev->dev, -1);
 }
 
+/*
+ * An auto mapping keeps the watcher running, and an auto pd one the FIB
+ * notifier registered (pdroute.c): @on takes those references for @map,
+ * !@on drops them.  Under rtnl.
+ */
+static void npt6_map_hold_sources(struct npt6_net *nn,
+				  const struct npt6_map *map, bool on)
+{
+	if (!map->ext_auto)
+		return;
+	if (on) {
+		npt6_auto_get(nn);
+		if (map->autocfg.pd)
+			npt6_pd_get(nn);
+	} else {
+		if (map->autocfg.pd)
+			npt6_pd_put(nn);
+		npt6_auto_put(nn);
+	}
+}
+
 /* What add and change refuse whatever the mappings around. */
 static int npt6_cfg_check(const struct net_device *dev,
 			  const struct npt6_map_cfg *cfg,
@@ -405,10 +426,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	}
 	list_add_tail(&map->list, &xdev->maps);
 	xdev->nmaps++;
-	if (map->ext_auto)
-		npt6_auto_get(nn);
-	if (map->ext_auto && map->autocfg.pd)
-		npt6_pd_get(nn);
+	npt6_map_hold_sources(nn, map, true);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -441,10 +459,7 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 	xdev->nmaps--;
 	if (map->ndproxy != NPT6_NDPROXY_OFF)
 		npt6_proxy_put(xdev);
-	if (map->ext_auto)
-		npt6_auto_put(nn);
-	if (map->ext_auto && map->autocfg.pd)
-		npt6_pd_put(nn);
+	npt6_map_hold_sources(nn, map, false);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -557,7 +572,7 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 		    struct netlink_ext_ack *extack)
 {
 	struct npt6_net *nn = npt6_net(net);
-	bool was_active, was_auto, was_pd, proxy_was_on, proxy_on;
+	bool was_active, proxy_was_on, proxy_on;
 	struct npt6_map_cfg c = *cfg;
 	struct npt6_map *map, *new;
 	struct in6_addr old_ext;
@@ -600,13 +615,19 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 		}
 	}
 
-	/* After the swap, @map belongs to RCU: keep what we need of it. */
+	/*
+	 * The new sources first: the watcher and the FIB notifier stay on
+	 * if both mappings need them.  After the swap, @map belongs to RCU:
+	 * keep what we need of it.
+	 */
+	npt6_map_hold_sources(nn, new, true);
+	npt6_map_hold_sources(nn, map, false);
 	old_ext = map->ext_pfx;
 	was_active = map->active;
-	was_auto = map->ext_auto;
-	was_pd = map->ext_auto && map->autocfg.pd;
 	err = npt6_map_swap(net, map, new);
 	if (err) {
+		npt6_map_hold_sources(nn, map, true);
+		npt6_map_hold_sources(nn, new, false);
 		if (proxy_on && !proxy_was_on)
 			npt6_proxy_put(xdev);
 		NL_SET_ERR_MSG(extack, "Cannot update the lookup table");
@@ -614,14 +635,6 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 	}
 	if (proxy_was_on && !proxy_on)
 		npt6_proxy_put(xdev);
-	if (new->ext_auto && !was_auto)
-		npt6_auto_get(nn);
-	else if (!new->ext_auto && was_auto)
-		npt6_auto_put(nn);
-	if (new->ext_auto && new->autocfg.pd && !was_pd)
-		npt6_pd_get(nn);
-	else if (!(new->ext_auto && new->autocfg.pd) && was_pd)
-		npt6_pd_put(nn);
 	pr_info("%s: %pI6c/%u changed: maps to %pI6c/%u%s\n", dev->name,
 		&new->int_pfx, new->node.plen, &new->ext_pfx, new->node.plen,
 		new->active ? "" : " (inactive)");

@@ -240,8 +240,11 @@ static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 	return 0;
 }
 
-static int npt6_nl_map_add(struct sk_buff *skb, struct genl_info *info)
+/* ADD makes a mapping, CHANGE re-points one: the same request. */
+static int npt6_nl_map_set(struct sk_buff *skb, struct genl_info *info)
 {
+	bool add = info->genlhdr->cmd == NPT6_CMD_MAP_ADD;
+	struct net *net = genl_info_net(info);
 	struct npt6_req req;
 	int err;
 
@@ -253,22 +256,9 @@ static int npt6_nl_map_add(struct sk_buff *skb, struct genl_info *info)
 		err = -EINVAL;
 	}
 	if (!err)
-		err = npt6_map_add(genl_info_net(info), req.dev, &req.cfg,
-				   info->extack);
-	rtnl_unlock();
-	return err;
-}
-
-static int npt6_nl_map_change(struct sk_buff *skb, struct genl_info *info)
-{
-	struct npt6_req req;
-	int err;
-
-	rtnl_lock();
-	err = npt6_parse_req(info, &req, true);
-	if (!err)
-		err = npt6_map_change(genl_info_net(info), req.dev, &req.cfg,
-				      info->extack);
+		err = add ? npt6_map_add(net, req.dev, &req.cfg, info->extack) :
+			    npt6_map_change(net, req.dev, &req.cfg,
+					    info->extack);
 	rtnl_unlock();
 	return err;
 }
@@ -393,7 +383,7 @@ static int npt6_nl_map_flush(struct sk_buff *skb, struct genl_info *info)
 static const struct genl_ops npt6_genl_ops[] = {
 	{
 		.cmd = NPT6_CMD_MAP_ADD,
-		.doit = npt6_nl_map_add,
+		.doit = npt6_nl_map_set,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
@@ -414,7 +404,7 @@ static const struct genl_ops npt6_genl_ops[] = {
 	},
 	{
 		.cmd = NPT6_CMD_MAP_CHANGE,
-		.doit = npt6_nl_map_change,
+		.doit = npt6_nl_map_set,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

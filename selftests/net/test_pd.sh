@@ -191,6 +191,22 @@ echo_sources()
 		2>/dev/null | awk '{ print $3 }'
 }
 
+# isp_sees SRC WANT: the host pings isp from SRC, and isp sees every echo
+# request come from WANT.  One check_err for each thing that went wrong.
+isp_sees()
+{
+	local pcap out
+
+	pcap=$(tmpfile isp_sees.pcap)
+	capture_start "$isp" isp0 "$pcap" icmp6
+	ping_ok "$host" $ISP -I "$1"
+	check_err $? "host cannot ping isp from $1"
+	capture_stop "$CAP_PID"
+	out=$(echo_sources "$pcap" | sort -u)
+	[ "$out" = "$2" ]
+	check_err $? "isp saw echo requests from '$out', npt.py says $2"
+}
+
 # ---------------------------------------------------------------------
 # Tests
 
@@ -239,7 +255,7 @@ topology()
 
 from_dev()
 {
-	local out ext want pcap
+	local out ext want
 
 	[ "${TOPO_OK:-0}" = 1 ] || { setup_failed "no topology" from_dev; return; }
 	RET=0
@@ -258,14 +274,7 @@ from_dev()
 
 	RET=0
 	want=$(npt_map $LAN_PFX "$ext" $HOST)
-	pcap=$(tmpfile from_dev.pcap)
-	capture_start "$isp" isp0 "$pcap" icmp6
-	ping_ok "$host" $ISP -I $HOST
-	check_err $? "host cannot ping isp through the mapping"
-	capture_stop "$CAP_PID"
-	out=$(echo_sources "$pcap" | sort -u)
-	[ "$out" = "$want" ]
-	check_err $? "isp saw echo requests from '$out', npt.py says $want"
+	isp_sees $HOST "$want"
 	ping_ok "$isp" "$want"
 	check_err $? "isp cannot reach the host at $want"
 	log_test "from_dev: isp sees the host as $want (npt.py) and reaches it there"
@@ -364,7 +373,7 @@ change()
 
 pd()
 {
-	local out want pcap
+	local out want
 
 	[ "${TOPO_OK:-0}" = 1 ] || { setup_failed "no topology" pd; return; }
 	RET=0
@@ -382,20 +391,13 @@ pd()
 
 	RET=0
 	want=$(npt_map $PD_PFX 2001:db8:a000:1::/64 $HOST_PD)
-	pcap=$(tmpfile pd.pcap)
-	capture_start "$isp" isp0 "$pcap" icmp6
-	ping_ok "$host" $ISP -I $HOST_PD
-	check_err $? "host cannot ping isp from $HOST_PD"
-	capture_stop "$CAP_PID"
-	out=$(echo_sources "$pcap" | sort -u)
-	[ "$out" = "$want" ]
-	check_err $? "isp saw echo requests from '$out', npt.py says $want"
+	isp_sees $HOST_PD "$want"
 	log_test "pd: isp sees $HOST_PD as $want (npt.py)"
 }
 
 renumber()
 {
-	local out ext pcap want
+	local out ext want
 
 	[ "${TOPO_OK:-0}" = 1 ] || { setup_failed "no topology" renumber; return; }
 	RET=0
@@ -420,14 +422,7 @@ renumber()
 	[ "$(monitor_count '.event == "change" and .mapping.external == "'"$ext"'"')" -ge 1 ]
 	check_err $? "no change event to $ext: $(cat "$MON_FILE")"
 	want=$(npt_map $LAN_PFX "$ext" $HOST)
-	pcap=$(tmpfile renumber.pcap)
-	capture_start "$isp" isp0 "$pcap" icmp6
-	ping_ok "$host" $ISP -I $HOST
-	check_err $? "host cannot ping isp after the renumbering"
-	capture_stop "$CAP_PID"
-	out=$(echo_sources "$pcap" | sort -u)
-	[ "$out" = "$want" ]
-	check_err $? "isp saw echo requests from '$out', npt.py says $want"
+	isp_sees $HOST "$want"
 	log_test "renumber: kea moves to 2001:db8:b000::/48; the mappings go inactive, then follow to $ext and 2001:db8:b000:1::/64; isp sees $want"
 	bg_stop "$MON_PID"
 }
