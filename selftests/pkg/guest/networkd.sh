@@ -26,7 +26,8 @@ ip netns add lan9
 ip link add nwan0 type veth peer name isp0 netns ispd
 ip link add nl9 type veth peer name eth0 netns lan9
 ip link add nlan0 type dummy
-ip netns exec ispd sh -c 'ip link set lo up && ip link set isp0 up &&
+ip netns exec ispd sh -c 'sysctl -qw net.ipv6.conf.default.accept_dad=0 &&
+	ip link set lo up && ip link set isp0 up &&
 	ip -6 addr add 2001:db8:fe::1/64 dev isp0 nodad'
 ip netns exec lan9 sh -c 'ip link set lo up && ip link set eth0 up &&
 	ip -6 addr add fd00:9::100/64 dev eth0 nodad &&
@@ -45,9 +46,15 @@ cat >"$nd/kea.conf" <<KEA
                     "delegated-len": 56 } ] } ]
 } }
 KEA
+# kea opens no socket on a link without carrier: both ends up first.
+ip link set nwan0 up
+wait_for 10 sh -c 'ip netns exec ispd ip -6 addr show dev isp0 scope link |
+	grep -v tentative | grep -q inet6'
 KEA_LOCKFILE_DIR=$nd KEA_PIDFILE_DIR=$nd \
 	ip netns exec ispd kea-dhcp6 -c "$nd/kea.conf" >"$nd/kea.log" 2>&1 &
 kea=$!
+wait_for 10 sh -c "ip netns exec ispd ss -uln | grep -q ':547 '" ||
+	tail -n 5 "$nd/kea.log"
 cat >/run/systemd/network/50-nwan0.network <<NET
 [Match]
 Name=nwan0
@@ -77,6 +84,11 @@ systemctl restart systemd-networkd
 check "networkd: DHCPPrefixDelegation= puts 2001:db8:c000::/64 on nlan0" \
 	wait_for 60 nlan0_has 2001:db8:c000::/64
 ip -6 route show type unreachable
+if [ "$(nlan0_prefix)" != 2001:db8:c000::/64 ]; then
+	networkctl --no-pager status nwan0 nlan0 | head -n 30
+	journalctl -u systemd-networkd --no-pager | tail -n 20
+	tail -n 10 "$nd/kea.log"
+fi
 check "networkd: and installs unreachable 2001:db8:c000::/56 proto dhcp" \
 	sh -c 'ip -6 route show type unreachable | grep -q "^unreachable 2001:db8:c000::/56 .*proto dhcp"'
 
