@@ -506,15 +506,22 @@ static struct npt6_map *npt6_map_dup(const struct npt6_map *map)
 	return new;
 }
 
-/* Tell the log and the events group that @new took @old_ext's place. */
+/*
+ * Tell the log and the events group that @new took the place of a mapping
+ * that was on @old_ext (active or not, and why not: @old_why).  A mapping
+ * that stays inactive for another reason (no address, then a prefix too
+ * short for its subnet) is news too.
+ */
 static void npt6_map_moved(struct net *net, const struct npt6_map *new,
-			   const struct in6_addr *old_ext, bool was_active)
+			   const struct in6_addr *old_ext, bool was_active,
+			   u8 old_why)
 {
-	if (ipv6_addr_equal(old_ext, &new->ext_pfx) && was_active == new->active)
+	if (ipv6_addr_equal(old_ext, &new->ext_pfx) &&
+	    was_active == new->active && old_why == new->inactive)
 		return;
 	pr_info("%s: %pI6c/%u now maps to %pI6c/%u%s\n", new->xdev->dev->name,
 		&new->int_pfx, new->node.plen, &new->ext_pfx, new->node.plen,
-		new->active ? "" : " (inactive: no address)");
+		new->active ? "" : " (inactive)");
 	npt6_msg_notify(net, new, NPT6_CMD_MAP_CHANGE, old_ext);
 }
 
@@ -529,6 +536,7 @@ static int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 	struct npt6_dev *xdev = map->xdev;
 	struct in6_addr old_ext = map->ext_pfx;
 	bool was_active = map->active;
+	u8 old_why = map->inactive;
 	struct npt6_map *new;
 	int err;
 
@@ -557,7 +565,7 @@ static int npt6_map_set_ext(struct net *net, struct npt6_map *map,
 		kfree(new);
 		return err;
 	}
-	npt6_map_moved(net, new, &old_ext, was_active);
+	npt6_map_moved(net, new, &old_ext, was_active, old_why);
 	return 0;
 }
 
