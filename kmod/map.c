@@ -164,6 +164,7 @@ struct npt6_source {
 static void npt6_map_set_prefix(struct npt6_map *map,
 				const struct in6_addr *ext_pfx)
 {
+	bool keep_iid = map->mode == NPT6_MODE_KEEP_IID;
 	u8 plen = map->node.plen;
 
 	map->active = !!ext_pfx;
@@ -173,8 +174,10 @@ static void npt6_map_set_prefix(struct npt6_map *map,
 	}
 	map->ext_pfx = *ext_pfx;
 	map->node.ext_key = npt6_addr_hi(ext_pfx);
-	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &map->int_pfx, ext_pfx, plen);
-	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, &map->int_pfx, plen);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &map->int_pfx, ext_pfx, plen,
+			  keep_iid);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], ext_pfx, &map->int_pfx, plen,
+			  keep_iid);
 }
 
 /* Give an auto mapping what @src says: a prefix, or the reason for none. */
@@ -392,6 +395,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	map->node.int_key = npt6_addr_hi(&cfg->int_pfx);
 	map->node.plen = cfg->plen;
 	map->ndproxy = cfg->ndproxy;
+	map->mode = cfg->mode;
 	map->resolve_tat = jiffies;
 	npt6_map_configure(net, map, dev, cfg);
 
@@ -595,6 +599,8 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 	}
 	if (!c.ndproxy_set)
 		c.ndproxy = map->ndproxy;
+	if (!c.mode_set)
+		c.mode = map->mode;
 	err = npt6_cfg_check(dev, &c, extack);
 	if (err)
 		return err;
@@ -604,6 +610,7 @@ int npt6_map_change(struct net *net, struct net_device *dev,
 	if (!new)
 		return -ENOMEM;
 	new->ndproxy = c.ndproxy;
+	new->mode = c.mode;
 	npt6_map_configure(net, new, dev, &c);
 	if (new->active) {
 		err = npt6_table_conflict_ext(&xdev->table, new->node.ext_key,

@@ -69,6 +69,7 @@ struct npt6_map {
 	struct npt6_stats __percpu *stats;
 	unsigned long flags;		/* NPT6_MAP_* bits */
 	u8 ndproxy;			/* enum npt6_ndproxy_mode */
+	u8 mode;			/* enum npt6_mode, for replies */
 	bool active;			/* in the table, translating */
 	bool ext_auto;			/* external prefix follows an address */
 	/* ext_auto: what to follow */
@@ -99,6 +100,8 @@ struct npt6_map_cfg {
 	u8 plen;
 	u8 ndproxy;
 	bool ndproxy_set;		/* asked for, not the default */
+	u8 mode;			/* enum npt6_mode */
+	bool mode_set;			/* asked for, not the default */
 	bool ext_auto;
 	struct npt6_auto_cfg autocfg;	/* if ext_auto */
 };

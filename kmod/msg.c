@@ -122,6 +122,7 @@ static int npt6_put_auto(struct sk_buff *skb, const struct npt6_map *map)
 static int npt6_put_config(struct sk_buff *skb, const struct npt6_map *map)
 {
 	if (nla_put_u8(skb, NPT6_A_NDPROXY, map->ndproxy) ||
+	    nla_put_u8(skb, NPT6_A_MODE, map->mode) ||
 	    nla_put_u8(skb, NPT6_A_ACTIVE, map->active))
 		return -EMSGSIZE;
 	if (map->active &&

@@ -53,6 +53,7 @@ static const struct nla_policy npt6_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_INACTIVE]	= { .type = NLA_REJECT,
 				    .reject_message = "Reported, not accepted" },
 	[NPT6_A_AUTO_PD]	= { .type = NLA_FLAG },
+	[NPT6_A_MODE]		= NLA_POLICY_MAX(NLA_U8, NPT6_MODE_MAX),
 };
 
 /* Events reveal every mapping: listening needs the same privilege. */
@@ -101,7 +102,7 @@ static int npt6_parse_prefix(struct genl_info *info, int attr, u8 plen,
 /* Attributes that only describe a new mapping, never name one. */
 static const int npt6_add_only_attrs[] = {
 	NPT6_A_EXT_PREFIX, NPT6_A_EXT_AUTO, NPT6_A_TOKEN, NPT6_A_NDPROXY,
-	NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET, NPT6_A_AUTO_PD,
+	NPT6_A_AUTO_IFINDEX, NPT6_A_SUBNET, NPT6_A_AUTO_PD, NPT6_A_MODE,
 };
 
 /* Attributes that only mean something with EXT_AUTO. */
@@ -237,6 +238,12 @@ static int npt6_parse_req(struct genl_info *info, struct npt6_req *req,
 		cfg->ndproxy = req->dev->type == ARPHRD_ETHER ?
 			       NPT6_NDPROXY_DEFAULT_ETHER :
 			       NPT6_NDPROXY_DEFAULT_OTHER;
+	/* Likewise the mode: rfc6296 for a new mapping, CHANGE keeps it. */
+	cfg->mode_set = !!info->attrs[NPT6_A_MODE];
+	if (cfg->mode_set)
+		cfg->mode = nla_get_u8(info->attrs[NPT6_A_MODE]);
+	else
+		cfg->mode = NPT6_MODE_RFC6296;
 	return 0;
 }
 

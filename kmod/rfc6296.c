@@ -42,13 +42,22 @@ static __wsum npt6_prefix_sum(const struct in6_addr *pfx)
  * prefixes must be valid.  The adjustment is (sum(from) - sum(to)) in
  * one's-complement arithmetic, so that adding it to one word of the
  * rewritten address restores the original sum.
+ *
+ * With @keep_iid no word is adjusted, and the address's sum changes by
+ * (sum(to) - sum(from)) instead.  That holds for any @plen, also one that
+ * splits a 16-bit word: the prefix bits and the bits kept are disjoint,
+ * so the word changes by exactly the difference of its prefix bits.
  */
 void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
-		       const struct in6_addr *to, unsigned int plen)
+		       const struct in6_addr *to, unsigned int plen,
+		       bool keep_iid)
 {
 	rw->plen = plen;
 	rw->mask = npt6_plen_mask(plen);
 	rw->to = npt6_addr_hi(to);
 	rw->adjustment = ~csum_fold(csum_sub(npt6_prefix_sum(from),
 					     npt6_prefix_sum(to)));
+	rw->keep_iid = keep_iid;
+	rw->delta = keep_iid ? csum_sub(npt6_prefix_sum(to),
+					npt6_prefix_sum(from)) : 0;
 }

@@ -23,6 +23,13 @@ struct npt6_rewrite {
 	__be64 to;		/* target prefix, host bits clear */
 	__sum16 adjustment;	/* same value ip6t_NPT computes */
 	u8 plen;
+	/*
+	 * NPT6_MODE_KEEP_IID: swap the prefix and nothing else.  The
+	 * address's one's-complement sum then grows by @delta, and every
+	 * checksum that covers the address has to follow (l4csum.c).
+	 */
+	bool keep_iid;
+	__wsum delta;
 };
 
 /* Prefixes longer than this cannot be translated checksum-neutrally. */
@@ -30,7 +37,8 @@ struct npt6_rewrite {
 
 bool npt6_prefix_valid(const struct in6_addr *pfx, unsigned int plen);
 void npt6_rewrite_init(struct npt6_rewrite *rw, const struct in6_addr *from,
-		       const struct in6_addr *to, unsigned int plen);
+		       const struct in6_addr *to, unsigned int plen,
+		       bool keep_iid);
 
 /*
  * The rest runs for every translated packet, so it is inline: a call
@@ -60,17 +68,31 @@ static inline __be64 npt6_addr_hi(const struct in6_addr *addr)
 	return hi;
 }
 
+/* Replace the prefix of @addr, keeping every other bit. */
+static __always_inline void npt6_swap_prefix(const struct npt6_rewrite *rw,
+					     struct in6_addr *addr)
+{
+	__be64 hi = (npt6_addr_hi(addr) & ~rw->mask) | rw->to;
+
+	memcpy(addr, &hi, sizeof(hi));
+}
+
 /*
  * Rewrite @addr in place.  Returns false, leaving @addr untouched, when
  * RFC 6296 says the address cannot be mapped: a prefix longer than /48
- * and an interface identifier whose words are all 0xffff.
+ * and an interface identifier whose words are all 0xffff.  In keep-iid
+ * mode every address can be mapped, and the caller fixes the checksums.
  */
 static __always_inline bool npt6_rewrite_addr(const struct npt6_rewrite *rw,
 					      struct in6_addr *addr)
 {
 	unsigned int idx = 3;
-	__be64 hi;
 	__sum16 sum;
+
+	if (rw->keep_iid) {
+		npt6_swap_prefix(rw, addr);
+		return true;
+	}
 
 	/*
 	 * Up to /48 the adjustment goes into the subnet word, which the
@@ -86,8 +108,7 @@ static __always_inline bool npt6_rewrite_addr(const struct npt6_rewrite *rw,
 			return false;
 	}
 
-	hi = (npt6_addr_hi(addr) & ~rw->mask) | rw->to;
-	memcpy(addr, &hi, sizeof(hi));
+	npt6_swap_prefix(rw, addr);
 
 	sum = ~csum_fold(csum_add(csum_unfold((__force __sum16)addr->s6_addr16[idx]),
 				  csum_unfold(rw->adjustment)));

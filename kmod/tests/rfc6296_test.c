@@ -250,7 +250,7 @@ static bool npt6_translate(const struct in6_addr *from,
 {
 	struct npt6_rewrite rw;
 
-	npt6_rewrite_init(&rw, from, to, plen);
+	npt6_rewrite_init(&rw, from, to, plen, false);
 	return npt6_rewrite_addr(&rw, addr);
 }
 
@@ -562,7 +562,7 @@ static void rfc6296_adjustment(struct kunit *test)
 	for (plen = 1; plen <= 64; plen++) {
 		rand_prefix(test, plen, &from);
 		rand_prefix(test, plen, &to);
-		npt6_rewrite_init(&rw, &from, &to, plen);
+		npt6_rewrite_init(&rw, &from, &to, plen, false);
 		KUNIT_EXPECT_EQ(test, rw.plen, plen);
 		KUNIT_EXPECT_EQ_MSG(test,
 				    (u32)ntohs((__force __be16)rw.adjustment) %
@@ -573,7 +573,7 @@ static void rfc6296_adjustment(struct kunit *test)
 
 	/* Equal prefixes: nothing to adjust. */
 	rand_prefix(test, 64, &from);
-	npt6_rewrite_init(&rw, &from, &from, 64);
+	npt6_rewrite_init(&rw, &from, &from, 64, false);
 	KUNIT_EXPECT_EQ(test, (u32)ntohs((__force __be16)rw.adjustment) %
 			0xffff, 0);
 }

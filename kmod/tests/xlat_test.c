@@ -56,8 +56,10 @@ static int xlat_test_init(struct kunit *test)
 	xt_addr(test, "fd01:203:405:1::42", &ctx->int_host);
 	xt_addr(test, "2001:db8:ffff::9", &ctx->peer);
 	map->node.plen = XT_PLEN;
-	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &int_pfx, &ext_pfx, XT_PLEN);
-	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], &ext_pfx, &int_pfx, XT_PLEN);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_SNPT], &int_pfx, &ext_pfx, XT_PLEN,
+			  false);
+	npt6_rewrite_init(&map->rw[NPT6_DIR_DNPT], &ext_pfx, &int_pfx, XT_PLEN,
+			  false);
 	ctx->ext_host = ctx->int_host;
 	KUNIT_ASSERT_TRUE(test, npt6_rewrite_addr(&map->rw[NPT6_DIR_SNPT],
 						  &ctx->ext_host));

@@ -142,10 +142,29 @@ enum npt6_attr {
 	NPT6_A_INACTIVE,
 	/* flag: with EXT_AUTO, follow the delegated prefix's route instead */
 	NPT6_A_AUTO_PD,
+	/* u8, enum npt6_mode: how addresses are translated; default RFC6296 */
+	NPT6_A_MODE,
 	__NPT6_A_MAX
 };
 
 #define NPT6_A_MAX (__NPT6_A_MAX - 1)
+
+/*
+ * How a mapping translates an address.  RFC6296 keeps every checksum valid
+ * by adjusting one 16-bit word of the address (RFC 6296 section 3.2), so
+ * fd00::10 becomes, say, 2406::d3f1:10.  KEEP_IID replaces the prefix and
+ * keeps the rest, fd00::10 becoming 2406::10, and instead updates the
+ * checksums that cover the address: TCP, UDP, UDP-Lite, DCCP and ICMPv6,
+ * and those of the packet an ICMPv6 error carries.  Both are stateless;
+ * the second gives the bytes nftables' "snat/dnat ip6 prefix to" gives.
+ */
+enum npt6_mode {
+	NPT6_MODE_RFC6296,
+	NPT6_MODE_KEEP_IID,
+	__NPT6_MODE_MAX
+};
+
+#define NPT6_MODE_MAX (__NPT6_MODE_MAX - 1)
 
 /* Why an auto mapping is not translating. */
 enum npt6_inactive {
@@ -177,6 +196,14 @@ enum npt6_dir_stats_attr {
 	NPT6_DSTATS_COLLISION,	/* SNPT: result is an address owned by this host */
 	NPT6_DSTATS_DROP_UNMAPPABLE, /* /49../64 and the interface ID is all 0xffff */
 	NPT6_DSTATS_DROP_NOMEM,	/* could not make the header writable */
+	/*
+	 * KEEP_IID: translated, but the packet's upper-layer protocol is one
+	 * npt6 does not know, so a checksum of it that covers the addresses
+	 * (RFC 8200 section 8.1) is left as it was
+	 */
+	NPT6_DSTATS_CSUM_UNKNOWN,
+	/* KEEP_IID: dropped, the L4 header ends before its checksum */
+	NPT6_DSTATS_DROP_TRUNCATED,
 	__NPT6_DSTATS_MAX
 };
 
