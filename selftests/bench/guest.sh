@@ -14,14 +14,47 @@
 # what the sender and the sink cost is in every figure: compare a case
 # only with the cases of its own group, which share them.
 #
+# The IPv6 packets carry a UDP checksum (pktgen's flag UDPCSUM).  Without
+# it the checksum is 0, which keep-iid rightly leaves alone, so keep-iid
+# would look free.  veth has NETIF_F_HW_CSUM, so pktgen sends them
+# CHECKSUM_PARTIAL, only the pseudo-header sum in the field, and nothing
+# on the way sums the payload: keep-iid and nftables update that sum for
+# the new address, and conntrack trusts a partial checksum as it trusts
+# one a NIC verified (CHECKSUM_UNNECESSARY).
+#
+# In the NPT and scaling groups the sink checks the translation too: its
+# first rule drops and counts ("sunk") only the packets that carry the
+# address rtr must have made, or left alone: the source on the way out,
+# the destination on the way in.  The catch-all behind it drops the
+# rest.  Every case of these groups pays for that rule alike; comparing
+# one address costs some 60 instructions less than the catch-all's
+# device name, and the UDP checksum some 85 more for pktgen.
+#
+# pktgen varies nothing: one UDP flow.  So the first packet of an nft
+# case makes a conntrack entry and runs the nat chain, and every later
+# one, every packet of a window, finds that entry with its NAT binding
+# made (unreplied, its ctinfo stays NEW, but the nat chain does not run
+# again): the nft rows are what an established flow costs, conntrack's
+# cheapest case.  Each nft case starts with rtr's conntrack table empty.
+# Its nat rule counts that one first packet, and conntrack counts
+# packets only with nf_conntrack_acct, which costs; what shows that
+# nftables handled a window is the sink, which counted the packets with
+# the translated address while rtr had no npt6 mapping to make it.
+#
 # Cases, interleaved and repeated (NPT6_BENCH_CASES picks some):
 #  NPT, IPv6 pktgen lan<->wan
 #   fwd-l2w     plain IPv6 forwarding LAN->WAN
 #   ip6t-snpt   ip6tables (nft) mangle POSTROUTING -j SNPT
 #   npt6-snpt   npt6 mapping on ge0
+#   npt6k-snpt  npt6 mapping on ge0, mode keep-iid
+#   nft-snpt    nftables prefix NAT: `snat ip6 prefix to` in a nat
+#               POSTROUTING chain, conntrack and all
 #   fwd-w2l     plain IPv6 forwarding WAN->LAN
 #   ip6t-dnpt   ip6tables (nft) mangle PREROUTING -j DNPT
 #   npt6-dnpt   npt6 mapping on ge0
+#   npt6k-dnpt  npt6 mapping on ge0, mode keep-iid
+#   nft-dnpt    nftables prefix NAT: `dnat ip6 prefix to` in a nat
+#               PREROUTING chain
 #   fwd-l2l     plain IPv6 forwarding LAN->LAN: lan sends to a second
 #               LAN address through rtr, which sends it back out of ge1
 #   npt6-hairpin  the same to that host's external address: npt6's
@@ -59,12 +92,14 @@
 # round runs backwards, so no case always follows the same one.
 #
 # Writes $RESULTS/samples.tsv: one line per window,
-#   round case count guest_ns checked sent
+#   round case count guest_ns checked sent sunk
 # count is packets sent by rtr on the egress veth (for ndp-*: Neighbor
 # Advertisements, for tcp-*: bits iperf3 received); checked is how much
 # the thing under test handled meanwhile (ip6tables rule, npt6 mapping
-# or tunnel counter; "-" where there is none); sent is, for ndp-*, the
-# solicitations rtr received, else "-".
+# or tunnel counter, for nft-* the sink's; "-" where there is none); sent
+# is, for ndp-*, the solicitations rtr received, else "-"; sunk is what
+# the sink's first rule dropped meanwhile (NPT and scaling groups, else
+# "-").
 
 set -u
 
@@ -79,7 +114,8 @@ WINDOW=${NPT6_BENCH_WINDOW:-1}
 SETTLE=${NPT6_BENCH_SETTLE:-0.2}
 QUIESCE=${NPT6_BENCH_QUIESCE:-0.5}
 TCP_TIME=${NPT6_BENCH_TCP_TIME:-3}
-CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt fwd-w2l ip6t-dnpt npt6-dnpt
+CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt npt6k-snpt nft-snpt
+	fwd-w2l ip6t-dnpt npt6-dnpt npt6k-dnpt nft-dnpt
 	fwd-l2l npt6-hairpin hook-l2w hook-w2l
 	npt6-n100 npt6-n10k ip6t-n100 ip6t-n10k
 	fwd4-enc ip6tnl-enc npt6tnl-enc fwd4-dec ip6tnl-dec npt6tnl-dec
@@ -90,6 +126,7 @@ INT_PFX=fd8e:52a1:3c07:1::/64
 EXT_PFX=2001:db8:5f00:1::/64
 LAN_HOST=fd8e:52a1:3c07:1::10
 LAN_HOST2=fd8e:52a1:3c07:1::20	# the hairpin cases' target, also in lan
+LAN_KEEP=2001:db8:5f00:1::10	# LAN_HOST under keep-iid and nft prefix NAT
 RTR_LAN=fd8e:52a1:3c07:1::1
 RTR_WAN=2001:db8:ffff:1::2
 WAN_ADDR=2001:db8:ffff:1::1
@@ -326,7 +363,60 @@ sinks()
 			fi
 		done
 	done
-	SINKS=$1
+	SINKS=$1 SINK6=
+}
+
+# sink6: make the sink's first IPv6 rule in SINK_NS drop and count the
+# packets that SINK_MATCH, or have no such rule if SINK_NS is empty (the
+# tunnel cases' ipip6 packets meet the catch-all alone, as they always
+# did).
+SINK6=
+sink6()
+{
+	local want="$SINK_NS $SINK_MATCH" old
+
+	[ "$SINK6" = "$want" ] && return 0
+	if [ -n "$SINK6" ]; then
+		read -r old _ <<<"$SINK6"
+		ip netns exec "$old" ip6tables -t raw -D PREROUTING 1 ||
+			die "$old: cannot delete the sink's first rule"
+	fi
+	SINK6=
+	[ -n "$SINK_NS" ] || return 0
+	ip netns exec "$SINK_NS" ip6tables -t raw -I PREROUTING 1 $SINK_MATCH -j DROP ||
+		die "$SINK_NS: sink rule $SINK_MATCH"
+	SINK6=$want
+}
+
+# sunk VAR: packets the sink's first IPv6 rule dropped so far, "-" if
+# there is none.
+sunk()
+{
+	local ns pkts=-
+
+	if [ -n "$SINK6" ]; then
+		read -r ns _ <<<"$SINK6"
+		pkts=$(ip netns exec "$ns" ip6tables -t raw -nvxL PREROUTING 1 2>/dev/null)
+		read -r pkts _ <<<"$pkts"
+		[[ $pkts =~ ^[0-9]+$ ]] || pkts='?'
+	fi
+	printf -v "$1" '%s' "$pkts"
+}
+
+# ct_flush: empty rtr's conntrack table (IPCTNL_MSG_CT_DELETE with no
+# tuple), with no conntrack(8) needed.
+ct_flush()
+{
+	ip netns exec $RTR python3 -c '
+import os, socket, struct
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)  # NETLINK_NETFILTER
+# nlmsghdr: NFNL_SUBSYS_CTNETLINK << 8 | IPCTNL_MSG_CT_DELETE, REQUEST|ACK;
+# nfgenmsg: AF_UNSPEC, NFNETLINK_V0
+s.send(struct.pack("=IHHIIBBH", 20, 1 << 8 | 2, 1 | 4, 1, 0, 0, 0, 0))
+err = -struct.unpack_from("=i", s.recv(4096), 16)[0]
+if err:
+    raise SystemExit("conntrack flush: " + os.strerror(err))' ||
+		die "cannot flush rtr's conntrack table"
 }
 
 # wan_route fwd|tun: how wan reaches lan's IPv4 net, through rtr in plain
@@ -443,45 +533,68 @@ proxy ge0 {
 }
 EOF
 
+# lan_ext CASE VAR: LAN_HOST's address on the WAN side in CASE: itself
+# where rtr only forwards, else its twin under RFC 6296 or keep-iid.
+lan_ext()
+{
+	local addr=$LAN_EXT
+
+	case $1 in
+	fwd-*|hook-*) addr=$LAN_HOST ;;
+	npt6k-*|nft-*) addr=$LAN_KEEP ;;
+	esac
+	printf -v "$2" '%s' "$addr"
+}
+
 # case_setup CASE: configure the namespaces for CASE and set
 #   KIND      pps (pktgen), tcp (iperf3) or ndp (ns_flood.py)
 #   SRC_NS    where pktgen runs (pps)
 #   EGRESS    rtr's device whose tx_packets count
 #   TUN       ip6tnl, npt6tnl or nothing: rtr's tunnel
 #   SCALE     mappings or rules of a scaling case, else nothing
+#   SINK_NS   where the packets arrive (NPT and scaling groups, else
+#             nothing)
+#   SINK_MATCH  -s or -d, and the address rtr must have made (or left)
 case_setup()
 {
-	local n=${1##*-n} h
+	local n=${1##*-n} h a
 
 	rtr_reset
-	KIND=pps TUN='' SCALE=''
+	KIND=pps TUN='' SCALE='' SINK_NS=''
 	case $1 in
 	*-snpt|fwd-l2w|hook-l2w)
+		lan_ext "$1" a
 		SRC_NS=$LAN EGRESS=ge0
-		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $INET_ADDR"
+		SINK_NS=$WAN SINK_MATCH="-s $a"
+		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $INET_ADDR" \
+			"flag UDPCSUM"
 		;;
-	fwd-w2l|hook-w2l)
+	*-dnpt|fwd-w2l|hook-w2l)
+		lan_ext "$1" a
 		SRC_NS=$WAN EGRESS=ge1
-		pg_dev $WAN eth0 "dst_mac $GE0_MAC" "src6 $INET_ADDR" "dst6 $LAN_HOST"
-		;;
-	*-dnpt)
-		SRC_NS=$WAN EGRESS=ge1
-		pg_dev $WAN eth0 "dst_mac $GE0_MAC" "src6 $INET_ADDR" "dst6 $LAN_EXT"
+		SINK_NS=$LAN SINK_MATCH="-d $LAN_HOST"
+		pg_dev $WAN eth0 "dst_mac $GE0_MAC" "src6 $INET_ADDR" "dst6 $a" \
+			"flag UDPCSUM"
 		;;
 	fwd-l2l)
 		SRC_NS=$LAN EGRESS=ge1
-		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN_HOST2"
+		SINK_NS=$LAN SINK_MATCH="-s $LAN_HOST"
+		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN_HOST2" \
+			"flag UDPCSUM"
 		;;
 	npt6-hairpin)
 		SRC_NS=$LAN EGRESS=ge1
-		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN2_EXT"
+		SINK_NS=$LAN SINK_MATCH="-s $LAN_EXT"
+		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 $LAN_HOST" "dst6 $LAN2_EXT" \
+			"flag UDPCSUM"
 		;;
 	*-n100|*-n10k)
 		[ "$n" = 10k ] && n=10000
 		SCALE=$n SRC_NS=$LAN EGRESS=ge0
+		SINK_NS=$WAN SINK_MATCH="-s ${SCALE_EXT[$n]}"
 		printf -v h %x "$n"
 		pg_dev $LAN eth0 "dst_mac $GE1_MAC" "src6 fd8e:52a1:3c07:$h::10" \
-			"dst6 $INET_ADDR"
+			"dst6 $INET_ADDR" "flag UDPCSUM"
 		;;
 	*-enc)
 		SRC_NS=$LAN EGRESS=ge0
@@ -506,6 +619,7 @@ case_setup()
 	else
 		sinks on
 	fi
+	sink6
 	case $1 in
 	*-fwd4|fwd4-dec) wan_route fwd ;;
 	*tnl*) wan_route tun ;;
@@ -524,6 +638,30 @@ case_setup()
 	npt6-snpt|npt6-dnpt|npt6-hairpin)
 		"$NPTCTL" -n $RTR add $INT_PFX $EXT_PFX dev ge0 ndproxy off ||
 			die "nptctl add"
+		;;
+	npt6k-*)
+		"$NPTCTL" -n $RTR add $INT_PFX $EXT_PFX dev ge0 ndproxy off \
+			mode keep-iid || die "nptctl add mode keep-iid"
+		;;
+	nft-snpt)
+		ip netns exec $RTR nft -f - <<-NFT || die "nft snat ip6 prefix"
+		table ip6 bench_nat {
+			chain post {
+				type nat hook postrouting priority srcnat;
+				oifname "ge0" ip6 saddr $INT_PFX snat ip6 prefix to $EXT_PFX
+			}
+		}
+		NFT
+		;;
+	nft-dnpt)
+		ip netns exec $RTR nft -f - <<-NFT || die "nft dnat ip6 prefix"
+		table ip6 bench_nat {
+			chain pre {
+				type nat hook prerouting priority dstnat;
+				iifname "ge0" ip6 daddr $EXT_PFX dnat ip6 prefix to $INT_PFX
+			}
+		}
+		NFT
 		;;
 	hook-*)
 		# What npt6's hooks cost before npt6 runs a line: an empty
@@ -582,6 +720,12 @@ case_teardown()
 
 	[ -n "$TUN" ] && { ip -n $RTR link del tun0 || die "cannot delete tun0"; }
 	case $1 in
+	nft-*)
+		# The ruleset goes with rtr_reset, but the flow's entry would
+		# outlive it and greet the next nft case: nft-dnpt's packets
+		# are replies to nft-snpt's flow.
+		ct_flush
+		;;
 	ndp-kernel)
 		ip -n $RTR -6 neigh del proxy $LAN_EXT dev ge0 || die "neigh del proxy"
 		ip netns exec $RTR sysctl -qw net.ipv6.conf.ge0.proxy_ndp=0
@@ -607,8 +751,9 @@ counter()
 	case $1 in
 	ip6t-snpt|ip6t-n*) v=$(ip6t_stat POSTROUTING) ;;
 	ip6t-dnpt) v=$(ip6t_stat PREROUTING) ;;
-	npt6-snpt|npt6-hairpin) v=$(npt6_stat $INT_PFX snpt packets) ;;
-	npt6-dnpt) v=$(npt6_stat $INT_PFX dnpt packets) ;;
+	npt6-snpt|npt6k-snpt|npt6-hairpin) v=$(npt6_stat $INT_PFX snpt packets) ;;
+	npt6-dnpt|npt6k-dnpt) v=$(npt6_stat $INT_PFX dnpt packets) ;;
+	nft-*) sunk v ;;
 	npt6-n*) v=$(npt6_stat "$(printf 'fd8e:52a1:3c07:%x::/64' "$SCALE")" snpt packets) ;;
 	*tnl-enc) devstats tun0; v=$TXP ;;
 	*tnl-dec) devstats tun0; v=$RXP ;;
@@ -699,7 +844,7 @@ except Exception as e:
 # window CASE ROUND: one measurement; appends a line to $OUT.
 window()
 {
-	local c=$1 round=$2 c0 c1 chk fig
+	local c=$1 round=$2 c0 c1 chk fig s0 s1 snk=-
 
 	case_setup "$c"
 	# Whatever the setup left to workqueues and RCU (a 10000-mapping
@@ -710,22 +855,28 @@ window()
 		die "ndppd is not running"
 	fi
 	counter "$c" c0
+	sunk s0
 	measure_$KIND
 	counter "$c" c1
+	sunk s1
 	case_teardown "$c"
 	chk=-
 	if [ "$c0" != - ]; then
 		chk='?'
 		[[ $c0 =~ ^[0-9]+$ && $c1 =~ ^[0-9]+$ ]] && chk=$((c1 - c0))
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$COUNT" "$NS" "$chk" "$SENT" >>"$OUT"
+	if [ "$s0" != - ]; then
+		snk='?'
+		[[ $s0 =~ ^[0-9]+$ && $s1 =~ ^[0-9]+$ ]] && snk=$((s1 - s0))
+	fi
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$c" "$COUNT" "$NS" "$chk" "$SENT" "$snk" >>"$OUT"
 	case $KIND in
 	tcp)	fig=$(awk -v b="$COUNT" -v n="$NS" 'BEGIN { printf "%.3f virtual Gbit/s", n ? b / n : 0 }') ;;
 	ndp)	fig=$(awk -v p="$COUNT" -v s="$SENT" -v n="$NS" 'BEGIN { printf "%.1fk NA, %.1fk NS per 1e9 instr", n ? p / n * 1e6 : 0, n ? s / n * 1e6 : 0 }') ;;
 	*)	fig=$(awk -v p="$COUNT" -v n="$NS" 'BEGIN { printf "%.1fk virtual pps", n ? p / n * 1e6 : 0 }') ;;
 	esac
-	log "$(printf '[%d/%d] round %-6s %-11s %10d in %11d guest ns: %s (checked %s, backlog drops %s squeezed %s)' \
-		"$DONE" "$TOTAL" "$round" "$c" "$COUNT" "$NS" "$fig" "$chk" "$DROPS" "$SQUEEZE")"
+	log "$(printf '[%d/%d] round %-6s %-11s %10d in %11d guest ns: %s (checked %s, sunk %s, backlog drops %s squeezed %s)' \
+		"$DONE" "$TOTAL" "$round" "$c" "$COUNT" "$NS" "$fig" "$chk" "$snk" "$DROPS" "$SQUEEZE")"
 }
 
 # run_round R: all cases once.  Round R starts at case R mod n, and
@@ -747,11 +898,19 @@ run_round()
 }
 
 read -r -a LIST <<<"$(echo $CASES)"
+declare -A SCALE_EXT
 for c in "${LIST[@]}"; do
 	case $c in
-	*-n100) [ -s /tmp/bench-maps-100 ] || scale_files 100 ;;
-	*-n10k) [ -s /tmp/bench-maps-10000 ] || scale_files 10000 ;;
+	*-n100) n=100 ;;
+	*-n10k) n=10000 ;;
+	*) continue ;;
 	esac
+	[ -s /tmp/bench-maps-$n ] || scale_files $n
+	[ -n "${SCALE_EXT[$n]:-}" ] && continue
+	printf -v h %x $n
+	SCALE_EXT[$n]=$(python3 "$NPTPY" map fd8e:52a1:3c07:$h::/64 \
+		2001:db8:5f00:$h::/64 fd8e:52a1:3c07:$h::10) ||
+		die "npt.py cannot map the scaling cases' host"
 done
 DONE=0
 TOTAL=$(( (ROUNDS + 1) * ${#LIST[@]} ))

@@ -5,16 +5,17 @@
 #              [--meta K=V ...]
 #
 # Turn the windows selftests/bench/guest.sh measured (one line each:
-# round, case, count, guest ns, checked, sent) into medians per case,
+# round, case, count, guest ns, checked, sent, sunk) into medians per case,
 # compare each case with its baseline and its anchor, and hold the
 # results against npt6's targets.  Warm-up windows are dropped.  Under
 # -icount shift=0 one guest ns is one instruction, so count/ns*1e9 is a
 # rate per 10^9 instructions ("virtual pps") and ns/count is
 # instructions per packet.
 #
-# Exits 1 if a case measured nothing, or if the thing under test did not
-# handle (its own counter says so) the traffic a window credits it with:
-# then the figures are not what they claim to be.  Targets not met are
+# Exits 1 if a case measured nothing, if the thing under test did not
+# handle (its own counter says so) the traffic a window credits it with,
+# or if the sink did not get that traffic with the addresses the case
+# must deliver: then the figures are not what they claim to be.  Targets not met are
 # reported, not failed: this is a benchmark, not a test.
 
 import argparse
@@ -37,9 +38,15 @@ CASES = [
     ('fwd-l2w', 'npt', 'pps', 'plain IPv6 forward, LAN→WAN', None, None),
     ('ip6t-snpt', 'npt', 'pps', 'ip6t_NPT SNPT (mangle, iptables-nft)', 'fwd-l2w', None),
     ('npt6-snpt', 'npt', 'pps', 'npt6 SNPT', 'fwd-l2w', 'ip6t-snpt'),
+    ('npt6k-snpt', 'npt', 'pps', 'npt6 SNPT, mode keep-iid', 'fwd-l2w', 'nft-snpt'),
+    ('nft-snpt', 'npt', 'pps', 'nftables snat ip6 prefix (conntrack, established flow)',
+     'fwd-l2w', None),
     ('fwd-w2l', 'npt', 'pps', 'plain IPv6 forward, WAN→LAN', None, None),
     ('ip6t-dnpt', 'npt', 'pps', 'ip6t_NPT DNPT (mangle, iptables-nft)', 'fwd-w2l', None),
     ('npt6-dnpt', 'npt', 'pps', 'npt6 DNPT', 'fwd-w2l', 'ip6t-dnpt'),
+    ('npt6k-dnpt', 'npt', 'pps', 'npt6 DNPT, mode keep-iid', 'fwd-w2l', 'nft-dnpt'),
+    ('nft-dnpt', 'npt', 'pps', 'nftables dnat ip6 prefix (conntrack, established flow)',
+     'fwd-w2l', None),
     ('fwd-l2l', 'npt', 'pps', 'plain IPv6 forward, LAN→LAN (out of the port it came in)', None, None),
     ('npt6-hairpin', 'npt', 'pps', 'npt6 hairpin: LAN→another LAN host\'s external address', 'fwd-l2l', None),
     ('hook-l2w', 'npt', 'pps', 'floor: empty nftables netdev chains on ge0, LAN→WAN', 'fwd-l2w', None),
@@ -67,14 +74,32 @@ SCALE_ONE = {'npt6-snpt': 'npt6, 1 mapping (npt6 SNPT above)',
              'ip6t-snpt': 'ip6t_NPT, 1 SNPT rule (ip6t_NPT SNPT above)'}
 INFO = {c[0]: dict(zip(('group', 'kind', 'label', 'baseline', 'anchor'), c[1:]))
         for c in CASES}
+# The NPT group's rows have anchors of two kinds; its cells name them.
+ANCHOR_NAME = {'ip6t-snpt': 'ip6t_NPT', 'ip6t-dnpt': 'ip6t_NPT',
+               'nft-snpt': 'nft', 'nft-dnpt': 'nft'}
+# keep-iid against rfc6296 mode and nftables prefix NAT, per direction:
+# (direction, plain, rfc6296, keep-iid, nft)
+KEEP_IID = [('SNPT, LAN→WAN', 'fwd-l2w', 'npt6-snpt', 'npt6k-snpt', 'nft-snpt'),
+            ('DNPT, WAN→LAN', 'fwd-w2l', 'npt6-dnpt', 'npt6k-dnpt', 'nft-dnpt')]
 
-# (name, case, what: 'ratio' of the figures of case and other, or
-# 'extra' share of other's extra instructions, op, bound)
+# (name, case, what, op, bound); what compares case with other:
+#   'ratio'    their figures
+#   'extra'    case's extra instructions as a share of other's
+#   'cheaper'  other's extra instructions over case's
+#   'more'     case's extra instructions minus other's
 TARGETS = [
     ('npt6 SNPT ≥ 0.98× plain', 'npt6-snpt', 'fwd-l2w', 'ratio', '>=', 0.98),
     ('npt6 SNPT extra ≤ ¼ of ip6t_NPT\'s', 'npt6-snpt', 'ip6t-snpt', 'extra', '<=', 0.25),
     ('npt6 DNPT ≥ 0.98× plain', 'npt6-dnpt', 'fwd-w2l', 'ratio', '>=', 0.98),
     ('npt6 DNPT extra ≤ ¼ of ip6t_NPT\'s', 'npt6-dnpt', 'ip6t-dnpt', 'extra', '<=', 0.25),
+    ('keep-iid SNPT extra ≤ rfc6296 SNPT extra + 60', 'npt6k-snpt', 'npt6-snpt',
+     'more', '<=', 60),
+    ('keep-iid DNPT extra ≤ rfc6296 DNPT extra + 60', 'npt6k-dnpt', 'npt6-dnpt',
+     'more', '<=', 60),
+    ('keep-iid SNPT ≥ 3× cheaper than nft prefix NAT (extra)', 'npt6k-snpt', 'nft-snpt',
+     'cheaper', '>=', 3.0),
+    ('keep-iid DNPT ≥ 3× cheaper than nft prefix NAT (extra)', 'npt6k-dnpt', 'nft-dnpt',
+     'cheaper', '>=', 3.0),
     ('npt6 @10000 within 2 % of @1', 'npt6-n10k', 'npt6-snpt', 'ratio', '>=', 0.98),
     ('npt6 tunnel encap ≥ 1.15× ip6tnl', 'npt6tnl-enc', 'ip6tnl-enc', 'ratio', '>=', 1.15),
     ('npt6 tunnel decap ≥ 1.15× ip6tnl', 'npt6tnl-dec', 'ip6tnl-dec', 'ratio', '>=', 1.15),
@@ -94,8 +119,9 @@ def load(path):
             rnd, case, count, ns = parts[:4]
             checked = parts[4] if len(parts) > 4 else '-'
             sent = parts[5] if len(parts) > 5 else '-'
+            sunk = parts[6] if len(parts) > 6 else '-'
             w = {'round': int(rnd), 'count': int(count), 'guest_ns': int(ns),
-                 'checked': checked}
+                 'checked': checked, 'sunk': sunk}
             if sent.isdigit():
                 w['sent'] = int(sent)
             windows.setdefault(case, []).append(w)
@@ -115,6 +141,14 @@ def problems_of(case, w):
         return None
     if count <= 0:
         return 'nothing went through'
+    sunk = w.get('sunk', '-')
+    if sunk != '-':
+        if not sunk.isdigit():
+            return 'the sink\'s counter could not be read'
+        if int(sunk) < count:
+            return ('the sink got %s packets with the address rtr had to make, '
+                    'fewer than the %d credited: the others were translated '
+                    'otherwise, or lost' % (sunk, count))
     if chk == '-':
         return None
     if not chk.isdigit():
@@ -181,11 +215,13 @@ def summarise(windows):
         res[case] = r
     for case, r in res.items():
         b = res.get(r['baseline']) if r['baseline'] else None
-        a = res.get(r['anchor']) if r['anchor'] else None
         if b and r['cost_median'] is not None and b['cost_median'] is not None:
             r['extra_cost'] = r['cost_median'] - b['cost_median']
             if r['kind'] != 'ndp':
                 r['ratio_vs_baseline'] = r['median'] / b['median']
+    # an anchor may come after its case (npt6k-* before nft-*)
+    for case, r in res.items():
+        a = res.get(r['anchor']) if r['anchor'] else None
         if a:
             r['ratio_vs_anchor'] = r['median'] / a['median']
             if 'extra_cost' in r and a.get('extra_cost'):
@@ -202,8 +238,14 @@ def targets(res):
         if r and o:
             if what == 'ratio':
                 t['value'] = r['median'] / o['median']
-            elif 'extra_cost' in r and o.get('extra_cost'):
+            elif 'extra_cost' not in r or not o.get('extra_cost'):
+                pass
+            elif what == 'extra':
                 t['value'] = r['extra_cost'] / o['extra_cost']
+            elif what == 'cheaper':
+                t['value'] = o['extra_cost'] / r['extra_cost'] if r['extra_cost'] > 0 else None
+            elif what == 'more':
+                t['value'] = r['extra_cost'] - o['extra_cost']
             if t['value'] is not None:
                 t['met'] = (t['value'] >= bound if op == '>=' else t['value'] <= bound)
         out.append(t)
@@ -246,7 +288,11 @@ def markdown(res, tgts, meta):
         out += ['; '.join('%s: %s' % kv for kv in meta.items()), '']
     out += ['Medians over the measured rounds; spread = (max − min) / median; '
             'n = windows.  "checked" = the counter of the thing under test '
-            '(rule, mapping, tunnel, proxy) covered every packet credited to it.',
+            '(rule, mapping, tunnel, proxy; for nftables NAT the sink) covered '
+            'every packet credited to it.  In the NPT and scaling groups the '
+            'sink also got every credited packet with the address rtr had to '
+            'make (or leave), and the UDP carries a checksum (CHECKSUM_PARTIAL '
+            'on veth), which keep-iid and nftables update.',
             '']
     for group, title in GROUPS:
         rows = [(c, res[c]) for c, g, *_ in CASES if g == group and c in res]
@@ -276,7 +322,7 @@ def markdown(res, tgts, meta):
             continue
         fig = 'virtual Gbit/s' if group == 'tcp' else 'virtual pps'
         cost = 'instr / byte' if group == 'tcp' else 'instr / packet'
-        anc = {'npt': 'ip6t_NPT', 'scaling': '@1', 'tunnel': 'ip6tnl',
+        anc = {'npt': 'anchor', 'scaling': '@1', 'tunnel': 'ip6tnl',
                'tcp': 'ip6tnl'}[group]
         out += ['| path | %s (median) | spread | %s | extra over baseline | '
                 '× baseline | × %s | extra / %s extra | checked |' % (fig, cost, anc, anc),
@@ -289,22 +335,29 @@ def markdown(res, tgts, meta):
                 r = dict(r)
                 r.pop('ratio_vs_anchor', None)
                 r.pop('extra_vs_anchor', None)
+            # the NPT group's anchors differ from row to row: name them
+            name = (' ' + ANCHOR_NAME[r['anchor']]) if group == 'npt' and r['anchor'] else ''
             out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
                 label, fmt_figure(r),
                 '%.2f %% (n=%d)' % (r['spread_pct'], r['n']),
                 fmt_cost(r['cost_median'], r['kind']), fmt_extra(r),
                 opt(r, 'ratio_vs_baseline', '%.3f×'),
-                opt(r, 'ratio_vs_anchor', '%.4f×' if group == 'scaling' else '%.3f×'),
-                opt(r, 'extra_vs_anchor', '%.2f'), checked(r)))
+                opt(r, 'ratio_vs_anchor', ('%.4f×' if group == 'scaling' else '%.3f×') + name),
+                opt(r, 'extra_vs_anchor', '%.2f' + (' of' + name if name else '')),
+                checked(r)))
         out.append('')
+        if group == 'npt':
+            out += keep_iid(res)
     out += ['## Targets', '',
             '| target | measured | required | |',
             '| --- | ---: | ---: | --- |']
     for t in tgts:
-        unit = '×' if t['what'] == 'ratio' else ' of its extra'
+        unit = {'ratio': '×', 'extra': ' of its extra', 'cheaper': '×',
+                'more': ' instr'}[t['what']]
         out.append('| %s | %s | %s %s%s | %s |' % (
             t['target'],
-            '—' if t['value'] is None else '%.3f%s' % (t['value'], unit),
+            '—' if t['value'] is None else
+            ('%+.0f%s' if t['what'] == 'more' else '%.3f%s') % (t['value'], unit),
             '≥' if t['op'] == '>=' else '≤', t['bound'], unit,
             'not measured' if t['met'] is None else
             ('met' if t['met'] else '**not met**')))
@@ -313,6 +366,30 @@ def markdown(res, tgts, meta):
         out += ['', '**Invalid figures** (the run fails):', '']
         out += ['- %s: %s' % (c, '; '.join(p)) for c, p in bad]
     return '\n'.join(out) + '\n'
+
+
+def keep_iid(res):
+    """The keep-iid rows side by side with their three references."""
+    rows = [k for k in KEEP_IID if all(c in res for c in k[1:])]
+    if not rows:
+        return []
+    out = ['## keep-iid: npt6 mode keep-iid against rfc6296 mode and nftables prefix NAT',
+           '',
+           'Instructions per packet; "extra" is over plain forwarding in the same '
+           'direction.  The UDP checksum keep-iid updates is partial (CHECKSUM_PARTIAL), '
+           'so only its pseudo-header part changes, as for nftables.',
+           '',
+           '| direction | plain | rfc6296 extra | keep-iid extra | keep-iid − rfc6296 | '
+           'nft prefix NAT extra | nft extra ÷ keep-iid extra |',
+           '| --- | ---: | ---: | ---: | ---: | ---: | ---: |']
+    for name, plain, rfc, keep, nft in rows:
+        e = {c: res[c].get('extra_cost') for c in (rfc, keep, nft)}
+        if None in e.values():
+            continue
+        out.append('| %s | %.0f | %+.0f | %+.0f | %+.0f | %+.0f | %s |' % (
+            name, res[plain]['cost_median'], e[rfc], e[keep], e[keep] - e[rfc],
+            e[nft], '%.2f×' % (e[nft] / e[keep]) if e[keep] > 0 else '—'))
+    return out + ['']
 
 
 def chart(res, path, meta):
