@@ -367,9 +367,9 @@ sinks()
 }
 
 # sink6: make the sink's first IPv6 rule in SINK_NS drop and count the
-# packets that SINK_MATCH, or have no such rule if SINK_NS is empty (the
-# tunnel cases' ipip6 packets meet the catch-all alone, as they always
-# did).
+# packets SINK_MATCH selects, or have no such rule if SINK_NS is empty
+# (the tunnel cases' ipip6 packets meet the catch-all alone, as they
+# always did).
 SINK6=
 sink6()
 {

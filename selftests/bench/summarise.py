@@ -14,9 +14,9 @@
 #
 # Exits 1 if a case measured nothing, if the thing under test did not
 # handle (its own counter says so) the traffic a window credits it with,
-# or if the sink did not get that traffic with the addresses the case
-# must deliver: then the figures are not what they claim to be.  Targets not met are
-# reported, not failed: this is a benchmark, not a test.
+# or if the sink did not get that traffic with the address rtr had to
+# make: then the figures are not what they claim to be.  Targets not met
+# are reported, not failed: this is a benchmark, not a test.
 
 import argparse
 import json
