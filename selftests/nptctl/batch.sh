@@ -24,6 +24,7 @@ FAKE_BATCH_TESTS=(
 	"fake batch: mode keep-iid is one CHANGE, counters kept"
 	"fake batch: a line without mode is rfc6296: one CHANGE back"
 	"fake batch: a rollback brings a mapping back in its mode"
+	"fake batch: a line without ndproxy is the default: one CHANGE back"
 )
 
 # Start fake_npt6 and fake_rtnl in their "table" scenario, which keep what
@@ -362,7 +363,7 @@ cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64"
 	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo mode keep-iid" \
 		>"$TMP/mode.conf"
 	apply "${FAKE_BATCH_TESTS[15]}" 0 "" "$TMP/mode.conf" \
-		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 mode=1" ||
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=1" ||
 		fail=1
 	apply "${FAKE_BATCH_TESTS[15]}" 0 "" "$TMP/mode.conf" "" || fail=1
 	# Only the mode differs from before: the counters are the same.
@@ -375,7 +376,7 @@ cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64"
 
 	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo" >"$TMP/mode.conf"
 	apply "${FAKE_BATCH_TESTS[16]}" 0 "" "$TMP/mode.conf" \
-		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 mode=0"
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=0"
 	fail=$?
 	apply "${FAKE_BATCH_TESTS[16]}" 0 "" "$TMP/mode.conf" "" || fail=1
 	bctl -j -s show >"$TMP/mode1.json" 2>&1
@@ -397,6 +398,20 @@ cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=1
 	fail=$?
 	same_shape "${FAKE_BATCH_TESTS[17]}" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[17]}"
+
+	# Likewise the proxy mode, whose default on lo is off: taking
+	# "ndproxy all" out of a line must say so to CHANGE, which would keep
+	# it, or every later run would send the same CHANGE again.
+	printf '%s\n' "add fd0c::/64 2406:c::/64 dev lo ndproxy all" >"$TMP/ndp.conf"
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" \
+		"cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0c:: ext=2406:c:: plen=64 ndproxy=2"
+	fail=$?
+	printf '%s\n' "add fd0c::/64 2406:c::/64 dev lo" >"$TMP/ndp.conf"
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" \
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0c:: ext=2406:c:: plen=64 ndproxy=0 mode=0" ||
+		fail=1
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" "" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[18]}"
 	batch_stop
 }
 fake_batch_tests

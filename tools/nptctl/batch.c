@@ -659,10 +659,18 @@ static int plan_ops(struct batch *b)
 				return -1;
 			op->m = w->m;
 			/*
-			 * CHANGE keeps a mode it is not given, and a line
-			 * without one asks for rfc6296.  A module that reports
-			 * no mode knows no other, and would refuse the word.
+			 * CHANGE keeps a proxy or translation mode it is not
+			 * given, and a line without one asks for the default,
+			 * which same_mapping() compared with: say so.  A module
+			 * that reports no mode knows no other, and would refuse
+			 * the word.
 			 */
+			if (cur->has_ndproxy && !op->m.has_ndproxy) {
+				int mode = default_ndproxy(&op->m);
+
+				op->m.has_ndproxy = mode >= 0;
+				op->m.ndproxy = (uint8_t)(mode >= 0 ? mode : 0);
+			}
 			if (cur->has_mode && !op->m.has_mode) {
 				op->m.has_mode = true;
 				op->m.mode = NPT6_MODE_RFC6296;
