@@ -11,7 +11,8 @@ rc=$?
 	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
 	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\] \[mode rfc6296|keep-iid\]' "$TMP/out" &&
 	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\] \[mode rfc6296|keep-iid\]' "$TMP/out" &&
-	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out"
+	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out" &&
+	grep -qx '  mode keep-iid replaces the prefix and keeps the interface ID,' "$TMP/out"
 log_test $? "cli: -h prints usage and exits 0"
 
 "${WRAP[@]}" "$NPTCTL" help >"$TMP/out2" 2>"$TMP/err"
