@@ -35,11 +35,16 @@
 #                outer header, MSS 1420), ispb's has nothing
 #   lan_down     A's switch port goes down: within a few seconds new
 #                connections leave through B with B's prefix and B's
-#                IPv4 (ispb's capture has them, ispa's nothing); the port
-#                comes back and A preempts: through A again
+#                IPv4 (ispb's capture has them, ispa's nothing), and a
+#                connection opened through A breaks (its next segment
+#                leaves from B's prefix); the port comes back and A
+#                preempts: through A again
 #   daemon_kill  keepalived on A is killed (SIGKILL, its address left
 #                behind as after a crash): B takes over within a few
 #                seconds; keepalived starts again on A and A preempts
+#   wan_down     ispa's end of A's uplink goes down: keepalived on A
+#                (track_interface ge0) hands the LAN to B; it comes back,
+#                and so does the LAN
 #   unchanged    the routers' npt6 mappings and tunnel, NAT rules and
 #                addresses (the VRRP addresses aside) are what they were
 #                before the failovers: nobody configured anything
@@ -47,6 +52,12 @@
 #                reference and unloads
 #
 # Expected external addresses come from npt.py, never from the module.
+# Failover times are the LAN host's own: vrrp.py probe opens a new IPv6 and
+# a new IPv4 connection every 0.25 s from the event until both are answered
+# through the new master; FAILOVER_LIMIT (10 s) bounds that.
+#
+#   make nptctl &&
+#   selftests/qemu/vm.sh --timeout 900 selftests/net/test_vrrp.sh [-t "TESTS"]
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -55,6 +66,7 @@ ALL_TESTS="
 	via_a
 	lan_down
 	daemon_kill
+	wan_down
 	unchanged
 	no_leak
 	kernel_log
@@ -255,107 +267,98 @@ answered_via()
 		[ "$(conn $INET4)" = "$(want4 "$1")" ]
 }
 
-# probe ADDR FILE: one new connection to ADDR, in the background; when
-# it ends, "END_MS ADDR SEEN_AS" is appended to FILE.
-probe()
-{
-	local seen
-
-	seen=$(ip netns exec "$host" timeout 4 bash -c \
-		'exec 3<>"/dev/tcp/$1/$2" && read -r -t 2 l <&3 && echo "$l"' \
-		_ "$1" $PORT 2>/dev/null)
-	echo "$(date +%s%3N) $1 ${seen:--}" >>"$2"
-}
-
-# first_ok FILE ADDR WANT: when the first connection to ADDR that was
-# seen as WANT ended (ms), or nothing.
-first_ok()
-{
-	awk -v a="$2" -v w="$3" '$2 == a && $3 == w && (t == "" || $1 < t) { t = $1 }
-		END { if (t != "") print t }' "$1"
-}
-
-# failover_to a|b WHAT: from the moment WHAT happened (T0, in ms), a new
-# IPv6 and a new IPv4 connection every second, each allowed 4 s (SYN
-# retransmissions included), until both families have been answered
-# through the router; one check, on how long that took.  The connections
-# still open are waited for, so that none is in the captures after it.
+# failover_to a|b WHAT CMD...: the LAN host's prober (vrrp.py probe) tries
+# a new IPv6 and a new IPv4 connection every 0.25 s while CMD makes WHAT
+# happen; from when CMD returns, how long until both families were
+# answered through router a|b.  One check, on that time.  The prober
+# closes what it still has open before it ends, so nothing of it is in a
+# later capture.
 failover_to()
 {
-	local r=$1 what=$2 f i ok6= ok4= pids= ms secs
+	local r=$1 what=$2 f pid t0 ok6 ok4 ms secs
 
-	f=$(tmpfile probes)
-	: >"$f"
-	for ((i = 0; i < 40; i++)); do
-		if [ -z "$ok6" ]; then
-			probe $INET6 "$f" &
-			pids="$pids $!"
-		fi
-		if [ -z "$ok4" ]; then
-			probe $INET4 "$f" &
-			pids="$pids $!"
-		fi
-		sleep 1
-		ok6=$(first_ok "$f" $INET6 "$(want6 "$r")")
-		ok4=$(first_ok "$f" $INET4 "$(want4 "$r")")
-		[ -n "$ok6" ] && [ -n "$ok4" ] && break
-	done
-	wait $pids
-	ok6=$(first_ok "$f" $INET6 "$(want6 "$r")")
-	ok4=$(first_ok "$f" $INET4 "$(want4 "$r")")
+	shift 2
+	f=$(tmpfile probe)
+	ip netns exec "$host" "$PYTHON" "$VRRP_PY" probe $PORT \
+		"$(want6 "$r")@$INET6" "$(want4 "$r")@$INET4" >"$f" 2>&1 &
+	pid=$!
+	BG_PIDS="$BG_PIDS $pid"
+	busywait 20000 grep -q '^ready' "$f"
+	"$@"
+	t0=$(date +%s%3N)
+	wait "$pid"
+	BG_PIDS=$(echo "$BG_PIDS" | sed "s/ $pid\b//")
+	ok6=$(tail -n 1 "$f" | jq -r --arg a $INET6 '.first[$a] // empty' 2>/dev/null)
+	ok4=$(tail -n 1 "$f" | jq -r --arg a $INET4 '.first[$a] // empty' 2>/dev/null)
 	if [ -z "$ok6" ] || [ -z "$ok4" ]; then
-		check_err 1 "new connections not through router ${r^^} after 40 s: $(tail -n 4 "$f" | tr '\n' ' ')
+		check_err 1 "new connections not through router ${r^^} after 40 s: $(tail -n 1 "$f" | jq -c '.log[-4:]' 2>/dev/null || tail -n 3 "$f")
 $(ka_logs)"
 		log_test "$what: new IPv6 and IPv4 connections go through router ${r^^}"
 		return
 	fi
-	ms=$(( (ok6 > ok4 ? ok6 : ok4) - T0 ))
+	ms=$(( (ok6 > ok4 ? ok6 : ok4) - t0 ))
 	secs=$((ms / 1000)).$((ms % 1000 / 100))
 	[ "$ms" -le $((FAILOVER_LIMIT * 1000)) ]
-	check_err $? "new connections through router ${r^^} only after ${secs}s (limit ${FAILOVER_LIMIT}s): $(tr '\n' ' ' <"$f")"
-	log_test "$what: new IPv6 and IPv4 connections go through router ${r^^} after ${secs}s (IPv6 $(((ok6 - T0) / 100))ds, IPv4 $(((ok4 - T0) / 100))ds; limit ${FAILOVER_LIMIT}s)"
+	check_err $? "new connections through router ${r^^} only after ${secs}s (limit ${FAILOVER_LIMIT}s)"
+	log_test "$what: new IPv6 and IPv4 connections go through router ${r^^} after ${secs}s (IPv6 $(((ok6 - t0) / 100))ds, IPv4 $(((ok4 - t0) / 100))ds; limit ${FAILOVER_LIMIT}s)"
 }
 
-# syns NAME=PCAP...: the TCP SYNs captured, one JSON object each.
-syns()
+# caps_start: captures at both ISPs, on their links to the routers, of
+# what the tests send (TCP to inet's port, and ipip6 at ISP A).  An ISP
+# whose link is down (wan_down) has none: nothing can pass there.
+caps_start()
 {
-	"$PYTHON" "$VRRP_PY" syns "$@"
+	local na nb
+
+	CAP_A='' CAP_B='' PID_A='' PID_B=''
+	na=$(ip netns exec "$ispa" cat /proc/net/packet | wc -l)
+	nb=$(ip netns exec "$ispb" cat /proc/net/packet | wc -l)
+	if ip -n "$ispa" link show a0 | grep -q '[<,]UP[,>]'; then
+		CAP_A=$(tmpfile ispa.pcap)
+		bg ip netns exec "$ispa" tcpdump -i a0 -n -U --immediate-mode \
+			-s 256 -w "$CAP_A" "tcp port $PORT or ip6 proto 4"
+		PID_A=$BG_PID
+	fi
+	CAP_B=$(tmpfile ispb.pcap)
+	bg ip netns exec "$ispb" tcpdump -i b0 -n -U --immediate-mode \
+		-s 256 -w "$CAP_B" "tcp port $PORT"
+	PID_B=$BG_PID
+	# Both listening before anything is sent.
+	{ [ -z "$PID_A" ] || busywait 10000 packet_sockets_above "$ispa" "$na"; } &&
+		busywait 10000 packet_sockets_above "$ispb" "$nb"
 }
 
-# through a|b WHEN: one IPv6 and one IPv4 connection, and what each ISP
-# captured of them: everything leaves through the router named, from
-# the address it must have there, and nothing through the other.
+# caps_stop: the TCP segments captured, one JSON object each, in SEGS;
+# "at" says where ("a" or "b").
+caps_stop()
+{
+	sleep 0.3
+	bg_stop $PID_A $PID_B
+	SEGS=$("$PYTHON" "$VRRP_PY" tcp ${CAP_A:+a="$CAP_A"} b="$CAP_B")
+}
+
+# through a|b WHEN: one new IPv6 and one new IPv4 connection, and what
+# each ISP captured of them: everything leaves through the router named,
+# from the address it must have there, and nothing through the other.
 through()
 {
-	local r=$1 when=$2 capa capb pida pidb got6 got4 all sa sb on off n
-	local w6 w4
+	local r=$1 when=$2 got6 got4 on off n w6 w4 o
 
 	w6=$(want6 "$r")
 	w4=$(want4 "$r")
-	capa=$(tmpfile ispa.pcap)
-	capb=$(tmpfile ispb.pcap)
-	capture_start "$ispa" a0 "$capa" "tcp port $PORT or ip6 proto 4"
-	pida=$CAP_PID
-	capture_start "$ispb" b0 "$capb" "tcp port $PORT"
-	pidb=$CAP_PID
-
+	o=a
+	[ "$r" = a ] && o=b
+	caps_start
 	got6=$(conn $INET6)
 	got4=$(conn $INET4)
-	capture_stop $pida
-	capture_stop $pidb
-	all=$(syns a="$capa" b="$capb")
-	sa=$(echo "$all" | grep '"at": "a"')
-	sb=$(echo "$all" | grep '"at": "b"')
+	caps_stop
+	on=$(echo "$SEGS" | jq -c --arg r "$r" 'select(.at == $r and .flags == "S")')
+	off=$(echo "$SEGS" | jq -c --arg o "$o" 'select(.at == $o and .flags == "S")')
 
 	[ "$got6" = "$w6" ]
 	check_err $? "IPv6: inet saw '$got6', npt.py says $w6"
 	[ "$got4" = "$w4" ]
 	check_err $? "IPv4: inet saw '$got4', want $w4"
-	if [ "$r" = a ]; then
-		on=$sa off=$sb
-	else
-		on=$sb off=$sa
-	fi
 	n=$(echo "$on" | jq -s --arg s "$w6" --arg d $INET6 --argjson p $PORT \
 		'[.[] | select(.v == 6 and .src == $s and .dst == $d and .dport == $p)] | length')
 	[ "${n:-0}" -ge 1 ]
@@ -381,8 +384,39 @@ through()
 	[ "${n:-1}" -eq 0 ]
 	check_err $? "ISP ${r^^} captured SYNs from other sources: $on"
 	[ -z "$off" ]
-	check_err $? "the other ISP captured SYNs: $off"
-	log_test "$when: through router ${r^^}: inet sees $w6 (npt.py) and $w4; only ISP ${r^^} carries them$([ "$r" = a ] && echo ', IPv4 in ipip6 with MSS 1420')"
+	check_err $? "ISP ${o^^} captured SYNs: $off"
+	log_test "$when: through router ${r^^}: inet sees $w6 (npt.py) and $w4; only ISP ${r^^} carries them$([ "$r" = a ] && echo ', IPv4 in ipip6 with MSS 1420')$([ "$o" = a ] && [ -z "$CAP_A" ] && echo ' (ISP A: link down)')"
+}
+
+# held_open: an IPv6 connection from the LAN host to inet that stays open
+# until held_send; HELD_OUT gets "open SEEN_AS" at once.
+held_open()
+{
+	HELD_FIFO=$TMP_DIR/held.fifo
+	HELD_OUT=$(tmpfile held)
+	rm -f "$HELD_FIFO"
+	mkfifo "$HELD_FIFO"
+	ip netns exec "$host" bash -c '
+		exec 3<>"/dev/tcp/$1/$2" || exit 1
+		read -r -t 5 l <&3 && echo "open $l"
+		read -r _ <"$3"
+		if echo more >&3 && read -r -t 8 l <&3; then
+			echo "after $l"
+		else
+			echo "after broken"
+		fi' _ $INET6 $PORT "$HELD_FIFO" >"$HELD_OUT" 2>/dev/null &
+	HELD_PID=$!
+	BG_PIDS="$BG_PIDS $HELD_PID"
+	busywait 10000 grep -q '^open' "$HELD_OUT"
+}
+
+# held_send: the held connection sends a line and reads the answer (8 s
+# at most); HELD_OUT gets "after SEEN_AS" or "after broken".
+held_send()
+{
+	echo go >"$HELD_FIFO"
+	wait "$HELD_PID"
+	BG_PIDS=$(echo "$BG_PIDS" | sed "s/ $HELD_PID\b//")
 }
 
 # ---------------------------------------------------------------------
@@ -435,6 +469,9 @@ vrrp_create()
 	# ispa: the NGN, announcing A_PFX by RA, and the AFTR (Linux
 	# ip6tnl, no encapsulation limit) for rta's fixed IPv4.
 	router_sysctls "$ispa" &&
+	# wan_down takes a0 down: its addresses must stay, as a cable
+	# pulled at the router's end would leave them.
+	ip netns exec "$ispa" sysctl -qw net.ipv6.conf.a0.keep_addr_on_down=1 &&
 	ip -n "$ispa" -6 addr add $ISPA6/64 dev a0 nodad &&
 	ip -n "$ispa" -6 addr add $AFTR6/128 dev lo &&
 	ip -n "$ispa" -6 addr add 2001:db8:f:a::1/64 dev a1 nodad &&
@@ -590,47 +627,87 @@ via_a()
 
 lan_down()
 {
+	local out n
+
 	RET=0
 	busywait 20000 has_vip "$rta"
-	T0=$(date +%s%3N)
-	ip -n "$sw" link set pa down
-	failover_to b "router A's LAN port down"
+	held_open
+	failover_to b "router A's LAN port down" ip -n "$sw" link set pa down
 	has_vip "$rtb" && no_vip "$rta"
 	check_err $? "the virtual addresses are not (only) on router B: $(ip -n "$rta" addr show dev ge1; ip -n "$rtb" addr show dev ge1)"
 	through b "A's LAN port down"
 
-	T0=$(date +%s%3N)
-	ip -n "$sw" link set pa up
-	failover_to a "router A's LAN port up again (preemption)"
+	# What does not survive: a connection opened through A now leaves
+	# through B, from B's prefix, and inet knows no such connection.
+	RET=0
+	caps_start
+	held_send
+	caps_stop
+	out=$(cat "$HELD_OUT")
+	[ "$out" = "open $HOST_A6
+after broken" ]
+	check_err $? "the connection opened through A: '${out//$'\n'/ }', want 'open $HOST_A6 after broken'"
+	n=$(echo "$SEGS" | jq -s --arg s "$HOST_B6" --arg d $INET6 --argjson p $PORT \
+		'[.[] | select(.at == "b" and .src == $s and .dst == $d and
+		  .dport == $p and (.flags | test("P")))] | length')
+	[ "${n:-0}" -ge 1 ]
+	check_err $? "ISP B captured no data from $HOST_B6: $SEGS"
+	n=$(echo "$SEGS" | jq -s --arg s $INET6 --arg d "$HOST_B6" \
+		'[.[] | select(.at == "b" and .src == $s and .dst == $d and
+		  (.flags | test("R")))] | length')
+	[ "${n:-0}" -ge 1 ]
+	check_err $? "ISP B captured no reset from inet to $HOST_B6: $SEGS"
+	log_test "A's LAN port down: a connection opened through A ($HOST_A6) does not survive: its next segment leaves through ISP B from $HOST_B6, inet resets it"
+
+	failover_to a "router A's LAN port up again (preemption)" \
+		ip -n "$sw" link set pa up
 	busywait 5000 no_vip "$rtb"
 	check_err $? "router B kept a virtual address: $(ip -n "$rtb" addr show dev ge1)"
 	through a "A's LAN port back"
+}
+
+# ka_restart_a: keepalived on A again, until its VRRP process is up.
+ka_restart_a()
+{
+	rm -f "$TMP_DIR"/keepalived-a*.pid
+	ka_start a
+	busywait 20000 test -s "$TMP_DIR/keepalived-a-vrrp.pid"
 }
 
 daemon_kill()
 {
 	RET=0
 	busywait 20000 has_vip "$rta"
-	T0=$(date +%s%3N)
-	ka_kill a
+	failover_to b "keepalived on router A killed" ka_kill a
 	# As after a crash, A still holds the addresses and answers for
-	# fe80::1; the LAN host follows B's unsolicited advertisements.
-	has_vip "$rta"
-	check_err $? "router A lost the virtual addresses with keepalived killed: $(ip -n "$rta" addr show dev ge1)"
-	failover_to b "keepalived on router A killed, its addresses left behind"
-	has_vip "$rtb"
-	check_err $? "router B does not hold the virtual addresses: $(ip -n "$rtb" addr show dev ge1)"
-	through b "keepalived on A killed"
+	# fe80::1: the LAN host followed B's unsolicited advertisements.
+	has_vip "$rta" && has_vip "$rtb"
+	check_err $? "the virtual addresses are not on both routers: $(ip -n "$rta" addr show dev ge1; ip -n "$rtb" addr show dev ge1)"
+	through b "keepalived on A killed, its addresses left behind on A"
 
-	# From the moment A's new VRRP process is up.
-	rm -f "$TMP_DIR"/keepalived-a*.pid
-	ka_start a
-	busywait 20000 test -s "$TMP_DIR/keepalived-a-vrrp.pid"
-	T0=$(date +%s%3N)
-	failover_to a "keepalived on router A started again (preemption)"
+	# Timed from the moment A's new VRRP process is up.
+	failover_to a "keepalived on router A started again (preemption)" \
+		ka_restart_a
 	busywait 5000 no_vip "$rtb"
 	check_err $? "router B kept a virtual address: $(ip -n "$rtb" addr show dev ge1)"
 	through a "keepalived on A back"
+}
+
+wan_down()
+{
+	RET=0
+	busywait 20000 has_vip "$rta"
+	failover_to b "router A's uplink down (track_interface ge0)" \
+		ip -n "$ispa" link set a0 down
+	has_vip "$rtb" && no_vip "$rta"
+	check_err $? "the virtual addresses are not (only) on router B: $(ip -n "$rta" addr show dev ge1; ip -n "$rtb" addr show dev ge1)"
+	through b "A's uplink down"
+
+	failover_to a "router A's uplink up again (preemption)" \
+		ip -n "$ispa" link set a0 up
+	busywait 5000 no_vip "$rtb"
+	check_err $? "router B kept a virtual address: $(ip -n "$rtb" addr show dev ge1)"
+	through a "A's uplink back"
 }
 
 unchanged()
