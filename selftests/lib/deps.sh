@@ -18,6 +18,8 @@ PACKAGES=(
 	iputils-ping iproute2 traceroute procps ethtool
 	# test_pd: the ISP's DHCPv6 server and the router's PD client.
 	kea-dhcp6-server dhcpcd-base
+	# test_vrrp: the VRRP daemon of the two routers.
+	keepalived
 	# make bench: the NDP proxy daemon it compares npt6 with, and what
 	# draws its chart.
 	ndppd python3-matplotlib
