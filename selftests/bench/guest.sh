@@ -48,6 +48,7 @@
 #  the one published UDP port accepted, the rest dropped), as routers
 #  run; plain forwarding, ip6t_NPT, npt6 and both tunnels all pay for it
 #   fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
+#   hook-l2w+ct hook-w2l+ct
 #   fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
 #   npt6tnl-dec+ct
 #  NDP proxy: ns_flood.py in wan solicits an address of the external
@@ -94,6 +95,7 @@ CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt fwd-w2l ip6t-dnpt npt6-dn
 	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl
 	ndp-none ndp-kernel ndp-ndppd ndp-npt6
 	fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
+	hook-l2w+ct hook-w2l+ct
 	fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
 	npt6tnl-dec+ct"}
 

@@ -68,6 +68,8 @@ CASES = [
     ('fwd-w2l+ct', 'firewall', 'pps', 'plain IPv6 forward, WAN→LAN', None, None),
     ('ip6t-dnpt+ct', 'firewall', 'pps', 'ip6t_NPT DNPT', 'fwd-w2l+ct', None),
     ('npt6-dnpt+ct', 'firewall', 'pps', 'npt6 DNPT', 'fwd-w2l+ct', 'ip6t-dnpt+ct'),
+    ('hook-l2w+ct', 'firewall', 'pps', 'floor: empty nftables netdev chains on ge0, LAN→WAN', 'fwd-l2w+ct', None),
+    ('hook-w2l+ct', 'firewall', 'pps', 'floor: empty nftables netdev chains on ge0, WAN→LAN', 'fwd-w2l+ct', None),
     ('fwd4-enc+ct', 'firewall', 'pps', 'plain IPv4 forward, LAN→WAN', None, None),
     ('ip6tnl-enc+ct', 'firewall', 'pps', 'encap: ip6tnl', 'fwd4-enc+ct', None),
     ('npt6tnl-enc+ct', 'firewall', 'pps', 'encap: npt6 tunnel', 'fwd4-enc+ct', 'ip6tnl-enc+ct'),
