@@ -75,6 +75,15 @@
 #   npt6tnl-dec wan's ip6tnl encapsulates, rtr's npt6 tunnel decapsulates
 #  TCP bulk, iperf3 lan -> far for NPT6_BENCH_TCP_TIME guest seconds
 #   tcp-fwd4 tcp-ip6tnl tcp-npt6tnl   (wan's end is always ip6tnl)
+#  with a firewall: CASE+ct is CASE with a typical stateful firewall in
+#  rtr (the inet table of firewall_on below: conntrack, established and
+#  related accepted in input and forward, new flows from the LAN and to
+#  the one published UDP port accepted, the rest dropped), as routers
+#  run; plain forwarding, ip6t_NPT, npt6 and both tunnels all pay for it
+#   fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
+#   hook-l2w+ct hook-w2l+ct
+#   fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
+#   npt6tnl-dec+ct
 #  NDP proxy: ns_flood.py in wan solicits an address of the external
 #  prefix on ge0, multicast; the advertisements rtr sends are counted
 #   ndp-none    nobody answers: what the solicitations alone cost
@@ -120,7 +129,11 @@ CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt npt6k-snpt nft-snpt
 	npt6-n100 npt6-n10k ip6t-n100 ip6t-n10k
 	fwd4-enc ip6tnl-enc npt6tnl-enc fwd4-dec ip6tnl-dec npt6tnl-dec
 	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl
-	ndp-none ndp-kernel ndp-ndppd ndp-npt6"}
+	ndp-none ndp-kernel ndp-ndppd ndp-npt6
+	fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
+	hook-l2w+ct hook-w2l+ct
+	fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
+	npt6tnl-dec+ct"}
 
 INT_PFX=fd8e:52a1:3c07:1::/64
 EXT_PFX=2001:db8:5f00:1::/64
@@ -713,6 +726,35 @@ case_setup()
 	fi
 }
 
+# firewall_on: the stateful firewall of the CASE+ct cases, in rtr.  The
+# pktgen flows are one-way, so conntrack keeps them NEW (unreplied) and
+# every packet is looked up and then accepted by a new-flow rule: LAN
+# out, or the published UDP port 9 in (DNPT, decapsulation).  The ipip6
+# packets a tunnel receives are accepted in input the same way.
+firewall_on()
+{
+	ip netns exec $RTR nft -f - <<-NFT || die "nft firewall"
+	table inet fw {
+		chain input {
+			type filter hook input priority filter; policy drop;
+			ct state established,related accept
+			ct state invalid drop
+			iifname "lo" accept
+			meta l4proto ipv6-icmp accept
+			iifname "ge0" meta l4proto 4 accept
+		}
+		chain forward {
+			type filter hook forward priority filter; policy drop;
+			ct state established,related accept
+			ct state invalid drop
+			meta l4proto ipv6-icmp accept
+			iifname "ge1" accept
+			iifname { "ge0", "tun0" } udp dport 9 accept
+		}
+	}
+	NFT
+}
+
 # case_teardown CASE: undo what case_setup did beyond rtr_reset's reach.
 case_teardown()
 {
@@ -844,9 +886,10 @@ except Exception as e:
 # window CASE ROUND: one measurement; appends a line to $OUT.
 window()
 {
-	local c=$1 round=$2 c0 c1 chk fig s0 s1 snk=-
+	local c=$1 round=$2 c0 c1 chk fig s0 s1 snk=- base=${1%+ct}
 
-	case_setup "$c"
+	case_setup "$base"
+	[ "$c" = "$base" ] || firewall_on
 	# Whatever the setup left to workqueues and RCU (a 10000-mapping
 	# table growing, rules freed) runs now, not in the window: an idle
 	# pause costs no wall time under -icount sleep=off.
@@ -854,12 +897,15 @@ window()
 	if [ "$c" = ndp-ndppd ] && ! kill -0 "$(cat /tmp/bench-ndppd.pid 2>/dev/null)" 2>/dev/null; then
 		die "ndppd is not running"
 	fi
-	counter "$c" c0
+	counter "$base" c0
 	sunk s0
 	measure_$KIND
-	counter "$c" c1
+	counter "$base" c1
 	sunk s1
-	case_teardown "$c"
+	case_teardown "$base"
+	# The firewall's flows must not greet the next case (an nft-* case's
+	# NAT is set up only by a flow's first packet).
+	[ "$c" = "$base" ] || ct_flush
 	chk=-
 	if [ "$c0" != - ]; then
 		chk='?'

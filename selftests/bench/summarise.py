@@ -31,6 +31,7 @@ GROUPS = [
     ('tunnel', 'Tunnel: 100-byte IPv4 UDP through an ipip6 tunnel, rtr is the tunnel head'),
     ('tcp', 'TCP bulk: iperf3 LAN → a host behind the far end'),
     ('ndp', 'NDP proxy: multicast Neighbor Solicitations from WAN for an external address'),
+    ('firewall', 'With a stateful firewall: the NPT and tunnel cases with nftables and conntrack in rtr'),
 ]
 
 CASES = [
@@ -68,6 +69,20 @@ CASES = [
     ('ndp-kernel', 'ndp', 'ndp', 'kernel proxy_ndp (proxy_delay 0)', 'ndp-none', None),
     ('ndp-ndppd', 'ndp', 'ndp', 'ndppd, static rule', 'ndp-none', None),
     ('ndp-npt6', 'ndp', 'ndp', 'npt6 ndproxy all', 'ndp-none', 'ndp-ndppd'),
+    ('fwd-l2w+ct', 'firewall', 'pps', 'plain IPv6 forward, LAN→WAN', None, None),
+    ('ip6t-snpt+ct', 'firewall', 'pps', 'ip6t_NPT SNPT', 'fwd-l2w+ct', None),
+    ('npt6-snpt+ct', 'firewall', 'pps', 'npt6 SNPT', 'fwd-l2w+ct', 'ip6t-snpt+ct'),
+    ('fwd-w2l+ct', 'firewall', 'pps', 'plain IPv6 forward, WAN→LAN', None, None),
+    ('ip6t-dnpt+ct', 'firewall', 'pps', 'ip6t_NPT DNPT', 'fwd-w2l+ct', None),
+    ('npt6-dnpt+ct', 'firewall', 'pps', 'npt6 DNPT', 'fwd-w2l+ct', 'ip6t-dnpt+ct'),
+    ('hook-l2w+ct', 'firewall', 'pps', 'floor: empty nftables netdev chains on ge0, LAN→WAN', 'fwd-l2w+ct', None),
+    ('hook-w2l+ct', 'firewall', 'pps', 'floor: empty nftables netdev chains on ge0, WAN→LAN', 'fwd-w2l+ct', None),
+    ('fwd4-enc+ct', 'firewall', 'pps', 'plain IPv4 forward, LAN→WAN', None, None),
+    ('ip6tnl-enc+ct', 'firewall', 'pps', 'encap: ip6tnl', 'fwd4-enc+ct', None),
+    ('npt6tnl-enc+ct', 'firewall', 'pps', 'encap: npt6 tunnel', 'fwd4-enc+ct', 'ip6tnl-enc+ct'),
+    ('fwd4-dec+ct', 'firewall', 'pps', 'plain IPv4 forward, far→WAN→LAN', None, None),
+    ('ip6tnl-dec+ct', 'firewall', 'pps', 'decap: ip6tnl', 'fwd4-dec+ct', None),
+    ('npt6tnl-dec+ct', 'firewall', 'pps', 'decap: npt6 tunnel', 'fwd4-dec+ct', 'ip6tnl-dec+ct'),
 ]
 # The scaling group's @1 rows are the NPT group's single-mapping cases.
 SCALE_ONE = {'npt6-snpt': 'npt6, 1 mapping (npt6 SNPT above)',
@@ -106,6 +121,10 @@ TARGETS = [
     ('npt6 tunnel TCP ≥ ip6tnl', 'tcp-npt6tnl', 'tcp-ip6tnl', 'ratio', '>=', 1.0),
     ('npt6 NDP proxy ≥ 10× ndppd', 'ndp-npt6', 'ndp-ndppd', 'ratio', '>=', 10.0),
     ('npt6 NDP proxy ≥ proxy_ndp', 'ndp-npt6', 'ndp-kernel', 'ratio', '>=', 1.0),
+    ('with a firewall: npt6 SNPT extra ≤ ¼ of ip6t_NPT\'s', 'npt6-snpt+ct', 'ip6t-snpt+ct', 'extra', '<=', 0.25),
+    ('with a firewall: npt6 DNPT extra ≤ ¼ of ip6t_NPT\'s', 'npt6-dnpt+ct', 'ip6t-dnpt+ct', 'extra', '<=', 0.25),
+    ('with a firewall: npt6 tunnel encap ≥ 1.15× ip6tnl', 'npt6tnl-enc+ct', 'ip6tnl-enc+ct', 'ratio', '>=', 1.15),
+    ('with a firewall: npt6 tunnel decap ≥ 1.15× ip6tnl', 'npt6tnl-dec+ct', 'ip6tnl-dec+ct', 'ratio', '>=', 1.15),
 ]
 
 
@@ -323,7 +342,7 @@ def markdown(res, tgts, meta):
         fig = 'virtual Gbit/s' if group == 'tcp' else 'virtual pps'
         cost = 'instr / byte' if group == 'tcp' else 'instr / packet'
         anc = {'npt': 'anchor', 'scaling': '@1', 'tunnel': 'ip6tnl',
-               'tcp': 'ip6tnl'}[group]
+               'tcp': 'ip6tnl', 'firewall': 'anchor'}[group]
         out += ['| path | %s (median) | spread | %s | extra over baseline | '
                 '× baseline | × %s | extra / %s extra | checked |' % (fig, cost, anc, anc),
                 '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |']
