@@ -69,24 +69,23 @@ static unsigned int npt6_l4_exthdr(const struct sk_buff *skb,
 	return off;
 }
 
-enum npt6_l4_kind npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
-			       u8 nexthdr, bool daddr, struct npt6_l4 *l4)
+struct npt6_l4 npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
+			    u8 nexthdr, bool daddr)
 {
+	struct npt6_l4 l4 = {};
 	enum npt6_l4_kind kind;
 	unsigned int coff;
 
-	l4->zero_is_none = false;
-	l4->never_zero = false;
 	for (;;) {
 		switch (nexthdr) {
 		case IPPROTO_TCP:
 			coff = offsetof(struct tcphdr, check);
 			goto found;
 		case IPPROTO_UDP:
-			l4->zero_is_none = true;
+			l4.zero_is_none = true;
 			fallthrough;
 		case IPPROTO_UDPLITE:
-			l4->never_zero = true;
+			l4.never_zero = true;
 			coff = offsetof(struct udphdr, check);
 			goto found;
 		case IPPROTO_DCCP:
@@ -102,7 +101,7 @@ enum npt6_l4_kind npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
 		case NEXTHDR_AUTH:
 			off = npt6_l4_exthdr(skb, off, &nexthdr, daddr, &kind);
 			if (!off)
-				return kind;
+				goto out;
 			continue;
 		case NEXTHDR_NONE:
 		case IPPROTO_SCTP:
@@ -114,40 +113,49 @@ enum npt6_l4_kind npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
 		case IPPROTO_ETHERNET:
 		case IPPROTO_MPLS:
 		case IPPROTO_L2TP:
-			return NPT6_L4_NONE;
+			kind = NPT6_L4_NONE;
+			goto out;
 		default:
-			return NPT6_L4_UNKNOWN;
+			kind = NPT6_L4_UNKNOWN;
+			goto out;
 		}
 	}
 found:
-	l4->off = off + coff;
-	l4->proto = nexthdr;
-	return l4->off + sizeof(__sum16) <= skb->len ? NPT6_L4_CSUM :
-						       NPT6_L4_TRUNCATED;
+	l4.off = off + coff;
+	l4.proto = nexthdr;
+	kind = l4.off + sizeof(__sum16) <= skb->len ? NPT6_L4_CSUM :
+						      NPT6_L4_TRUNCATED;
+out:
+	l4.kind = kind;
+	return l4;
 }
 
 /*
  * One datagram of a frag-list GRO train (xlat.c), whose address has just
  * been swapped.  Its headers are in its linear area, in front of skb->data
- * (GRO pulled them), and GRO checked its checksum: a full one, whatever its ip_summed says.
+ * (GRO pulled them).  Its checksum is in whatever state it arrived in: a
+ * full one, or the pseudo-header sum of a CHECKSUM_PARTIAL datagram that
+ * a local sender or a veth passed on.
  * Returns false if the checksum is not where a datagram GRO merged would
  * have it.
  */
 bool npt6_l4_list_seg(struct sk_buff *seg, __wsum delta, bool daddr)
 {
 	int hlen = -skb_network_offset(seg);
-	enum npt6_l4_kind kind;
 	struct npt6_l4 l4;
+	bool ok;
 
 	if (hlen < 0)
 		return false;
 	__skb_push(seg, hlen);
-	kind = npt6_l4_find(seg, sizeof(struct ipv6hdr), ipv6_hdr(seg)->nexthdr,
-			    daddr, &l4);
-	if (kind == NPT6_L4_CSUM && l4.off + sizeof(__sum16) <= skb_headlen(seg))
-		npt6_l4_update(seg, &l4, delta, false);
-	else if (kind != NPT6_L4_NONE)
-		kind = NPT6_L4_TRUNCATED;
+	l4 = npt6_l4_find(seg, sizeof(struct ipv6hdr), ipv6_hdr(seg)->nexthdr,
+			  daddr);
+	ok = l4.kind == NPT6_L4_NONE;
+	if (l4.kind == NPT6_L4_CSUM &&
+	    l4.off + sizeof(__sum16) <= skb_headlen(seg)) {
+		npt6_l4_update(seg, l4, delta, npt6_l4_pseudo(seg, l4));
+		ok = true;
+	}
 	__skb_pull(seg, hlen);
-	return kind != NPT6_L4_TRUNCATED;
+	return ok;
 }

@@ -14,15 +14,20 @@
 
 /* What covers the addresses of an IPv6 packet, as far as npt6 knows. */
 enum npt6_l4_kind {
-	NPT6_L4_CSUM,		/* a checksum we update: struct npt6_l4 */
+	NPT6_L4_CSUM,		/* a checksum we update: the rest of npt6_l4 */
 	NPT6_L4_NONE,		/* nothing: no upper layer here, or one without */
 	NPT6_L4_UNKNOWN,	/* an upper layer npt6 does not know */
 	NPT6_L4_TRUNCATED,	/* the headers end before the checksum does */
 };
 
-/* Where that checksum is, and its protocol's rules about zero. */
+/*
+ * Which, and where that checksum is, with its protocol's rules about
+ * zero.  Eight bytes, passed and returned by value: a local whose
+ * address is taken would cost the packet path a stack canary.
+ */
 struct npt6_l4 {
-	unsigned int off;	/* of the checksum field, from skb->data */
+	u32 off;		/* of the checksum field, from skb->data */
+	u8 kind;		/* enum npt6_l4_kind */
 	u8 proto;
 	/* UDP: a checksum of 0 means there is none (RFC 6935), keep it 0 */
 	bool zero_is_none;
@@ -30,8 +35,8 @@ struct npt6_l4 {
 	bool never_zero;
 };
 
-enum npt6_l4_kind npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
-			       u8 nexthdr, bool daddr, struct npt6_l4 *l4);
+struct npt6_l4 npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
+			    u8 nexthdr, bool daddr);
 
 /*
  * The upper-layer checksum of the IPv6 packet whose first header after the
@@ -40,22 +45,23 @@ enum npt6_l4_kind npt6_l4_walk(const struct sk_buff *skb, unsigned int off,
  * takes out of the pseudo-header.  The bulk of the traffic, TCP and UDP
  * right after the fixed header, is answered inline.
  */
-static __always_inline enum npt6_l4_kind
+static __always_inline struct npt6_l4
 npt6_l4_find(const struct sk_buff *skb, unsigned int off, u8 nexthdr,
-	     bool daddr, struct npt6_l4 *l4)
+	     bool daddr)
 {
 	bool udp = nexthdr == IPPROTO_UDP;
+	struct npt6_l4 l4;
 
-	if (likely(udp || nexthdr == IPPROTO_TCP)) {
-		l4->off = off + (udp ? offsetof(struct udphdr, check) :
-				       offsetof(struct tcphdr, check));
-		l4->proto = nexthdr;
-		l4->zero_is_none = udp;
-		l4->never_zero = udp;
-		return l4->off + sizeof(__sum16) <= skb->len ?
-		       NPT6_L4_CSUM : NPT6_L4_TRUNCATED;
-	}
-	return npt6_l4_walk(skb, off, nexthdr, daddr, l4);
+	if (unlikely(!udp && nexthdr != IPPROTO_TCP))
+		return npt6_l4_walk(skb, off, nexthdr, daddr);
+	l4.off = off + (udp ? offsetof(struct udphdr, check) :
+			      offsetof(struct tcphdr, check));
+	l4.kind = l4.off + sizeof(__sum16) <= skb->len ? NPT6_L4_CSUM :
+							 NPT6_L4_TRUNCATED;
+	l4.proto = nexthdr;
+	l4.zero_is_none = udp;
+	l4.never_zero = udp;
+	return l4;
 }
 
 /*
@@ -66,12 +72,12 @@ npt6_l4_find(const struct sk_buff *skb, unsigned int off, u8 nexthdr,
  * (udp6_set_csum()), whatever CHECKSUM_PARTIAL points at.
  */
 static __always_inline bool npt6_l4_pseudo(const struct sk_buff *skb,
-					   const struct npt6_l4 *l4)
+					   struct npt6_l4 l4)
 {
 	if (skb->ip_summed == CHECKSUM_PARTIAL &&
-	    skb_checksum_start_offset(skb) + skb->csum_offset == l4->off)
+	    skb_checksum_start_offset(skb) + skb->csum_offset == l4.off)
 		return true;
-	return unlikely(skb_is_gso(skb)) && l4->proto == IPPROTO_UDP &&
+	return unlikely(skb_is_gso(skb)) && l4.proto == IPPROTO_UDP &&
 	       (skb_shinfo(skb)->gso_type & SKB_GSO_UDP_TUNNEL_CSUM);
 }
 
@@ -85,18 +91,18 @@ static __always_inline bool npt6_l4_pseudo(const struct sk_buff *skb,
  * prefix NAT writes (nf_nat_proto.c), 0xffff for a UDP 0 included.
  */
 static __always_inline bool npt6_l4_update(struct sk_buff *skb,
-					   const struct npt6_l4 *l4,
-					   __wsum delta, bool pseudo)
+					   struct npt6_l4 l4, __wsum delta,
+					   bool pseudo)
 {
-	__sum16 *check = (__sum16 *)(skb->data + l4->off);
+	__sum16 *check = (__sum16 *)(skb->data + l4.off);
 
-	if (!pseudo && !*check && l4->zero_is_none)
+	if (!pseudo && !*check && l4.zero_is_none)
 		return false;
 	if (pseudo)
 		*check = ~csum_fold(csum_add(csum_unfold(*check), delta));
 	else
 		*check = csum_fold(csum_add(csum_unfold(~*check), delta));
-	if (!*check && l4->never_zero)
+	if (!*check && l4.never_zero)
 		*check = CSUM_MANGLED_0;
 	return true;
 }

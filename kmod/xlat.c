@@ -118,13 +118,12 @@ static noinline int npt6_icmp_err_inner(const struct sk_buff *skb,
 static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 			    unsigned int ioff, enum npt6_dir dir)
 {
-	enum npt6_l4_kind kind = NPT6_L4_NONE;
+	struct npt6_l4 l4 = { .kind = NPT6_L4_NONE };
 	const struct npt6_rewrite *rw;
 	struct npt6_table_node *node;
 	unsigned int aoff, end;
 	struct npt6_map *map;
 	struct in6_addr addr;
-	struct npt6_l4 l4;
 	u8 nexthdr;
 
 	aoff = ioff + (dir == NPT6_DIR_SNPT ? offsetof(struct ipv6hdr, daddr) :
@@ -149,9 +148,9 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 	if (rw->keep_iid &&
 	    !skb_copy_bits(skb, ioff + offsetof(struct ipv6hdr, nexthdr),
 			   &nexthdr, sizeof(nexthdr))) {
-		kind = npt6_l4_find(skb, ioff + sizeof(struct ipv6hdr), nexthdr,
-				    dir == NPT6_DIR_SNPT, &l4);
-		if (kind == NPT6_L4_CSUM)
+		l4 = npt6_l4_find(skb, ioff + sizeof(struct ipv6hdr), nexthdr,
+				  dir == NPT6_DIR_SNPT);
+		if (l4.kind == NPT6_L4_CSUM)
 			end = max_t(unsigned int, end,
 				    l4.off + sizeof(__sum16));
 	}
@@ -162,7 +161,7 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 	memcpy(skb->data + aoff, &addr, sizeof(addr));
 	npt6_map_count(map, dir, NPT6_DSTATS_ICMP_INNER, 1);
 	if (!rw->keep_iid ||
-	    (kind == NPT6_L4_CSUM && npt6_l4_update(skb, &l4, rw->delta, false)))
+	    (l4.kind == NPT6_L4_CSUM && npt6_l4_update(skb, l4, rw->delta, false)))
 		return;
 	/*
 	 * Nothing inside took the change: the ICMPv6 checksum, which covers
@@ -170,14 +169,15 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 	 * unchanged again.  The ICMPv6 header is in front of the embedded
 	 * one, and so writable now.
 	 */
-	l4.off = ioff - sizeof(struct icmp6hdr) +
-		 offsetof(struct icmp6hdr, icmp6_cksum);
-	l4.proto = IPPROTO_ICMPV6;
-	l4.zero_is_none = false;
-	l4.never_zero = false;
+	l4 = (struct npt6_l4) {
+		.off = ioff - sizeof(struct icmp6hdr) +
+		       offsetof(struct icmp6hdr, icmp6_cksum),
+		.kind = NPT6_L4_CSUM,
+		.proto = IPPROTO_ICMPV6,
+	};
 	/* Unless the field is to be summed later, embedded packet and all. */
-	if (!npt6_l4_pseudo(skb, &l4))
-		npt6_l4_update(skb, &l4, rw->delta, false);
+	if (!npt6_l4_pseudo(skb, l4))
+		npt6_l4_update(skb, l4, rw->delta, false);
 }
 
 /*
@@ -266,12 +266,11 @@ npt6_xlat_keep_iid(struct npt6_map *map, struct sk_buff *skb,
 {
 	const struct npt6_rewrite *rw = &map->rw[dir];
 	unsigned int end = noff + sizeof(struct ipv6hdr);
-	enum npt6_l4_kind kind;
 	struct npt6_l4 l4;
 
-	kind = npt6_l4_find(skb, end, ipv6_hdr(skb)->nexthdr,
-			    dir == NPT6_DIR_DNPT, &l4);
-	switch (kind) {
+	l4 = npt6_l4_find(skb, end, ipv6_hdr(skb)->nexthdr,
+			  dir == NPT6_DIR_DNPT);
+	switch (l4.kind) {
 	case NPT6_L4_CSUM:
 		end = l4.off + sizeof(__sum16);
 		break;
@@ -282,18 +281,23 @@ npt6_xlat_keep_iid(struct npt6_map *map, struct sk_buff *skb,
 	case NPT6_L4_UNKNOWN:
 		npt6_map_count(map, dir, NPT6_DSTATS_CSUM_UNKNOWN, 1);
 		break;
-	case NPT6_L4_NONE:
+	default:
 		break;
 	}
-	/* Pulls the headers into the linear area and unshares them. */
-	if (unlikely(skb_ensure_writable(skb, end))) {
+	/*
+	 * The headers must be in the linear area and ours alone; they
+	 * usually are, and skb_ensure_writable() makes them so otherwise.
+	 */
+	if (unlikely((end > skb_headlen(skb) ||
+		      (skb_cloned(skb) && !skb_clone_writable(skb, end))) &&
+		     skb_ensure_writable(skb, end))) {
 		npt6_map_count(map, dir, NPT6_DSTATS_DROP_NOMEM, 1);
 		return NF_DROP;
 	}
 	npt6_swap_prefix(rw, (struct in6_addr *)(skb_network_header(skb) +
 						 aoff));
-	if (kind != NPT6_L4_CSUM ||
-	    !npt6_l4_update(skb, &l4, rw->delta, npt6_l4_pseudo(skb, &l4)))
+	if (l4.kind != NPT6_L4_CSUM ||
+	    !npt6_l4_update(skb, l4, rw->delta, npt6_l4_pseudo(skb, l4)))
 		npt6_l4_complete(skb, noff + aoff, rw->delta);
 	if (unlikely(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST))
 		return npt6_xlat_fraglist(map, skb, noff, aoff, dir);

@@ -540,7 +540,12 @@ static void keep_iid_icmp_error(struct kunit *test)
 				       NPT6_DSTATS_ICMP_INNER), 2);
 }
 
-/* A frag-list train: every datagram's own checksum fits its new source. */
+/*
+ * A frag-list train: every datagram's own checksum fits its new source.
+ * The first datagram of the list is CHECKSUM_PARTIAL, as a veth passes a
+ * local sender's datagrams on: its field holds the pseudo-header sum, and
+ * completing it must give a checksum that fits.
+ */
 static void keep_iid_fraglist(struct kunit *test)
 {
 	struct kt_ctx *ctx = test->priv;
@@ -554,6 +559,14 @@ static void keep_iid_fraglist(struct kunit *test)
 	tail = &skb_shinfo(head)->frag_list;
 	for (i = 0; i < KT_LIST; i++) {
 		seg = kt_build(test, &p, false);
+		if (!i) {
+			*kt_check(seg, &p) = ~csum_ipv6_magic(p.src, p.dst,
+							      p.l4len + KT_PAYLOAD,
+							      p.proto, 0);
+			seg->ip_summed = CHECKSUM_PARTIAL;
+			seg->csum_start = skb_transport_header(seg) - seg->head;
+			seg->csum_offset = p.coff;
+		}
 		*tail = seg;
 		tail = &seg->next;
 		head->len += seg->len;
@@ -568,6 +581,8 @@ static void keep_iid_fraglist(struct kunit *test)
 	kt_expect(test, head, &p, &ctx->ext_host, &ctx->peer);
 	i = 0;
 	skb_walk_frags(head, seg) {
+		if (seg->ip_summed == CHECKSUM_PARTIAL)
+			KUNIT_ASSERT_EQ(test, skb_checksum_help(seg), 0);
 		kt_expect(test, seg, &p, &ctx->ext_host, &ctx->peer);
 		i++;
 	}
