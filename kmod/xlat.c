@@ -8,10 +8,13 @@
  * addresses, in both directions.  Kernels without the egress hook call
  * npt6_xlat_egress() from IPv6 POST_ROUTING instead (xlat_postrouting.c).
  *
- * Every rewrite is checksum-neutral (RFC 6296), so we never touch an L4
+ * An RFC 6296 rewrite is checksum-neutral, so we never touch an L4
  * checksum, whatever state skb->ip_summed is in: the pseudo-header sum of
  * CHECKSUM_PARTIAL packets, skb->csum of CHECKSUM_COMPLETE ones and the
- * checksums GSO will write into each segment all stay valid.
+ * checksums GSO will write into each segment all stay valid.  A keep-iid
+ * mapping's rewrite is not, and npt6_xlat_keep_iid() updates the
+ * checksums that cover the address, in whichever of those forms they
+ * are (l4csum.h).
  *
  * Both hooks run with BH disabled under rcu_read_lock(), which is what
  * the table lookups and the per-cpu counters need.
@@ -26,6 +29,7 @@
 #include <net/ipv6.h>
 #include <net/ndisc.h>
 
+#include "l4csum.h"
 #include "map.h"
 #include "ndproxy.h"
 #include "xlat.h"
@@ -114,10 +118,14 @@ static noinline int npt6_icmp_err_inner(const struct sk_buff *skb,
 static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 			    unsigned int ioff, enum npt6_dir dir)
 {
+	enum npt6_l4_kind kind = NPT6_L4_NONE;
+	const struct npt6_rewrite *rw;
 	struct npt6_table_node *node;
+	unsigned int aoff, end;
 	struct npt6_map *map;
 	struct in6_addr addr;
-	unsigned int aoff;
+	struct npt6_l4 l4;
+	u8 nexthdr;
 
 	aoff = ioff + (dir == NPT6_DIR_SNPT ? offsetof(struct ipv6hdr, daddr) :
 					      offsetof(struct ipv6hdr, saddr));
@@ -128,14 +136,48 @@ static void npt6_xlat_inner(struct npt6_dev *xdev, struct sk_buff *skb,
 	if (!node)
 		return;
 	map = container_of(node, struct npt6_map, node);
-	if (!npt6_rewrite_addr(&map->rw[dir], &addr))
+	rw = &map->rw[dir];
+	if (!npt6_rewrite_addr(rw, &addr))
 		return;
-	if (skb_ensure_writable(skb, aoff + sizeof(addr))) {
+	end = aoff + sizeof(addr);
+	/*
+	 * keep-iid: the embedded packet's own checksum, if the error quotes
+	 * enough of it to hold the field.  The embedded packet was sent to
+	 * (SNPT) or by (DNPT) the host, so it is the destination that
+	 * changes in the first case.
+	 */
+	if (rw->keep_iid &&
+	    !skb_copy_bits(skb, ioff + offsetof(struct ipv6hdr, nexthdr),
+			   &nexthdr, sizeof(nexthdr))) {
+		kind = npt6_l4_find(skb, ioff + sizeof(struct ipv6hdr), nexthdr,
+				    dir == NPT6_DIR_SNPT, &l4);
+		if (kind == NPT6_L4_CSUM)
+			end = max_t(unsigned int, end,
+				    l4.off + sizeof(__sum16));
+	}
+	if (skb_ensure_writable(skb, end)) {
 		npt6_map_count(map, dir, NPT6_DSTATS_DROP_NOMEM, 1);
 		return;
 	}
 	memcpy(skb->data + aoff, &addr, sizeof(addr));
 	npt6_map_count(map, dir, NPT6_DSTATS_ICMP_INNER, 1);
+	if (!rw->keep_iid ||
+	    (kind == NPT6_L4_CSUM && npt6_l4_update(skb, &l4, rw->delta, false)))
+		return;
+	/*
+	 * Nothing inside took the change: the ICMPv6 checksum, which covers
+	 * the embedded packet, must.  Then the packet's sum as a whole is
+	 * unchanged again.  The ICMPv6 header is in front of the embedded
+	 * one, and so writable now.
+	 */
+	l4.off = ioff - sizeof(struct icmp6hdr) +
+		 offsetof(struct icmp6hdr, icmp6_cksum);
+	l4.proto = IPPROTO_ICMPV6;
+	l4.zero_is_none = false;
+	l4.never_zero = false;
+	/* Unless the field is to be summed later, embedded packet and all. */
+	if (!npt6_l4_pseudo(skb, &l4))
+		npt6_l4_update(skb, &l4, rw->delta, false);
 }
 
 /*
@@ -197,6 +239,12 @@ static noinline unsigned int npt6_xlat_fraglist(struct npt6_map *map,
 			why = NPT6_DSTATS_DROP_UNMAPPABLE;
 			goto drop;
 		}
+		if (map->rw[dir].keep_iid &&
+		    !npt6_l4_list_seg(seg, map->rw[dir].delta,
+				      dir == NPT6_DIR_DNPT)) {
+			why = NPT6_DSTATS_DROP_TRUNCATED;
+			goto drop;
+		}
 	}
 	npt6_map_count_xlat(map, dir, npt6_segs(skb), skb->len - noff);
 	return NF_ACCEPT;
@@ -205,6 +253,52 @@ drop:
 	/* Half a train translated is no use to anyone: the whole goes. */
 	npt6_map_count(map, dir, why, 1);
 	return NF_DROP;
+}
+
+/*
+ * npt6_xlat_outer() for a keep-iid mapping: swap the prefix of the address
+ * at @aoff (from the IPv6 header) and update the checksum that covers it.
+ * Out of line, so that RFC 6296 mappings pay only for the test.
+ */
+static noinline unsigned int
+npt6_xlat_keep_iid(struct npt6_map *map, struct sk_buff *skb,
+		   unsigned int noff, unsigned int aoff, enum npt6_dir dir)
+{
+	const struct npt6_rewrite *rw = &map->rw[dir];
+	unsigned int end = noff + sizeof(struct ipv6hdr);
+	enum npt6_l4_kind kind;
+	struct npt6_l4 l4;
+
+	kind = npt6_l4_find(skb, end, ipv6_hdr(skb)->nexthdr,
+			    dir == NPT6_DIR_DNPT, &l4);
+	switch (kind) {
+	case NPT6_L4_CSUM:
+		end = l4.off + sizeof(__sum16);
+		break;
+	case NPT6_L4_TRUNCATED:
+		/* What would we update?  nftables drops these too. */
+		npt6_map_count(map, dir, NPT6_DSTATS_DROP_TRUNCATED, 1);
+		return NF_DROP;
+	case NPT6_L4_UNKNOWN:
+		npt6_map_count(map, dir, NPT6_DSTATS_CSUM_UNKNOWN, 1);
+		break;
+	case NPT6_L4_NONE:
+		break;
+	}
+	/* Pulls the headers into the linear area and unshares them. */
+	if (unlikely(skb_ensure_writable(skb, end))) {
+		npt6_map_count(map, dir, NPT6_DSTATS_DROP_NOMEM, 1);
+		return NF_DROP;
+	}
+	npt6_swap_prefix(rw, (struct in6_addr *)(skb_network_header(skb) +
+						 aoff));
+	if (kind != NPT6_L4_CSUM ||
+	    !npt6_l4_update(skb, &l4, rw->delta, npt6_l4_pseudo(skb, &l4)))
+		npt6_l4_complete(skb, noff + aoff, rw->delta);
+	if (unlikely(skb_shinfo(skb)->gso_type & SKB_GSO_FRAGLIST))
+		return npt6_xlat_fraglist(map, skb, noff, aoff, dir);
+	npt6_map_count_xlat(map, dir, npt6_segs(skb), skb->len - noff);
+	return NF_ACCEPT;
 }
 
 /*
@@ -219,6 +313,9 @@ npt6_xlat_outer(struct npt6_map *map, struct sk_buff *skb, unsigned int noff,
 			    offsetof(struct ipv6hdr, saddr) :
 			    offsetof(struct ipv6hdr, daddr);
 	struct in6_addr *addr;
+
+	if (unlikely(map->rw[dir].keep_iid))
+		return npt6_xlat_keep_iid(map, skb, noff, aoff, dir);
 
 	/*
 	 * npt6_is_ipv6() has pulled the header into the linear area; a
