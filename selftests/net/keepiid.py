@@ -64,7 +64,7 @@ NPT6_CMD_MAP_FLUSH = 4
 NPT6_A_IFINDEX, NPT6_A_INT_PREFIX, NPT6_A_EXT_PREFIX = 1, 3, 4
 NPT6_A_PREFIX_LEN, NPT6_A_STATS, NPT6_A_NDPROXY = 5, 6, 8
 NPT6_A_NDP_STATS = 14
-NPT6_A_AUTO_PD = 21
+NPT6_A_AUTO_PD = 20
 NPT6_A_MODE = NPT6_A_AUTO_PD + 1
 MODES = {'rfc6296': 0, 'keep-iid': 1}
 NDPROXY = {'off': 0, 'auto': 1, 'all': 2}
@@ -175,33 +175,71 @@ def full_csum(src, dst, proto, body, partial=False):
     return bytes(b)
 
 
-def fix_l4(p, l4, proto, field, new, first=True):
-    """Replace the address at P[field:field+16] by NEW and update the
-    checksum of the upper-layer header at P[l4:] that covers it, as a
-    keep-iid translator must.  P is a bytearray; L4 may be None."""
-    old = bytes(p[field:field + 16])
-    p[field:field + 16] = new
-    if l4 is None or not first or proto not in CSUM_OFF:
-        return
-    off = l4 + CSUM_OFF[proto]
-    if off + 2 > len(p):
-        return
+NH_AH = 51
+# Upper layers that have no checksum over the pseudo-header: nothing to
+# update, and nothing unknown either.
+NO_CSUM = (NH_NONE, 132, 50, 108, 4, 41, 47, 143, 137, 115)
+
+
+def find_csum(p, off, nh, daddr):
+    """Where the checksum that covers the addresses of the IPv6 packet
+    whose upper layers start at P[off:] (next header NH) is: ('csum',
+    protocol, offset of the field), or ('none',) when there is none to
+    update (a later fragment, a protocol without one, a routing header
+    with segments left when the destination changes: the pseudo-header
+    holds the final one), ('unknown',) for a protocol we know nothing of,
+    ('trunc',) when the packet ends before the field or inside the
+    extension headers on the way to it."""
+    while True:
+        if nh in CSUM_OFF:
+            coff = off + CSUM_OFF[nh]
+            return ('csum', nh, coff) if coff + 2 <= len(p) else ('trunc',)
+        if nh in EXT_HDRS or nh in (NH_FRAG, NH_AH):
+            if off + 4 > len(p):
+                return ('trunc',)
+            h = p[off:off + 4]
+            if nh == NH_FRAG:
+                if struct.unpack('!H', h[2:4])[0] & ~7:
+                    return ('none',)
+                nh, off = h[0], off + 8
+            elif nh == NH_AH:
+                nh, off = h[0], off + (h[1] + 2) * 4
+            else:
+                if nh == NH_ROUTING and daddr and h[3]:
+                    return ('none',)
+                nh, off = h[0], off + (h[1] + 1) * 8
+            continue
+        return ('none',) if nh in NO_CSUM else ('unknown',)
+
+
+def fix_csum(p, where, before, after):
+    """Update the checksum at WHERE (a find_csum() answer) of bytearray P
+    for bytes BEFORE that became AFTER.  False if there was none."""
+    if where[0] != 'csum':
+        return False
+    proto, off = where[1], where[2]
     c = struct.unpack('!H', p[off:off + 2])[0]
     if proto == NH_UDP and c == 0:
-        return
-    c = csum_adjust(c, old, new)
-    if proto == NH_UDP and c == 0:
+        return False
+    c = csum_adjust(c, before, after)
+    if proto in (NH_UDP, NH_UDPLITE) and c == 0:
         c = 0xffff
     p[off:off + 2] = struct.pack('!H', c)
+    return True
+
+
+def kind(pkt, snpt):
+    """find_csum() of a whole IPv6 packet, as translated SNPT or not."""
+    return find_csum(pkt, 40, pkt[6], not snpt)[0]
 
 
 def translate(pkt, m, snpt, hops=1):
     """What a keep-iid translator of mapping M makes of IPv6 packet PKT
     (SNPT: source internal -> external; else DNPT of the destination),
-    after HOPS hops.  ICMPv6 errors get their embedded packet translated
-    the other way, its checksum updated when it is there, and then the
-    ICMPv6 checksum.  None for a packet that must be dropped (its upper
-    layer header too short to hold its checksum)."""
+    after HOPS hops.  An ICMPv6 error's embedded packet is translated the
+    other way, with its own checksum when the error quotes the field; if
+    not, the ICMPv6 checksum takes the change.  None for a packet that
+    must be dropped: its upper-layer header ends before its checksum."""
     p = bytearray(pkt)
     p[7] -= hops
     field = 8 if snpt else 24
@@ -209,27 +247,27 @@ def translate(pkt, m, snpt, hops=1):
     inside = m.is_int if snpt else m.is_ext
     if not inside(p[field:field + 16]):
         return bytes(p)
-    proto, l4, fo, mf = walk(p)
-    first = fo == 0
-    if l4 is not None and first and proto in CSUM_OFF and \
-            l4 + CSUM_OFF[proto] + 2 > len(p):
+    where = find_csum(p, 40, p[6], not snpt)
+    if where[0] == 'trunc':
         return None
-    before = bytes(p)
-    # ICMPv6 error: the embedded packet first, its checksum in the outer
-    # one, then the outer address.
-    if proto == NH_ICMP6 and first and l4 is not None and \
-            len(p) >= l4 + 8 and p[l4] < 128:
-        inner = l4 + 8
+    old = bytes(p[field:field + 16])
+    new = xl(old)
+    p[field:field + 16] = new
+    fix_csum(p, where, old, new)
+    # An ICMPv6 error: the embedded packet went the other way.
+    if where[0] == 'csum' and where[1] == NH_ICMP6:
+        icmp = where[2] - 2
+        inner = icmp + 8
         ifield = inner + (24 if snpt else 8)
-        if len(p) >= ifield + 16 and inside(p[ifield:ifield + 16]):
-            iproto, il4, ifo, _ = walk(p, inner + 40, p[inner + 6])
-            fix_l4(p, il4, iproto, ifield, xl(bytes(p[ifield:ifield + 16])),
-                   ifo == 0)
-            off = l4 + 2
-            c = struct.unpack('!H', p[off:off + 2])[0]
-            c = csum_adjust(c, before[inner:], bytes(p[inner:]))
-            p[off:off + 2] = struct.pack('!H', c)
-    fix_l4(p, l4, proto, field, xl(bytes(p[field:field + 16])), first)
+        if p[icmp] < 128 and len(p) >= ifield + 16 and \
+                inside(p[ifield:ifield + 16]):
+            iold = bytes(p[ifield:ifield + 16])
+            inew = xl(iold)
+            p[ifield:ifield + 16] = inew
+            iwhere = find_csum(p, inner + 40, p[inner + 6], snpt) \
+                if len(p) >= inner + 40 else ('trunc',)
+            if not fix_csum(p, iwhere, iold, inew):
+                fix_csum(p, where, iold, inew)
     return bytes(p)
 
 
@@ -701,8 +739,10 @@ def partial(args):
 
     def key(p):
         if p[6] == NH_TCP:
+            # Ports, sequence and acknowledgment numbers, flags, length:
+            # a FIN and the ACK before it can share all but the flags.
             doff = (p[52] >> 4) * 4
-            return (NH_TCP, p[40:48], len(p) - 40 - doff)
+            return (NH_TCP, p[40:52], p[53], len(p) - 40 - doff)
         return (NH_UDP, bytes(p[48:]))
 
     by_key = {}
@@ -849,6 +889,10 @@ def build_cases(m, lan_host, remote, rnd):
     def add(*a, **kw):
         cases.append(Case(*a, **kw))
 
+    # Debian 6.1's nftables passes UDP-Lite through its prefix NAT
+    # untranslated (SNPT) or not at all (DNPT): no oracle for it there.
+    nft_knows = {'udplite-full': False, 'udplite-cov8': False}
+
     def verify(pkts, n, snpt, exact=None, proto_note=''):
         """N packets out, each with the swapped address, the other
         address untouched, every checksum verifying (own and scapy)."""
@@ -923,7 +967,7 @@ def build_cases(m, lan_host, remote, rnd):
             add('%s-%s' % (path, name), '%s: %s, translated, checksum '
                 'verifies' % (path.upper(), what), path, [pkt],
                 judge_xlat(1, snpt, [translate(pkt, m, snpt)]),
-                {'%s.packets' % path: 1})
+                {'%s.packets' % path: 1}, nft=nft_knows.get(name, True))
         # UDP without a checksum: left 0.
         pkt = ip6(s, d, NH_UDP, struct.pack('!HHHH', 7, 9, 8 + len(data), 0) +
                   data, fl=nt())
@@ -993,7 +1037,7 @@ def build_cases(m, lan_host, remote, rnd):
             {'%s.packets' % path: 2}, nft=False)
         add('%s-fragments-reasm' % path, '%s: UDP in 2 fragments, '
             'reassembled at the far end, verifies' % path.upper(), path,
-            [f1, f2], reasm, {}, nft=True)
+            [f1, f2], reasm, {'%s.packets' % path: 2}, nft=True)
 
         # An unknown upper-layer protocol: translated, counted.
         pkt = ip6(s, d, 253, data, fl=nt())
