@@ -28,6 +28,10 @@
 #   gso_gro     iperf3 both ways with GRO trains on the router and
 #               checksums verified in software at the receivers: no
 #               checksum errors (nstat)
+#   gro_fraglist  UDP bursts that the router's GRO merges into frag-list
+#               trains (each datagram keeps its own header and checksum):
+#               every datagram translated and its checksum updated, as
+#               trains and split on the router's way out
 #   modes       an rfc6296 and a keep-iid mapping on one device, each
 #               translating its own way; the NDP proxy answers for the
 #               keep-iid twin only
@@ -45,6 +49,7 @@ ALL_TESTS="
 	check
 	errors
 	gso_gro
+	gro_fraglist
 	modes
 	hairpin
 	kernel_log
@@ -441,6 +446,75 @@ gso_gro()
 
 	gro_leg "GSO/GRO: TCP LAN -> WAN host" "$lan" "$wan" $WAN_ADDR ge1
 	gro_leg "GSO/GRO: TCP WAN host -> LAN at $LAN_EXT" "$wan" "$lan" "$LAN_EXT" ge0
+	end_test
+}
+
+# As test_npt6's gro_fraglist, through a keep-iid mapping: the datagrams a
+# train swallowed keep their own IPv6 headers and UDP checksums, and each
+# must be translated and updated, not only the head's.  pkt.py gro checks
+# every datagram at the socket and, once the router splits the trains
+# itself, every frame on the wire with its UDP checksum.
+gro_fraglist()
+{
+	local phase d p0 p1 total out ns v
+	local wire_in=() wire_out=()
+
+	RET=0
+	if ! setup_kiid; then
+		setup_failed "setup failed" "GRO frag-list"
+		return
+	fi
+	out=$(ip netns exec "$rtr" ethtool -K ge0 gro on rx-gro-list on 2>&1 &&
+	      ip netns exec "$rtr" ethtool -K ge1 gro on rx-gro-list on 2>&1 &&
+	      ip netns exec "$wan" ethtool -K w0 tx-udp-segmentation off rx off 2>&1 &&
+	      ip netns exec "$lan" ethtool -K lan0 tx-udp-segmentation off rx off 2>&1)
+	check_err $? "ethtool: $out"
+	log_test "GRO frag-list: rx-gro-list on ge0 and ge1, receivers verify checksums"
+
+	for phase in train split; do
+		if [ $phase = split ]; then
+			out=$(ip netns exec "$rtr" ethtool -K ge0 tx-gso-list off 2>&1 &&
+			      ip netns exec "$rtr" ethtool -K ge1 tx-gso-list off 2>&1)
+			check_err $? "ethtool: $out"
+			wire_in=(--wire-ns "$lan" --wire-if lan0)
+			wire_out=(--wire-ns "$wan" --wire-if w0)
+		fi
+		d="GRO frag-list ($phase):"
+		RET=0
+		out=$("$PYTHON" "$PKT" gro --bursts 10 --tx-ns "$wan" \
+			--tx-src $WAN_ADDR --dst "$LAN_EXT" --rx-ns "$lan" \
+			--expect-src $WAN_ADDR --expect-dst $LAN_HOST \
+			--gro-ns "$rtr" --gro-if ge0 "${wire_in[@]}" 2>&1)
+		check_err $? "$out"
+		log_test "$d inbound UDP trains, every datagram to $LAN_EXT translated"
+		printf '%s\n' "${out%%$'\n'*}" | log_indent
+		RET=0
+		out=$("$PYTHON" "$PKT" gro --bursts 10 --tx-ns "$lan" \
+			--tx-src $LAN_HOST --dst $WAN_ADDR --rx-ns "$wan" \
+			--expect-src "$LAN_EXT" --expect-dst $WAN_ADDR \
+			--gro-ns "$rtr" --gro-if ge1 "${wire_out[@]}" 2>&1)
+		check_err $? "$out"
+		log_test "$d outbound UDP trains, every datagram from $LAN_EXT"
+		printf '%s\n' "${out%%$'\n'*}" | log_indent
+	done
+	total=$((2 * 10 * 32))
+	RET=0
+	if npt6_only "GRO frag-list: nptctl counts every datagram"; then
+		p0=$(kiid_stat ge0 $INT_PFX dnpt packets)
+		p1=$(kiid_stat ge0 $INT_PFX snpt packets)
+		[ "${p0:-0}" -eq $total ] && [ "${p1:-0}" -eq $total ]
+		check_err $? "packets: dnpt ${p0:-none}, snpt ${p1:-none}, want $total each"
+		log_test "GRO frag-list: the counters count every datagram ($total each way)"
+	fi
+	RET=0
+	out=
+	for ns in "$lan" "$wan"; do
+		v=$(snmp6 "$ns" Udp6InCsumErrors)
+		[ "${v:-0}" -eq 0 ] || out="$out ${ns%%-*} Udp6InCsumErrors=$v"
+	done
+	[ -z "$out" ]
+	check_err $? "snmp6:$out"
+	log_test "GRO frag-list: no UDP checksum errors at either end"
 	end_test
 }
 
