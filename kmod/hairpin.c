@@ -32,9 +32,10 @@
  * hairpinned packet that it would have to refuse.
  *
  * The price is two hook calls for every IPv6 packet the namespace
- * receives, while it has a mapping.  Each returns after one table probe
- * per external device (npt6_hairpin_maybe()) when the destination is not
- * in an external prefix; README.md, "Performance", has the figures.
+ * receives, while it has a mapping.  Each returns after a one-word filter
+ * (a prefix that holds every external prefix), or failing that one table
+ * probe per external device (npt6_hairpin_maybe()), when the destination
+ * is not in an external prefix; README.md, "Performance", has the figures.
  */
 
 #include <linux/icmpv6.h>
@@ -55,16 +56,101 @@
 #include "xlat.h"
 
 /*
+ * The filter in front of the tables: the longest prefix, up to
+ * NPT6_HAIRPIN_FILTER_MAX bits, that holds every active external prefix
+ * of the namespace.  Most packets a router receives are for the Internet,
+ * or for the router, outside it, and a shift and a compare turn them
+ * away.  Its length fits in the low byte of the word because the prefix
+ * is never longer than 56 bits.
+ */
+#define NPT6_HAIRPIN_FILTER_MAX		56
+#define NPT6_HAIRPIN_FILTER_LEN		0xffULL
+
+/* Up to this many mappings the filter is recomputed exactly on a change. */
+#define NPT6_HAIRPIN_EXACT		256
+
+static __always_inline bool npt6_hairpin_filtered(u64 filter, __be64 hi)
+{
+	unsigned int len = filter & NPT6_HAIRPIN_FILTER_LEN;
+
+	return len && ((be64_to_cpu(hi) ^ filter) >> (64 - len));
+}
+
+/* @filter made to hold @n's external prefix too; @filter 0 holds nothing. */
+static u64 npt6_hairpin_widen(u64 filter, bool empty,
+			      const struct npt6_table_node *n)
+{
+	unsigned int len = min_t(unsigned int, n->plen,
+				 NPT6_HAIRPIN_FILTER_MAX);
+	u64 key = be64_to_cpu(n->ext_key), diff;
+
+	if (!empty) {
+		len = min_t(unsigned int, len,
+			    filter & NPT6_HAIRPIN_FILTER_LEN);
+		diff = (key ^ filter) & ~NPT6_HAIRPIN_FILTER_LEN;
+		if (diff)
+			len = min_t(unsigned int, len, 63 - __fls(diff));
+	}
+	if (!len)
+		return 0;
+	return (key & (~0ULL << (64 - len))) | len;
+}
+
+/*
+ * Under rtnl, after a mapping's external prefix became active (@added),
+ * or went away or moved (NULL; then also after @added's move).  With few
+ * mappings the filter is made anew, as tight as it can be; with many,
+ * each new prefix only widens it, and one that went away leaves it as it
+ * was, which is merely less selective.  A filter of 0 lets everything
+ * through to the tables, which is always right.
+ */
+void npt6_hairpin_update(struct npt6_net *nn,
+			 const struct npt6_table_node *added)
+{
+	unsigned int budget = NPT6_HAIRPIN_EXACT;
+	const struct npt6_dev *xdev;
+	const struct npt6_map *map;
+	bool empty = true;
+	u64 filter = 0;
+
+	ASSERT_RTNL();
+	list_for_each_entry(xdev, &nn->devs, list) {
+		list_for_each_entry(map, &xdev->maps, list) {
+			if (!budget--)
+				goto too_many;
+			if (!map->active)
+				continue;
+			filter = npt6_hairpin_widen(filter, empty, &map->node);
+			empty = false;
+			if (!filter)
+				goto out;
+		}
+	}
+	goto out;
+
+too_many:
+	filter = READ_ONCE(nn->hairpin_filter);
+	if (added && filter)
+		filter = npt6_hairpin_widen(filter, false, added);
+out:
+	WRITE_ONCE(nn->hairpin_filter, filter);
+}
+
+/*
  * Is @daddr in an active external prefix?  Every IPv6 packet the namespace
  * receives asks, so this is the whole cost of hairpinning for everything
- * that is not hairpinned: one probe of each external device's table, which
- * costs the same for one mapping as for 10 000.
+ * that is not hairpinned: the filter, and for what passes it one probe of
+ * each external device's table, which costs the same for one mapping as
+ * for 10 000.
  */
 static __always_inline bool npt6_hairpin_maybe(const struct npt6_net *nn,
 					       const struct in6_addr *daddr)
 {
 	const struct npt6_dev *xdev;
 
+	if (npt6_hairpin_filtered(READ_ONCE(nn->hairpin_filter),
+				  npt6_addr_hi(daddr)))
+		return false;
 	list_for_each_entry_rcu(xdev, &nn->devs, list)
 		if (npt6_table_match_ext(&xdev->table, daddr))
 			return true;
@@ -301,3 +387,7 @@ void npt6_hairpin_unregister(struct npt6_net *nn)
 {
 	nf_unregister_net_hooks(nn->net, nn->hairpin_ops, NPT6_HAIRPIN_HOOKS);
 }
+
+#ifdef NPT6_KUNIT
+#include "tests/hairpin_test.c"
+#endif

@@ -10,8 +10,11 @@
 #define NPT6_HAIRPIN_HOOKS	2
 
 struct npt6_net;
+struct npt6_table_node;
 
 int npt6_hairpin_register(struct npt6_net *nn);
 void npt6_hairpin_unregister(struct npt6_net *nn);
+void npt6_hairpin_update(struct npt6_net *nn,
+			 const struct npt6_table_node *added);
 
 #endif /* _NPT6_HAIRPIN_H */

@@ -128,8 +128,8 @@ found:
 
 /*
  * One datagram of a frag-list GRO train (xlat.c), whose address has just
- * been swapped.  Its headers are in its headroom, in front of skb->data,
- * and GRO checked its checksum: a full one, whatever its ip_summed says.
+ * been swapped.  Its headers are in its linear area, in front of skb->data
+ * (GRO pulled them), and GRO checked its checksum: a full one, whatever its ip_summed says.
  * Returns false if the checksum is not where a datagram GRO merged would
  * have it.
  */
@@ -139,7 +139,7 @@ bool npt6_l4_list_seg(struct sk_buff *seg, __wsum delta, bool daddr)
 	enum npt6_l4_kind kind;
 	struct npt6_l4 l4;
 
-	if (hlen < (int)sizeof(struct ipv6hdr))
+	if (hlen < 0)
 		return false;
 	__skb_push(seg, hlen);
 	kind = npt6_l4_find(seg, sizeof(struct ipv6hdr), ipv6_hdr(seg)->nexthdr,

@@ -15,6 +15,8 @@
 #include <net/addrconf.h>
 #include <net/ipv6.h>
 
+#include "rfc6296.h"
+
 struct net;
 
 /* A snapshot of one namespace's addresses; replaced, never changed. */
@@ -31,10 +33,7 @@ struct npt6_local_addrs {
  */
 static inline unsigned int npt6_local_bit(const struct in6_addr *a)
 {
-	u64 w[2];
-
-	memcpy(w, a, sizeof(w));
-	return hash_64(w[0] ^ w[1], 6);
+	return hash_64((__force u64)(npt6_addr_hi(a) ^ npt6_addr_lo(a)), 6);
 }
 
 struct npt6_local {

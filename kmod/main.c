@@ -19,13 +19,15 @@
  *                  hooks xlat.c)
  *   msg.c          a mapping as a netlink message; events
  *   hairpin.c      LAN to LAN by external address   -> xlat.c, ndproxy.c
- *   xlat.c         the NPT packet path (netdev hooks) -> ndproxy.c;
- *                  xlat_postrouting.c stands in for the egress hook
+ *   xlat.c         the NPT packet path (netdev hooks) -> ndproxy.c,
+ *                  l4csum.c; xlat_postrouting.c stands in for the
+ *                  egress hook
  *   ndproxy.c      answers NS for translated addresses
+ *   l4csum.c       keep-iid mode: the checksums that cover an address
  *   autoprefix.c   which address an auto prefix or tunnel follows
  *   pdroute.c      delegated prefixes, from the routing table (auto pd)
  *   localaddr.c    the router's own addresses, for the packet path
- *   table.c, rfc6296.c  lookup; checksum-neutral arithmetic
+ *   table.c, rfc6296.c  lookup; the address arithmetic of both modes
  */
 
 #include <linux/module.h>

@@ -431,6 +431,7 @@ int npt6_map_add(struct net *net, struct net_device *dev,
 	list_add_tail(&map->list, &xdev->maps);
 	xdev->nmaps++;
 	npt6_map_hold_sources(nn, map, true);
+	npt6_hairpin_update(nn, map->active ? &map->node : NULL);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s created\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -464,6 +465,7 @@ static void npt6_map_remove(struct net *net, struct npt6_map *map)
 	if (map->ndproxy != NPT6_NDPROXY_OFF)
 		npt6_proxy_put(xdev);
 	npt6_map_hold_sources(nn, map, false);
+	npt6_hairpin_update(nn, NULL);
 	nn->gen++;
 	pr_debug("mapping %pI6c/%u -> %pI6c/%u on %s destroyed\n",
 		 &map->int_pfx, map->node.plen, &map->ext_pfx, map->node.plen,
@@ -495,6 +497,7 @@ static int npt6_map_swap(struct net *net, struct npt6_map *map,
 		return err;
 	list_replace(&map->list, &new->list);
 	set_bit(NPT6_MAP_STATS_MOVED, &map->flags);
+	npt6_hairpin_update(npt6_net(net), new->active ? &new->node : NULL);
 	npt6_net(net)->gen++;
 	call_rcu(&map->rcu, npt6_map_free_rcu);
 	return 0;

@@ -28,6 +28,12 @@ struct npt6_net {
 	struct list_head devs;
 	/* PRE_ROUTING hooks for hairpinning, while @devs is not empty */
 	struct nf_hook_ops hairpin_ops[NPT6_HAIRPIN_HOOKS];
+	/*
+	 * A prefix that holds every active external prefix of the namespace
+	 * (hairpin.c): its top bits in host order, its length in the low
+	 * byte, 0 for none.  One word, so readers never see half an update.
+	 */
+	u64 hairpin_filter;
 	unsigned int gen;		/* bumped on every change, for dumps */
 	/*
 	 * Auto mappings and auto tunnels: the watcher runs while this is not

@@ -68,6 +68,15 @@ static inline __be64 npt6_addr_hi(const struct in6_addr *addr)
 	return hi;
 }
 
+/* Low 64 bits, the interface ID, in network order. */
+static inline __be64 npt6_addr_lo(const struct in6_addr *addr)
+{
+	__be64 lo;
+
+	memcpy(&lo, &addr->s6_addr[8], sizeof(lo));
+	return lo;
+}
+
 /* Replace the prefix of @addr, keeping every other bit. */
 static __always_inline void npt6_swap_prefix(const struct npt6_rewrite *rw,
 					     struct in6_addr *addr)

@@ -483,4 +483,5 @@ unsigned int npt6_xlat_egress(void *priv, struct sk_buff *skb,
 
 #ifdef NPT6_KUNIT
 #include "tests/xlat_test.c"
+#include "tests/l4csum_test.c"
 #endif

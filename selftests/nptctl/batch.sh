@@ -21,6 +21,10 @@ FAKE_BATCH_TESTS=(
 	"fake batch: tunnel add of an existing tunnel converges it"
 	"fake batch: only mappings, no rtnetlink; only tunnels, no genl"
 	"fake batch: a rollback the kernel refuses is reported, line by line"
+	"fake batch: mode keep-iid is one CHANGE, counters kept"
+	"fake batch: a line without mode is rfc6296: one CHANGE back"
+	"fake batch: a rollback brings a mapping back in its mode"
+	"fake batch: a line without ndproxy is the default: one CHANGE back"
 )
 
 # Start fake_npt6 and fake_rtnl in their "table" scenario, which keep what
@@ -223,10 +227,10 @@ EOF
 	apply "${FAKE_BATCH_TESTS[5]}" 1 \
 		"Error: $TMP/refuse.conf:6: npt6: external prefix refused" \
 		"$TMP/refuse.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
-cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:22:: plen=64 ndproxy=2 mode=0
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd03:: ext=2001:db8:bad:: plen=64
-cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
-cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0 mode=0
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed mode=0
 dellink flags=0x5 index=101
 newlink flags=0x5 index=100 $data local=2001:db8::5 token=:: hoplimit=5 } }
 newlink flags=0x605 index=0 ifname=new0 $data link=1 remote=2001:db8::7 local_auto $dflt } }
@@ -247,8 +251,8 @@ newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2
 		"Error: $TMP/refuse.conf:4: fake: remote refused" \
 		"$TMP/refuse.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64
 cmd=2 flags=0x5 ver=1 ifindex=1 int=fd02:: plen=64
-cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0
-cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd02:: ext=2406:2:: plen=64 ndproxy=0 mode=0
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed mode=0
 newlink flags=0x5 index=103 mtu=1280
 newlink flags=0x605 index=0 ifname=bad0 $data link=1 remote=2001:db8:dead::1 local_auto $dflt } }
 newlink flags=0x5 index=103 mtu=1400"
@@ -347,6 +351,67 @@ cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0e:: plen=64"
 		fail=1
 	}
 	log_test $fail "${FAKE_BATCH_TESTS[14]}"
+
+	# The mode is configuration: changed in place like the external
+	# side, and a line that does not name it asks for rfc6296.
+	# (No flush: the mapping of the test before cannot be deleted.)
+	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo" >"$TMP/mode.conf"
+	apply "${FAKE_BATCH_TESTS[15]}" 0 "" "$TMP/mode.conf" \
+		"cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64"
+	fail=$?
+	bctl -j -s show >"$TMP/mode0.json" 2>&1
+	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo mode keep-iid" \
+		>"$TMP/mode.conf"
+	apply "${FAKE_BATCH_TESTS[15]}" 0 "" "$TMP/mode.conf" \
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=1" ||
+		fail=1
+	apply "${FAKE_BATCH_TESTS[15]}" 0 "" "$TMP/mode.conf" "" || fail=1
+	# Only the mode differs from before: the counters are the same.
+	bctl -j -s show | sed 's/"mode":"keep-iid"/"mode":"rfc6296"/' \
+		>"$TMP/mode1.json" 2>&1
+	same_files "${FAKE_BATCH_TESTS[15]}" "states" "$TMP/mode0.json" \
+		"$TMP/mode1.json" || fail=1
+	grep -q '"mode":"keep-iid"' <(bctl -j show) || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[15]}"
+
+	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo" >"$TMP/mode.conf"
+	apply "${FAKE_BATCH_TESTS[16]}" 0 "" "$TMP/mode.conf" \
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=0"
+	fail=$?
+	apply "${FAKE_BATCH_TESTS[16]}" 0 "" "$TMP/mode.conf" "" || fail=1
+	bctl -j -s show >"$TMP/mode1.json" 2>&1
+	same_files "${FAKE_BATCH_TESTS[16]}" "states" "$TMP/mode0.json" \
+		"$TMP/mode1.json" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[16]}"
+
+	# A keep-iid mapping deleted, then a refusal: it comes back keep-iid.
+	printf '%s\n' "add fd0a::/64 2406:a::/64 dev lo mode keep-iid" >"$TMP/mode.conf"
+	bctl -b "$TMP/mode.conf" || echo "    could not make fd0a keep-iid" >&2
+	shape >"$TMP/state0"
+	printf '%s\n' "del fd0a::/64 dev lo" "add fd0b::/64 2001:db8:bad::/64 dev lo" \
+		>"$TMP/mode.conf"
+	apply "${FAKE_BATCH_TESTS[17]}" 1 \
+		"Error: $TMP/mode.conf:2: npt6: external prefix refused" \
+		"$TMP/mode.conf" "cmd=2 flags=0x5 ver=1 ifindex=1 int=fd0a:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0b:: ext=2001:db8:bad:: plen=64
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=1"
+	fail=$?
+	same_shape "${FAKE_BATCH_TESTS[17]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[17]}"
+
+	# Likewise the proxy mode, whose default on lo is off: taking
+	# "ndproxy all" out of a line must say so to CHANGE, which would keep
+	# it, or every later run would send the same CHANGE again.
+	printf '%s\n' "add fd0c::/64 2406:c::/64 dev lo ndproxy all" >"$TMP/ndp.conf"
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" \
+		"cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0c:: ext=2406:c:: plen=64 ndproxy=2"
+	fail=$?
+	printf '%s\n' "add fd0c::/64 2406:c::/64 dev lo" >"$TMP/ndp.conf"
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" \
+		"cmd=5 flags=0x5 ver=1 ifindex=1 int=fd0c:: ext=2406:c:: plen=64 ndproxy=0 mode=0" ||
+		fail=1
+	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" "" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[18]}"
 	batch_stop
 }
 fake_batch_tests

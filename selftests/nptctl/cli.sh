@@ -9,9 +9,10 @@
 rc=$?
 [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] &&
 	head -n1 "$TMP/out" | grep -qx 'Usage: nptctl \[OPTIONS\] COMMAND \[ARGS\]' &&
-	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
-	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\]' "$TMP/out" &&
-	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out"
+	grep -qx '  add INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\] \[mode rfc6296|keep-iid\]' "$TMP/out" &&
+	grep -qx '  change INT_PFX EXT_PFX|auto \[from DEV2|pd\] \[subnet N\] \[token IID\] dev DEV \[ndproxy auto|all|off\] \[mode rfc6296|keep-iid\]' "$TMP/out" &&
+	grep -q '^  monitor  *print mapping events until interrupted$' "$TMP/out" &&
+	grep -qx '  mode keep-iid replaces the prefix and keeps the interface ID,' "$TMP/out"
 log_test $? "cli: -h prints usage and exits 0"
 
 "${WRAP[@]}" "$NPTCTL" help >"$TMP/out2" 2>"$TMP/err"
@@ -36,10 +37,10 @@ else
 fi
 
 expect "cli: add help" 0 "" \
-	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"Usage: nptctl [OPTIONS] add INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off] [mode rfc6296|keep-iid]" -- \
 	"${WRAP[@]}" "$NPTCTL" add help
 expect "cli: change help" 0 "" \
-	"Usage: nptctl [OPTIONS] change INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off]" -- \
+	"Usage: nptctl [OPTIONS] change INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV [ndproxy auto|all|off] [mode rfc6296|keep-iid]" -- \
 	"${WRAP[@]}" "$NPTCTL" change help
 expect "cli: monitor help" 0 "" "Usage: nptctl [OPTIONS] monitor" -- \
 	"${WRAP[@]}" "$NPTCTL" monitor help
@@ -178,6 +179,26 @@ bad "add: ndproxy without value" 'Error: missing NDP proxy mode after "ndproxy"'
 	add fd00::/64 2406::/64 dev lo ndproxy
 bad "add: ndproxy twice" 'Error: duplicate "ndproxy"' \
 	add fd00::/64 2406::/64 ndproxy all dev lo ndproxy off
+bad "add: invalid mode" \
+	'Error: invalid mode "x" (expected rfc6296 or keep-iid)' \
+	add fd00::/64 2406::/64 dev lo mode x
+bad "add: mode not abbreviated" \
+	'Error: invalid mode "keep" (expected rfc6296 or keep-iid)' \
+	add fd00::/64 2406::/64 dev lo mode keep
+bad "add: mode is a word, not a number" \
+	'Error: invalid mode "1" (expected rfc6296 or keep-iid)' \
+	add fd00::/64 auto dev lo mode 1
+bad "add: mode without value" 'Error: missing translation mode after "mode"' \
+	add fd00::/64 2406::/64 dev lo mode
+bad "add: mode twice" 'Error: duplicate "mode"' \
+	add fd00::/64 2406::/64 mode keep-iid dev lo mode rfc6296
+bad "add: abbreviated mode twice" 'Error: duplicate "mo"' \
+	add fd00::/64 2406::/64 m keep-iid dev lo mo keep-iid
+bad "change: invalid mode" \
+	'Error: invalid mode "keep_iid" (expected rfc6296 or keep-iid)' \
+	change fd00::/64 2406::/64 dev lo mode keep_iid
+bad "add: keep-iid, unknown device" "Error: unknown device \"$NODEV\"" \
+	add fd00::/64 2406::/64 mode keep-iid dev "$NODEV"
 bad "add: auto, unknown device" "Error: unknown device \"$NODEV\"" \
 	add fd00:192:168:1::/64 auto token ::feed dev "$NODEV" ndproxy auto
 bad "add: abbreviated token and ndproxy, unknown device" \
@@ -204,6 +225,8 @@ bad "del: no token" 'Error: unknown argument "token"' \
 	del fd00::/64 token ::feed dev lo
 bad "del: no ndproxy" 'Error: unknown argument "ndproxy"' \
 	del fd00::/64 dev lo ndproxy all
+bad "del: no mode (a mapping is named by device and prefix)" \
+	'Error: unknown argument "mode"' del fd00::/64 dev lo mode keep-iid
 
 # show, flush.
 bad "show: unknown argument" 'Error: unknown argument "bar"' show bar
@@ -214,6 +237,7 @@ bad "ls: unknown argument" 'Error: unknown argument "bar"' -j ls bar
 bad "flush: unknown argument" 'Error: unknown argument "bar"' flush bar
 bad "flush: unknown device" "Error: unknown device \"$NODEV\"" flush dev "$NODEV"
 bad "show: no ndproxy" 'Error: unknown argument "ndproxy"' show ndproxy all
+bad "show: no mode" 'Error: unknown argument "mode"' show mode keep-iid
 
 # monitor.
 bad "monitor: unknown argument" 'Error: unknown argument "bar"' monitor bar

@@ -27,19 +27,24 @@ completes "commands" "nptctl " "add change del delete show list ls flush monitor
 completes "monitor takes nothing but help" "nptctl -j monitor " "help"
 completes "auto in place of EXT_PFX" "nptctl add fd00::/64 a" "auto"
 completes "token, from and subnet only after auto" "nptctl add fd00::/64 auto " \
-	"dev token from pd subnet ndproxy"
-completes "no token after a prefix" "nptctl add fd00::/64 2406::/64 " "dev ndproxy"
+	"dev token from pd subnet ndproxy mode"
+completes "no token after a prefix" "nptctl add fd00::/64 2406::/64 " "dev ndproxy mode"
 completes "nothing for an IID" "nptctl add fd00::/64 auto token " ""
 completes "ndproxy modes" "nptctl add fd00::/64 auto token ::feed dev lo ndproxy " \
 	"auto all off"
 completes "keywords used up" \
-	"nptctl add fd00::/64 auto token ::feed ndproxy all dev lo from lo subnet 1 " ""
+	"nptctl add fd00::/64 auto token ::feed ndproxy all dev lo from lo subnet 1 mode rfc6296 " ""
 completes "devices after dev" "nptctl add fd00::/64 auto dev l" "lo"
 completes "devices after from" "nptctl add fd00::/64 auto from l" "lo"
 completes "nothing for a subnet" "nptctl add fd00::/64 auto subnet " ""
-completes "pd, then neither from nor token" "nptctl add fd00::/64 auto pd " "dev subnet ndproxy"
-completes "change takes what add takes" "nptctl change fd00::/64 2406::/64 " "dev ndproxy"
-completes "del has no ndproxy" "nptctl del fd00::/64 " "dev"
+completes "pd, then neither from nor token" "nptctl add fd00::/64 auto pd " "dev subnet ndproxy mode"
+completes "change takes what add takes" "nptctl change fd00::/64 2406::/64 " "dev ndproxy mode"
+completes "del has no ndproxy or mode" "nptctl del fd00::/64 " "dev"
+completes "translation modes" "nptctl add fd00::/64 2406::/64 dev lo mode " \
+	"rfc6296 keep-iid"
+completes "translation mode k" "nptctl change fd00::/64 auto mode k" "keep-iid"
+completes "mode used up" "nptctl add fd00::/64 2406::/64 mode keep-iid " \
+	"dev ndproxy"
 completes "tunnel commands" "nptctl -n x tunnel " \
 	"add change del delete show list ls help"
 completes "tunnel add: a new name" "nptctl tunnel add " "help"

@@ -58,6 +58,15 @@ FAKE_TESTS=(
 	"fake: -V with a module of the same version, no warning"
 	"fake: -V with a module of another version warns, exits 0"
 	"fake: -V with an empty module version prints one line"
+	"fake: add mode keep-iid sends MODE 1"
+	"fake: add mode rfc6296 sends MODE 0"
+	"fake: change mode keep-iid sends MODE 1"
+	"fake: change without mode sends no MODE"
+	"fake: local errors send nothing (bad mode)"
+	"fake: local errors send nothing (mode on del)"
+	"fake: show modes, keep-iid after ndproxy, rfc6296 not shown"
+	"fake: -s show modes, keep-iid counters"
+	"fake: -j -s show modes"
 )
 
 # Unicast to a userspace netlink port needs CAP_NET_ADMIN.
@@ -212,24 +221,24 @@ fake_tests()
 
 	ge0='fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
 	ge1='fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 ndproxy all'
-	st0='    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4
-    dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8'
+	st0='    snpt: packets 10 bytes 1040 icmp_inner 1 local 0 collision 2 drop_unmappable 3 drop_nomem 4 csum_unknown 0 drop_truncated 0
+    dnpt: packets 20 bytes 2080 icmp_inner 5 local 6 collision 0 drop_unmappable 7 drop_nomem 8 csum_unknown 0 drop_truncated 0'
 	# Counters at zero.
-	sz='    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0'
-	dz='    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0'
+	sz='    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 0 drop_truncated 0'
+	dz='    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 0 drop_truncated 0'
 	nz='    ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 0 ign_budget 0'
 	ndp0='    ndp: ns_seen 30 na_sent 25 ign_local 1 ign_off 0 ign_unresolved 2 ign_outside 1 drop_malformed 1 ign_budget 0'
 	ge0s="$ge0
 $st0
 $ndp0"
 	ge1s="$ge1
-    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 0 drop_truncated 0
 $dz
     ndp: ns_seen 0 na_sent 0 ign_local 0 ign_off 0 ign_unresolved 0 ign_outside 0 drop_malformed 18446744073709551615 ign_budget 0"
-	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"'
-	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"all"'
-	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8},"ndp":{"ns_seen":30,"na_sent":25,"ign_local":1,"ign_off":0,"ign_unresolved":2,"ign_outside":1,"drop_malformed":1,"ign_budget":0}}}'
-	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0},"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":18446744073709551615,"ign_budget":0}}}'
+	j0='{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto","mode":"rfc6296"'
+	j1='{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"all","mode":"rfc6296"'
+	j0s="$j0"',"stats":{"snpt":{"packets":10,"bytes":1040,"icmp_inner":1,"local":0,"collision":2,"drop_unmappable":3,"drop_nomem":4,"csum_unknown":0,"drop_truncated":0},"dnpt":{"packets":20,"bytes":2080,"icmp_inner":5,"local":6,"collision":0,"drop_unmappable":7,"drop_nomem":8,"csum_unknown":0,"drop_truncated":0},"ndp":{"ns_seen":30,"na_sent":25,"ign_local":1,"ign_off":0,"ign_unresolved":2,"ign_outside":1,"drop_malformed":1,"ign_budget":0}}}'
+	j1s="$j1"',"stats":{"snpt":{"packets":18446744073709551615,"bytes":1099511627776,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":0,"drop_truncated":0},"dnpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":0,"drop_truncated":0},"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":18446744073709551615,"ign_budget":0}}}'
 
 	fake ok "${FAKE_TESTS[0]}" 0 "" "" \
 		"$ctrl
@@ -293,7 +302,7 @@ $dump" -j show
 		"Error: Unable to list mappings: Protocol error" "" "$ctrl
 $dump" show
 	fake escape "${FAKE_TESTS[21]}" 0 "" \
-		'[{"dev":"q\"b\\s","ifindex":7,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"off"}]' \
+		'[{"dev":"q\"b\\s","ifindex":7,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"off","mode":"rfc6296"}]' \
 		"$ctrl
 $dump" -j show
 	fake ok "${FAKE_TESTS[22]}" 1 \
@@ -334,7 +343,7 @@ fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1 auto (from 2406:2d40:3
 	fake auto "${FAKE_TESTS[32]}" 0 "" "$auto" "$ctrl
 $dump" show
 	fake auto "${FAKE_TESTS[33]}" 0 "" \
-		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"auto"},{"dev":"ge0","ifindex":3,"internal":"fd00:192:168:1::/64","external":"2409:10:2020:3c00::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2409:10:2020:3c00::feed","active":true,"ndproxy":"auto"},{"dev":"ge1","ifindex":5,"internal":"fd01::/64","external":null,"prefix_len":64,"external_source":"auto","active":false,"ndproxy":"7"},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"auto","external_address":"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b","active":true,"ndproxy":"all"}]' \
+		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"auto","mode":"rfc6296"},{"dev":"ge0","ifindex":3,"internal":"fd00:192:168:1::/64","external":"2409:10:2020:3c00::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2409:10:2020:3c00::feed","active":true,"ndproxy":"auto","mode":"rfc6296"},{"dev":"ge1","ifindex":5,"internal":"fd01::/64","external":null,"prefix_len":64,"external_source":"auto","active":false,"ndproxy":"7","mode":"rfc6296"},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"auto","external_address":"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b","active":true,"ndproxy":"all","mode":"rfc6296"}]' \
 		"$ctrl
 $dump" -j show
 	fake auto "${FAKE_TESTS[34]}" 0 "" \
@@ -362,12 +371,12 @@ $dump" show
 		"fd00::/64 -> 2406::/64 dev ge0
 $st0
 fdce:b680:5c56:5::/64 -> 2406:2d40:3084:e000::/64 dev ge1
-    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0
+    snpt: packets 18446744073709551615 bytes 1099511627776 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 0 drop_truncated 0
 $dz" \
 		"$ctrl
 $dump" -s show
 	fake legacy "${FAKE_TESTS[37]}" 0 "" \
-		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true}]' \
+		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296"},{"dev":"ge1","ifindex":5,"internal":"fdce:b680:5c56:5::/64","external":"2406:2d40:3084:e000::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296"}]' \
 		"$ctrl
 $dump" -j show
 
@@ -377,28 +386,28 @@ events: joined
 events: sent"
 	malformed='Warning: ignoring a malformed event: Protocol error'
 	ev='add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
-add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all mode keep-iid
 change fd00:1::/64 dev ge0: inactive -> 2406:1::/64
 change fd00:1::/64 dev ge0: 2406:1::/64 -> 2406:2::/64
 change fd00:1::/64 dev ge0: 2406:2::/64 -> inactive
 del fd00::/64 -> 2406::/64 dev ge0 ndproxy auto'
 	fake_monitor events "${FAKE_TESTS[38]}" INT "$malformed" "$ev" "$events" monitor
 	ej='{"dev":"ge0","ifindex":3,"internal":"fd00:1::/64"'
-	jev='{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}
-{"event":"add","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"}}
-{"event":"change","mapping":'"$ej"',"external":"2406:1::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:1::feed","active":true,"ndproxy":"all"},"old_external":null}
-{"event":"change","mapping":'"$ej"',"external":"2406:2::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:2::feed","active":true,"ndproxy":"all"},"old_external":"2406:1::/64"}
-{"event":"change","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all"},"old_external":"2406:2::/64"}
-{"event":"del","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto"}}'
+	jev='{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto","mode":"rfc6296"}}
+{"event":"add","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all","mode":"keep-iid"}}
+{"event":"change","mapping":'"$ej"',"external":"2406:1::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:1::feed","active":true,"ndproxy":"all","mode":"keep-iid"},"old_external":null}
+{"event":"change","mapping":'"$ej"',"external":"2406:2::/64","prefix_len":64,"external_source":"auto","token":"::feed","external_address":"2406:2::feed","active":true,"ndproxy":"all","mode":"keep-iid"},"old_external":"2406:1::/64"}
+{"event":"change","mapping":'"$ej"',"external":null,"prefix_len":64,"external_source":"auto","token":"::feed","active":false,"ndproxy":"all","mode":"keep-iid"},"old_external":"2406:2::/64"}
+{"event":"del","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto","mode":"rfc6296"}}'
 	fake_monitor events "${FAKE_TESTS[39]}" TERM "$malformed" "$jev" \
 		"$events" -j monitor
-	evs="    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7
+	evs="    snpt: packets 1 bytes 2 icmp_inner 3 local 4 collision 5 drop_unmappable 6 drop_nomem 7 csum_unknown 8 drop_truncated 9
 $dz
     ndp: ns_seen 8 na_sent 9 ign_local 10 ign_off 11 ign_unresolved 12 ign_outside 13 drop_malformed 14 ign_budget 0"
 	fake_monitor events "${FAKE_TESTS[40]}" INT "$malformed" \
 		"add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
 $evs
-add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all mode keep-iid
 $sz
 $dz
 $nz
@@ -414,7 +423,7 @@ $evs" "$events" -s mon
 		"" "$ctrl" monitor
 	fake unload "${FAKE_TESTS[43]}" 1 'Error: npt6 kernel module was unloaded' \
 		'add fd00::/64 -> 2406::/64 dev ge0 ndproxy auto
-add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all' "$ctrl
+add fd00:1::/64 -> auto (no address yet) dev ge0 token ::feed ndproxy all mode keep-iid' "$ctrl
 events: joined
 events: unloaded" monitor
 
@@ -463,9 +472,52 @@ npt6 module 0.0.1-old" -- env NPTCTL_TEST_MODULE_VERSION="$TMP/modversion" \
 		"${WRAP[@]}" "$TMP/nptctl-hooked" -V
 	log_test $? "${FAKE_TESTS[51]}"
 
+	# Modes: what add and change send, and how mappings in each print.
+	fake ok "${FAKE_TESTS[52]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64 mode=1" \
+		add fd00::/64 2406::/64 dev lo mode keep-iid
+	fake ok "${FAKE_TESTS[53]}" 0 "" "" "$ctrl
+cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: plen=64 ndproxy=2 auto token=::feed mode=0" \
+		add fd00::/64 auto mo rfc6296 token ::feed dev lo ndproxy all
+	fake ok "${FAKE_TESTS[54]}" 0 "" "" "$ctrl
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:1:: plen=64 mode=1" \
+		change fd00::/64 2406:1::/64 mode keep-iid dev lo
+	fake ok "${FAKE_TESTS[55]}" 0 "" "" "$ctrl
+cmd=5 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:1:: plen=64 ndproxy=0" \
+		change fd00::/64 2406:1::/64 dev lo ndproxy off
+	fake ok "${FAKE_TESTS[56]}" 1 \
+		'Error: invalid mode "keepiid" (expected rfc6296 or keep-iid)' "" "" \
+		change fd00::/64 2406:1::/64 dev lo mode keepiid
+	fake ok "${FAKE_TESTS[57]}" 1 'Error: unknown argument "mode"' "" "" \
+		del fd00::/64 dev lo mode keep-iid
+	local modes='fd00::/64 -> 2406::/64 dev ge0 ndproxy auto mode keep-iid
+fd01::/64 -> 2406:1::/64 dev ge0 ndproxy auto
+fd02::/64 -> auto (no address yet) dev ge1 ndproxy off mode 2'
+	fake modes "${FAKE_TESTS[58]}" 0 "" "$modes" "$ctrl
+$dump" show
+	fake modes "${FAKE_TESTS[59]}" 0 "" "fd00::/64 -> 2406::/64 dev ge0 ndproxy auto mode keep-iid
+    snpt: packets 40 bytes 4160 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 3 drop_truncated 1
+    dnpt: packets 50 bytes 5200 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 5 drop_truncated 2
+$nz
+fd01::/64 -> 2406:1::/64 dev ge0 ndproxy auto
+$sz
+$dz
+$nz
+fd02::/64 -> auto (no address yet) dev ge1 ndproxy off mode 2
+$sz
+$dz
+$nz" "$ctrl
+$dump" -s show
+	local jz='{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":0,"drop_truncated":0}'
+	local jn='"ndp":{"ns_seen":0,"na_sent":0,"ign_local":0,"ign_off":0,"ign_unresolved":0,"ign_outside":0,"drop_malformed":0,"ign_budget":0}'
+	fake modes "${FAKE_TESTS[60]}" 0 "" \
+		'[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto","mode":"keep-iid","stats":{"snpt":{"packets":40,"bytes":4160,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":3,"drop_truncated":1},"dnpt":{"packets":50,"bytes":5200,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":5,"drop_truncated":2},'"$jn"'}},{"dev":"ge0","ifindex":3,"internal":"fd01::/64","external":"2406:1::/64","prefix_len":64,"external_source":"static","active":true,"ndproxy":"auto","mode":"rfc6296","stats":{"snpt":'"$jz"',"dnpt":'"$jz"','"$jn"'}},{"dev":"ge1","ifindex":5,"internal":"fd02::/64","external":null,"prefix_len":64,"external_source":"auto","active":false,"ndproxy":"off","mode":"2","stats":{"snpt":'"$jz"',"dnpt":'"$jz"','"$jn"'}}]' \
+		"$ctrl
+$dump" -j -s show
+
 	fake_monitor events "${FAKE_TESTS[48]}" INT "$malformed" \
 		"add ${B}fd00::/64$O -> ${B}2406::/64$O dev ${C}ge0$O ndproxy auto
-add ${B}fd00:1::/64$O -> ${R}auto (no address yet)$O dev ${C}ge0$O token ::feed ndproxy all
+add ${B}fd00:1::/64$O -> ${R}auto (no address yet)$O dev ${C}ge0$O token ::feed ndproxy all mode keep-iid
 change ${B}fd00:1::/64$O dev ${C}ge0$O: ${R}inactive$O -> ${B}2406:1::/64$O
 change ${B}fd00:1::/64$O dev ${C}ge0$O: ${B}2406:1::/64$O -> ${B}2406:2::/64$O
 change ${B}fd00:1::/64$O dev ${C}ge0$O: ${B}2406:2::/64$O -> ${R}inactive$O

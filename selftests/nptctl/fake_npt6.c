@@ -34,7 +34,9 @@
  *               without one, and inactive (no EXT_PREFIX, ACTIVE 0)
  *   badactive   a dumped mapping says ACTIVE 1 but has no EXT_PREFIX
  *   legacy      dumps as a module from before NDPROXY, ACTIVE and
- *               NDP_STATS did
+ *               NDP_STATS did (and MODE, and the keep-iid counters)
+ *   modes       dumps return a keep-iid mapping with its counters, an
+ *               rfc6296 one, and one in a mode from the future
  *   events      once the nptctl that looked the family up has joined the
  *               "events" group, multicast ADD, CHANGE and DEL events to
  *               it, with things among them that nptctl must ignore
@@ -112,27 +114,34 @@ static void put_genl(struct nlmsghdr *nlh, uint8_t cmd, uint8_t version)
 	gh->version = version;
 }
 
-/* Seven u64 counters of a nest, numbered from @first, as the kernel puts them. */
+/* @n u64 counters of a nest, numbered from @first, as the kernel puts them. */
 static void put_counters(struct nlmsghdr *nlh, uint16_t type, uint16_t pad,
-			 uint16_t first, uint16_t max, const uint64_t c[7])
+			 uint16_t first, uint16_t max, const uint64_t *c,
+			 int n)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
 	int i;
 
 	/* As nla_put_u64_64bit() may: an empty pad attribute first. */
 	mnl_attr_put(nlh, pad, 0, NULL);
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < n; i++)
 		mnl_attr_put_u64(nlh, first + i, c[i]);
 	/* A counter from the future, which nptctl must skip. */
 	mnl_attr_put_u64(nlh, max + 1, 999);
 	mnl_attr_nest_end(nlh, nest);
 }
 
+/*
+ * The counters of one direction: PACKETS to DROP_NOMEM (7), and the two
+ * of keep-iid after them, which a legacy module does not have.
+ */
+#define NDSTATS	9
+
 static void put_dstats(struct nlmsghdr *nlh, uint16_t type,
-		       const uint64_t c[7])
+		       const uint64_t c[NDSTATS])
 {
 	put_counters(nlh, type, NPT6_DSTATS_PAD, NPT6_DSTATS_PACKETS,
-		     NPT6_DSTATS_MAX, c);
+		     NPT6_DSTATS_MAX, c, is("legacy") ? 7 : NDSTATS);
 }
 
 /* A mapping, as npt6_fill_map() describes one. */
@@ -143,6 +152,7 @@ struct fake_map {
 	const char *ext_pfx;	/* NULL: inactive */
 	uint8_t plen;
 	uint8_t ndproxy;
+	uint8_t mode;		/* enum npt6_mode */
 	bool ext_auto;
 	const char *token;	/* NULL: none */
 	const char *ext_addr;	/* NULL: none */
@@ -159,7 +169,7 @@ static void put_addr(struct nlmsghdr *nlh, uint16_t type, const char *s)
 
 static void put_map_attrs(struct nlmsghdr *nlh, const struct fake_map *fm)
 {
-	static const uint64_t zero[7];
+	static const uint64_t zero[NDSTATS];
 	struct in6_addr a;
 	struct nlattr *nest;
 
@@ -175,6 +185,7 @@ static void put_map_attrs(struct nlmsghdr *nlh, const struct fake_map *fm)
 	} else {
 		mnl_attr_put_u8(nlh, NPT6_A_PREFIX_LEN, fm->plen);
 		mnl_attr_put_u8(nlh, NPT6_A_NDPROXY, fm->ndproxy);
+		mnl_attr_put_u8(nlh, NPT6_A_MODE, fm->mode);
 		mnl_attr_put_u8(nlh, NPT6_A_ACTIVE,
 				fm->ext_pfx || is("badactive"));
 		if (fm->ext_pfx && !is("badactive"))
@@ -195,7 +206,7 @@ static void put_map_attrs(struct nlmsghdr *nlh, const struct fake_map *fm)
 	if (!is("legacy"))
 		put_counters(nlh, NPT6_A_NDP_STATS, NPT6_NSTATS_PAD,
 			     NPT6_NSTATS_NS_SEEN, NPT6_NSTATS_MAX,
-			     fm->ndp ? fm->ndp : zero);
+			     fm->ndp ? fm->ndp : zero, 7);
 }
 
 static void put_mapping(const struct nlmsghdr *req, uint32_t pid,
@@ -230,6 +241,8 @@ static void log_attrs(const struct nlmsghdr *nlh)
 			fprintf(logf, " plen=%u", mnl_attr_get_u8(attr));
 		} else if (type == NPT6_A_NDPROXY && len == 1) {
 			fprintf(logf, " ndproxy=%u", mnl_attr_get_u8(attr));
+		} else if (type == NPT6_A_MODE && len == 1) {
+			fprintf(logf, " mode=%u", mnl_attr_get_u8(attr));
 		} else if (type == NPT6_A_EXT_AUTO && len == 0) {
 			fprintf(logf, " auto");
 		} else if (type == NPT6_A_TOKEN && len == 16) {
@@ -290,10 +303,13 @@ static void handle_ctrl(const struct nlmsghdr *req, uint32_t pid)
 
 static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 {
-	static const uint64_t a_snpt[7] = { 10, 1040, 1, 0, 2, 3, 4 };
-	static const uint64_t a_dnpt[7] = { 20, 2080, 5, 6, 0, 7, 8 };
+	static const uint64_t a_snpt[NDSTATS] = { 10, 1040, 1, 0, 2, 3, 4 };
+	static const uint64_t a_dnpt[NDSTATS] = { 20, 2080, 5, 6, 0, 7, 8 };
+	/* keep-iid: some unknown protocol, some truncated headers. */
+	static const uint64_t k_snpt[NDSTATS] = { 40, 4160, 0, 0, 0, 0, 0, 3, 1 };
+	static const uint64_t k_dnpt[NDSTATS] = { 50, 5200, 0, 0, 0, 0, 0, 5, 2 };
 	static const uint64_t a_ndp[7] = { 30, 25, 1, 0, 2, 1, 1 };
-	static const uint64_t b_snpt[7] = { UINT64_MAX, 1ULL << 40 };
+	static const uint64_t b_snpt[NDSTATS] = { UINT64_MAX, 1ULL << 40 };
 	static const uint64_t b_ndp[7] = { 0, 0, 0, 0, 0, 0, UINT64_MAX };
 	static const struct fake_map a = {
 		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
@@ -326,6 +342,18 @@ static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 		{ .ifindex = 5, .ifname = "ge1", .int_pfx = "fd01::",
 		  .plen = 64, .ndproxy = 7, .ext_auto = true },
 	};
+	/* Starlink without the RFC 6296 arithmetic, and its neighbours. */
+	static const struct fake_map modes[] = {
+		{ .ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
+		  .ext_pfx = "2406::", .plen = 64, .ndproxy = NPT6_NDPROXY_AUTO,
+		  .mode = NPT6_MODE_KEEP_IID, .snpt = k_snpt, .dnpt = k_dnpt },
+		{ .ifindex = 3, .ifname = "ge0", .int_pfx = "fd01::",
+		  .ext_pfx = "2406:1::", .plen = 64, .ndproxy = NPT6_NDPROXY_AUTO,
+		  .mode = NPT6_MODE_RFC6296 },
+		{ .ifindex = 5, .ifname = "ge1", .int_pfx = "fd02::",
+		  .plen = 64, .ndproxy = NPT6_NDPROXY_OFF, .ext_auto = true,
+		  .mode = NPT6_MODE_MAX + 1 },
+	};
 	uint16_t flags = 0;
 	struct nlmsghdr *nlh;
 	int error = 0;
@@ -340,6 +368,9 @@ static void handle_dump(const struct nlmsghdr *req, uint32_t pid)
 	} else if (is("auto")) {
 		for (i = 0; i < sizeof(autos) / sizeof(autos[0]); i++)
 			put_mapping(req, pid, flags, &autos[i]);
+	} else if (is("modes")) {
+		for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+			put_mapping(req, pid, flags, &modes[i]);
 	} else if (!is("empty") && !is("dumperr")) {
 		/* Deliberately out of order: nptctl sorts. */
 		put_mapping(req, pid, flags, &b);
@@ -471,7 +502,7 @@ static void put_event(uint8_t cmd, const struct fake_map *fm,
  */
 static void send_events(uint32_t port)
 {
-	static const uint64_t snpt[7] = { 1, 2, 3, 4, 5, 6, 7 };
+	static const uint64_t snpt[NDSTATS] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
 	static const uint64_t ndp[7] = { 8, 9, 10, 11, 12, 13, 14 };
 	struct fake_map st = {
 		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00::",
@@ -481,7 +512,7 @@ static void send_events(uint32_t port)
 	struct fake_map au = {
 		.ifindex = 3, .ifname = "ge0", .int_pfx = "fd00:1::",
 		.plen = 64, .ndproxy = NPT6_NDPROXY_ALL, .ext_auto = true,
-		.token = "::feed",
+		.token = "::feed", .mode = NPT6_MODE_KEEP_IID,
 	};
 	struct mnl_socket *other;
 	struct nlmsghdr *nlh;
@@ -577,7 +608,7 @@ struct stored_map {
 	char ifname[IF_NAMESIZE];
 	char int_pfx[INET6_ADDRSTRLEN], ext_pfx[INET6_ADDRSTRLEN];
 	char token[INET6_ADDRSTRLEN];
-	uint64_t snpt[7];
+	uint64_t snpt[NDSTATS];
 };
 
 #define TABLE_MAX	64
@@ -712,6 +743,8 @@ static void table_add(const struct nlmsghdr *req, uint32_t pid,
 	/* The module's default on anything but Ethernet, such as lo. */
 	sm->fm.ndproxy = tb[NPT6_A_NDPROXY] ?
 			 mnl_attr_get_u8(tb[NPT6_A_NDPROXY]) : NPT6_NDPROXY_OFF;
+	sm->fm.mode = tb[NPT6_A_MODE] ? mnl_attr_get_u8(tb[NPT6_A_MODE]) :
+					NPT6_MODE_RFC6296;
 	sm->snpt[0] = ++nadds;
 	sm->fm.snpt = sm->snpt;
 	put_ack(req, pid, 0, NULL);
@@ -733,6 +766,9 @@ static void table_change(const struct nlmsghdr *req, uint32_t pid,
 	table_set_ext(&table[k], tb, ext);
 	if (tb[NPT6_A_NDPROXY])
 		table[k].fm.ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
+	/* As the module: the mode stays unless it is given. */
+	if (tb[NPT6_A_MODE])
+		table[k].fm.mode = mnl_attr_get_u8(tb[NPT6_A_MODE]);
 	put_ack(req, pid, 0, NULL);
 }
 
@@ -761,6 +797,11 @@ static void table_request(const struct nlmsghdr *req, uint32_t pid)
 		table_change(req, pid, tb);
 		return;
 	case NPT6_CMD_MAP_DEL:
+		if (tb[NPT6_A_MODE]) {
+			put_ack(req, pid, -EINVAL,
+				"A mapping is named by device and internal prefix only");
+			return;
+		}
 		k = table_find(tb);
 		if (k < 0) {
 			put_ack(req, pid, -ENOENT, "npt6: no such mapping");

@@ -89,7 +89,7 @@ json_schema_tests()
 
 	fail=0
 	files=()
-	for sc in ok auto legacy escape empty intr; do
+	for sc in ok auto legacy modes escape empty intr; do
 		for f in "-j show" "-j -s show" "-p -s show"; do
 			capture fake_npt6 $sc "$TMP/show-$sc${f// /}.json" $f || fail=1
 			files+=("$TMP/show-$sc${f// /}.json")
@@ -148,17 +148,20 @@ json_schema_tests()
 			fail=1
 		fi
 	done <<'EOF'
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"dynamic","active":true}]
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":null,"prefix_len":64,"external_source":"static","active":true}]
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/80","external":"2406::/80","prefix_len":80,"external_source":"static","active":true}]
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"colour":"blue"}]
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"stats":{"snpt":{"packets":-1}}}]
-show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"auto","token":"fd00::g","active":true}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"dynamic","active":true,"mode":"rfc6296"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":null,"prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/80","external":"2406::/80","prefix_len":80,"external_source":"static","active":true,"mode":"rfc6296"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296","colour":"blue"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296","stats":{"snpt":{"packets":-1}}}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"auto","token":"fd00::g","active":true,"mode":"rfc6296"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"keep_iid"}]
+show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296","stats":{"snpt":{"packets":0,"bytes":0,"icmp_inner":0,"local":0,"collision":0,"drop_unmappable":0,"drop_nomem":0,"csum_unknown":0}}}]
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":false,"token":null,"active_local":null,"dev":"lo"}]
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","mss":87}]
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","tclass":"auto"}]
-event|{"event":"change","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"auto","active":true}}
-event|{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true},"old_external":null}
+event|{"event":"change","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"auto","active":true,"mode":"rfc6296"}}
+event|{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296"},"old_external":null}
 EOF
 	log_test $fail "${SCHEMA_TESTS[5]}"
 }

@@ -2,7 +2,8 @@
 #
 # Sourced by run.sh, after the tests before it: the real kernel without the module: valid input fails cleanly at the
 # family lookup; "-n NETNS"; "nptctl tunnel" against real rtnetlink in a
-# scratch namespace.
+# scratch namespace.  And, with NPT6_KO set, the real module in the test
+# guest (module.sh).
 
 # ------------------------------------------- the real kernel, no module
 
@@ -31,6 +32,10 @@ notloaded "kernel: Starlink example without the module" \
 notloaded "kernel: del without the module" delete fd00::/64 dev lo
 notloaded "kernel: show without the module" -j -s show
 notloaded "kernel: flush without the module" flush dev lo
+notloaded "kernel: add keep-iid without the module" \
+	add fd00::/64 2406::/64 dev lo mode keep-iid
+notloaded "kernel: change to rfc6296 without the module" \
+	change fd00::/64 2406::/64 mode rfc6296 dev lo
 notloaded "kernel: add auto without the module" \
 	add fd00:192:168:1::/64 auto token ::feed dev lo ndproxy all
 notloaded "kernel: monitor without the module" -j monitor
@@ -164,3 +169,41 @@ tunnel_kernel_tests()
 	NETNS=""
 }
 tunnel_kernel_tests
+
+# ------------------------------------------ the real module, in a guest
+
+# The build host cannot load modules, so module.sh runs in the test guest
+# (selftests/qemu/vm.sh) with the module NPT6_KO names; without NPT6_KO
+# this is skipped.  The guest's TEST lines are ours.
+module_tests()
+{
+	local desc="module: nptctl against npt6 in the test guest" ko rc
+
+	if [ -z "${NPT6_KO:-}" ]; then
+		log_test $ksft_skip "$desc (set NPT6_KO=path/npt6.ko)"
+		return
+	fi
+	if ! ko=$(realpath -e -- "$NPT6_KO" 2>/dev/null); then
+		echo "    no such module: $NPT6_KO" >&2
+		log_test 1 "$desc"
+		return
+	fi
+	if [ "$(id -u)" -ne 0 ] || ! command -v qemu-system-x86_64 >/dev/null; then
+		log_test $ksft_skip "$desc (needs root and qemu-system-x86_64)"
+		return
+	fi
+	NPT6_KO=$ko "$REPO/selftests/qemu/vm.sh" --timeout 900 "$HERE/module.sh" \
+		>"$TMP/vm.log" 2>&1 </dev/null
+	rc=$?
+	tr -d '\r' <"$TMP/vm.log" >"$TMP/vm.out"
+	grep '^TEST: ' "$TMP/vm.out"
+	if grep -q '^TEST: .*\[FAIL\]$' "$TMP/vm.out"; then
+		EXIT_STATUS=1
+	elif [ $rc -ne 0 ]; then
+		log_test 1 "$desc (vm.sh exited $rc)"
+	fi
+	# Whatever went wrong, the guest's console says more.
+	[ $rc -eq 0 ] || grep -v '^TEST: ' "$TMP/vm.out" | tail -n 40 |
+		sed 's/^/    /' >&2
+}
+module_tests

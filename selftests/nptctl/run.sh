@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Userspace tests of nptctl.  None of them needs the npt6 module:
+# Userspace tests of nptctl.  None but the last needs the npt6 module:
 #
 #   1. test_parse: unit tests of prefix parsing, keyword matching, tunnel
 #      setting values and output formatting (tools/nptctl/parse.c,
@@ -22,12 +22,16 @@
 #      the fake multicasts to "nptctl monitor"; and against fake_rtnl, one
 #      for rtnetlink's links: the attributes "nptctl tunnel" sends, and how
 #      it decodes and prints what comes back (needs CAP_NET_ADMIN).
+#   6. With NPT6_KO=path/npt6.ko, and as root: module.sh in the test guest
+#      (selftests/qemu/vm.sh, about a minute), nptctl against that module:
+#      the mode it takes and reports, counters kept across a change,
+#      events, a batch.  Skipped without NPT6_KO.
 #
 # Nothing here creates, changes or deletes a link of the host.
 #
 # This file builds what the tests need and holds the helpers they share;
 # the tests themselves are in files by subject, sourced in this order:
-# cli.sh (2), kernel.sh (3, 4), completion.sh (4), fake_map.sh and
+# cli.sh (2), kernel.sh (3, 4, 6), completion.sh (4), fake_map.sh and
 # fake_tunnel.sh (5), batch.sh (batch mode against both fakes) and json.sh
 # (every -j output against tools/schema).
 #
@@ -36,6 +40,7 @@
 # if any test failed.
 #
 #   NPTCTL_VALGRIND=1 selftests/nptctl/run.sh   every nptctl run under memcheck
+#   NPT6_KO=$PWD/kmod/npt6.ko selftests/nptctl/run.sh   and the module in a guest
 
 set -u
 

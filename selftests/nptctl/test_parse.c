@@ -430,6 +430,24 @@ static void test_ndproxy(void)
 	       "ndproxy: names, and none for unknown modes");
 }
 
+static void test_mode(void)
+{
+	result(parse_mode("rfc6296") == NPT6_MODE_RFC6296 &&
+	       parse_mode("keep-iid") == NPT6_MODE_KEEP_IID,
+	       "mode: rfc6296 and keep-iid");
+	result(parse_mode("k") < 0 && parse_mode("keep") < 0 &&
+	       parse_mode("rfc") < 0 && parse_mode("") < 0 &&
+	       parse_mode("KEEP-IID") < 0 && parse_mode("keep_iid") < 0 &&
+	       parse_mode("keepiid") < 0 && parse_mode("rfc6296 ") < 0 &&
+	       parse_mode("0") < 0 && parse_mode("1") < 0 &&
+	       parse_mode("nptv6") < 0,
+	       "mode: no abbreviations, no other words");
+	result(!strcmp(mode_name(NPT6_MODE_RFC6296), "rfc6296") &&
+	       !strcmp(mode_name(NPT6_MODE_KEEP_IID), "keep-iid") &&
+	       !mode_name(NPT6_MODE_MAX + 1) && !mode_name(255),
+	       "mode: names, and none for unknown modes");
+}
+
 /* @fn(@arg) prints exactly @want. */
 static bool expect_output(void (*fn)(FILE *f, const void *arg), const void *arg,
 			  const char *want)
@@ -526,6 +544,15 @@ static void expect_prints(struct print_case *c, const struct print_step *s,
 	"{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fdce:b680:5c56:5::/64\"," \
 	"\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64," \
 	"\"external_source\":\"static\",\"active\":true"
+/* A mapping the kernel did not report a mode for is an rfc6296 one. */
+#define RFC6296_JSON	"\"mode\":\"rfc6296\""
+#define ZERO_STATS \
+	"{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,\"local\":0," \
+	"\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0," \
+	"\"csum_unknown\":0,\"drop_truncated\":0}"
+#define ZERO_TEXT \
+	"packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 " \
+	"drop_nomem 0 csum_unknown 0 drop_truncated 0\n"
 #define NDP_JSON \
 	"\"ndp\":{\"ns_seen\":20,\"na_sent\":30,\"ign_local\":40,\"ign_off\":50," \
 	"\"ign_unresolved\":60,\"ign_outside\":70,\"drop_malformed\":80,\"ign_budget\":90}"
@@ -549,19 +576,22 @@ static void test_print(void)
 		{ 0, PRETTY, "[]\n", "print: empty table as pretty JSON is []" },
 		{ 2, TEXT, GE0_TEXT "\n" IF42_TEXT, "print: text" },
 		{ 2, STATS, GE0_TEXT "\n"
-		  "    snpt: packets 2 bytes 3 icmp_inner 4 local 5 collision 6 drop_unmappable 7 drop_nomem 8\n"
-		  "    dnpt: packets 102 bytes 103 icmp_inner 104 local 105 collision 106 drop_unmappable 107 drop_nomem 108\n"
+		  "    snpt: packets 2 bytes 3 icmp_inner 4 local 5 collision 6 drop_unmappable 7 drop_nomem 8 csum_unknown 9 drop_truncated 10\n"
+		  "    dnpt: packets 102 bytes 103 icmp_inner 104 local 105 collision 106 drop_unmappable 107 drop_nomem 108 csum_unknown 109 drop_truncated 110\n"
 		  IF42_TEXT, "print: text with counters" },
-		{ 2, JSON, "[" GE0_JSON "},"
+		{ 2, JSON, "[" GE0_JSON "," RFC6296_JSON "},"
 		  "{\"dev\":\"if42\",\"ifindex\":42,\"internal\":\"fd00::/48\","
 		  "\"external\":\"2406::/48\",\"prefix_len\":48,"
-		  "\"external_source\":\"static\",\"active\":true}]\n", "print: JSON" },
-		{ 1, JSON_STATS, "[" GE0_JSON ","
+		  "\"external_source\":\"static\",\"active\":true,"
+		  RFC6296_JSON "}]\n", "print: JSON" },
+		{ 1, JSON_STATS, "[" GE0_JSON "," RFC6296_JSON ","
 		  "\"stats\":{\"snpt\":{\"packets\":2,\"bytes\":3,\"icmp_inner\":4,"
-		  "\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8},"
+		  "\"local\":5,\"collision\":6,\"drop_unmappable\":7,\"drop_nomem\":8,"
+		  "\"csum_unknown\":9,\"drop_truncated\":10},"
 		  "\"dnpt\":{\"packets\":102,\"bytes\":103,\"icmp_inner\":104,"
 		  "\"local\":105,\"collision\":106,\"drop_unmappable\":107,"
-		  "\"drop_nomem\":108}}}]\n", "print: JSON with counters" },
+		  "\"drop_nomem\":108,\"csum_unknown\":109,\"drop_truncated\":110}}}]\n",
+		  "print: JSON with counters" },
 		{ 1, PRETTY,
 		  "[\n"
 		  "    {\n"
@@ -571,7 +601,8 @@ static void test_print(void)
 		  "        \"external\": \"2406:2d40:3084:e000::/64\",\n"
 		  "        \"prefix_len\": 64,\n"
 		  "        \"external_source\": \"static\",\n"
-		  "        \"active\": true\n"
+		  "        \"active\": true,\n"
+		  "        \"mode\": \"rfc6296\"\n"
 		  "    }\n"
 		  "]\n", "print: pretty JSON" },
 	};
@@ -600,20 +631,17 @@ static void test_print_auto(void)
 {
 	static const struct print_step ndp[] = {
 		{ 1, STATS, GE0_TEXT " ndproxy auto\n"
-		  "    snpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
-		  "    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0\n"
+		  "    snpt: " ZERO_TEXT
+		  "    dnpt: " ZERO_TEXT
 		  "    ndp: ns_seen 20 na_sent 30 ign_local 40 ign_off 50 ign_unresolved 60 ign_outside 70 drop_malformed 80 ign_budget 90\n",
 		  "print: text with NDP counters" },
-		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\","
-		  "\"stats\":{\"snpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
-		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
-		  "\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
-		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0},"
+		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\"," RFC6296_JSON ","
+		  "\"stats\":{\"snpt\":" ZERO_STATS ",\"dnpt\":" ZERO_STATS ","
 		  NDP_JSON "}}]\n", "print: JSON with NDP counters" },
 	};
 	/* NDP counters alone still make a stats object. */
 	static const struct print_step ndp_only[] = {
-		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\","
+		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\"," RFC6296_JSON ","
 		  "\"stats\":{" NDP_JSON "}}]\n", "print: JSON with NDP counters only" },
 	};
 	static const struct print_step autos[] = {
@@ -627,16 +655,16 @@ static void test_print_auto(void)
 		  "\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
 		  "\"external_source\":\"auto\",\"token\":\"::feed\","
 		  "\"external_address\":\"2406:2d40:3084:e000::feed\",\"active\":true,"
-		  "\"ndproxy\":\"auto\"},"
+		  "\"ndproxy\":\"auto\"," RFC6296_JSON "},"
 		  "{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
 		  "\"external\":null,\"prefix_len\":64,"
 		  "\"external_source\":\"auto\",\"token\":\"::feed\",\"active\":false,"
-		  "\"ndproxy\":\"all\"},"
+		  "\"ndproxy\":\"all\"," RFC6296_JSON "},"
 		  "{\"dev\":\"ge0\",\"ifindex\":3,\"internal\":\"fd00::/64\","
 		  "\"external\":\"2406:2d40:3084:e000::/64\",\"prefix_len\":64,"
 		  "\"external_source\":\"auto\","
 		  "\"external_address\":\"2406:2d40:3084:e000:1a2b:3c4d:5e6f:7a8b\","
-		  "\"active\":true,\"ndproxy\":\"9\"}]\n",
+		  "\"active\":true,\"ndproxy\":\"9\"," RFC6296_JSON "}]\n",
 		  "print: JSON of auto mappings, active and not" },
 	};
 	struct npt6_mapping m[4];
@@ -681,12 +709,70 @@ static void test_print_auto(void)
 	expect_prints(&c, autos, ARRAY_SIZE(autos));
 }
 
+/*
+ * Modes: keep-iid is shown after the proxy mode, in the words of "add";
+ * rfc6296, the default, only in JSON, so that a text line reads as it
+ * did before there were modes.
+ */
+static void test_print_mode(void)
+{
+	static const struct print_step keep[] = {
+		{ 2, TEXT, GE0_TEXT " ndproxy auto mode keep-iid\n"
+		  GE0_TEXT " ndproxy auto\n", "print: mode keep-iid, text" },
+		{ 1, STATS, GE0_TEXT " ndproxy auto mode keep-iid\n"
+		  "    snpt: packets 1 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 2 drop_truncated 3\n"
+		  "    dnpt: packets 0 bytes 0 icmp_inner 0 local 0 collision 0 drop_unmappable 0 drop_nomem 0 csum_unknown 4 drop_truncated 5\n",
+		  "print: keep-iid counters, text" },
+		{ 2, JSON, "[" GE0_JSON ",\"ndproxy\":\"auto\",\"mode\":\"keep-iid\"},"
+		  GE0_JSON ",\"ndproxy\":\"auto\"," RFC6296_JSON "}]\n",
+		  "print: mode keep-iid and rfc6296, JSON" },
+		{ 1, JSON_STATS, "[" GE0_JSON ",\"ndproxy\":\"auto\",\"mode\":\"keep-iid\","
+		  "\"stats\":{\"snpt\":{\"packets\":1,\"bytes\":0,\"icmp_inner\":0,"
+		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0,"
+		  "\"csum_unknown\":2,\"drop_truncated\":3},"
+		  "\"dnpt\":{\"packets\":0,\"bytes\":0,\"icmp_inner\":0,"
+		  "\"local\":0,\"collision\":0,\"drop_unmappable\":0,\"drop_nomem\":0,"
+		  "\"csum_unknown\":4,\"drop_truncated\":5}}}]\n",
+		  "print: keep-iid counters, JSON" },
+	};
+	/* A mode from the future is its number, as a proxy mode is. */
+	static const struct print_step future[] = {
+		{ 1, TEXT, GE0_TEXT " ndproxy auto mode 7\n",
+		  "print: unknown mode, text" },
+		{ 1, JSON, "[" GE0_JSON ",\"ndproxy\":\"auto\",\"mode\":\"7\"}]\n",
+		  "print: unknown mode, JSON" },
+	};
+	struct npt6_mapping m[2];
+	struct print_case c = { .maps = m };
+
+	memset(m, 0, sizeof(m));
+	ge0_mapping(&m[0]);
+	m[0].has_ndproxy = true;
+	m[0].ndproxy = NPT6_NDPROXY_AUTO;
+	m[0].has_mode = true;
+	m[0].mode = NPT6_MODE_KEEP_IID;
+	m[0].has_stats = true;
+	m[0].snpt.c[NPT6_DSTATS_PACKETS] = 1;
+	m[0].snpt.c[NPT6_DSTATS_CSUM_UNKNOWN] = 2;
+	m[0].snpt.c[NPT6_DSTATS_DROP_TRUNCATED] = 3;
+	m[0].dnpt.c[NPT6_DSTATS_CSUM_UNKNOWN] = 4;
+	m[0].dnpt.c[NPT6_DSTATS_DROP_TRUNCATED] = 5;
+	m[1] = m[0];
+	m[1].mode = NPT6_MODE_RFC6296;
+	m[1].has_stats = false;
+	expect_prints(&c, keep, ARRAY_SIZE(keep));
+
+	m[0].mode = 7;
+	m[0].has_stats = false;
+	expect_prints(&c, future, ARRAY_SIZE(future));
+}
+
 /* An event about the mapping fd00::/64 on ge0, with ndproxy off. */
 #define EVENT_JSON(event, ext, source, active)				\
 	"{\"event\":\"" event "\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"	\
 	"\"internal\":\"fd00::/64\",\"external\":" ext ",\"prefix_len\":64,"	\
 	"\"external_source\":\"" source "\",\"active\":" active		\
-	",\"ndproxy\":\"off\"}"
+	",\"ndproxy\":\"off\"," RFC6296_JSON "}"
 
 static void test_print_events(void)
 {
@@ -719,7 +805,8 @@ static void test_print_events(void)
 		  "        \"prefix_len\": 64,\n"
 		  "        \"external_source\": \"auto\",\n"
 		  "        \"active\": true,\n"
-		  "        \"ndproxy\": \"off\"\n"
+		  "        \"ndproxy\": \"off\",\n"
+		  "        \"mode\": \"rfc6296\"\n"
 		  "    },\n"
 		  "    \"old_external\": \"2406:1::/64\"\n"
 		  "}\n", "event: change, pretty JSON" },
@@ -736,6 +823,15 @@ static void test_print_events(void)
 		  "event: change from inactive, text" },
 		{ 0, JSON, EVENT_JSON("change", "\"2406:2::/64\"", "auto", "true")
 		  ",\"old_external\":null}\n", "event: change from inactive, JSON" },
+	};
+	/* The mode is part of the mapping an add or del event shows. */
+	static const struct print_step keep_iid[] = {
+		{ 0, TEXT, "add fd00::/64 -> 2406:2::/64 dev ge0 ndproxy off mode keep-iid\n",
+		  "event: add of a keep-iid mapping, text" },
+		{ 0, JSON, "{\"event\":\"add\",\"mapping\":{\"dev\":\"ge0\",\"ifindex\":3,"
+		  "\"internal\":\"fd00::/64\",\"external\":\"2406:2::/64\",\"prefix_len\":64,"
+		  "\"external_source\":\"static\",\"active\":true,\"ndproxy\":\"off\","
+		  "\"mode\":\"keep-iid\"}}\n", "event: add of a keep-iid mapping, JSON" },
 	};
 	static const struct print_step not_event[] = {
 		{ 0, JSON, "", "event: not an event prints nothing" },
@@ -779,6 +875,12 @@ static void test_print_events(void)
 	inet_pton(AF_INET6, "2406:2::", &m->ext_prefix);
 	ev.has_old_ext = false;
 	expect_prints(&c, from_inactive, ARRAY_SIZE(from_inactive));
+
+	ev.cmd = NPT6_CMD_MAP_ADD;
+	m->ext_auto = false;
+	m->has_mode = true;
+	m->mode = NPT6_MODE_KEEP_IID;
+	expect_prints(&c, keep_iid, ARRAY_SIZE(keep_iid));
 
 	ev.cmd = NPT6_CMD_MAP_GET;
 	expect_prints(&c, not_event, ARRAY_SIZE(not_event));
@@ -1015,8 +1117,10 @@ int main(void)
 	test_json_strings();
 	test_tokens();
 	test_ndproxy();
+	test_mode();
 	test_print();
 	test_print_auto();
+	test_print_mode();
 	test_print_events();
 	test_numbers();
 	test_ifnames();

@@ -326,6 +326,15 @@ static int default_ndproxy(const struct npt6_mapping *m)
 				      NPT6_NDPROXY_DEFAULT_OTHER;
 }
 
+/*
+ * The translation mode: a line without "mode" means rfc6296, the mode
+ * of a new mapping, and so does a module too old to report one.
+ */
+static uint8_t mapping_mode(const struct npt6_mapping *m)
+{
+	return m->has_mode ? m->mode : NPT6_MODE_RFC6296;
+}
+
 /* The model --------------------------------------------------------------- */
 
 /*
@@ -593,7 +602,9 @@ static bool same_mapping(const struct npt6_mapping *want,
 	     want->has_subnet != cur->has_subnet ||
 	     (want->has_subnet && want->subnet != cur->subnet)))
 		return false;
-	/* A module too old to say has only one mode. */
+	if (mapping_mode(want) != mapping_mode(cur))
+		return false;
+	/* A module too old to say has only one NDP proxy mode. */
 	if (!cur->has_ndproxy)
 		return true;
 	mode = want->has_ndproxy ? want->ndproxy : default_ndproxy(want);
@@ -647,6 +658,23 @@ static int plan_ops(struct batch *b)
 			if (!op)
 				return -1;
 			op->m = w->m;
+			/*
+			 * CHANGE keeps a proxy or translation mode it is not
+			 * given, and a line without one asks for the default,
+			 * which same_mapping() compared with: say so.  A module
+			 * that reports no mode knows no other, and would refuse
+			 * the word.
+			 */
+			if (cur->has_ndproxy && !op->m.has_ndproxy) {
+				int mode = default_ndproxy(&op->m);
+
+				op->m.has_ndproxy = mode >= 0;
+				op->m.ndproxy = (uint8_t)(mode >= 0 ? mode : 0);
+			}
+			if (cur->has_mode && !op->m.has_mode) {
+				op->m.has_mode = true;
+				op->m.mode = NPT6_MODE_RFC6296;
+			}
 			op->m_undo = *cur;
 			w->line = 0;
 			continue;

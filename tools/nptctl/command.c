@@ -20,11 +20,11 @@ static int help_run(const struct command *c, const struct nptctl_opts *opts);
 const struct subcommand nptctl_commands[] = {
 	{ "add", CMD_MAP_ADD, map_parse_add, map_run, "",
 	  "INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV "
-	  "[ndproxy auto|all|off]",
+	  "[ndproxy auto|all|off] [mode rfc6296|keep-iid]",
 	  "translate INT_PFX to EXT_PFX on DEV" },
 	{ "change", CMD_MAP_CHANGE, map_parse_add, map_run, "",
 	  "INT_PFX EXT_PFX|auto [from DEV2|pd] [subnet N] [token IID] dev DEV "
-	  "[ndproxy auto|all|off]",
+	  "[ndproxy auto|all|off] [mode rfc6296|keep-iid]",
 	  "re-point the mapping of INT_PFX on DEV, counters kept" },
 	{ "del", CMD_MAP_DEL, map_parse_del, map_run, "", "INT_PFX dev DEV",
 	  "delete the mapping of INT_PFX on DEV" },
@@ -115,7 +115,7 @@ void nptctl_usage(FILE *f)
 	      "Commands:\n", f);
 	for (i = 0; i < nptctl_ncommands; i++) {
 		const struct subcommand *sc = &nptctl_commands[i];
-		char synopsis[128];
+		char synopsis[192];
 
 		if (!sc->description)
 			continue;
@@ -131,6 +131,9 @@ void nptctl_usage(FILE *f)
 	fputs("\n"
 	      "  EXT_PFX auto follows the /64 of DEV's global address (the one\n"
 	      "  with interface ID IID if given); INT_PFX must be a /64 then.\n"
+	      "  mode keep-iid replaces the prefix and keeps the interface ID,\n"
+	      "  updating checksums; rfc6296, the default, adjusts one word of\n"
+	      "  the address so that no checksum changes.\n"
 	      "  delete is an alias of del, list and ls are aliases of show.\n"
 	      "\n"
 	      "Options:\n"

@@ -203,6 +203,7 @@ static const uint8_t map_policy[NPT6_A_MAX + 1] = {
 	[NPT6_A_SOURCE_LEN]	= NL_U8,
 	[NPT6_A_INACTIVE]	= NL_U8,
 	[NPT6_A_AUTO_PD]	= NL_FLAG,
+	[NPT6_A_MODE]		= NL_U8,
 };
 
 static const uint8_t stats_policy[NPT6_STATS_MAX + 1] = {
@@ -291,6 +292,11 @@ static int map_from_msg(const struct nlmsghdr *nlh, struct npt6_mapping *m,
 		m->ndproxy = mnl_attr_get_u8(tb[NPT6_A_NDPROXY]);
 		m->has_ndproxy = true;
 	}
+	/* Modules before NPT6_A_MODE translate as RFC 6296 says, only. */
+	if (tb[NPT6_A_MODE]) {
+		m->mode = mnl_attr_get_u8(tb[NPT6_A_MODE]);
+		m->has_mode = true;
+	}
 
 	if (tb[NPT6_A_IFNAME])
 		snprintf(m->ifname, sizeof(m->ifname), "%s",
@@ -376,8 +382,8 @@ int genl_map_dump(struct nptctl_genl *g, uint32_t ifindex,
 
 /*
  * A mapping is identified by (IFINDEX, INT_PREFIX, PREFIX_LEN); ADD also
- * describes its external side and its NDP proxy.  We put them in the
- * order the UAPI lists them.
+ * describes its external side, its NDP proxy and its mode.  We put them
+ * in the order the UAPI lists them.
  */
 static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 			bool add)
@@ -404,6 +410,9 @@ static void put_mapping(struct nlmsghdr *nlh, const struct npt6_mapping *m,
 		mnl_attr_put_u32(nlh, NPT6_A_SUBNET, m->subnet);
 	if (m->ext_auto && m->auto_pd)
 		mnl_attr_put(nlh, NPT6_A_AUTO_PD, 0, NULL);
+	/* Left out, ADD makes an rfc6296 mapping and CHANGE keeps the mode. */
+	if (m->has_mode)
+		mnl_attr_put_u8(nlh, NPT6_A_MODE, m->mode);
 }
 
 /* Send @nlh, a request that changes something; "Unable to @what". */

@@ -21,7 +21,10 @@
 #include "print.h"
 #include "command.h"
 
-enum { KW_DEV, KW_TOKEN, KW_NDPROXY, KW_FROM, KW_SUBNET, KW_PD, KW_HELP };
+enum {
+	KW_DEV, KW_TOKEN, KW_NDPROXY, KW_FROM, KW_SUBNET, KW_PD, KW_MODE,
+	KW_HELP
+};
 
 static const struct keyword map_keywords[] = {
 	{ "dev", KW_DEV },
@@ -36,6 +39,7 @@ static const struct keyword add_keywords[] = {
 	{ "from", KW_FROM },
 	{ "subnet", KW_SUBNET },
 	{ "pd", KW_PD },
+	{ "mode", KW_MODE },
 	{ "help", KW_HELP },
 };
 
@@ -49,6 +53,7 @@ struct map_args {
 	const char *from;	/* add only, auto: the device followed */
 	const char *subnet;	/* add only, auto: which subnet of it */
 	bool pd;		/* add only, auto: the delegated prefix */
+	const char *mode;	/* add only; NULL: not given */
 };
 
 static int check_required(const struct map_args *a, unsigned int npos);
@@ -87,6 +92,10 @@ static int parse_args(int argc, char *argv[], unsigned int maxpos,
 		case KW_SUBNET:
 			val = &a->subnet;
 			what = "subnet number";
+			break;
+		case KW_MODE:
+			val = &a->mode;
+			what = "translation mode";
 			break;
 		case KW_PD:
 			if (a->pd) {
@@ -216,7 +225,7 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 	struct npt6_mapping *m = &c->m;
 	struct prefix ip, ep;
 	struct map_args a;
-	int ret, mode;
+	int ret, val;
 
 	memset(m, 0, sizeof(*m));
 	ret = parse_args(argc, argv, 2, 2, add_keywords,
@@ -272,14 +281,26 @@ int map_parse_add(int argc, char *argv[], struct command *c)
 
 	/* Not given: the kernel's default, auto where there is a link layer. */
 	if (a.ndproxy) {
-		mode = parse_ndproxy(a.ndproxy);
-		if (mode < 0) {
+		val = parse_ndproxy(a.ndproxy);
+		if (val < 0) {
 			nptctl_err("invalid ndproxy mode \"%s\" (expected auto, all or off)",
 				   a.ndproxy);
 			return PARSE_ERROR;
 		}
-		m->ndproxy = (uint8_t)mode;
+		m->ndproxy = (uint8_t)val;
 		m->has_ndproxy = true;
+	}
+
+	/* Not given: rfc6296 for add; change keeps the mapping's mode. */
+	if (a.mode) {
+		val = parse_mode(a.mode);
+		if (val < 0) {
+			nptctl_err("invalid mode \"%s\" (expected rfc6296 or keep-iid)",
+				   a.mode);
+			return PARSE_ERROR;
+		}
+		m->mode = (uint8_t)val;
+		m->has_mode = true;
 	}
 
 	if (map_set_dev(m, a.dev))

@@ -61,6 +61,13 @@ struct npt6_mapping {
 	 */
 	bool has_ndproxy;
 	uint8_t ndproxy;
+	/*
+	 * enum npt6_mode, asked for by the user or reported by the kernel.
+	 * Without it a new mapping is RFC6296 and a changed one keeps its
+	 * mode; a module too old to report it has no other.
+	 */
+	bool has_mode;
+	uint8_t mode;
 	bool has_stats;			/* the kernel sent NPT6_A_STATS */
 	struct npt6_dir_stats snpt;
 	struct npt6_dir_stats dnpt;

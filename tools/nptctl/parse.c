@@ -206,6 +206,26 @@ const char *ndproxy_name(unsigned int mode)
 	return mode <= NPT6_NDPROXY_MAX ? ndproxy_names[mode] : NULL;
 }
 
+static const char *const mode_names[NPT6_MODE_MAX + 1] = {
+	[NPT6_MODE_RFC6296]	= "rfc6296",
+	[NPT6_MODE_KEEP_IID]	= "keep-iid",
+};
+
+int parse_mode(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i <= NPT6_MODE_MAX; i++)
+		if (mode_names[i] && !strcmp(arg, mode_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *mode_name(unsigned int mode)
+{
+	return mode <= NPT6_MODE_MAX ? mode_names[mode] : NULL;
+}
+
 int parse_number(const char *arg, uint32_t min, uint32_t max, uint32_t *val)
 {
 	const char *digits = "0123456789";

@@ -85,6 +85,15 @@ int parse_ndproxy(const char *arg);
 const char *ndproxy_name(unsigned int mode);
 
 /*
+ * The enum npt6_mode that @arg names exactly ("rfc6296", "keep-iid"), or
+ * -1.  Values again, not keywords: the two translate to other addresses.
+ */
+int parse_mode(const char *arg);
+
+/* The name of translation @mode, or NULL for one this nptctl does not know. */
+const char *mode_name(unsigned int mode);
+
+/*
  * An unsigned number in decimal, or in hexadecimal after "0x", between
  * @min and @max.  Unlike ip(8) we never read octal, and never hexadecimal
  * without "0x": "tclass 10" is ten, whatever "ip tunnel" would make of it.

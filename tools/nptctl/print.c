@@ -23,6 +23,8 @@ static const char *const dstat_names[NPT6_DSTATS_MAX + 1] = {
 	[NPT6_DSTATS_COLLISION]		= "collision",
 	[NPT6_DSTATS_DROP_UNMAPPABLE]	= "drop_unmappable",
 	[NPT6_DSTATS_DROP_NOMEM]	= "drop_nomem",
+	[NPT6_DSTATS_CSUM_UNKNOWN]	= "csum_unknown",
+	[NPT6_DSTATS_DROP_TRUNCATED]	= "drop_truncated",
 };
 
 static const char *const nstat_names[NPT6_NSTATS_MAX + 1] = {
@@ -58,6 +60,18 @@ static const char *ndproxy_str(char *buf, size_t size, uint8_t mode)
 	if (name)
 		return name;
 	snprintf(buf, size, "%u", mode);
+	return buf;
+}
+
+/* Likewise a translation mode; a module that reports none has rfc6296. */
+static const char *mode_str(char *buf, size_t size,
+			    const struct npt6_mapping *m)
+{
+	const char *name = mode_name(m->mode);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", m->mode);
 	return buf;
 }
 
@@ -182,6 +196,7 @@ static void json_mapping(struct jw *w, const void *item,
 			   inactive_str(a, sizeof(a), m->inactive, false));
 	if (m->has_ndproxy)
 		jw_key_str(w, "ndproxy", ndproxy_str(a, sizeof(a), m->ndproxy));
+	jw_key_str(w, "mode", mode_str(a, sizeof(a), m));
 	if (opts->stats && (m->has_stats || m->has_ndp_stats)) {
 		jw_key(w, "stats");
 		jw_begin(w, '{');
@@ -229,7 +244,10 @@ static const char *text_external(char *buf, const struct npt6_mapping *m)
 /*
  * One line, in the words of "nptctl add" where there are some:
  *   INT -> EXT dev DEV [auto [token IID] [(from ADDR)]] [ndproxy MODE]
- * An inactive auto mapping says "auto" in place of EXT instead.
+ *	[mode keep-iid]
+ * An inactive auto mapping says "auto" in place of EXT instead.  The
+ * mode is shown only when it is not the default, rfc6296, so that the
+ * line of a mapping made before there were modes reads as it did.
  */
 static void text_mapping(FILE *f, const void *item,
 			 const struct print_opts *opts)
@@ -270,6 +288,8 @@ static void text_mapping(FILE *f, const void *item,
 	}
 	if (m->has_ndproxy)
 		fprintf(f, " ndproxy %s", ndproxy_str(a, sizeof(a), m->ndproxy));
+	if (m->mode != NPT6_MODE_RFC6296)
+		fprintf(f, " mode %s", mode_str(a, sizeof(a), m));
 	fputc('\n', f);
 	if (!opts->stats)
 		return;

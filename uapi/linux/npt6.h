@@ -26,7 +26,8 @@
  * leaving that device have their source rewritten internal->external
  * (SNPT); packets arriving on it have their destination rewritten
  * external->internal (DNPT).  The rewrite is the checksum-neutral
- * algorithm of RFC 6296 section 3, byte-identical to Linux's ip6t_NPT.
+ * algorithm of RFC 6296 section 3, byte-identical to Linux's ip6t_NPT,
+ * or with MODE KEEP_IID a plain prefix swap with the checksums updated.
  *
  * A mapping is identified by (NPT6_A_IFINDEX, NPT6_A_INT_PREFIX,
  * NPT6_A_PREFIX_LEN).  On one device, no two mappings may overlap, neither
@@ -36,7 +37,8 @@
  * Commands
  * --------
  * NPT6_CMD_MAP_ADD    IFINDEX, INT_PREFIX, PREFIX_LEN, and either
- *                     EXT_PREFIX or EXT_AUTO [TOKEN]; optional NDPROXY.
+ *                     EXT_PREFIX or EXT_AUTO [TOKEN]; optional NDPROXY
+ *                     and MODE (default RFC6296).
  *                     -EEXIST if the same mapping exists, -EBUSY if it
  *                     overlaps another one, -ENODEV for an unknown device.
  *                     An EXT_AUTO mapping (a /64) takes its external /64
@@ -65,14 +67,15 @@
  *                     external side (EXT_PREFIX, or EXT_AUTO with its
  *                     options): re-point the mapping in one step.  Its
  *                     counters stay, no packet goes untranslated, and the
- *                     events group gets one MAP_CHANGE.  NDPROXY, if
- *                     given, changes the proxy mode too.
+ *                     events group gets one MAP_CHANGE.  NDPROXY and
+ *                     MODE, if given, change the proxy mode and the
+ *                     translation mode too; else they stay.
  * NPT6_CMD_MAP_DEL    IFINDEX, INT_PREFIX, PREFIX_LEN: delete.  -ENOENT if
  *                     there is no such mapping.
  * NPT6_CMD_MAP_GET    doit: IFINDEX, INT_PREFIX, PREFIX_LEN -> one mapping.
  *                     dumpit: all mappings, or those of IFINDEX if given.
  *                     Replies carry IFINDEX, IFNAME, INT_PREFIX, PREFIX_LEN,
- *                     NDPROXY, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
+ *                     NDPROXY, MODE, ACTIVE, EXT_PREFIX (when active), EXT_AUTO,
  *                     TOKEN, AUTO_IFINDEX, AUTO_PD, SUBNET, SOURCE,
  *                     SOURCE_LEN, EXT_ADDR and INACTIVE (auto mappings),
  *                     STATS and NDP_STATS.
@@ -152,11 +155,12 @@ enum npt6_attr {
 /*
  * How a mapping translates an address.  RFC6296 keeps every checksum valid
  * by adjusting one 16-bit word of the address (RFC 6296 section 3.2), so
- * fd00::10 becomes, say, 2406::d3f1:10.  KEEP_IID replaces the prefix and
- * keeps the rest, fd00::10 becoming 2406::10, and instead updates the
- * checksums that cover the address: TCP, UDP, UDP-Lite, DCCP and ICMPv6,
- * and those of the packet an ICMPv6 error carries.  Both are stateless;
- * the second gives the bytes nftables' "snat/dnat ip6 prefix to" gives.
+ * with fd00::/64 mapped to 2406::/64, fd00::10 becomes 2406::d8fa:0:0:10.
+ * KEEP_IID replaces the prefix and keeps the rest, fd00::10 becoming
+ * 2406::10, and instead updates the checksums that cover the address:
+ * TCP, UDP, UDP-Lite, DCCP and ICMPv6, and those of the packet an ICMPv6
+ * error carries.  Both are stateless; the second gives the bytes
+ * nftables' "snat/dnat ip6 prefix to" gives.
  */
 enum npt6_mode {
 	NPT6_MODE_RFC6296,
