@@ -309,7 +309,7 @@ drop_input()
 
 check()
 {
-	local f counters=
+	local f out counters=
 
 	RET=0
 	if ! setup_kiid || ! drop_input "$lan" || ! drop_input "$wan"; then
@@ -329,6 +329,21 @@ check()
 	[ "$N_VERDICTS" -gt 0 ]
 	check_err $? "keepiid.py check said: $(head -c 2000 "$f")"
 	log_test "check: $N_VERDICTS cases ran"
+
+	# What nptctl shows is what the kernel counted (read over netlink
+	# by keepiid.py above): 1 unknown protocol and 3 truncated headers
+	# each way.
+	if [ -z "${NPT6_KIID_CASES:-}" ] &&
+	   npt6_only "check: nptctl -j -s show has the keep-iid counters"; then
+		out=$(rtr_nptctl -j -s show dev ge0 2>&1)
+		echo "$out" | jq -e '.[0].mode == "keep-iid" and
+			.[0].stats.snpt.csum_unknown == 1 and
+			.[0].stats.dnpt.csum_unknown == 1 and
+			.[0].stats.snpt.drop_truncated == 3 and
+			.[0].stats.dnpt.drop_truncated == 3' >/dev/null 2>&1
+		check_err $? "nptctl -j -s show: $out"
+		log_test "check: nptctl -j -s show: mode keep-iid, csum_unknown 1 and drop_truncated 3 each way"
+	fi
 	end_test
 }
 
