@@ -16,6 +16,7 @@ PACKAGES=(
 	# Test tools run inside the guest (the host root is its root).
 	iperf3 python3 python3-scapy ndisc6 radvd iptables nftables tcpdump
 	iputils-ping iproute2 traceroute procps ethtool
+	conntrack	# test_keepiid flushes nftables' state between runs
 	# test_pd: the ISP's DHCPv6 server and the router's PD client.
 	kea-dhcp6-server dhcpcd-base
 	# test_vrrp: the VRRP daemon of the two routers.

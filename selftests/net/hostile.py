@@ -16,6 +16,11 @@
 # On top of the named counters, every npt6 counter of the mapping and of
 # the tunnel device that a case does not name must stay where it was.
 #
+# A second mapping on ge0 is in mode keep-iid (issue 20; its counters are
+# kiid.*): its cases (kdnpt-*, ksnpt-*) expect what keepiid.py's model
+# says, including the drops of packets whose upper-layer header ends
+# before its checksum.
+#
 # The topology is passed in as JSON (see test_hostile.sh); one line per
 # case goes to stdout: "OK<TAB>name<TAB>what" or "FAIL<TAB>name<TAB>why".
 # Exit status 0 when every case passed.
@@ -31,12 +36,14 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import keepiid  # noqa: E402
 import npt  # noqa: E402
 from pkt import (ETH_P_IPV6, a2b, mac_bytes, netns,  # noqa: E402
                  ones_sum, packet_socket, receive)
 
 ETH_P_IP = 0x0800
 NH_HOP, NH_UDP, NH_FRAG, NH_ICMP6, NH_DSTOPTS = 0, 17, 44, 58, 60
+NH_ROUTING = 43
 
 # Flow labels (IPv6) and IP IDs (IPv4) of the corpus: TAG | case index.
 TAG = 0x90000
@@ -65,6 +72,9 @@ class Topo:
         self.remote = a2b(t['remote'])
         self.wan_addr = a2b(t['wan_addr'])
         self.rtr_wan = a2b(t['rtr_wan'])
+        self.kiid = keepiid.KMap(t['kiid_int'], t['kiid_ext'])
+        self.kiid_host = a2b(t['kiid_host'])
+        self.kiid_host_ext = self.kiid.snpt(self.kiid_host)
 
     def __getitem__(self, key):
         return self.t[key]
@@ -100,16 +110,21 @@ def read_counters(topo):
     out = subprocess.run(['ip', 'netns', 'exec', topo['rtr'], topo['nptctl'],
                           '-j', '-s', 'show', 'dev', 'ge0'],
                          capture_output=True, text=True, check=True).stdout
-    m = json.loads(out)[0]
+    m = [x for x in json.loads(out) if x['internal'] == topo['int_pfx']][0]
     for grp, ctrs in m['stats'].items():
         for k, v in ctrs.items():
             c['npt6.%s.%s' % (grp, k)] = v
+    # The keep-iid mapping's, over netlink: they include the counters
+    # only keep-iid has, whatever nptctl prints.
+    with netns(topo['rtr']):
+        for k, v in (keepiid.map_stats('ge0', topo['kiid_int']) or {}).items():
+            c['kiid.' + k] = v
     return c
 
 
 def watched(c):
     """The counters that must not move unless a case names them."""
-    return {k for k in c if k.startswith(('npt6.', 'tnl.'))}
+    return {k for k in c if k.startswith(('npt6.', 'tnl.', 'kiid.'))}
 
 
 # ---------------------------------------------------------------------
@@ -208,10 +223,11 @@ class Case:
         self.counters = dict(counters or {})
         self.match = match        # custom matcher of received packets
         # npt6 counts the bytes of what it translates, IPv6 header on.
-        for d in ('snpt', 'dnpt'):
-            if self.counters.get('npt6.%s.packets' % d):
-                self.counters.setdefault('npt6.%s.bytes' % d,
-                                         sum(len(f) for f in frames))
+        for m in ('npt6', 'kiid'):
+            for d in ('snpt', 'dnpt'):
+                if self.counters.get('%s.%s.packets' % (m, d)):
+                    self.counters.setdefault('%s.%s.bytes' % (m, d),
+                                             sum(len(f) for f in frames))
 
 
 def build_corpus(topo):
@@ -444,6 +460,156 @@ def build_corpus(topo):
         'stack drops it before npt6 (Ip6InHdrErrors)', 'snpt',
         [ip6(lan, far, NH_UDP, b'', fl=fl)[:20]], 'drop',
         counters={'snmp6.Ip6InHdrErrors': 1})
+
+    # ---- keep-iid: the second mapping, prefix swapped, checksums updated ----
+    K = T.kiid
+    kh, kx = T.kiid_host, T.kiid_host_ext
+
+    def kxl(pkts, snpt):
+        """The model's translation of each of PKTS (None: dropped)."""
+        return [keepiid.translate(p, K, snpt) for p in pkts]
+
+    def kadd(name, what, path, frames, counters):
+        """A keep-iid case whose outcome the model gives: dropped (and
+        counted in drop_truncated) or these exact packets."""
+        snpt = path == 'snpt'
+        out = kxl(frames, snpt)
+        d = 'kiid.%s.' % path
+        if any(o is None for o in out):
+            add(name, what, path, frames, 'drop',
+                counters={d + 'drop_truncated': len(frames)})
+        else:
+            add(name, what, path, frames, 'xlat', out,
+                {d + k: v for k, v in counters.items()})
+
+    one = {'packets': 1}
+    tcp = struct.pack('!HHIIBBHHH', 4000, 80, 1, 2, 5 << 4, 0x18, 512, 0, 0)
+    body = udp(far, kx, 9, 9, data)
+    kadd('kdnpt-control', 'keep-iid: well-formed UDP: translated, checksum '
+         'updated (the harness works)', 'dnpt',
+         [ip6(far, kx, NH_UDP, body, fl=nt())], one)
+    for n in (0, 10, 17):
+        kadd('kdnpt-tcp-%d' % n, 'keep-iid: %d bytes of TCP, its checksum '
+             'not all there: dropped (drop_truncated)' % n, 'dnpt',
+             [ip6(far, kx, 6, tcp[:n], fl=nt())], one)
+    kadd('kdnpt-tcp-18', 'keep-iid: 18 bytes of TCP, the checksum whole: '
+         'translated, checksum updated, forwarded', 'dnpt',
+         [ip6(far, kx, 6, tcp[:18], fl=nt())], one)
+    for n in (0, 7):
+        kadd('kdnpt-udp-%d' % n, 'keep-iid: %d bytes of UDP: dropped '
+             '(drop_truncated)' % n, 'dnpt',
+             [ip6(far, kx, NH_UDP, body[:n], fl=nt())], one)
+    kadd('kdnpt-icmp6-3', 'keep-iid: 3 bytes of ICMPv6: dropped '
+         '(drop_truncated)', 'dnpt',
+         [ip6(far, kx, NH_ICMP6, b'\x80\0\0', fl=nt())], one)
+    chain = b''
+    nh = NH_UDP
+    for _ in range(100):
+        chain = dstopts(nh) + chain
+        nh = NH_DSTOPTS
+    kadd('kdnpt-exthdr-chain', 'keep-iid: UDP behind 100 destination-options '
+         'headers: its checksum found and updated', 'dnpt',
+         [ip6(far, kx, NH_DSTOPTS, chain + body, fl=nt())], one)
+    bad = dstopts(NH_DSTOPTS)[:1] + b'\x20' + dstopts(NH_DSTOPTS)[2:]
+    kadd('kdnpt-exthdr-overrun', 'keep-iid: an extension header running 256 '
+         'bytes past the end: no checksum to find, dropped', 'dnpt',
+         [ip6(far, kx, NH_DSTOPTS, bad + b'\0' * 16, fl=nt())], one)
+    kadd('kdnpt-exthdr-cut', 'keep-iid: packet ends 2 bytes into its second '
+         'extension header: dropped', 'dnpt',
+         [ip6(far, kx, NH_DSTOPTS, dstopts(NH_DSTOPTS) + b'\x11\0',
+              fl=nt())], one)
+    ident = 0x5000
+    kadd('kdnpt-frag-tiny', 'keep-iid: first fragment with 4 bytes of UDP '
+         '(no checksum): dropped', 'dnpt',
+         [ip6(far, kx, NH_FRAG, frag(NH_UDP, 0, 1, ident) + body[:4],
+              fl=nt())], one)
+    kadd('kdnpt-frag-no-l4', 'keep-iid: first fragment that ends after a '
+         'destination-options header: dropped', 'dnpt',
+         [ip6(far, kx, NH_FRAG, frag(NH_DSTOPTS, 0, 1, ident + 1) +
+              dstopts(NH_UDP), fl=nt())], one)
+    kadd('kdnpt-frag-later', 'keep-iid: a later fragment: only the address, '
+         'the bytes that look like UDP untouched', 'dnpt',
+         [ip6(far, kx, NH_FRAG, frag(NH_UDP, 3, 1, ident + 2) + body,
+              fl=nt())], one)
+    whole = udp(far, kx, 9, 9, data * 2)
+    fl = nt()
+    kadd('kdnpt-frag-overlap', 'keep-iid: two overlapping fragments: each '
+         'translated on its own, the first one\'s checksum updated', 'dnpt',
+         [ip6(far, kx, NH_FRAG, frag(NH_UDP, 0, 1, ident + 3) + whole[:48],
+              fl=fl),
+          ip6(far, kx, NH_FRAG, frag(NH_UDP, 3, 0, ident + 3) + whole[24:],
+              fl=fl)], {'packets': 2})
+    # Type 253 (experimental), one segment left: the pseudo-header holds
+    # the final destination, which DNPT does not touch.
+    rh = struct.pack('!BBBB', NH_UDP, 2, 253, 1) + b'\0' * 4 + far
+    kadd('kdnpt-routing-segleft', 'keep-iid: UDP behind a routing header '
+         'with a segment left: destination swapped, checksum untouched (it '
+         'covers the final destination)', 'dnpt',
+         [ip6(far, kx, NH_ROUTING, rh + udp(far, far, 9, 9, data),
+              fl=nt())], one)
+    ah = struct.pack('!BBHII', NH_UDP, 4, 0, 0x1234, 1) + b'\0' * 12
+    kadd('kdnpt-ah-udp', 'keep-iid: UDP behind an authentication header: '
+         'checksum found past it and updated', 'dnpt',
+         [ip6(far, kx, 51, ah + body, fl=nt())], one)
+    kadd('kdnpt-proto-253', 'keep-iid: protocol 253: translated, counted in '
+         'csum_unknown', 'dnpt', [ip6(far, kx, 253, data, fl=nt())],
+         {'packets': 1, 'csum_unknown': 1})
+    kadd('kdnpt-no-next', 'keep-iid: no next header (59) with trailing bytes: '
+         'translated, nothing unknown', 'dnpt',
+         [ip6(far, kx, 59, data, fl=nt())], one)
+    kadd('kdnpt-udp-csum-0', 'keep-iid: UDP with checksum 0: translated, '
+         'stays 0', 'dnpt',
+         [ip6(far, kx, NH_UDP, body[:6] + b'\0\0' + body[8:], fl=nt())],
+         one)
+    inner = ip6(kx, far, NH_UDP, udp(kx, far, 9, 9, data))
+    for cut, ix in ((20, 0), (24, 1), (47, 1), (48, 1)):
+        err = icmp6(far, kx, 1, 4, b'\0' * 4, inner[:cut])
+        kadd('kdnpt-icmp-inner-%d' % cut, 'keep-iid: ICMPv6 error quoting %d '
+             'bytes: %s' % (cut, {
+                 20: 'embedded source incomplete, left alone',
+                 24: 'embedded source translated, ICMPv6 checksum takes it',
+                 47: 'embedded UDP checksum cut in half: ICMPv6 checksum '
+                     'takes the change',
+                 48: 'embedded UDP checksum whole: it takes the change'}[cut]),
+             'dnpt', [ip6(far, kx, NH_ICMP6, err, fl=nt())],
+             {'packets': 1, 'icmp_inner': ix})
+    inner_err = ip6(kx, far, NH_ICMP6, icmp6(kx, far, 1, 0, b'\0' * 4,
+                                             ip6(far, kx, NH_UDP, body)))
+    kadd('kdnpt-icmp-in-icmp', 'keep-iid: ICMPv6 error about an ICMPv6 '
+         'error: one level translated, checksums consistent', 'dnpt',
+         [ip6(far, kx, NH_ICMP6, icmp6(far, kx, 1, 0, b'\0' * 4, inner_err),
+              fl=nt())], {'packets': 1, 'icmp_inner': 1})
+
+    sbody = udp(kh, far, 9, 9, data)
+    kadd('ksnpt-control', 'keep-iid: well-formed UDP from inside: '
+         'translated (the harness works)', 'snpt',
+         [ip6(kh, far, NH_UDP, sbody, fl=nt())], one)
+    kadd('ksnpt-tcp-10', 'keep-iid: 10 bytes of TCP from inside: dropped '
+         '(drop_truncated)', 'snpt', [ip6(kh, far, 6, tcp[:10], fl=nt())],
+         one)
+    kadd('ksnpt-exthdr-chain', 'keep-iid: UDP behind 100 '
+         'destination-options headers from inside: checksum updated',
+         'snpt', [ip6(kh, far, NH_DSTOPTS, chain + sbody, fl=nt())], one)
+    rh = struct.pack('!BBBB', NH_UDP, 2, 253, 1) + b'\0' * 4 + far
+    kadd('ksnpt-routing-segleft', 'keep-iid: a routing header with a segment '
+         'left from inside: the source is in the pseudo-header, updated',
+         'snpt', [ip6(kh, far, NH_ROUTING, rh + udp(kh, far, 9, 9, data),
+                      fl=nt())], one)
+    kadd('ksnpt-frag-tiny', 'keep-iid: first fragment with 4 bytes of UDP '
+         'from inside: dropped', 'snpt',
+         [ip6(kh, far, NH_FRAG, frag(NH_UDP, 0, 1, ident + 4) + sbody[:4],
+              fl=nt())], one)
+    inner_in = ip6(far, kh, NH_UDP, udp(far, kh, 9, 9, data))
+    for cut, ix in ((39, 0), (40, 1), (48, 1)):
+        kadd('ksnpt-icmp-inner-%d' % cut, 'keep-iid: ICMPv6 error from '
+             'inside quoting %d bytes: %s' % (cut, {
+                 39: 'embedded destination incomplete, left alone',
+                 40: 'embedded destination translated, ICMPv6 checksum '
+                     'takes it',
+                 48: 'embedded UDP checksum takes the change'}[cut]),
+             'snpt', [ip6(kh, far, NH_ICMP6, icmp6(kh, far, 1, 4, b'\0' * 4,
+                                                   inner_in[:cut]),
+                          fl=nt())], {'packets': 1, 'icmp_inner': ix})
 
     # ---- NDP proxy: Neighbor Solicitations for the internal host's twin ----
     def ns(target, src=T.wan_addr, dst=None, hlim=255, code=0, opts=None,

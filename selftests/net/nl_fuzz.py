@@ -10,7 +10,8 @@
 #
 #   - well-formed requests (add, del, flush of IFNAME, tunnel add and
 #     del) change a model of the expected state when, and only when,
-#     the kernel acks them with 0;
+#     the kernel acks them with 0; an add carries NPT6_A_MODE or not
+#     (rfc6296 or keep-iid), and the dump must report the mode it got;
 #   - hostile requests (random commands, versions, flags, attributes of
 #     random type, length and nesting, truncated or overlong headers,
 #     mutated copies of valid requests) must not change state: whatever
@@ -69,7 +70,9 @@ NPT6_A_INT_PREFIX = 3
 NPT6_A_EXT_PREFIX = 4
 NPT6_A_PREFIX_LEN = 5
 NPT6_A_NDPROXY = 8
-NPT6_A_MAX = 14
+NPT6_A_MODE = 21
+NPT6_A_MAX = 21
+NPT6_MODE_MAX = 1
 IFLA_NPT6TNL_LINK = 1
 IFLA_NPT6TNL_REMOTE = 2
 IFLA_NPT6TNL_LOCAL = 3
@@ -228,7 +231,7 @@ def main():
     created = 0
     figures = {'messages': 0, 'valid': 0, 'valid_acked': 0, 'hostile': 0,
                'hostile_rejected': 0, 'hostile_no_ack': 0, 'dumps_abandoned': 0,
-               'rtnl': 0}
+               'rtnl': 0, 'mode_invalid': 0}
     bad = []
 
     def genl(cmd, attrs, version=1, flags=0):
@@ -240,6 +243,20 @@ def main():
                 attr(NPT6_A_EXT_PREFIX, e.network_address.packed),
                 attr(NPT6_A_PREFIX_LEN, struct.pack('=B', i.prefixlen)),
                 attr(NPT6_A_NDPROXY, struct.pack('=B', 0))]
+
+    def mode_attr():
+        """NPT6_A_MODE: mostly valid, sometimes out of range or of the
+        wrong size, which must be refused."""
+        r = rnd.random()
+        if r < 0.8:
+            return attr(NPT6_A_MODE, struct.pack('=B', rnd.randrange(
+                NPT6_MODE_MAX + 1))), True
+        if r < 0.9:
+            return attr(NPT6_A_MODE, struct.pack('=B', rnd.randrange(
+                NPT6_MODE_MAX + 1, 256))), False
+        return attr(NPT6_A_MODE, rnd.choice([b'', b'\x01\x00',
+                                             b'\x01\0\0\0', b'\x01' * 9])), \
+            False
 
     def garbage_attr(maxtype):
         typ = rnd.randrange(0, maxtype + 3)
@@ -278,10 +295,22 @@ def main():
             op = rnd.random()
             i, e = rnd.choice(pool)
             if op < 0.5:
-                body, _ = genl(NPT6_CMD_MAP_ADD, map_attrs(i, e, ifindex))
+                a = map_attrs(i, e, ifindex)
+                mode, valid = 0, True
+                if rnd.random() < 0.5:
+                    m, valid = mode_attr()
+                    a.append(m)
+                    mode = m[4] if valid else None
+                body, _ = genl(NPT6_CMD_MAP_ADD, a)
                 err = g.request(fam, 0, body)
+                if not valid:
+                    figures['mode_invalid'] += 1
+                    if err == 0:
+                        bad.append('an invalid NPT6_A_MODE was acked: %s' %
+                                   body.hex())
                 if err == 0:
-                    model.add((str(i), str(e)))
+                    model = {x for x in model if x[0] != str(i)}
+                    model.add((str(i), str(e), mode))
             elif op < 0.9:
                 body, _ = genl(NPT6_CMD_MAP_DEL, map_attrs(i, e, ifindex)[:4])
                 err = g.request(fam, 0, body)
@@ -385,9 +414,11 @@ def main():
         plen = a[NPT6_A_PREFIX_LEN][0]
         i = ipaddress.IPv6Network((ipaddress.IPv6Address(a[NPT6_A_INT_PREFIX]), plen))
         e = ipaddress.IPv6Network((ipaddress.IPv6Address(a[NPT6_A_EXT_PREFIX]), plen))
-        got.add((str(i), str(e)))
+        mode = a[NPT6_A_MODE][0] if NPT6_A_MODE in a else None
+        got.add((str(i), str(e), mode))
     if got != model:
-        bad.append('mappings: kernel %s, acked %s' % (sorted(got), sorted(model)))
+        bad.append('mappings: kernel %s, acked %s' % (sorted(got, key=str),
+                                                      sorted(model, key=str)))
 
     links = set()
     for msg in r.dump(RTM_GETLINK, struct.pack('=BxHiII', socket.AF_UNSPEC, 0, 0, 0, 0)):

@@ -917,7 +917,10 @@ def gro(args):
         elif udp_seed_ok(ip):
             csum['partial'] += 1
         else:
-            err('wire: datagram %d/%d: bad UDP checksum' % (b, i))
+            # The bytes of the first one, for whoever has to find out why.
+            err('wire: datagram %d/%d: bad UDP checksum%s' %
+                (b, i, '' if csum.get('bad') else ': ' + ip.hex()))
+            csum['bad'] = csum.get('bad', 0) + 1
 
     def on_rx():
         while True:

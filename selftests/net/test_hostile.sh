@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The hostile-packet corpus: malformed, truncated and odd packets through
-# every path of npt6 (DNPT, SNPT, the NDP proxy, ipip6 decapsulation),
+# every path of npt6 (DNPT, SNPT, the NDP proxy, ipip6 decapsulation, and
+# a second mapping in mode keep-iid),
 # each with one expected outcome that hostile.py asserts byte for byte and
 # counter by counter (see there).  Run as root on a kernel that can load
 # npt6: selftests/qemu/vm.sh selftests/net/test_hostile.sh
@@ -22,6 +23,11 @@ ALL_TESTS="
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+# The keep-iid mapping (issue 20) and the LAN host's address in it.
+KIID_INT=fd8e:52a1:3c07:2::/64
+KIID_EXT=2001:db8:5f00:2::/64
+KIID_HOST=fd8e:52a1:3c07:2::10
+KIID_RTR=fd8e:52a1:3c07:2::1
 LAN4_RTR=192.0.2.1
 LAN4_HOST=192.0.2.10
 REMOTE4=198.51.100.7
@@ -38,10 +44,25 @@ drop_input()
 	EOF
 }
 
+# A keep-iid mapping, by nptctl once it knows the mode.
+kiid_add()
+{
+	if "$NPTCTL" -h 2>&1 | grep -q keep-iid; then
+		rtr_nptctl add "$1" "$2" dev ge0 ndproxy off mode keep-iid
+	else
+		ip netns exec "$rtr" "$PYTHON" "$NET_DIR/keepiid.py" nl add \
+			--dev ge0 --int "$1" --ext "$2" --ndproxy off --mode keep-iid
+	fi
+}
+
 setup()
 {
 	topo_create || return 1
 	rtr_nptctl add $INT_PFX $EXT_PFX dev ge0 || return 1
+	kiid_add $KIID_INT $KIID_EXT || return 1
+	ip -n "$rtr" -6 addr add $KIID_RTR/64 dev ge1 nodad &&
+	ip -n "$rtr" neigh replace $KIID_HOST lladdr $MAC_LAN0 dev ge1 \
+		nud permanent || return 1
 	rtr_nptctl tunnel add tnl4 remote $WAN_ADDR local $RTR_WAN dev ge0 ||
 		return 1
 	ip -n "$rtr" link set tnl4 up &&
@@ -71,13 +92,17 @@ corpus()
 		--arg remote ${REMOTE_PFX}1 --arg wan_addr $WAN_ADDR \
 		--arg rtr_wan $RTR_WAN --arg mac_w0 $MAC_W0 \
 		--arg mac_ge0 $MAC_GE0 --arg mac_ge1 $MAC_GE1 \
-		--arg remote4 $REMOTE4 --arg lan4_host $LAN4_HOST '{
+		--arg remote4 $REMOTE4 --arg lan4_host $LAN4_HOST \
+		--arg kiid_int $KIID_INT --arg kiid_ext $KIID_EXT \
+		--arg kiid_host $KIID_HOST '{
 			lan: $lan, rtr: $rtr, wan: $wan, nptctl: $nptctl,
 			int_pfx: $int_pfx, ext_pfx: $ext_pfx,
 			lan_host: $lan_host, remote: $remote,
 			wan_addr: $wan_addr, rtr_wan: $rtr_wan, mac_w0: $mac_w0,
 			mac_ge0: $mac_ge0, mac_ge1: $mac_ge1, tnl: "tnl4",
-			remote4: $remote4, lan4_host: $lan4_host }' >"$topo"
+			remote4: $remote4, lan4_host: $lan4_host,
+			kiid_int: $kiid_int, kiid_ext: $kiid_ext,
+			kiid_host: $kiid_host }' >"$topo"
 
 	out=$(tmpfile out)
 	"$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" \
@@ -116,7 +141,9 @@ after_corpus()
 		>/dev/null 2>&1
 	# The LAN host drops its input, so only the way out can be checked:
 	# the echo requests were translated.
-	[ "$(npt6_stat "$rtr" ge0 snpt packets)" -ge 2 ] 2>/dev/null
+	[ "$(rtr_nptctl -j -s show dev ge0 | jq --arg i $INT_PFX \
+		'.[] | select(.internal == $i) | .stats.snpt.packets')" -ge 2 ] \
+		2>/dev/null
 	check_err $? "no echo request was translated after the corpus"
 	rtr_nptctl tunnel del tnl4
 	check_err $? "nptctl tunnel del tnl4 failed"

@@ -19,6 +19,8 @@
 #
 #   npt           rtr translates $INT_PFX <-> $EXT_PFX on rwan0; peer is
 #                 the internet host
+#   npt_keepiid   the same in mode keep-iid (issue 20): every checksum
+#                 that covers the address updated, with the NICs' offloads
 #   transix       seed 003: rtr's npt6 tunnel to peer, an AFTR (Linux
 #                 ip6tnl, encaplimit none) with NAT44 to an IPv4 host
 #   site_to_site  seed 004: rtr (A, npt6 tunnel) to peer (B, ip6tnl)
@@ -38,6 +40,7 @@
 ALL_TESTS="
 	offloads
 	npt
+	npt_keepiid
 	transix
 	site_to_site
 	kernel_log
@@ -459,6 +462,53 @@ npt()
 	check_err $? "mapping counters: $out"
 	check_csum "npt" "$host" "$rtr" "$peer"
 	log_info "npt counters: $out"
+	end_test
+}
+
+# npt_keepiid: npt with a keep-iid mapping: the prefix swapped, the
+# interface ID kept, TCP checksums updated under the NICs' GRO and
+# checksum offloads.  The peer must see the host as the prefix swap of
+# its address, and no namespace may count a checksum error.
+npt_keepiid()
+{
+	local ext seen out
+
+	RET=0
+	nics_create || { setup_failed "NIC setup failed" npt_keepiid; return; }
+	router_sysctls "$rtr"
+	ip -n "$host" -6 addr add $LAN_HOST/64 dev hlan0 nodad &&
+	ip -n "$host" -6 route add default via $RTR_LAN &&
+	ip -n "$rtr" -6 addr add $RTR_LAN/64 dev rlan0 nodad &&
+	ip -n "$rtr" -6 addr add $RTR_WAN/64 dev rwan0 nodad &&
+	ip -n "$rtr" -6 route add default via $WAN_ADDR &&
+	ip -n "$peer" -6 addr add $WAN_ADDR/64 dev up0 nodad &&
+	ip -n "$peer" -6 route add $EXT_PFX via $RTR_WAN || {
+		setup_failed "addresses and routes" npt_keepiid
+		return
+	}
+	if "$NPTCTL" -h 2>&1 | grep -q keep-iid; then
+		out=$(rtr_nptctl add $INT_PFX $EXT_PFX dev rwan0 mode keep-iid 2>&1)
+	else
+		out=$(ip netns exec "$rtr" "$PYTHON" "$NET_DIR/keepiid.py" nl add \
+			--dev rwan0 --int $INT_PFX --ext $EXT_PFX --mode keep-iid 2>&1)
+	fi
+	check_err $? "keep-iid mapping $INT_PFX $EXT_PFX dev rwan0: $out"
+	ext=$("$PYTHON" "$NET_DIR/keepiid.py" swap $INT_PFX $EXT_PFX $LAN_HOST)
+	ip netns exec "$host" ping -n -q -c 3 -i 0.2 -w 10 $WAN_ADDR >/dev/null 2>&1
+	check_err $? "no echo replies from $WAN_ADDR"
+	log_test "npt_keepiid: keep-iid $INT_PFX $EXT_PFX on rwan0 (${NICS[1]}), LAN on ${NICS[0]}; ping through"
+
+	xfer "npt_keepiid: TCP host -> peer" "$host" "$peer" $WAN_ADDR
+	seen=$(jq -r '.start.connected[0].remote_host // empty' "$IPERF_SERVER" 2>/dev/null)
+	RET=0
+	[ "$seen" = "$ext" ]
+	check_err $? "peer saw the client as '$seen', want $ext"
+	log_test "npt_keepiid: peer saw the host as $ext, the prefix swap of $LAN_HOST"
+
+	xfer "npt_keepiid: TCP peer -> host, opened by the peer to $ext" "$peer" "$host" "$ext"
+
+	RET=0
+	check_csum "npt_keepiid" "$host" "$rtr" "$peer"
 	end_test
 }
 
