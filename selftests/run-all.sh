@@ -36,8 +36,8 @@
 # the exit status is 1 if anything failed.  Everything printed is also in
 # out/check.log, and the guest console in out/vm.log.
 #
-#   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 3000;
-#                    it needs about 12 minutes on a normal day)
+#   NPT6_VM_TIMEOUT  seconds the vm suite's guest may run (default 3600;
+#                    it needs about 30 minutes on a normal day)
 #
 # `all` is lint nptctl kunit vm fallback pkg debug.
 
@@ -182,7 +182,7 @@ vm_suite()
 	rm -rf "$OUT/vm-results"
 	# Two pairs of emulated NICs for test_nic.sh; nothing else sees
 	# them (their drivers load only when test_nic.sh asks).
-	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-3000}" \
+	"$NPT6_REPO/selftests/qemu/vm.sh" --timeout "${NPT6_VM_TIMEOUT:-3600}" \
 		--nic-pairs "e1000e virtio-net-pci" \
 		--log "$OUT/vm.log" --results "$OUT/vm-results" \
 		"$NPT6_REPO/selftests/net/run-guest.sh" || return
