@@ -125,7 +125,7 @@ log_test $? "module: show names keep-iid after ndproxy"
 ip netns exec "$LAN" ping -c 3 -i 0.2 -W 1 2406::2 >/dev/null 2>&1
 # The requests wait in rtr's neighbour queue until 2406::2 resolves, which
 # may take longer than ping does on a busy guest: wait for them to leave.
-for _ in $(seq 50); do
+for _ in $(seq 100); do
 	[ "$(stat snpt.packets)" -ge 3 ] 2>/dev/null && break
 	sleep 0.1
 done
