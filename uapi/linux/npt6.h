@@ -283,6 +283,18 @@ enum npt6_ndp_stats_attr {
  *              0 = off, NPT6_TNL_MSS_AUTO (the default) = MTU - 40
  *   ACTIVE_LOCAL in6_addr (replies only): the local address in effect;
  *              absent while LOCAL_AUTO has no address to follow
+ *   FASTPATH   u8: 0 (the default) or 1.  With 1 the outer packets take a
+ *              short cut past the IPv6 stack: received ones are
+ *              decapsulated by a receive handler on LINK, before IPv6
+ *              input; sent ones go from the tunnel straight to the
+ *              neighbour, past ip6_output().  Each packet falls back to
+ *              the full path whenever IPv6 netfilter hooks (other than
+ *              npt6's own), an xfrm bundle or a lightweight tunnel
+ *              route would see the outer packet.  What the outer
+ *              packets still skip then: the IPv6 MIB counters and raw
+ *              IPv6 sockets.  LINK must have no other receive handler
+ *              (bridge port, bond or team slave, macvlan or ipvlan
+ *              lower device): EBUSY.
  */
 #define NPT6_TNL_KIND			"npt6tnl"
 #define NPT6_TNL_INHERIT		0xffffffff
@@ -300,6 +312,7 @@ enum npt6_ndp_stats_attr {
 #define NPT6_TNL_DEFAULT_FLOWLABEL	NPT6_TNL_INHERIT
 #define NPT6_TNL_DEFAULT_ENCAPLIMIT	NPT6_TNL_ENCAPLIMIT_NONE
 #define NPT6_TNL_DEFAULT_MSS		NPT6_TNL_MSS_AUTO
+#define NPT6_TNL_DEFAULT_FASTPATH	0
 
 enum {
 	IFLA_NPT6TNL_UNSPEC,
@@ -314,6 +327,7 @@ enum {
 	IFLA_NPT6TNL_ENCAPLIMIT,
 	IFLA_NPT6TNL_MSS,
 	IFLA_NPT6TNL_ACTIVE_LOCAL,
+	IFLA_NPT6TNL_FASTPATH,
 	__IFLA_NPT6TNL_MAX
 };
 
