@@ -573,7 +573,7 @@ case_setup()
 	local n=${1##*-n} h a
 
 	rtr_reset
-	KIND=pps TUN='' SCALE='' SINK_NS=''
+	KIND=pps TUN='' SCALE='' SINK_NS='' SINK_MATCH=''
 	case $1 in
 	*-snpt|fwd-l2w|hook-l2w)
 		lan_ext "$1" a
