@@ -12,8 +12,10 @@
  *                  the watcher of auto addresses   -> map.c, tunnel_link.c,
  *                                                     localaddr.c, pdroute.c
  *   tunnel_link.c  npt6tnl's rtnl link ops, endpoints -> tunnel.c,
+ *                                                     tunnel_fastpath.c,
  *                                                     autoprefix.c
- *   tunnel.c       the ipip6 packet path
+ *   tunnel_fastpath.c  the opt-in short cut past the IPv6 stack -> tunnel.c
+ *   tunnel.c       the ipip6 packet path            -> tunnel_fastpath.c
  *   map.c          mappings and their external devices -> msg.c, table.c,
  *                  hairpin.c, autoprefix.c, pdroute.c, localaddr.c (and
  *                  hooks xlat.c)

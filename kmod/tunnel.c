@@ -30,6 +30,7 @@
 #include <linux/icmp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/jhash.h>
 #include <linux/netdevice.h>
 #include <linux/tcp.h>
 #include <net/dst_cache.h>
@@ -50,10 +51,10 @@
 #include "net.h"
 #include "tunnel.h"
 
-/* Under rcu_read_lock(). */
-static struct npt6_tnl *npt6_tnl_lookup(struct net *net,
-					const struct in6_addr *remote,
-					const struct in6_addr *local)
+/* The tunnel from @remote to @local, if one is up.  Under RCU. */
+struct npt6_tnl *npt6_tnl_lookup(struct net *net,
+				 const struct in6_addr *remote,
+				 const struct in6_addr *local)
 {
 	struct npt6_net *nn = npt6_net(net);
 	struct npt6_tnl *t;
@@ -172,6 +173,47 @@ static struct dst_entry *npt6_tnl_route(struct npt6_tnl *t,
 	return dst;
 }
 
+/*
+ * The outer flow label comes from the packet's flow hash.  A packet from
+ * a local socket or a NIC with receive hashing has one; for one without,
+ * ip6_make_flowlabel() would hash the outer addresses, one label for
+ * every flow in the tunnel, which defeats the label's purpose (ECMP and
+ * LAG on the path spread by it).  Hash the inner flow instead: addresses,
+ * protocol and, unless it is a fragment, the ports (as the flow dissector
+ * does by default, so all fragments of a datagram share a label).  It is
+ * cheaper than the flow dissector, and the hash also spreads the outer
+ * packets over the underlying device's transmit queues.
+ */
+static void npt6_tnl_inner_hash(struct sk_buff *skb)
+{
+	static u32 seed __read_mostly;
+	const struct iphdr *iph = ip_hdr(skb);
+	unsigned int thoff = skb_network_offset(skb) + iph->ihl * 4;
+	bool l4 = false;
+	u32 ports = 0;
+
+	if (skb->l4_hash || skb->sw_hash)
+		return;
+	net_get_random_once(&seed, sizeof(seed));
+	switch (iph->protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+	case IPPROTO_SCTP:
+	case IPPROTO_DCCP:
+		if (ip_is_fragment(iph))
+			break;
+		if (skb_headlen(skb) < thoff + sizeof(ports))
+			break;
+		memcpy(&ports, skb->data + thoff, sizeof(ports));
+		l4 = true;
+		break;
+	}
+	__skb_set_sw_hash(skb, jhash_3words((__force u32)iph->saddr,
+					    (__force u32)iph->daddr, ports,
+					    iph->protocol ^ seed), l4);
+}
+
 static int npt6_tnl_xmit_frag(struct net *net, struct sock *sk,
 			      struct sk_buff *skb);
 static netdev_tx_t npt6_tnl_xmit_segs(struct sk_buff *skb,
@@ -273,10 +315,12 @@ netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 	else
 		tclass = (tclass & ~INET_ECN_MASK) | (dsfield & INET_ECN_MASK);
 	cfg_label = READ_ONCE(t->flowlabel);
-	if (cfg_label == NPT6_TNL_INHERIT)
+	if (cfg_label == NPT6_TNL_INHERIT) {
+		npt6_tnl_inner_hash(skb);
 		label = ip6_make_flowlabel(t->net, skb, 0, true, &fl6);
-	else
+	} else {
 		label = htonl(cfg_label);
+	}
 
 	if (iptunnel_handle_offloads(skb, SKB_GSO_IPXIP6)) {
 		dst_release(dst);
@@ -312,7 +356,10 @@ netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev)
 	ip6h->daddr = ends->remote;
 	skb->protocol = htons(ETH_P_IPV6);
 
-	ip6tunnel_xmit(NULL, skb, dev, 0);
+	if (READ_ONCE(t->fastpath) && npt6_tnl_fast_xmit_ok(dst))
+		npt6_tnl_fast_xmit(skb, dev);
+	else
+		ip6tunnel_xmit(NULL, skb, dev, 0);
 	return NETDEV_TX_OK;
 
 tx_err:
@@ -355,21 +402,17 @@ static int npt6_tnl_xmit_frag(struct net *net, struct sock *sk,
 	return 0;
 }
 
-/* tunnel6 handler for IPPROTO_IPIP; skb->data is the inner IPv4 header. */
-static int npt6_tnl_rcv(struct sk_buff *skb)
+/*
+ * Decapsulation, for both receive paths: check @skb, whose outer header
+ * was just pulled (skb->data is the inner IPv4 header; IP6CB() is the
+ * outer one's), and make it the tunnel device's IPv4 packet.  Returns
+ * false when it was dropped.
+ */
+bool npt6_tnl_decap(struct npt6_tnl *t, struct sk_buff *skb, u8 outer_ds)
 {
-	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
 	const struct iphdr *iph;
-	struct npt6_tnl *t;
 	unsigned int mss;
-	u8 outer_ds;
 	int err;
-
-	t = npt6_tnl_lookup(dev_net(skb->dev), &ip6h->saddr, &ip6h->daddr);
-	if (!t)
-		return -1;	/* not ours: ip6_tunnel's turn */
-	/* The pulls below may move the headers: keep what we need now. */
-	outer_ds = ipv6_get_dsfield(ip6h);
 
 	if (!xfrm6_policy_check(NULL, XFRM_POLICY_IN, skb))
 		goto drop;
@@ -391,6 +434,7 @@ static int npt6_tnl_rcv(struct sk_buff *skb)
 	skb->protocol = htons(ETH_P_IP);
 	skb_reset_network_header(skb);
 	skb_reset_mac_header(skb);
+	skb_reset_mac_len(skb);
 	/* RFC 6040: CE on the outside marks the inside, or drops Not-ECT. */
 	err = INET_ECN_decapsulate(skb, outer_ds, ip_hdr(skb)->tos);
 	if (err > 1)
@@ -404,14 +448,27 @@ static int npt6_tnl_rcv(struct sk_buff *skb)
 	skb->dev = t->dev;
 	skb->pkt_type = PACKET_HOST;
 	dev_sw_netstats_rx_add(t->dev, skb->len);
-	gro_cells_receive(&t->gro_cells, skb);
-	return 0;
+	return true;
 
 drop_err:
 	DEV_STATS_INC(t->dev, rx_errors);
 drop:
 	DEV_STATS_INC(t->dev, rx_dropped);
 	kfree_skb(skb);
+	return false;
+}
+
+/* tunnel6 handler for IPPROTO_IPIP; skb->data is the inner IPv4 header. */
+static int npt6_tnl_rcv(struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct npt6_tnl *t;
+
+	t = npt6_tnl_lookup(dev_net(skb->dev), &ip6h->saddr, &ip6h->daddr);
+	if (!t)
+		return -1;	/* not ours: ip6_tunnel's turn */
+	if (npt6_tnl_decap(t, skb, ipv6_get_dsfield(ip6h)))
+		gro_cells_receive(&t->gro_cells, skb);
 	return 0;
 }
 

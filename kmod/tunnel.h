@@ -58,6 +58,7 @@ struct npt6_tnl {
 	u32 flowlabel;
 	u16 encaplimit;
 	u16 mss;
+	u8 fastpath;			/* tunnel_fastpath.c */
 };
 
 /* RFC 2473 section 4.1.1: Tunnel Encapsulation Limit, padded to 8 bytes. */
@@ -76,10 +77,24 @@ static inline unsigned int npt6_tnl_hlen(u16 encaplimit)
 
 /* tunnel.c: the packet path. */
 netdev_tx_t npt6_tnl_xmit(struct sk_buff *skb, struct net_device *dev);
+struct npt6_tnl *npt6_tnl_lookup(struct net *net,
+				 const struct in6_addr *remote,
+				 const struct in6_addr *local);
+bool npt6_tnl_decap(struct npt6_tnl *t, struct sk_buff *skb, u8 outer_ds);
 int npt6_tnl_rcv_register(void);
 void npt6_tnl_rcv_unregister(void);
 
+/* tunnel_fastpath.c: the opt-in short cut past the IPv6 stack. */
+bool npt6_tnl_fast_xmit_ok(const struct dst_entry *dst);
+void npt6_tnl_fast_xmit(struct sk_buff *skb, struct net_device *dev);
+int npt6_tnl_fast_check(struct net_device *link,
+			struct netlink_ext_ack *extack);
+void npt6_tnl_fast_sync(struct net_device *link, const struct npt6_tnl *except);
+int npt6_tnl_fast_init(void);
+void npt6_tnl_fast_uninit(void);
+
 /* tunnel_link.c: configuration. */
+bool npt6_tnl_dev(const struct net_device *dev);
 void npt6_tnl_follow(struct net *net);
 int npt6_tnl_init(void);
 void npt6_tnl_uninit(void);

@@ -31,6 +31,12 @@
 
 static struct rtnl_link_ops npt6_tnl_link_ops;
 
+/* Is @dev one of our tunnels? */
+bool npt6_tnl_dev(const struct net_device *dev)
+{
+	return dev->rtnl_link_ops == &npt6_tnl_link_ops;
+}
+
 static struct npt6_tnl_ends *npt6_tnl_alloc_ends(const struct in6_addr *local,
 						 const struct in6_addr *remote)
 {
@@ -193,6 +199,12 @@ static void npt6_tnl_dev_uninit(struct net_device *dev)
 	if (t->counted_auto)
 		npt6_auto_put(npt6_net(t->net));
 	t->counted_auto = false;
+	if (t->fastpath) {
+		struct net_device *link = __dev_get_by_index(t->net, t->id.link);
+
+		if (link)
+			npt6_tnl_fast_sync(link, t);
+	}
 	pr_debug("tunnel %s destroyed\n", dev->name);
 }
 
@@ -266,6 +278,7 @@ static const struct nla_policy npt6_tnl_policy[IFLA_NPT6TNL_MAX + 1] = {
 	[IFLA_NPT6TNL_MSS]	    = { .type = NLA_U16 },
 	[IFLA_NPT6TNL_ACTIVE_LOCAL] = { .type = NLA_REJECT,
 					.reject_message = "Reported, not accepted" },
+	[IFLA_NPT6TNL_FASTPATH]	    = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* Checks that need no state; the rest happens in newlink/changelink. */
@@ -394,6 +407,7 @@ static int npt6_tnl_check_dup(const struct npt6_tnl *t,
 struct npt6_tnl_change {
 	struct npt6_tnl_id id;
 	struct npt6_tnl_ends *ends;	/* NULL: no local address yet */
+	u8 fastpath;
 };
 
 /*
@@ -447,6 +461,16 @@ static int npt6_tnl_prepare(const struct npt6_tnl *t, struct nlattr *data[],
 	if (err)
 		return err;
 
+	c->fastpath = t->fastpath;
+	if (data[IFLA_NPT6TNL_FASTPATH])
+		c->fastpath = nla_get_u8(data[IFLA_NPT6TNL_FASTPATH]);
+	if (c->fastpath) {
+		err = npt6_tnl_fast_check(__dev_get_by_index(t->net, id->link),
+					  extack);
+		if (err)
+			return err;
+	}
+
 	if (id->local_auto) {
 		if (!npt6_tnl_pick_local(t->net, id->link, &id->token, &local))
 			return 0;
@@ -466,10 +490,27 @@ static void npt6_tnl_commit(struct npt6_tnl *t, struct nlattr *data[],
 			    struct npt6_tnl_change *c)
 {
 	struct npt6_net *nn = npt6_net(t->net);
+	int old_link = t->fastpath ? t->id.link : 0;
+	struct net_device *link;
 
 	t->id = c->id;
 	npt6_tnl_set_ends(t, c->ends);
 	c->ends = NULL;
+
+	/*
+	 * The receive handler follows: on the new link if the fast path is
+	 * on (npt6_tnl_prepare() checked that it can be), off the old one
+	 * if no other fast-path tunnel needs it there.
+	 */
+	WRITE_ONCE(t->fastpath, c->fastpath);
+	if (old_link && old_link != t->id.link) {
+		link = __dev_get_by_index(t->net, old_link);
+		if (link)
+			npt6_tnl_fast_sync(link, NULL);
+	}
+	link = __dev_get_by_index(t->net, t->id.link);
+	if (link && (old_link || t->fastpath))
+		npt6_tnl_fast_sync(link, NULL);
 
 	if (data[IFLA_NPT6TNL_HOPLIMIT])
 		WRITE_ONCE(t->hoplimit, nla_get_u8(data[IFLA_NPT6TNL_HOPLIMIT]));
@@ -586,7 +627,8 @@ static size_t npt6_tnl_get_size(const struct net_device *dev)
 	       nla_total_size(4) +			/* FLOWLABEL */
 	       nla_total_size(2) +			/* ENCAPLIMIT */
 	       nla_total_size(2) +			/* MSS */
-	       nla_total_size(sizeof(struct in6_addr));	/* ACTIVE_LOCAL */
+	       nla_total_size(sizeof(struct in6_addr)) +	/* ACTIVE_LOCAL */
+	       nla_total_size(1);			/* FASTPATH */
 }
 
 static int npt6_tnl_fill_info(struct sk_buff *skb, const struct net_device *dev)
@@ -600,7 +642,8 @@ static int npt6_tnl_fill_info(struct sk_buff *skb, const struct net_device *dev)
 	    nla_put_u32(skb, IFLA_NPT6TNL_TCLASS, t->tclass) ||
 	    nla_put_u32(skb, IFLA_NPT6TNL_FLOWLABEL, t->flowlabel) ||
 	    nla_put_u16(skb, IFLA_NPT6TNL_ENCAPLIMIT, t->encaplimit) ||
-	    nla_put_u16(skb, IFLA_NPT6TNL_MSS, t->mss))
+	    nla_put_u16(skb, IFLA_NPT6TNL_MSS, t->mss) ||
+	    nla_put_u8(skb, IFLA_NPT6TNL_FASTPATH, t->fastpath))
 		return -EMSGSIZE;
 	if (t->id.local_auto) {
 		if (nla_put_flag(skb, IFLA_NPT6TNL_LOCAL_AUTO) ||
@@ -640,22 +683,35 @@ int __init npt6_tnl_init(void)
 {
 	int err;
 
-	err = rtnl_link_register(&npt6_tnl_link_ops);
+	err = npt6_tnl_fast_init();
 	if (err)
 		return err;
+	err = rtnl_link_register(&npt6_tnl_link_ops);
+	if (err)
+		goto err_fast;
 	err = npt6_tnl_rcv_register();
 	if (err) {
 		pr_err("cannot register the ipip6 receive handler: %d\n", err);
-		rtnl_link_unregister(&npt6_tnl_link_ops);
+		goto err_link;
 	}
+	return 0;
+
+err_link:
+	rtnl_link_unregister(&npt6_tnl_link_ops);
+err_fast:
+	npt6_tnl_fast_uninit();
 	return err;
 }
 
 void npt6_tnl_uninit(void)
 {
-	/* Stop receiving first, then take every tunnel down. */
+	/*
+	 * Stop receiving first, then take every tunnel down, which takes
+	 * the fast path's receive handlers off their devices.
+	 */
 	npt6_tnl_rcv_unregister();
 	rtnl_link_unregister(&npt6_tnl_link_ops);
+	npt6_tnl_fast_uninit();
 }
 
 MODULE_ALIAS_RTNL_LINK(NPT6_TNL_KIND);

@@ -36,6 +36,9 @@
 #
 # NPT6_KO=path/npt6.ko loads that module (replacing another npt6); by
 # default the installed one, with modprobe npt6 (lib.sh's npt6_load).
+# NPT6_TNL_FASTPATH=1 makes every npt6 tunnel of the scenarios a
+# "fastpath on" one (test_tunnel_fastpath.sh runs the suite so); the
+# fastpath test sets the option itself either way.
 #
 # Exit status: 0 all passed, 1 something failed, 4 a needed tool is missing.
 
@@ -54,12 +57,17 @@ ALL_TESTS="
 	change_remote
 	carrier
 	md_dst
+	fastpath
 	kernel_log
 "
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 TNL_PKT=$NET_DIR/tunnel_pkt.py
+
+# The option every npt6 tunnel of the scenarios gets (see the header).
+FASTARGS=()
+[ "${NPT6_TNL_FASTPATH:-0}" = 1 ] && FASTARGS=(fastpath on)
 
 # transix (S3).  2404:8e00::feed:140 is transix's AFTR, as in seed 003.
 AFTR6=2404:8e00::feed:140
@@ -336,7 +344,7 @@ transix()
 	# The tunnel, as the design's example has it, made before wan0 has
 	# any global address: it must wait for one.
 	out=$(ip netns exec "$rtr" "$NPTCTL" tunnel add tun0 remote $AFTR6 \
-		local auto token $TOKEN dev wan0 2>&1)
+		local auto token $TOKEN dev wan0 "${FASTARGS[@]}" 2>&1)
 	check_err $? "nptctl tunnel add: $out"
 	ip -n "$rtr" link set tun0 up &&
 	ip -n "$rtr" route add default dev tun0
@@ -574,7 +582,8 @@ tun_up()
 	shift 5
 	if [ "$kind" = npt6 ]; then
 		out=$(ip netns exec "$ns" "$NPTCTL" tunnel add tun0 \
-			remote "$remote" local "$local" dev g0 "$@" 2>&1) || {
+			remote "$remote" local "$local" dev g0 "${FASTARGS[@]}" \
+			"$@" 2>&1) || {
 			log_info "nptctl tunnel add in $ns: $out"
 			return 1
 		}
@@ -1018,7 +1027,7 @@ unload()
 	fi
 	# One more, following g0's address: the prefix watcher is running.
 	out=$(ip netns exec "$rta" "$NPTCTL" tunnel add tun9 \
-		remote 2001:db8:e9::9 local auto dev g0 2>&1) &&
+		remote 2001:db8:e9::9 local auto dev g0 "${FASTARGS[@]}" 2>&1) &&
 	ip -n "$rta" link set tun9 up
 	check_err $? "auto tunnel: $out"
 
@@ -1725,6 +1734,221 @@ bad_config()
 	[ -z "$out" ]
 	check_err $? "rtnetlink events for refused tunnels: $out"
 	log_test "bad config: no rtnetlink link or netconf event for a refused tunnel; a good one is announced"
+	end_test
+}
+
+# ---------------------------------------------------------------------
+# Issue 21: "fastpath on", the short cut of the outer packets past the
+# IPv6 stack (kmod/tunnel_fastpath.c)
+
+# fp_send4 NS IFACE DMAC SRC DST SPORT...: one crafted UDP packet per
+# source port, to port 9000, from a packet socket: the kernel computes
+# no flow hash for these, unlike for a UDP socket's.
+fp_send4()
+{
+	ip netns exec "$1" "$PYTHON" - "$@" <<'PY'
+import sys
+from scapy.all import Ether, IP, UDP, Raw, sendp, conf
+conf.verb = 0
+_, iface, dmac, src, dst, *sports = sys.argv[1:]
+sendp([Ether(dst=dmac) / IP(src=src, dst=dst, id=7, flags='DF') /
+       UDP(sport=int(p), dport=9000) / Raw(b'npt6-fastpath-%s' % p.encode())
+       for p in sports], iface=iface)
+PY
+}
+
+# fp_mib NS: Ip6InReceives and Ip6OutRequests of NS, on one line.
+fp_mib()
+{
+	echo "$(snmp6 "$1" Ip6InReceives) $(snmp6 "$1" Ip6OutRequests)"
+}
+
+# fp_traffic N: N UDP datagrams ha -> hb and N hb -> ha, through A's
+# tunnel; prints how many arrived each way.
+fp_traffic()
+{
+	local n=$1 a b
+
+	a=$(tpkt udp --a-ns "$ha" --b-ns "$hb" --b-addr $HB4 --count "$n" \
+		--interval 0.002 --no-df 2>&1 | jq '.received | length')
+	b=$(tpkt udp --a-ns "$hb" --b-ns "$ha" --b-addr $HA4 --count "$n" \
+		--interval 0.002 --no-df --port 9001 2>&1 | jq '.received | length')
+	echo "${a:-0} ${b:-0}"
+}
+
+# fp_enslave NS DEV: can DEV become a bridge port (is its receive
+# handler free)?  Leaves it unenslaved again.
+fp_enslave()
+{
+	ip -n "$1" link set "$2" master fpbr0 2>/dev/null || return 1
+	ip -n "$1" link set "$2" nomaster
+}
+
+fastpath()
+{
+	local in0 out0 in1 out1 got js out cap1 cap2 hex1 hex2 n
+
+	RET=0
+	s2s_create || { setup_failed "topology setup failed" fastpath; return; }
+	if ! s2s_tunnels npt6 linux fastpath on; then
+		setup_failed "tunnel setup failed" fastpath
+		return
+	fi
+	tnl_show "$rta" tun0 | jq -e '.[0].fastpath == true' >/dev/null
+	check_err $? "show: $(tnl_show "$rta" tun0)"
+	ping_ok "$ha" $HB4
+	check_err $? "no echo replies from $HB4"
+	# The short cut is taken: A's IPv6 stack does not count the outer
+	# packets of 2 x 200 datagrams, which the tunnel carries.
+	read -r in0 out0 <<<"$(fp_mib "$rta")"
+	n=$(link_stat "$rta" tun0 rx_packets)
+	got=$(fp_traffic 200)
+	read -r in1 out1 <<<"$(fp_mib "$rta")"
+	n=$(( $(link_stat "$rta" tun0 rx_packets) - n ))
+	[ "$got" = "200 200" ]
+	check_err $? "datagrams that arrived (ha->hb hb->ha): $got"
+	[ "$n" -ge 200 ] && [ $((in1 - in0)) -lt 40 ] && [ $((out1 - out0)) -lt 40 ]
+	check_err $? "tun0 rx +$n; A's Ip6InReceives +$((in1 - in0)), Ip6OutRequests +$((out1 - out0)), want both < 40"
+	log_test "fastpath on: 200 datagrams each way through A (B Linux ip6tnl); A's IPv6 MIB counts none of the outer packets"
+
+	# The control: with the option off, the same traffic is counted.
+	RET=0
+	ip netns exec "$rta" "$NPTCTL" tunnel change tun0 fastpath off
+	check_err $? "tunnel change tun0 fastpath off failed"
+	read -r in0 out0 <<<"$(fp_mib "$rta")"
+	got=$(fp_traffic 200)
+	read -r in1 out1 <<<"$(fp_mib "$rta")"
+	[ "$got" = "200 200" ] && [ $((in1 - in0)) -ge 200 ] && [ $((out1 - out0)) -ge 200 ]
+	check_err $? "arrived $got; Ip6InReceives +$((in1 - in0)), Ip6OutRequests +$((out1 - out0)), want >= 200"
+	log_test "fastpath off: the same traffic is counted by A's IPv6 MIB (the check above can fail)"
+
+	# Byte for byte the same outer packets, with or without the short
+	# cut; and one flow label per inner flow although these packets
+	# come with no flow hash (before, one label for the whole tunnel).
+	RET=0
+	ip netns exec "$rta" sysctl -qw net.ipv6.auto_flowlabels=1
+	cap1=$(tmpfile fp-off.pcap)
+	cap_start "$ngn" n0 "$cap1" "ip6 and src $A6 and ip6[6] = 4"
+	fp_send4 "$ha" e0 $MAC_A_L0 $HA4 $HB4 41000 41001 41002 41003
+	cap_stop $CAP_PID "$cap1"
+	ip netns exec "$rta" "$NPTCTL" tunnel change tun0 fastpath on
+	check_err $? "tunnel change tun0 fastpath on failed"
+	cap2=$(tmpfile fp-on.pcap)
+	cap_start "$ngn" n0 "$cap2" "ip6 and src $A6 and ip6[6] = 4"
+	fp_send4 "$ha" e0 $MAC_A_L0 $HA4 $HB4 41000 41001 41002 41003
+	cap_stop $CAP_PID "$cap2"
+	hex1=$(tcpdump -r "$cap1" -nn -t -x 2>/dev/null)
+	hex2=$(tcpdump -r "$cap2" -nn -t -x 2>/dev/null)
+	[ "$(grep -c '^IP6' <<<"$hex1")" -eq 4 ] && [ "$hex1" = "$hex2" ]
+	check_err $? "outer packets differ: off: $hex1 on: $hex2"
+	log_test "fastpath on and off: the 4 outer packets are the same, byte for byte"
+	RET=0
+	js=$(tpkt list --pcap "$cap2" --src $A6 --dst $B6 |
+		jq -s -c '[.[] | {sport, fl: .ip6.fl}] | sort_by(.sport)')
+	echo "$js" | jq -e 'length == 4 and all(.[]; .fl != 0) and
+		([.[].fl] | unique | length) == 4' >/dev/null
+	check_err $? "(sport, flow label) of the outer packets: $js"
+	log_test "flow label from the inner flow for packets without a flow hash: 4 flows, 4 labels"
+	ip netns exec "$rta" sysctl -qw net.ipv6.auto_flowlabels=0
+
+	# A firewall sees every outer packet: transmit runs LOCAL_OUT and
+	# POST_ROUTING itself; receive goes the full way while PRE_ROUTING
+	# or LOCAL_IN has a hook.  Removed again, receive is short again.
+	RET=0
+	ip netns exec "$rta" nft -f - <<-'EOF'
+	table inet fp {
+		chain pre { type filter hook prerouting priority 0; meta nfproto ipv6 meta l4proto 4 counter; }
+		chain in { type filter hook input priority 0; meta nfproto ipv6 meta l4proto 4 counter; }
+		chain out { type filter hook output priority 0; meta nfproto ipv6 meta l4proto 4 counter; }
+		chain post { type filter hook postrouting priority 0; meta nfproto ipv6 meta l4proto 4 counter; }
+	}
+	EOF
+	check_err $? "nft table failed"
+	read -r in0 out0 <<<"$(fp_mib "$rta")"
+	got=$(fp_traffic 100)
+	read -r in1 out1 <<<"$(fp_mib "$rta")"
+	js=$(ip netns exec "$rta" nft -j list table inet fp | jq -c '
+		[.nftables[] | select(.rule) | {(.rule.chain): .rule.expr[2].counter.packets}] | add')
+	[ "$got" = "100 100" ]
+	check_err $? "datagrams that arrived: $got"
+	echo "$js" | jq -e '.pre >= 100 and .in >= 100 and .out >= 100 and .post >= 100' >/dev/null
+	check_err $? "nft counters of ipip6 packets: $js, want >= 100 each"
+	[ $((in1 - in0)) -ge 100 ] && [ $((out1 - out0)) -lt 40 ]
+	check_err $? "Ip6InReceives +$((in1 - in0)) (want >= 100: full path), Ip6OutRequests +$((out1 - out0)) (want < 40: short cut)"
+	log_test "fastpath with nftables: every outer packet meets prerouting, input, output and postrouting $js"
+	ip netns exec "$rta" nft delete table inet fp
+	read -r in0 out0 <<<"$(fp_mib "$rta")"
+	got=$(fp_traffic 100)
+	read -r in1 out1 <<<"$(fp_mib "$rta")"
+	[ "$got" = "100 100" ] && [ $((in1 - in0)) -lt 40 ]
+	check_err $? "after nft delete: arrived $got, Ip6InReceives +$((in1 - in0)), want < 40"
+	log_test "fastpath: without the table, receive takes the short cut again"
+
+	# The receive handler: one per device, shared by its fast-path
+	# tunnels, gone with the last; refused where another is.
+	RET=0
+	ip -n "$rta" link add fpbr0 type bridge &&
+	ip -n "$rta" link add d1 type dummy &&
+	ip -n "$rta" link add d2 type dummy &&
+	ip -n "$rta" link set d1 up && ip -n "$rta" link set d2 up &&
+	ip -n "$rta" -6 addr add 2001:db8:e5::a/64 dev d1 nodad &&
+	ip -n "$rta" -6 addr add 2001:db8:e6::a/64 dev d2 nodad
+	check_err $? "dummy devices failed"
+	fp_enslave "$rta" d1
+	check_err $? "d1 cannot be enslaved before any tunnel"
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel add fp1 remote 2001:db8:e5::1 \
+		local 2001:db8:e5::a dev d1 fastpath on 2>&1) &&
+	out=$out$(ip netns exec "$rta" "$NPTCTL" tunnel add fp2 remote 2001:db8:e5::2 \
+		local 2001:db8:e5::a dev d1 fastpath on 2>&1)
+	check_err $? "tunnel add fp1, fp2: $out"
+	fp_enslave "$rta" d1
+	check_fail $? "d1 became a bridge port under two fast-path tunnels"
+	ip netns exec "$rta" "$NPTCTL" tunnel del fp1
+	fp_enslave "$rta" d1
+	check_fail $? "d1 became a bridge port with fp2 still fast"
+	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 dev d2
+	fp_enslave "$rta" d1
+	check_err $? "d1 still held after fp2 moved to d2"
+	fp_enslave "$rta" d2
+	check_fail $? "d2 became a bridge port under fp2"
+	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 fastpath off
+	fp_enslave "$rta" d2
+	check_err $? "d2 still held after fastpath off"
+	log_test "fastpath: the receive handler follows its tunnels (two on d1, one moved to d2, off)"
+
+	RET=0
+	ip -n "$rta" link set d1 master fpbr0
+	check_err $? "d1 cannot join the bridge"
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel add fp3 remote 2001:db8:e5::3 \
+		local 2001:db8:e5::a dev d1 fastpath on 2>&1)
+	check_fail $? "tunnel add over a bridge port succeeded"
+	grep -q "already has a receive handler" <<<"$out"
+	check_err $? "the error says: $out"
+	ip -n "$rta" link show fp3 >/dev/null 2>&1
+	check_fail $? "the refused tunnel fp3 exists"
+	out=$(ip netns exec "$rta" "$NPTCTL" tunnel change fp2 dev d1 fastpath on 2>&1)
+	check_fail $? "tunnel change onto a bridge port succeeded"
+	tnl_show "$rta" fp2 | jq -e '.[0].fastpath == false and .[0].dev == "d2"' >/dev/null
+	check_err $? "the refused change changed fp2: $(tnl_show "$rta" fp2)"
+	log_test "fastpath over a bridge port: refused with \"$out\"; nothing changed"
+
+	# The underlying device goes away under a fast-path tunnel; then
+	# traffic, a rapid on/off and fastpath toggled under a ping flood.
+	RET=0
+	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 fastpath on &&
+	ip -n "$rta" link del d2
+	check_err $? "fastpath on, or deleting d2, failed"
+	bg ip netns exec "$ha" ping -f -q -w 30 $HB4
+	bg ip netns exec "$hb" ping -f -q -w 30 $HA4
+	for n in $(seq 20); do
+		ip netns exec "$rta" "$NPTCTL" tunnel change tun0 fastpath off &&
+		ip netns exec "$rta" "$NPTCTL" tunnel change tun0 fastpath on ||
+			{ check_err 1 "toggle $n failed"; break; }
+	done
+	bg_stop $BG_PIDS
+	ping_ok "$ha" $HB4
+	check_err $? "no echo replies after the toggles"
+	log_test "fastpath: its device deleted under a tunnel; toggled 20 times under ping -f both ways"
 	end_test
 }
 
