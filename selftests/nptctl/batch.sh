@@ -25,10 +25,15 @@ FAKE_BATCH_TESTS=(
 	"fake batch: a line without mode is rfc6296: one CHANGE back"
 	"fake batch: a rollback brings a mapping back in its mode"
 	"fake batch: a line without ndproxy is the default: one CHANGE back"
+	"fake batch: fastpath on and a line without it are one CHANGE each"
+	"fake batch: a rollback brings fastpath back"
+	"fake batch: a module without fastpath: off sends nothing, on refused"
 )
 
 # Start fake_npt6 and fake_rtnl in their "table" scenario, which keep what
-# they are told for as long as they run; 1 if they did not come up.
+# they are told for as long as they run, or fake_rtnl in RTNL_SCENARIO
+# ("oldtable"); 1 if they did not come up.
+#   batch_start [RTNL_SCENARIO]
 batch_start()
 {
 	local p
@@ -36,7 +41,7 @@ batch_start()
 	rm -f "$TMP"/bport "$TMP"/blog "$TMP"/brport "$TMP"/brlog
 	"$TMP/fake_npt6" table "$TMP/bport" "$TMP/blog" 2>"$TMP/fake.err" &
 	BATCH_PIDS=($!)
-	"$TMP/fake_rtnl" table "$TMP/brport" "$TMP/brlog" 2>>"$TMP/fake.err" &
+	"$TMP/fake_rtnl" "${1:-table}" "$TMP/brport" "$TMP/brlog" 2>>"$TMP/fake.err" &
 	BATCH_PIDS+=($!)
 	for _ in $(seq 100); do
 		[ -s "$TMP/bport" ] && [ -s "$TMP/brport" ] && return 0
@@ -127,7 +132,7 @@ fake_batch_tests()
 {
 	local t fail B="$TMP/site.conf" R=2404:8e00::feed:140 D
 	local data='linkinfo{ kind=npt6tnl data{'
-	local dflt='hoplimit=64 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535'
+	local dflt='hoplimit=64 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 fastpath=0'
 
 	if ! has_net_admin; then
 		for t in "${FAKE_BATCH_TESTS[@]}"; do log_test $ksft_skip "$t"; done
@@ -163,13 +168,13 @@ EOF
 	apply "${FAKE_BATCH_TESTS[1]}" 0 "" "$B" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd00:: ext=2406:: plen=64
 cmd=1 flags=0x5 ver=1 ifindex=1 int=fd01:: plen=64 ndproxy=0 auto token=::feed
 newlink flags=0x605 index=0 ifname=ip6tnl1 $data link=1 remote=$R local_auto token=::feed $dflt } }
-newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=10 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 } }"
+newlink flags=0x605 index=0 ifname=site0 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=10 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 fastpath=0 } }"
 	fail=$?
 	{ bctl show && bctl tunnel show; } >"$TMP/out" 2>"$TMP/err"
 	check_output "${FAKE_BATCH_TESTS[1]}" $? 0 "" "fd00::/64 -> 2406::/64 dev lo ndproxy off
 fd01::/64 -> auto (no address yet) dev lo token ::feed ndproxy off
-ip6tnl1: remote $R local auto token ::feed (no address yet) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none
-site0: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss auto hoplimit 10 tclass inherit flowlabel inherit encaplimit none" ||
+ip6tnl1: remote $R local auto token ::feed (no address yet) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none fastpath off
+site0: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss auto hoplimit 10 tclass inherit flowlabel inherit encaplimit none fastpath off" ||
 		fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[1]}"
 
@@ -412,6 +417,76 @@ cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0a:: ext=2406:a:: plen=64 ndproxy=0 mode=1
 		fail=1
 	apply "${FAKE_BATCH_TESTS[18]}" 0 "" "$TMP/ndp.conf" "" || fail=1
 	log_test $fail "${FAKE_BATCH_TESTS[18]}"
+
+	# fastpath is configuration too: off unless a line says on, changed
+	# in place with the counters kept.
+	printf '%s\n' "tunnel add fp0 remote 2001:db8:2::9 local auto dev lo fastpath on" \
+		>"$TMP/fp.conf"
+	apply "${FAKE_BATCH_TESTS[19]}" 0 "" "$TMP/fp.conf" \
+		"newlink flags=0x605 index=0 ifname=fp0 $data link=1 remote=2001:db8:2::9 local_auto hoplimit=64 tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 fastpath=1 } }"
+	fail=$?
+	apply "${FAKE_BATCH_TESTS[19]}" 0 "" "$TMP/fp.conf" "" || fail=1
+	bctl -j -s tunnel show fp0 >"$TMP/fp0.json" 2>&1
+	grep -q '"fastpath":true' "$TMP/fp0.json" || fail=1
+	printf '%s\n' "tunnel add fp0 remote 2001:db8:2::9 local auto dev lo" \
+		>"$TMP/fp.conf"
+	apply "${FAKE_BATCH_TESTS[19]}" 0 "" "$TMP/fp.conf" \
+		"newlink flags=0x5 index=104 $data fastpath=0 } }" || fail=1
+	apply "${FAKE_BATCH_TESTS[19]}" 0 "" "$TMP/fp.conf" "" || fail=1
+	# Only fastpath differs from before: the counters are the same.
+	bctl -j -s tunnel show fp0 | sed 's/"fastpath":false/"fastpath":true/' \
+		>"$TMP/fp1.json" 2>&1
+	same_files "${FAKE_BATCH_TESTS[19]}" "states" "$TMP/fp0.json" \
+		"$TMP/fp1.json" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[19]}"
+
+	shape >"$TMP/state0"
+	printf '%s\n' "tunnel change fp0 fastpath on" \
+		"add fd0f::/64 2001:db8:bad::/64 dev lo" >"$TMP/fp.conf"
+	apply "${FAKE_BATCH_TESTS[20]}" 1 \
+		"Error: $TMP/fp.conf:2: npt6: external prefix refused" \
+		"$TMP/fp.conf" "cmd=1 flags=0x5 ver=1 ifindex=1 int=fd0f:: ext=2001:db8:bad:: plen=64
+newlink flags=0x5 index=104 $data fastpath=1 } }
+newlink flags=0x5 index=104 $data fastpath=0 } }"
+	fail=$?
+	same_shape "${FAKE_BATCH_TESTS[20]}" || fail=1
+	log_test $fail "${FAKE_BATCH_TESTS[20]}"
 	batch_stop
+
+	# A module older than fastpath ignores the attribute and reports
+	# none: its tunnels have it off.  A file that asks for off (or says
+	# nothing) is applied once and then sends nothing; on is refused,
+	# as it could not be had.
+	fail=1
+	if batch_start oldtable; then
+		printf '%s\n' "tunnel add old0 remote 2001:db8:2::a local auto dev lo" \
+			>"$TMP/old.conf"
+		apply "${FAKE_BATCH_TESTS[21]}" 0 "" "$TMP/old.conf" \
+			"newlink flags=0x605 index=0 ifname=old0 $data link=1 remote=2001:db8:2::a local_auto $dflt } }"
+		fail=$?
+		apply "${FAKE_BATCH_TESTS[21]}" 0 "" "$TMP/old.conf" "" || fail=1
+		compare "${FAKE_BATCH_TESTS[21]}" 0 "" \
+			"old0: remote 2001:db8:2::a local auto (no address yet) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none" \
+			-- bctl tunnel show || fail=1
+		printf '%s\n' "tunnel add old0 remote 2001:db8:2::a local auto dev lo fastpath off" \
+			"tunnel change old0 fastpath off" >"$TMP/old.conf"
+		apply "${FAKE_BATCH_TESTS[21]}" 0 "" "$TMP/old.conf" "" || fail=1
+		# Deleted and added again by the file: compared as it is.
+		printf '%s\n' "tunnel del old0" \
+			"tunnel add old0 remote 2001:db8:2::a local auto dev lo" >"$TMP/old.conf"
+		apply "${FAKE_BATCH_TESTS[21]}" 0 "" "$TMP/old.conf" "" || fail=1
+		printf '%s\n' "tunnel add old0 remote 2001:db8:2::a local auto dev lo fastpath on" \
+			>"$TMP/old.conf"
+		apply "${FAKE_BATCH_TESTS[21]}" 1 \
+			"Error: $TMP/old.conf:1: the npt6 module is too old for fastpath" \
+			"$TMP/old.conf" "" || fail=1
+		printf '%s\n' "tunnel add old0 remote 2001:db8:2::a local auto dev lo" \
+			"tunnel change old0 mtu 1400 fastpath on" >"$TMP/old.conf"
+		apply "${FAKE_BATCH_TESTS[21]}" 1 \
+			"Error: $TMP/old.conf:2: the npt6 module is too old for fastpath" \
+			"$TMP/old.conf" "" || fail=1
+	fi
+	batch_stop
+	log_test $fail "${FAKE_BATCH_TESTS[21]}"
 }
 fake_batch_tests

@@ -244,7 +244,7 @@ bad "monitor: unknown argument" 'Error: unknown argument "bar"' monitor bar
 bad "monitor: no dev" 'Error: unknown argument "dev"' monitor dev lo
 
 # tunnel: commands and help.
-TADD="Usage: nptctl [OPTIONS] tunnel add NAME remote ADDR local ADDR|auto [token IID] dev DEV [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N]"
+TADD="Usage: nptctl [OPTIONS] tunnel add NAME remote ADDR local ADDR|auto [token IID] dev DEV [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N] [fastpath on|off]"
 "${WRAP[@]}" "$NPTCTL" -h >"$TMP/out" 2>"$TMP/err"
 [ $? -eq 0 ] && grep -q '^  tunnel add|change|del|show \.\.\.$' "$TMP/out"
 log_test $? "cli: -h lists tunnel"
@@ -288,6 +288,9 @@ bad "tunnel add: mtu without value" 'Error: missing MTU after "mtu"' \
 bad "tunnel add: encaplimit without value" \
 	'Error: missing encapsulation limit after "encaplimit"' \
 	tunnel add t0 remote $R local auto dev lo encaplimit
+bad "tunnel add: fastpath without value" \
+	'Error: missing "on" or "off" after "fastpath"' \
+	tunnel add t0 remote $R local auto dev lo fastpath
 bad "tunnel add: remote twice" 'Error: duplicate "remote"' \
 	tunnel add t0 remote $R local auto remote $R dev lo
 bad "tunnel add: mss twice, abbreviated" 'Error: duplicate "ms"' \
@@ -298,6 +301,10 @@ bad "tunnel add: ambiguous t (token, tclass)" 'Error: ambiguous argument "t"' \
 	tunnel add t0 remote $R local auto t ::feed dev lo
 bad "tunnel add: ambiguous m (mtu, mss)" 'Error: ambiguous argument "m"' \
 	tunnel add t0 remote $R local auto dev lo m 1400
+bad "tunnel add: ambiguous f (flowlabel, fastpath)" 'Error: ambiguous argument "f"' \
+	tunnel add t0 remote $R local auto dev lo f 7
+bad "tunnel add: fastpath twice, abbreviated" 'Error: duplicate "fa"' \
+	tunnel add t0 remote $R local auto dev lo fastpath on fa off
 
 # tunnel add: names and addresses.
 bad "tunnel add: name too long" \
@@ -370,6 +377,7 @@ for v in 0x100000 1048576 x none; do
 	badnum flowlabel "$v" "inherit or 0..0xfffff"
 done
 for v in 256 0x100 65535 inherit x; do badnum encaplimit "$v" "none or 0..255"; done
+for v in 1 0 0x1 yes true ON o of none; do badnum fastpath "$v" "on or off"; done
 bad "tunnel add: abbreviated keyword, value named in full" \
 	'Error: invalid encaplimit "9999" (expected none or 0..255)' \
 	tunnel add t0 remote $R local auto dev lo e 9999
@@ -377,7 +385,7 @@ bad "tunnel add: unknown device" "Error: unknown device \"$NODEV\"" \
 	tunnel add t0 remote $R local auto token ::feed dev "$NODEV" mtu 1460 mss auto
 bad "tunnel add: abbreviated keywords, unknown device" \
 	"Error: unknown device \"$NODEV\"" \
-	tu a t0 r $R l auto to ::feed d "$NODEV" mt 1400 ms 1360 ho 64 tc 0x20 f 7 e none
+	tu a t0 r $R l auto to ::feed d "$NODEV" mt 1400 ms 1360 ho 64 tc 0x20 fl 7 e none fa on
 bad "tunnel add: bad value wins over unknown device" \
 	'Error: invalid hoplimit "0" (expected 1..255)' \
 	tunnel add t0 remote $R local auto dev "$NODEV" hoplimit 0
@@ -388,6 +396,9 @@ bad "tunnel change: no settings" \
 	'Error: nothing to change (try "nptctl tunnel change help")' tunnel change t0
 bad "tunnel change: bad mtu" 'Error: invalid mtu "65536" (expected 68..65487)' \
 	tunnel change t0 mtu 65536
+bad "tunnel change: bad fastpath, abbreviated" \
+	'Error: invalid fastpath "enabled" (expected on or off)' \
+	tunnel change t0 fas enabled
 bad "tunnel change: token with a fixed local" 'Error: token needs "local auto"' \
 	tunnel change t0 local 2001:db8::1 token ::feed
 bad "tunnel change: bad remote" 'Error: remote address "ff02::1" is not a unicast address' \

@@ -49,10 +49,10 @@ completes "tunnel commands" "nptctl -n x tunnel " \
 	"add change del delete show list ls help"
 completes "tunnel add: a new name" "nptctl tunnel add " "help"
 completes "tunnel add: keywords, no token before local auto" \
-	"nptctl tunnel add t0 " "remote local dev mtu mss hoplimit tclass flowlabel encaplimit"
+	"nptctl tunnel add t0 " "remote local dev mtu mss hoplimit tclass flowlabel encaplimit fastpath"
 completes "tunnel add: token after local auto" \
 	"nptctl tunnel add t0 remote 2404:8e00::feed:140 local auto " \
-	"token dev mtu mss hoplimit tclass flowlabel encaplimit"
+	"token dev mtu mss hoplimit tclass flowlabel encaplimit fastpath"
 completes "tunnel add: no token after a fixed local" \
 	"nptctl tunnel add t0 local 2001:db8::1 remote 2404:8e00::feed:140 d" "dev"
 completes "tunnel add: local auto" "nptctl tunnel add t0 remote ::1 local " "auto"
@@ -62,9 +62,13 @@ completes "tunnel add: mss words" "nptctl tunnel add t0 mss " "auto off"
 completes "tunnel add: tclass inherit" "nptctl tunnel add t0 tclass i" "inherit"
 completes "tunnel add: flowlabel inherit" "nptctl tunnel add t0 flowlabel " "inherit"
 completes "tunnel add: encaplimit none" "nptctl tunnel add t0 encaplimit " "none"
+completes "tunnel add: fastpath words" "nptctl tunnel add t0 fastpath " "on off"
+completes "tunnel change: fastpath o" "nptctl tunnel change t0 fastpath o" "on off"
+completes "tunnel change: f" "nptctl tunnel change t0 mtu 1400 f" \
+	"flowlabel fastpath"
 completes "tunnel add: devices after dev" "nptctl tunnel add t0 dev l" "lo"
 completes "tunnel add: keywords used up" \
-	"nptctl tunnel add t0 remote ::1 local auto token ::feed dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none " ""
+	"nptctl tunnel add t0 remote ::1 local auto token ::feed dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none fastpath off " ""
 completes "tunnel change: token any time" "nptctl tunnel change t0 mtu 1400 t" \
 	"token tclass"
 completes "tunnel change: token none" "nptctl t c t0 token " "none"

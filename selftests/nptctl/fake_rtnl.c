@@ -20,9 +20,10 @@
  * The links: lo (no kind), eth0 (veth), fake0 (kind "npt6tnlx", which only
  * starts like ours), and three npt6 tunnels: t0 (auto with token ::feed,
  * following 2400:1:2:3::feed, over lo), t1 (auto, no address yet, over a
- * device that does not exist) and tun1 (fixed ends, every setting off its
- * default).  Dumps send them all, out of order, with attributes from the
- * future at every level.
+ * device that does not exist, and as a module older than FASTPATH reports
+ * it: without one) and tun1 (fixed ends, every setting off its default).
+ * Dumps send them all, out of order, with attributes from the future at
+ * every level.
  *
  * Scenarios:
  *   ok          GETLINK by name finds the table's links, else ENODEV;
@@ -45,6 +46,8 @@
  *               address; each new tunnel's counters start at the
  *               how-manyth creation it was times 1000, so that a test
  *               sees whether it was made again.
+ *   oldtable    the same, as a module older than FASTPATH: it ignores
+ *               the attribute and reports none.
  */
 
 #include <arpa/inet.h>
@@ -99,6 +102,8 @@ struct fake_link {
 	uint8_t hoplimit;
 	uint32_t tclass, flowlabel;
 	uint16_t encaplimit, mss;
+	uint8_t fastpath;
+	bool no_fastpath;		/* a module older than FASTPATH */
 	uint64_t stats_base;		/* counters are base + 1, + 2, ... */
 	bool long_stats;		/* a stats64 from a newer kernel */
 };
@@ -107,13 +112,14 @@ static struct fake_link links[] = {
 	{ .ifindex = 8, .name = "t1", .kind = NPT6_TNL_KIND, .mtu = 1460,
 	  .link = 99999, .remote = "2404:8e00::feed:140", .hoplimit = 64,
 	  .tclass = NPT6_TNL_INHERIT, .flowlabel = NPT6_TNL_INHERIT,
-	  .encaplimit = NPT6_TNL_ENCAPLIMIT_NONE, .mss = NPT6_TNL_MSS_AUTO },
+	  .encaplimit = NPT6_TNL_ENCAPLIMIT_NONE, .mss = NPT6_TNL_MSS_AUTO,
+	  .no_fastpath = true },
 	{ .ifindex = 2, .name = "eth0", .kind = "veth", .mtu = 1500 },
 	{ .ifindex = 9, .name = "tun1", .kind = NPT6_TNL_KIND, .mtu = 1400,
 	  .link = 1, .remote = "2001:db8:2::7", .local = "2001:db8:1::c53b",
 	  .active_local = "2001:db8:1::c53b", .hoplimit = 255,
 	  .tclass = 0xb8, .flowlabel = 0x12345, .encaplimit = 4, .mss = 0,
-	  .stats_base = 1ULL << 40, .long_stats = true },
+	  .fastpath = 1, .stats_base = 1ULL << 40, .long_stats = true },
 	{ .ifindex = 1, .name = "lo", .mtu = 65536 },
 	{ .ifindex = 7, .name = "t0", .kind = NPT6_TNL_KIND, .mtu = 1460,
 	  .link = 1, .remote = "2404:8e00::feed:140", .token = "::feed",
@@ -202,6 +208,8 @@ static void put_link(const struct nlmsghdr *req, uint32_t pid, uint16_t flags,
 	mnl_attr_put_u32(nlh, IFLA_NPT6TNL_FLOWLABEL, l->flowlabel);
 	mnl_attr_put_u16(nlh, IFLA_NPT6TNL_ENCAPLIMIT, l->encaplimit);
 	mnl_attr_put_u16(nlh, IFLA_NPT6TNL_MSS, l->mss);
+	if (!l->no_fastpath)
+		mnl_attr_put_u8(nlh, IFLA_NPT6TNL_FASTPATH, l->fastpath);
 	if (l->local[0]) {
 		put_addr(nlh, IFLA_NPT6TNL_LOCAL, l->local);
 	} else if (!is("nolocal")) {
@@ -259,6 +267,8 @@ static void log_data(const struct nlattr *nest)
 			fprintf(logf, " encaplimit=%u", mnl_attr_get_u16(attr));
 		else if (type == IFLA_NPT6TNL_MSS && len == 2)
 			fprintf(logf, " mss=%u", mnl_attr_get_u16(attr));
+		else if (type == IFLA_NPT6TNL_FASTPATH && len == 1)
+			fprintf(logf, " fastpath=%u", mnl_attr_get_u8(attr));
 		else
 			fprintf(logf, " attr%u(len %u)", type, len);
 	}
@@ -335,6 +345,12 @@ static void log_request(const struct nlmsghdr *req)
 }
 
 /* Answers ---------------------------------------------------------------- */
+
+/* The scenarios that keep a table of links. */
+static bool is_table(void)
+{
+	return is("table") || is("oldtable");
+}
 
 static const struct fake_link *find_link(const struct nlmsghdr *req)
 {
@@ -431,6 +447,11 @@ static int table_apply(const struct nlmsghdr *req, struct fake_link *l,
 				case IFLA_NPT6TNL_MSS:
 					l->mss = mnl_attr_get_u16(data);
 					break;
+				case IFLA_NPT6TNL_FASTPATH:
+					/* Beyond an older module's maxtype. */
+					if (!l->no_fastpath)
+						l->fastpath = mnl_attr_get_u8(data);
+					break;
 				}
 			}
 		}
@@ -500,6 +521,8 @@ static void table_request(const struct nlmsghdr *req, uint32_t pid)
 		new.flowlabel = NPT6_TNL_INHERIT;
 		new.encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
 		new.mss = NPT6_TNL_MSS_AUTO;
+		new.fastpath = NPT6_TNL_DEFAULT_FASTPATH;
+		new.no_fastpath = is("oldtable");
 		err = table_apply(req, &new, &msg);
 		if (!err && ntab == STATE_MAX)
 			err = -ENOSPC;
@@ -550,7 +573,7 @@ static void handle(const struct nlmsghdr *req, uint32_t pid)
 		put_ack(req, pid, 0, NULL);
 		return;
 	case RTM_NEWLINK:
-		if (is("table")) {
+		if (is_table()) {
 			table_request(req, pid);
 			return;
 		}
@@ -564,7 +587,7 @@ static void handle(const struct nlmsghdr *req, uint32_t pid)
 		}
 		/* fall through */
 	case RTM_DELLINK:
-		if (is("table")) {
+		if (is_table()) {
 			table_request(req, pid);
 			return;
 		}
@@ -588,7 +611,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 	scenario = argv[1];
-	if (is("table")) {
+	if (is_table()) {
 		tab = state;
 		ntab = 2;
 	}

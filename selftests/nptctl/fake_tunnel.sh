@@ -46,6 +46,9 @@ FAKE_TNL_TESTS=(
 	"fake tunnel: tunnel without a local address refused"
 	"fake tunnel: short IFLA_STATS64 refused"
 	"fake tunnel: local errors send nothing"
+	"fake tunnel: change fastpath"
+	"fake tunnel: fastpath on refused for a module without it"
+	"fake tunnel: fastpath off not sent to a module without it"
 )
 
 # fake_tnl SCENARIO DESC RC STDERR STDOUT LOG ARGS...: run the test build of
@@ -89,17 +92,18 @@ fake_tunnel_tests()
 		"$new ifname=sit1 $data link=1 remote=$R local_auto token=::feed } }" \
 		tunnel add sit1 remote $R local auto token ::feed dev lo
 	fake_tnl ok "${FAKE_TNL_TESTS[1]}" 0 "" "" \
-		"$new ifname=tun1 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=255 tclass=0xb8 flowlabel=0x12345 encaplimit=4 mss=0 } }" \
+		"$new ifname=tun1 mtu=1400 $data link=1 remote=2001:db8:2::7 local=2001:db8:1::c53b hoplimit=255 tclass=0xb8 flowlabel=0x12345 encaplimit=4 mss=0 fastpath=1 } }" \
 		tunnel add tun1 remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo \
-		mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4
+		mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4 \
+		fastpath on
 	fake_tnl ok "${FAKE_TNL_TESTS[2]}" 0 "" "" \
-		"$new ifname=t0 $data link=1 remote=$R local_auto tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 } }" \
+		"$new ifname=t0 $data link=1 remote=$R local_auto tclass=0xffffffff flowlabel=0xffffffff encaplimit=65535 mss=65535 fastpath=0 } }" \
 		tunnel add t0 encaplimit none flowlabel inherit remote $R dev lo \
-		tclass inherit mss auto local auto
+		tclass inherit fastpath off mss auto local auto
 	fake_tnl ok "${FAKE_TNL_TESTS[3]}" 0 "" "" \
-		"$new ifname=abcdefghijklmno mtu=65487 $data link=1 remote=::1 local=::2 hoplimit=1 tclass=0xff flowlabel=0xfffff encaplimit=0 mss=88 } }" \
+		"$new ifname=abcdefghijklmno mtu=65487 $data link=1 remote=::1 local=::2 hoplimit=1 tclass=0xff flowlabel=0xfffff encaplimit=0 mss=88 fastpath=0 } }" \
 		tu a abcdefghijklmno r ::1 l ::2 d lo mt 65487 ms 88 ho 1 tc 255 \
-		f 1048575 e 0
+		fl 1048575 e 0 fa off
 
 	# change: looked up first, then only what was given, by index.
 	get0='getlink flags=0x5 index=0 ifname=t0'
@@ -140,17 +144,18 @@ dellink flags=0x5 index=7" tunnel del t0
 	fake_tnl ok "${FAKE_TNL_TESTS[18]}" 1 'Error: unknown device "nope"' "" \
 		"getlink flags=0x5 index=0 ifname=nope" tunnel del nope
 
-	# show.
+	# show.  t1's reply has no FASTPATH, as an older module's: nothing is
+	# shown for it, in text or JSON.
 	dump="getlink flags=0x305 index=0 linkinfo{ kind=npt6tnl }"
-	t0="t0: remote $R local auto token ::feed (now 2400:1:2:3::feed) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none"
+	t0="t0: remote $R local auto token ::feed (now 2400:1:2:3::feed) dev lo mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none fastpath off"
 	t1="t1: remote $R local auto (no address yet) dev if99999 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none"
-	tun1="tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4"
+	tun1="tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev lo mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4 fastpath on"
 	s0='    rx: packets 100 bytes 102 errors 104 dropped 106  tx: packets 101 bytes 103 errors 105 dropped 107 carrier 117'
 	s1='    rx: packets 0 bytes 0 errors 0 dropped 0  tx: packets 0 bytes 0 errors 0 dropped 0 carrier 0'
 	s2='    rx: packets 1099511627776 bytes 1099511627778 errors 1099511627780 dropped 1099511627782  tx: packets 1099511627777 bytes 1099511627779 errors 1099511627781 dropped 1099511627783 carrier 1099511627793'
-	j0="{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"$R\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"lo\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\""
+	j0="{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"$R\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"lo\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"fastpath\":false"
 	j1="{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"$R\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99999\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\""
-	j2='{"name":"tun1","ifindex":9,"remote":"2001:db8:2::7","local":"2001:db8:1::c53b","local_auto":false,"token":null,"active_local":"2001:db8:1::c53b","dev":"lo","mtu":1400,"mss":"off","hoplimit":255,"tclass":184,"flowlabel":74565,"encaplimit":4'
+	j2='{"name":"tun1","ifindex":9,"remote":"2001:db8:2::7","local":"2001:db8:1::c53b","local_auto":false,"token":null,"active_local":"2001:db8:1::c53b","dev":"lo","mtu":1400,"mss":"off","hoplimit":255,"tclass":184,"flowlabel":74565,"encaplimit":4,"fastpath":true'
 	fake_tnl ok "${FAKE_TNL_TESTS[19]}" 0 "" "$t0
 $t1
 $tun1" "$dump" tunnel show
@@ -181,7 +186,8 @@ $s2" "$dump" -s tunnel ls
         "hoplimit": 255,
         "tclass": 184,
         "flowlabel": 74565,
-        "encaplimit": 4
+        "encaplimit": 4,
+        "fastpath": true
     }
 ]' "getlink flags=0x5 index=0 ifname=tun1" -p tunnel show tun1
 	fake_tnl ok "${FAKE_TNL_TESTS[25]}" 1 "Error: \"eth0\" $NOTNPT" "" \
@@ -224,5 +230,15 @@ $dump" tunnel show
 		'Error: Unable to list tunnels: Protocol error' "" "$dump" -s tunnel show
 	fake_tnl ok "${FAKE_TNL_TESTS[39]}" 1 'Error: invalid mss "87" (expected auto, off or 88..65534)' \
 		"" "" tunnel add t0 remote $R local auto dev lo mss 87
+
+	# fastpath: sent when given; where the module's reply has none (t1),
+	# which it would ignore, on is refused and off is so already.
+	fake_tnl ok "${FAKE_TNL_TESTS[40]}" 0 "" "" "$get0
+newlink flags=0x5 index=7 $data fastpath=1 } }" tunnel change t0 fastpath on
+	fake_tnl ok "${FAKE_TNL_TESTS[41]}" 1 \
+		'Error: the npt6 module is too old for fastpath' "" \
+		"getlink flags=0x5 index=0 ifname=t1" tunnel change t1 mtu 1400 fastpath on
+	fake_tnl ok "${FAKE_TNL_TESTS[42]}" 0 "" "" "getlink flags=0x5 index=0 ifname=t1
+newlink flags=0x5 index=8 mtu=1400" tunnel change t1 fastpath off mtu 1400
 }
 fake_tunnel_tests

@@ -126,7 +126,7 @@ json_schema_tests()
 	if batch_start; then
 		printf '%s\n' "add fd00::/64 2406::/64 dev lo ndproxy all" \
 			"add fd01::/64 auto dev lo" "add fd02::/48 auto token ::1 dev lo" \
-			"tunnel add t0 remote ::1 local auto token ::2 dev lo mss 1400 tclass 0x10 flowlabel 7 encaplimit 4" \
+			"tunnel add t0 remote ::1 local auto token ::2 dev lo mss 1400 tclass 0x10 flowlabel 7 encaplimit 4 fastpath on" \
 			>"$TMP/x.conf"
 		# The /48 auto is refused locally: drop it, keep the rest.
 		sed -i '3d' "$TMP/x.conf"
@@ -160,6 +160,8 @@ show|[{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","pr
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":false,"token":null,"active_local":null,"dev":"lo"}]
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","mss":87}]
 tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","tclass":"auto"}]
+tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","fastpath":"on"}]
+tunnel_show|[{"name":"t0","ifindex":7,"remote":"::1","local":null,"local_auto":true,"token":null,"active_local":null,"dev":"lo","fastpath":1}]
 event|{"event":"change","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"auto","active":true,"mode":"rfc6296"}}
 event|{"event":"add","mapping":{"dev":"ge0","ifindex":3,"internal":"fd00::/64","external":"2406::/64","prefix_len":64,"external_source":"static","active":true,"mode":"rfc6296"},"old_external":null}
 EOF

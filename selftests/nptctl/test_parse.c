@@ -1028,25 +1028,27 @@ static void kernel_tunnel(struct npt6_tunnel *t, uint32_t ifindex,
 	t->encaplimit = NPT6_TNL_ENCAPLIMIT_NONE;
 	t->has_mss = true;
 	t->mss = NPT6_TNL_MSS_AUTO;
+	t->has_fastpath = true;
+	t->fastpath = NPT6_TNL_DEFAULT_FASTPATH;
 }
 
-#define T0_TEXT "t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
+#define T0_TEXT "t0: remote 2404:8e00::feed:140 local auto token ::feed (now 2400:1:2:3::feed) dev vlan1000 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none fastpath off\n"
 #define T1_TEXT "t1: remote 2404:8e00::feed:140 local auto (no address yet) dev if99 mtu 1460 mss auto hoplimit 64 tclass inherit flowlabel inherit encaplimit none\n"
-#define TUN1_TEXT "tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4\n"
+#define TUN1_TEXT "tun1: remote 2001:db8:2::7 local 2001:db8:1::c53b dev ge0 mtu 1400 mss off hoplimit 255 tclass 0xb8 flowlabel 0x12345 encaplimit 4 fastpath on\n"
 
 static void test_print_tunnels(void)
 {
 	static const struct print_step three[] = {
 		{ 3, TEXT, T0_TEXT T1_TEXT TUN1_TEXT,
-		  "tunnels: text, active and inactive auto, static" },
+		  "tunnels: text, active and inactive auto, static; fastpath off, unreported, on" },
 		{ 3, STATS, T0_TEXT
 		  "    rx: packets 1 bytes 2 errors 3 dropped 4  tx: packets 5 bytes 6 errors 7 dropped 8 carrier 9\n"
 		  T1_TEXT TUN1_TEXT, "tunnels: text with counters where there are some" },
 		{ 3, JSON_STATS,
-		  "[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
+		  "[{\"name\":\"t0\",\"ifindex\":7,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":\"::feed\",\"active_local\":\"2400:1:2:3::feed\",\"dev\":\"vlan1000\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\",\"fastpath\":false,\"stats\":{\"rx\":{\"packets\":1,\"bytes\":2,\"errors\":3,\"dropped\":4},\"tx\":{\"packets\":5,\"bytes\":6,\"errors\":7,\"dropped\":8,\"carrier\":9}}},"
 		  "{\"name\":\"t1\",\"ifindex\":8,\"remote\":\"2404:8e00::feed:140\",\"local\":null,\"local_auto\":true,\"token\":null,\"active_local\":null,\"dev\":\"if99\",\"mtu\":1460,\"mss\":\"auto\",\"hoplimit\":64,\"tclass\":\"inherit\",\"flowlabel\":\"inherit\",\"encaplimit\":\"none\"},"
-		  "{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4}]\n",
-		  "tunnels: JSON, numbers and words, null where absent" },
+		  "{\"name\":\"tun1\",\"ifindex\":9,\"remote\":\"2001:db8:2::7\",\"local\":\"2001:db8:1::c53b\",\"local_auto\":false,\"token\":null,\"active_local\":\"2001:db8:1::c53b\",\"dev\":\"ge0\",\"mtu\":1400,\"mss\":\"off\",\"hoplimit\":255,\"tclass\":184,\"flowlabel\":74565,\"encaplimit\":4,\"fastpath\":true}]\n",
+		  "tunnels: JSON, numbers and words, null where absent, no fastpath from an older module" },
 	};
 	static const struct print_step mss[] = {
 		{ 1, PRETTY,
@@ -1065,7 +1067,8 @@ static void test_print_tunnels(void)
 		  "        \"hoplimit\": 64,\n"
 		  "        \"tclass\": \"inherit\",\n"
 		  "        \"flowlabel\": \"inherit\",\n"
-		  "        \"encaplimit\": \"none\"\n"
+		  "        \"encaplimit\": \"none\",\n"
+		  "        \"fastpath\": false\n"
 		  "    }\n"
 		  "]\n", "tunnels: pretty JSON, mss as a number" },
 		{ 0, PRETTY, "[]\n", "tunnels: none, JSON" },
@@ -1087,6 +1090,8 @@ static void test_print_tunnels(void)
 	kernel_tunnel(&t[1], 8, "t1", "");
 	t[1].link = 99;
 	t[1].local_auto = true;
+	/* From a module older than fastpath, which reports none. */
+	t[1].has_fastpath = false;
 	/* Site to site (S4): fixed ends, everything set by hand. */
 	kernel_tunnel(&t[2], 9, "tun1", "ge0");
 	inet_pton(AF_INET6, "2001:db8:2::7", &t[2].remote);
@@ -1100,6 +1105,7 @@ static void test_print_tunnels(void)
 	t[2].tclass = 0xb8;
 	t[2].flowlabel = 0x12345;
 	t[2].encaplimit = 4;
+	t[2].fastpath = 1;
 
 	expect_prints(&c, three, ARRAY_SIZE(three));
 	t[0].mss = 1420;

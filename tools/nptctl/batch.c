@@ -293,6 +293,7 @@ static void tunnel_defaults(struct npt6_tunnel *t)
 		[TN_FLOWLABEL]	= NPT6_TNL_DEFAULT_FLOWLABEL,
 		[TN_ENCAPLIMIT]	= NPT6_TNL_DEFAULT_ENCAPLIMIT,
 		[TN_MSS]	= NPT6_TNL_DEFAULT_MSS,
+		[TN_FASTPATH]	= NPT6_TNL_DEFAULT_FASTPATH,
 	};
 	uint32_t v;
 	int id;
@@ -470,6 +471,9 @@ static int run_tnl_line(struct batch *b, const struct line *l)
 				return -1;
 		} else {
 			w = WANT_TNL(b, k);
+			/* Changed in place: fastpath as on change. */
+			if (tunnel_fastpath_check(&req, &w->t) < 0)
+				return -1;
 			/* An MTU not given is the one it has. */
 			if (!req.has_mtu && w->t.has_mtu) {
 				req.has_mtu = true;

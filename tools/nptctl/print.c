@@ -479,6 +479,8 @@ static void json_tunnel(struct jw *w, const void *item,
 	if (t->has_encaplimit)
 		jw_key_special(w, "encaplimit", t->encaplimit,
 			       NPT6_TNL_ENCAPLIMIT_NONE, "none");
+	if (t->has_fastpath)
+		jw_key_bool(w, "fastpath", t->fastpath);
 	if (opts->stats && t->has_stats) {
 		const struct npt6_tnl_stats *st = &t->stats;
 
@@ -559,6 +561,8 @@ static void text_tunnel(FILE *f, const void *item,
 		fprintf(f, " encaplimit %s",
 			tnl_value(v, sizeof(v), t->encaplimit,
 				  NPT6_TNL_ENCAPLIMIT_NONE, "none", "%u"));
+	if (t->has_fastpath)
+		fprintf(f, " fastpath %s", t->fastpath ? "on" : "off");
 	fputc('\n', f);
 	if (!opts->stats || !t->has_stats)
 		return;

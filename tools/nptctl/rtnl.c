@@ -94,6 +94,7 @@ static const uint8_t tnl_policy[IFLA_NPT6TNL_MAX + 1] = {
 	[IFLA_NPT6TNL_HOPLIMIT]		= NL_U8,
 	[IFLA_NPT6TNL_ENCAPLIMIT]	= NL_U16,
 	[IFLA_NPT6TNL_MSS]		= NL_U16,
+	[IFLA_NPT6TNL_FASTPATH]		= NL_U8,
 };
 
 /* IFLA_INFO_KIND is NUL-terminated from Linux, but its length says it all. */

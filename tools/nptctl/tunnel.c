@@ -34,6 +34,7 @@ enum {
 	TK_TCLASS,
 	TK_FLOWLABEL,
 	TK_ENCAPLIMIT,
+	TK_FASTPATH,
 	TK_DEV,
 	TK_NSETTINGS,
 	TK_HELP = TK_NSETTINGS,
@@ -50,6 +51,7 @@ static const char *const setting_name[TK_NSETTINGS] = {
 	[TK_TCLASS]	= "tclass",
 	[TK_FLOWLABEL]	= "flowlabel",
 	[TK_ENCAPLIMIT]	= "encaplimit",
+	[TK_FASTPATH]	= "fastpath",
 	[TK_DEV]	= "dev",
 };
 
@@ -64,6 +66,7 @@ static const char *const setting_what[TK_NSETTINGS] = {
 	[TK_TCLASS]	= "traffic class",
 	[TK_FLOWLABEL]	= "flow label",
 	[TK_ENCAPLIMIT]	= "encapsulation limit",
+	[TK_FASTPATH]	= "\"on\" or \"off\"",
 	[TK_DEV]	= "device name",
 };
 
@@ -78,6 +81,7 @@ static const struct keyword setting_keywords[] = {
 	{ "tclass", TK_TCLASS },
 	{ "flowlabel", TK_FLOWLABEL },
 	{ "encaplimit", TK_ENCAPLIMIT },
+	{ "fastpath", TK_FASTPATH },
 	{ "help", TK_HELP },
 };
 
@@ -90,7 +94,8 @@ static const struct keyword name_keywords[] = {
 
 /*
  * The numeric settings: a range, and up to two words for special values.
- * The words are values, not keywords, and are not abbreviated.
+ * The words are values, not keywords, and are not abbreviated.  fastpath
+ * is its two words only: no number is in 1..0.
  */
 static const struct {
 	uint32_t min, max;
@@ -110,12 +115,13 @@ static const struct {
 			   "inherit or 0..0xfffff" },
 	[TK_ENCAPLIMIT] = { 0, 255, { "none" }, { NPT6_TNL_ENCAPLIMIT_NONE },
 			    "none or 0..255" },
+	[TK_FASTPATH] = { 1, 0, { "on", "off" }, { 1, 0 }, "on or off" },
 };
 
 static const char usage_add[] =
-	"NAME remote ADDR local ADDR|auto [token IID] dev DEV [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N]";
+	"NAME remote ADDR local ADDR|auto [token IID] dev DEV [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N] [fastpath on|off]";
 static const char usage_change[] =
-	"NAME [remote ADDR] [local ADDR|auto] [token IID|none] [dev DEV] [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N]";
+	"NAME [remote ADDR] [local ADDR|auto] [token IID|none] [dev DEV] [mtu N] [mss auto|N|off] [hoplimit N] [tclass inherit|N] [flowlabel inherit|N] [encaplimit none|N] [fastpath on|off]";
 static const char usage_del[] = "NAME";
 static const char usage_show[] = "[NAME]";
 
@@ -210,6 +216,7 @@ static const int setting_number[TK_NSETTINGS] = {
 	[TK_TCLASS]	= TN_TCLASS,
 	[TK_FLOWLABEL]	= TN_FLOWLABEL,
 	[TK_ENCAPLIMIT]	= TN_ENCAPLIMIT,
+	[TK_FASTPATH]	= TN_FASTPATH,
 };
 
 static int get_endpoint(const char *which, const char *arg,
@@ -277,7 +284,7 @@ static int get_settings(const struct tunnel_args *a, struct npt6_tunnel *t,
 		return -1;
 	}
 
-	for (id = TK_MTU; id <= TK_ENCAPLIMIT; id++) {
+	for (id = TK_MTU; id <= TK_FASTPATH; id++) {
 		if (!a->val[id])
 			continue;
 		if (get_numeric(a, id, &v))
@@ -400,6 +407,22 @@ static int do_add(struct nptctl_rtnl *r, const struct command *c,
 	return rtnl_tunnel_add(r, &c->t);
 }
 
+/*
+ * A module older than fastpath reports none, and would ignore the
+ * attribute: its tunnels have it off, and cannot have it on.
+ */
+int tunnel_fastpath_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
+{
+	if (!t->has_fastpath || cur->has_fastpath)
+		return 0;
+	if (t->fastpath) {
+		nptctl_err("the npt6 module is too old for fastpath");
+		return -EINVAL;
+	}
+	t->has_fastpath = false;
+	return 0;
+}
+
 int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
 {
 	static const struct in6_addr zero = IN6ADDR_ANY_INIT;
@@ -412,6 +435,8 @@ int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur)
 		nptctl_err("token needs \"local auto\"");
 		return -EINVAL;
 	}
+	if (tunnel_fastpath_check(t, cur) < 0)
+		return -EINVAL;
 	/*
 	 * A fixed local address ends auto and with it the token, which the
 	 * kernel would otherwise refuse to keep (and not roll back).
@@ -490,13 +515,18 @@ bool tunnel_diff(const struct npt6_tunnel *want,
 		req->token = *wt;
 		any = true;
 	}
-	/* A number the tunnel wants that it has not, or not so. */
+	/*
+	 * A number the tunnel wants that it has not, or not so.  A module
+	 * older than fastpath reports none and has it off.
+	 */
 	for (id = 0; id < TN_COUNT; id++) {
-		if (tunnel_get_number(want, id, &w) &&
-		    (!tunnel_get_number(cur, id, &c) || w != c)) {
-			tunnel_set_number(req, id, w);
-			any = true;
-		}
+		if (!tunnel_get_number(want, id, &w))
+			continue;
+		if (tunnel_get_number(cur, id, &c) ? w == c :
+		    id == TN_FASTPATH && w == NPT6_TNL_DEFAULT_FASTPATH)
+			continue;
+		tunnel_set_number(req, id, w);
+		any = true;
 	}
 	return any;
 }
@@ -617,8 +647,10 @@ static int tunnel_help_run(const struct command *c,
 	      "  An ipip6 tunnel (IPv4 in IPv6, RFC 2473) to ADDR over DEV.  local auto\n"
 	      "  follows DEV's global address (the one with interface ID IID if given).\n"
 	      "  Defaults: mtu DEV's less 40, mss auto (mtu - 40), hoplimit 64, tclass\n"
-	      "  and flowlabel inherit, encaplimit none.  Numbers are decimal, or\n"
-	      "  hexadecimal after 0x.  delete is an alias of del, list and ls of show.\n",
+	      "  and flowlabel inherit, encaplimit none, fastpath off.  fastpath on\n"
+	      "  takes the outer packets past most of the IPv6 stack (see nptctl(8)).\n"
+	      "  Numbers are decimal, or hexadecimal after 0x.  delete is an alias of\n"
+	      "  del, list and ls of show.\n",
 	      stdout);
 	return 0;
 }

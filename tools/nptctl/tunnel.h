@@ -7,7 +7,8 @@
  *
  * In a request, has_* says which settings to send; the kernel keeps (on
  * change) or defaults (on add) the others.  In a reply, has_* says which
- * the kernel reported; it reports all of them but ACTIVE_LOCAL always.
+ * the kernel reported; it reports all of them but ACTIVE_LOCAL always,
+ * and FASTPATH unless it is a module older than that setting.
  */
 #ifndef NPTCTL_TUNNEL_H
 #define NPTCTL_TUNNEL_H
@@ -70,6 +71,8 @@ struct npt6_tunnel {
 	uint16_t encaplimit;		/* 0..255 or NPT6_TNL_ENCAPLIMIT_NONE */
 	bool has_mss;
 	uint16_t mss;			/* 0 (off), 88.. or NPT6_TNL_MSS_AUTO */
+	bool has_fastpath;
+	uint8_t fastpath;		/* 0 (off) or 1 (on) */
 
 	bool has_stats;
 	struct npt6_tnl_stats stats;
@@ -88,6 +91,7 @@ enum tunnel_number_id {
 	TN_FLOWLABEL,
 	TN_ENCAPLIMIT,
 	TN_MSS,
+	TN_FASTPATH,
 	TN_COUNT,
 };
 
@@ -110,6 +114,7 @@ static inline const struct tunnel_number *tunnel_number(int id)
 		[TN_FLOWLABEL]	= TUNNEL_NUMBER(IFLA_NPT6TNL_FLOWLABEL, flowlabel),
 		[TN_ENCAPLIMIT]	= TUNNEL_NUMBER(IFLA_NPT6TNL_ENCAPLIMIT, encaplimit),
 		[TN_MSS]	= TUNNEL_NUMBER(IFLA_NPT6TNL_MSS, mss),
+		[TN_FASTPATH]	= TUNNEL_NUMBER(IFLA_NPT6TNL_FASTPATH, fastpath),
 	};
 
 	return &numbers[id];
@@ -163,6 +168,7 @@ static inline void tunnel_set_number(struct npt6_tunnel *t, int id,
 /*
  * The change request that makes the tunnel @cur into @want, in @req: the
  * settings that differ, and no others.  Returns whether there are any.
+ * A @cur from a module without fastpath has it off.
  */
 bool tunnel_diff(const struct npt6_tunnel *want,
 		 const struct npt6_tunnel *cur, struct npt6_tunnel *req);
@@ -172,9 +178,17 @@ void tunnel_apply(struct npt6_tunnel *t, const struct npt6_tunnel *req);
 
 /*
  * Make the change request @t fit the tunnel @cur it changes: refuses a
- * token without "local auto" (reported), and adds "no token" when a fixed
- * local address ends auto.  0 or -EINVAL.
+ * token without "local auto" (reported), adds "no token" when a fixed
+ * local address ends auto, and does what tunnel_fastpath_check() does.
+ * 0 or -EINVAL.
  */
 int tunnel_change_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur);
+
+/*
+ * Where @cur's module reports no fastpath, refuse "fastpath on" in @t
+ * (reported), and drop "fastpath off", which it has already.  0 or
+ * -EINVAL.
+ */
+int tunnel_fastpath_check(struct npt6_tunnel *t, const struct npt6_tunnel *cur);
 
 #endif /* NPTCTL_TUNNEL_H */
