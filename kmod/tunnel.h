@@ -87,6 +87,7 @@ void npt6_tnl_rcv_unregister(void);
 /* tunnel_fastpath.c: the opt-in short cut past the IPv6 stack. */
 bool npt6_tnl_fast_xmit_ok(const struct dst_entry *dst);
 void npt6_tnl_fast_xmit(struct sk_buff *skb, struct net_device *dev);
+int npt6_tnl_neigh_construct(struct net_device *dev, struct neighbour *n);
 int npt6_tnl_fast_check(struct net_device *link,
 			struct netlink_ext_ack *extack);
 void npt6_tnl_fast_sync(struct net_device *link, const struct npt6_tnl *except);

@@ -10,7 +10,10 @@
  *     (RX_HANDLER_ANOTHER).  The route lookup, ip6_input(), the tunnel6
  *     dispatch and the second receive pass through the tunnel's GRO cell
  *     are gone.
- *   - Transmit: the encapsulated packet goes from the tunnel to the
+ *   - Transmit: IPv4 routed into the tunnel goes from the tunnel's
+ *     neighbour straight to its transmit function, past
+ *     __dev_queue_xmit(), while the tunnel device has no qdisc, egress
+ *     hook or packet socket; the encapsulated packet goes to the
  *     neighbour of its cached route through the LOCAL_OUT and
  *     POST_ROUTING hooks alone, past the rest of ip6_local_out() and
  *     ip6_output().
@@ -40,6 +43,7 @@
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
 #include <net/addrconf.h>
+#include <net/arp.h>
 #include <net/dst.h>
 #include <net/ip6_fib.h>
 #include <net/ip6_route.h>
@@ -48,6 +52,7 @@
 #include <net/lwtunnel.h>
 #include <net/ndisc.h>
 #include <net/neighbour.h>
+#include <net/sch_generic.h>
 
 #include "net.h"
 #include "tunnel.h"
@@ -155,6 +160,79 @@ void npt6_tnl_fast_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (err == 1)
 		err = npt6_tnl_fast_out(net, NULL, skb);
 	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : pkt_len);
+}
+
+/*
+ * Does anything classify or filter what @dev transmits at its egress: a
+ * tc classifier (clsact's mini qdisc before 6.6, tcx after) or a
+ * netfilter egress hook (5.16)?  Kbuild says which fields this kernel
+ * has.  Under RCU; the answer may be stale by a packet, as it may be for
+ * __dev_queue_xmit().
+ */
+static bool npt6_netdev_egress_hooked(const struct net_device *dev)
+{
+#if defined(NPT6_HAVE_NETDEV_TCX_EGRESS) && defined(CONFIG_NET_XGRESS)
+	if (rcu_access_pointer(dev->tcx_egress))
+		return true;
+#elif defined(NPT6_HAVE_NETDEV_MINIQ_EGRESS) && defined(CONFIG_NET_CLS_ACT)
+	if (rcu_access_pointer(dev->miniq_egress))
+		return true;
+#endif
+#if defined(NPT6_HAVE_NETDEV_NF_HOOKS_EGRESS) && defined(CONFIG_NETFILTER_EGRESS)
+	if (rcu_access_pointer(dev->nf_hooks_egress))
+		return true;
+#endif
+	return false;
+}
+
+/*
+ * IPv4 routed into the tunnel reaches it through its neighbour, whose
+ * output for a device like ours is dev_queue_xmit().  A fast-path tunnel
+ * has nothing on that way worth the walk while it keeps its default
+ * setup: no qdisc (IFF_NO_QUEUE), no tc or netfilter egress hook, no
+ * packet socket listening.  Then the neighbour hands a forwarded packet
+ * to the transmit function itself; otherwise, and for the host's own
+ * packets (socket priorities, timestamps), it takes the usual way.
+ */
+static int npt6_tnl_neigh_output(struct neighbour *n, struct sk_buff *skb)
+{
+	struct net_device *dev = skb->dev;
+	const struct npt6_tnl *t = netdev_priv(dev);
+	struct netdev_queue *txq;
+
+	/* A local socket's packet keeps what its socket asked for. */
+	if (!READ_ONCE(t->fastpath) || !(dev->flags & IFF_UP) || skb->sk)
+		return dev_queue_xmit(skb);
+	rcu_read_lock_bh();
+	txq = netdev_get_tx_queue(dev, 0);
+	if (rcu_dereference_bh(txq->qdisc)->enqueue ||
+	    npt6_netdev_egress_hooked(dev) || dev_nit_active(dev)) {
+		rcu_read_unlock_bh();
+		return dev_queue_xmit(skb);
+	}
+	skb_set_queue_mapping(skb, 0);	/* as queue selection would */
+	npt6_tnl_xmit(skb, dev);
+	rcu_read_unlock_bh();
+	return NET_XMIT_SUCCESS;
+}
+
+static const struct neigh_ops npt6_tnl_neigh_ops = {
+	.family = AF_INET,
+	.output = npt6_tnl_neigh_output,
+	.connected_output = npt6_tnl_neigh_output,
+};
+
+/*
+ * ndo_neigh_construct: the tunnel's IPv4 neighbours (there is no ARP on
+ * it: arp_constructor() made them direct) output through the above.
+ */
+int npt6_tnl_neigh_construct(struct net_device *dev, struct neighbour *n)
+{
+	if (n->tbl == &arp_tbl && n->ops->output == neigh_direct_output) {
+		n->ops = &npt6_tnl_neigh_ops;
+		n->output = npt6_tnl_neigh_output;
+	}
+	return 0;
 }
 
 /*

@@ -229,6 +229,7 @@ static const struct net_device_ops npt6_tnl_netdev_ops = {
 	.ndo_start_xmit = npt6_tnl_xmit,
 	.ndo_get_stats64 = dev_get_tstats64,
 	.ndo_get_iflink = npt6_tnl_get_iflink,
+	.ndo_neigh_construct = npt6_tnl_neigh_construct,
 };
 
 #define NPT6_TNL_FEATURES (NETIF_F_SG | NETIF_F_FRAGLIST | NETIF_F_HIGHDMA | \
