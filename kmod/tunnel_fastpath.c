@@ -236,11 +236,42 @@ int npt6_tnl_neigh_construct(struct net_device *dev, struct neighbour *n)
 }
 
 /*
+ * The length of the destination options header at @opt, which Linux's
+ * ip6tnl puts in front of the inner packet by default (RFC 2473's tunnel
+ * encapsulation limit), if it holds nothing else but padding and is
+ * followed by IPv4; else 0.  IPv6 input would accept it and leave the
+ * limit to the tunnel, which has no use for it on receive.
+ */
+static unsigned int npt6_tnl_fast_destopt(const u8 *opt, unsigned int avail)
+{
+	unsigned int len, i;
+
+	if (avail < 8 || opt[0] != IPPROTO_IPIP)
+		return 0;
+	len = (opt[1] + 1) * 8;
+	if (len > avail)
+		return 0;
+	for (i = 2; i < len; ) {
+		if (opt[i] == IPV6_TLV_PAD1) {
+			i++;
+			continue;
+		}
+		if (i + 2 > len || i + 2 + opt[i + 1] > len ||
+		    (opt[i] != IPV6_TLV_PADN &&
+		     opt[i] != IPV6_TLV_TNL_ENCAP_LIMIT))
+			return 0;
+		i += 2 + opt[i + 1];
+	}
+	return len;
+}
+
+/*
  * The receive handler on a device that fast-path tunnels run over.  It
  * takes only what the full path would deliver to the tunnel unchanged:
- * an ipip6 packet for us, no extension headers, from and to a fast-path
- * tunnel's endpoints, its length right, with nobody at PRE_ROUTING or
- * LOCAL_IN; anything else goes on to IPv6 input as before.
+ * an ipip6 packet for us, with no extension header but the encapsulation
+ * limit, from and to a fast-path tunnel's endpoints, its length right,
+ * with nobody at PRE_ROUTING or LOCAL_IN; anything else goes on to IPv6
+ * input as before.
  */
 static rx_handler_result_t npt6_tnl_rx_handler(struct sk_buff **pskb)
 {
@@ -249,8 +280,8 @@ static rx_handler_result_t npt6_tnl_rx_handler(struct sk_buff **pskb)
 	struct inet6_dev *idev;
 	struct npt6_net *nn;
 	struct npt6_tnl *t;
+	unsigned int len, hlen;
 	struct net *net;
-	unsigned int len;
 	u8 outer_ds;
 
 	if (skb->protocol != htons(ETH_P_IPV6) ||
@@ -258,16 +289,27 @@ static rx_handler_result_t npt6_tnl_rx_handler(struct sk_buff **pskb)
 	    skb_headlen(skb) < sizeof(*ip6h) + sizeof(struct iphdr))
 		return RX_HANDLER_PASS;
 	ip6h = (const struct ipv6hdr *)skb->data;
-	if (ip6h->nexthdr != IPPROTO_IPIP || ip6h->version != 6)
+	if (ip6h->version != 6)
 		return RX_HANDLER_PASS;
+	hlen = sizeof(*ip6h);
+	if (ip6h->nexthdr == NEXTHDR_DEST) {
+		len = npt6_tnl_fast_destopt(skb->data + hlen,
+					    skb_headlen(skb) - hlen);
+		if (!len || skb_headlen(skb) < hlen + len + sizeof(struct iphdr))
+			return RX_HANDLER_PASS;
+		hlen += len;
+	} else if (ip6h->nexthdr != IPPROTO_IPIP) {
+		return RX_HANDLER_PASS;
+	}
 
 	net = dev_net(skb->dev);
 	t = npt6_tnl_lookup(net, &ip6h->saddr, &ip6h->daddr);
 	if (!t || !READ_ONCE(t->fastpath))
 		return RX_HANDLER_PASS;
-	/* The full path drops or reports these: let it. */
+	/* The full path drops, reports or parses (jumbograms) these. */
 	len = ntohs(ip6h->payload_len);
-	if (!len || len + sizeof(*ip6h) > skb->len)
+	if (len + sizeof(*ip6h) > skb->len ||
+	    len + sizeof(*ip6h) < hlen + sizeof(struct iphdr))
 		return RX_HANDLER_PASS;
 	idev = __in6_dev_get(skb->dev);
 	if (!idev || READ_ONCE(idev->cnf.disable_ipv6) ||
@@ -295,13 +337,16 @@ static rx_handler_result_t npt6_tnl_rx_handler(struct sk_buff **pskb)
 	}
 	ip6h = (const struct ipv6hdr *)skb->data;
 	outer_ds = ipv6_get_dsfield(ip6h);
-	/* What IPv6 input leaves for the xfrm policy check to read. */
+	/*
+	 * What IPv6 input leaves for the xfrm policy check to read, which
+	 * walks the extension headers from the fixed header's nexthdr.
+	 */
 	memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
 	IP6CB(skb)->iif = skb->dev->ifindex;
 	IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
 	skb_reset_network_header(skb);
-	__skb_pull(skb, sizeof(*ip6h));
-	skb_postpull_rcsum(skb, ip6h, sizeof(*ip6h));
+	__skb_pull(skb, hlen);
+	skb_postpull_rcsum(skb, ip6h, hlen);
 	skb_reset_transport_header(skb);
 
 	if (!npt6_tnl_decap(t, skb, outer_ds))
