@@ -94,7 +94,11 @@ bool npt6_tnl_fast_xmit_ok(const struct dst_entry *dst)
 	return idev && !READ_ONCE(idev->cnf.disable_ipv6);
 }
 
-/* The end of the short cut: what ip6_finish_output2() does for unicast. */
+/*
+ * The end of the short cut, after POST_ROUTING: what ip6_finish_output2()
+ * does for unicast.  Called with BH off, also when a queued packet is
+ * reinjected.
+ */
 static int npt6_tnl_fast_neigh(struct net *net, struct sock *sk,
 			       struct sk_buff *skb)
 {
@@ -102,35 +106,25 @@ static int npt6_tnl_fast_neigh(struct net *net, struct sock *sk,
 	struct net_device *out = dst->dev;
 	const struct in6_addr *nexthop;
 	struct neighbour *neigh;
+	int ret;
 
+	/* NAT at POST_ROUTING may have found an xfrm bundle for it. */
+	if (unlikely(dst_xfrm(dst)))
+		return dst_output(net, sk, skb);
+	rcu_read_lock();
 	nexthop = rt6_nexthop(container_of(dst, struct rt6_info, dst),
 			      &ipv6_hdr(skb)->daddr);
 	neigh = __ipv6_neigh_lookup_noref(out, nexthop);
 	if (unlikely(!neigh))
 		neigh = __neigh_create(&nd_tbl, nexthop, out, false);
 	if (IS_ERR(neigh)) {
+		rcu_read_unlock();
 		kfree_skb(skb);
 		return -EINVAL;
 	}
-	return neigh_output(neigh, skb, false);
-}
-
-/*
- * After LOCAL_OUT, which may have routed the packet elsewhere (a mark
- * set for policy routing, an xfrm policy now matching): a route that no
- * longer qualifies gets the full output path from here on.
- */
-static int npt6_tnl_fast_out(struct net *net, struct sock *sk,
-			     struct sk_buff *skb)
-{
-	struct dst_entry *dst = skb_dst(skb);
-	struct net_device *in = skb->dev;
-
-	if (unlikely(!npt6_tnl_fast_xmit_ok(dst)))
-		return dst_output(net, sk, skb);
-	skb->dev = dst->dev;
-	return NF_HOOK(NFPROTO_IPV6, NF_INET_POST_ROUTING, net, sk, skb,
-		       in, dst->dev, npt6_tnl_fast_neigh);
+	ret = neigh_output(neigh, skb, false);
+	rcu_read_unlock();
+	return ret;
 }
 
 /*
@@ -144,7 +138,8 @@ static int npt6_tnl_fast_out(struct net *net, struct sock *sk,
  */
 void npt6_tnl_fast_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *out = skb_dst(skb)->dev;
+	struct dst_entry *dst = skb_dst(skb);
+	struct net_device *out = dst->dev;
 	struct net *net = dev_net(out);
 	int pkt_len, len, err;
 
@@ -154,11 +149,23 @@ void npt6_tnl_fast_xmit(struct sk_buff *skb, struct net_device *dev)
 	ipv6_hdr(skb)->payload_len = htons(len > IPV6_MAXPLEN ? 0 : len);
 	IP6CB(skb)->nhoff = offsetof(struct ipv6hdr, nexthdr);
 
-	/* skb->dev is still the tunnel: POST_ROUTING sees it as "in". */
+	/*
+	 * A LOCAL_OUT hook may route the packet anew (a mark for policy
+	 * routing, an xfrm policy that now matches): from a new route on,
+	 * and for a packet a hook queued, the full output path.
+	 */
 	err = nf_hook(NFPROTO_IPV6, NF_INET_LOCAL_OUT, net, NULL, skb, NULL,
-		      out, npt6_tnl_fast_out);
-	if (err == 1)
-		err = npt6_tnl_fast_out(net, NULL, skb);
+		      out, dst_output);
+	if (err == 1) {
+		if (likely(skb_dst(skb) == dst)) {
+			/* skb->dev is still the tunnel: "in" at POST_ROUTING. */
+			skb->dev = out;
+			err = NF_HOOK(NFPROTO_IPV6, NF_INET_POST_ROUTING, net,
+				      NULL, skb, dev, out, npt6_tnl_fast_neigh);
+		} else {
+			err = dst_output(net, NULL, skb);
+		}
+	}
 	iptunnel_xmit_stats(dev, net_xmit_eval(err) ? -1 : pkt_len);
 }
 
