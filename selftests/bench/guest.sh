@@ -73,8 +73,11 @@
 #   fwd4-dec    plain IPv4 forwarding far->wan->rtr->lan
 #   ip6tnl-dec  wan's ip6tnl encapsulates, rtr's ip6tnl decapsulates
 #   npt6tnl-dec wan's ip6tnl encapsulates, rtr's npt6 tunnel decapsulates
+#   npt6fptnl-enc npt6fptnl-dec   the same with the npt6 tunnel's
+#               "fastpath on" (the short cut past the IPv6 stack)
 #  TCP bulk, iperf3 lan -> far for NPT6_BENCH_TCP_TIME guest seconds
-#   tcp-fwd4 tcp-ip6tnl tcp-npt6tnl   (wan's end is always ip6tnl)
+#   tcp-fwd4 tcp-ip6tnl tcp-npt6tnl tcp-npt6fptnl   (wan's end is always
+#               ip6tnl)
 #  with a firewall: CASE+ct is CASE with a typical stateful firewall in
 #  rtr (the inet table of firewall_on below: conntrack, established and
 #  related accepted in input and forward, new flows from the LAN and to
@@ -83,7 +86,7 @@
 #   fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
 #   hook-l2w+ct hook-w2l+ct
 #   fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
-#   npt6tnl-dec+ct
+#   npt6tnl-dec+ct npt6fptnl-enc+ct npt6fptnl-dec+ct
 #  NDP proxy: ns_flood.py in wan solicits an address of the external
 #  prefix on ge0, multicast; the advertisements rtr sends are counted
 #   ndp-none    nobody answers: what the solicitations alone cost
@@ -127,13 +130,14 @@ CASES=${NPT6_BENCH_CASES:-"fwd-l2w ip6t-snpt npt6-snpt npt6k-snpt nft-snpt
 	fwd-w2l ip6t-dnpt npt6-dnpt npt6k-dnpt nft-dnpt
 	fwd-l2l npt6-hairpin hook-l2w hook-w2l
 	npt6-n100 npt6-n10k ip6t-n100 ip6t-n10k
-	fwd4-enc ip6tnl-enc npt6tnl-enc fwd4-dec ip6tnl-dec npt6tnl-dec
-	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl
+	fwd4-enc ip6tnl-enc npt6tnl-enc npt6fptnl-enc
+	fwd4-dec ip6tnl-dec npt6tnl-dec npt6fptnl-dec
+	tcp-fwd4 tcp-ip6tnl tcp-npt6tnl tcp-npt6fptnl
 	ndp-none ndp-kernel ndp-ndppd ndp-npt6
 	fwd-l2w+ct ip6t-snpt+ct npt6-snpt+ct fwd-w2l+ct ip6t-dnpt+ct npt6-dnpt+ct
 	hook-l2w+ct hook-w2l+ct
-	fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct fwd4-dec+ct ip6tnl-dec+ct
-	npt6tnl-dec+ct"}
+	fwd4-enc+ct ip6tnl-enc+ct npt6tnl-enc+ct npt6fptnl-enc+ct
+	fwd4-dec+ct ip6tnl-dec+ct npt6tnl-dec+ct npt6fptnl-dec+ct"}
 
 INT_PFX=fd8e:52a1:3c07:1::/64
 EXT_PFX=2001:db8:5f00:1::/64
@@ -570,7 +574,7 @@ lan_ext()
 #   SINK_MATCH  -s or -d, and the address rtr must have made (or left)
 case_setup()
 {
-	local n=${1##*-n} h a
+	local n=${1##*-n} h a fp
 
 	rtr_reset
 	KIND=pps TUN='' SCALE='' SINK_NS='' SINK_MATCH=''
@@ -699,10 +703,12 @@ case_setup()
 		ip -n $RTR -6 tunnel add tun0 mode ipip6 remote $WAN_ADDR \
 			local $RTR_WAN encaplimit none dev ge0 || die "ip6tnl"
 		;;
-	*npt6tnl*)
+	*npt6tnl*|*npt6fptnl*)
 		TUN=npt6tnl
+		fp=off
+		case $1 in *npt6fptnl*) fp=on ;; esac
 		"$NPTCTL" -n $RTR tunnel add tun0 remote $WAN_ADDR local $RTR_WAN \
-			dev ge0 >/dev/null || die "nptctl tunnel add"
+			dev ge0 fastpath $fp >/dev/null || die "nptctl tunnel add"
 		;;
 	ndp-kernel)
 		ip netns exec $RTR sysctl -qw net.ipv6.conf.ge0.proxy_ndp=1 \

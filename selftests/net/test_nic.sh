@@ -570,7 +570,7 @@ transix()
 
 site_to_site()
 {
-	local out u0 u1
+	local out u0 u1 i0 i1 r0 r1
 
 	RET=0
 	nics_create && setup_ns hb || { setup_failed "NIC setup failed" "site-to-site"; return; }
@@ -611,7 +611,29 @@ site_to_site()
 	[ "${u1:-x}" = "${u0:-y}" ]
 	check_err $? "B sent $((u1 - u0)) ICMP unreachables (frag-needed?)"
 	check_csum "site-to-site" "$host" "$rtr" "$peer" "$hb"
+
+	# The same with A's tunnel on the fast path: the receive handler on
+	# rwan0 decapsulates what the NIC's GRO merged, before IPv6 input.
+	RET=0
+	out=$(rtr_nptctl tunnel change tun0 fastpath on 2>&1)
+	check_err $? "tunnel change tun0 fastpath on: $out"
+	log_test "site-to-site: fastpath on for A's tunnel over rwan0 (${NICS[1]})"
+	xfer "site-to-site, fastpath on: TCP A's host -> B's host" "$host" "$hb" $HB4
+	i0=$(dev_in6 "$rtr" rwan0) r0=$(ip netns exec "$rtr" cat /sys/class/net/tun0/statistics/rx_packets)
+	xfer "site-to-site, fastpath on: TCP B's host -> A's host" "$hb" "$host" $HB4 -R
+	i1=$(dev_in6 "$rtr" rwan0) r1=$(ip netns exec "$rtr" cat /sys/class/net/tun0/statistics/rx_packets)
+	RET=0
+	[ $((r1 - r0)) -ge 100 ] && [ $(((i1 - i0) * 10)) -lt $((r1 - r0)) ]
+	check_err $? "tun0 rx_packets +$((r1 - r0)), rwan0 Ip6InReceives +$((i1 - i0))"
+	log_test "site-to-site, fastpath on: the tunnel received $((r1 - r0)) packets (GRO trains), rwan0's IPv6 input $((i1 - i0))"
+	check_csum "site-to-site, fastpath on" "$host" "$rtr" "$peer" "$hb"
 	end_test
+}
+
+# dev_in6 NS DEV: DEV's Ip6InReceives.
+dev_in6()
+{
+	ip netns exec "$1" awk '$1 == "Ip6InReceives" { print $2 }' "/proc/net/dev_snmp6/$2"
 }
 
 # Any warning fails, with one exception.  "TCP: DEV: Driver has suspect

@@ -286,15 +286,18 @@ enum npt6_ndp_stats_attr {
  *   FASTPATH   u8: 0 (the default) or 1.  With 1 the outer packets take a
  *              short cut past the IPv6 stack: received ones are
  *              decapsulated by a receive handler on LINK, before IPv6
- *              input; sent ones go from the tunnel straight to the
- *              neighbour, past ip6_output().  Each packet falls back to
- *              the full path whenever IPv6 netfilter hooks (other than
- *              npt6's own), an xfrm bundle or a lightweight tunnel
- *              route would see the outer packet.  What the outer
- *              packets still skip then: the IPv6 MIB counters and raw
- *              IPv6 sockets.  LINK must have no other receive handler
- *              (bridge port, bond or team slave, macvlan or ipvlan
- *              lower device): EBUSY.
+ *              input; forwarded IPv4 goes from the tunnel's neighbour to
+ *              its transmit function, and the outer packet from there to
+ *              the neighbour, through the LOCAL_OUT and POST_ROUTING
+ *              hooks only.  A received packet takes the full path while
+ *              IPv6 PRE_ROUTING or LOCAL_IN has a netfilter hook (other
+ *              than npt6's own), a sent one while its route has an xfrm
+ *              bundle, an lwtunnel or a VRF, or the tunnel device a qdisc,
+ *              an egress hook or a packet socket.  Outer packets on the
+ *              short cut are not counted in the IPv6 MIB and not seen by
+ *              raw IPv6 sockets.  LINK must have no other receive handler
+ *              (bridge port, bond or team slave, macvlan or ipvlan lower
+ *              device): EBUSY.
  */
 #define NPT6_TNL_KIND			"npt6tnl"
 #define NPT6_TNL_INHERIT		0xffffffff

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# callgraph.py DIR: the function_graph traces callgraph.sh left in DIR
+# ({enc,dec}-{ip6tnl,npt6,npt6fp}.txt, and "packets") as a Markdown table
+# of instructions per packet per function, one column per variant.
+#
+# Under -icount shift=0 a traced duration in ns is a count of guest
+# instructions, the tracer's own included.  Each traced call costs the
+# tracer about the same, part of it inside the call's own interval and
+# part outside, in its caller's.  The whole of it is how much longer
+# ip_forward() takes with one function below it traced than without
+# (callgraph.sh traces each direction twice: DIR-VARIANT.cal.txt lacks
+# the function named in DIR.cal); the inner part is the duration of the
+# cheapest traced leaf (skb_push, a handful of instructions of its own).  Every function's total has the inner part
+# taken out once per call and the whole once per traced call below it.
+# What is left is inclusive: a row counts what the function calls,
+# traced or not.
+
+import os
+import re
+import sys
+
+VARIANTS = [('ip6tnl', 'ip6tnl'), ('npt6', 'npt6'), ('npt6fp', 'npt6, fastpath on')]
+LINE = re.compile(r'^\s*\d+\)\s+(?:([+!#*@$]?\s*[\d.]+) us\s+)?\|\s+(\S.*)$')
+
+
+def parse(path, cal=None):
+    """Per function: [calls, total ns, traced calls below, calls of cal
+    below]; the cheapest leaf's duration."""
+    stats = {}
+    stack = []          # [name, traced calls below, calls of cal below]
+    cheapest = None
+    for raw in open(path):
+        m = LINE.match(raw)
+        if not m:
+            continue
+        dur, what = m.groups()
+        ns = float(re.sub(r'[^\d.]', '', dur)) * 1000 if dur else None
+        what = what.strip()
+        if what.endswith('{'):
+            stack.append([what.split('(')[0].split()[0], 0, 0])
+            continue
+        if what.endswith('();'):
+            name, below, cbelow = what.split('(')[0].split()[0], 0, 0
+        elif what.startswith('}') and stack:
+            name, below, cbelow = stack.pop()
+        else:
+            continue
+        if ns is None:
+            continue
+        s = stats.setdefault(name, [0, 0.0, 0, 0])
+        s[0] += 1
+        s[1] += ns
+        s[2] += below
+        s[3] += cbelow
+        if below == 0 and (cheapest is None or ns < cheapest):
+            cheapest = ns
+        if stack:
+            stack[-1][1] += 1 + below
+            stack[-1][2] += cbelow + (name == cal)
+    return stats, cheapest
+
+
+def main():
+    d = sys.argv[1]
+    n = int(open(os.path.join(d, 'packets')).read())
+    print('Instructions per packet (inclusive: a row counts what the '
+          'function calls), %d 100-byte IPv4 UDP packets per variant, '
+          'QEMU -icount shift=0, function_graph limited to these '
+          'functions, its own cost taken out.  "—": not called.' % n)
+    for direction, title in (('enc', 'Encapsulation (rtr forwards into the tunnel)'),
+                             ('dec', 'Decapsulation (rtr receives ipip6, forwards IPv4)')):
+        res = {}
+        inner = None
+        over = {}
+        cal = open(os.path.join(d, '%s.cal' % direction)).read().strip()
+        for v, _ in VARIANTS:
+            path = os.path.join(d, '%s-%s.txt' % (direction, v))
+            res[v], cheapest = parse(path, cal)
+            if cheapest is not None:
+                inner = cheapest if inner is None else min(inner, cheapest)
+            # ip_forward() without cal traced: the difference is what the
+            # tracer cost the calls of cal inside it.
+            without, _ = parse(os.path.join(d, '%s-%s.cal.txt' % (direction, v)))
+            a, b = res[v]['ip_forward'], without['ip_forward']
+            over[v] = (a[1] / a[0] - b[1] / b[0]) / (a[3] / a[0])
+        inner = inner or 0.0
+        # One run's ip_forward() can be off (a route or neighbour
+        # refreshed in one trace only): the median of the variants.
+        cost = sorted(over.values())[len(over) // 2]
+        names = []
+        for v, _ in VARIANTS:
+            for name in res[v]:
+                if name not in names:
+                    names.append(name)
+        print()
+        print('**%s** (the tracer\'s cost per traced call, taken out: '
+              '%.0f instructions, %.0f of them inside the call; by variant %s)'
+              % (title, cost, inner, ', '.join('%.0f' % over[v] for v, _ in VARIANTS)))
+        print()
+        print('| function | ' + ' | '.join(label for _, label in VARIANTS) + ' |')
+        print('| --- |' + ' ---: |' * len(VARIANTS))
+        for name in names:
+            if name == 'skb_push':
+                continue
+            cells = []
+            for v, _ in VARIANTS:
+                s = res[v].get(name)
+                if not s:
+                    cells.append('—')
+                    continue
+                calls, total, below, _ = s
+                own = (total - inner * calls - cost * below) / n
+                cells.append('%.0f (%s×)' % (own, ('%.2f' % (calls / n)).rstrip('0').rstrip('.')))
+            print('| `%s` | %s |' % (name, ' | '.join(cells)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
