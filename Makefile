@@ -22,6 +22,8 @@
 #                        rates in guest time (out/stress.log)
 #   make bench           virtual-pps benchmark in QEMU (out/bench/results.md;
 #                        BENCH_ARGS="--no-install --rounds N" to tune)
+#   make callgraph       where the tunnel's instructions go, by function
+#                        (out/bench/callgraph.md; CALLGRAPH_ARGS="--ko X")
 #
 # The module itself is described by ./Kbuild; this file only drives it.
 
@@ -37,7 +39,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 
 .PHONY: all module nptctl clean install demo check check-kunit check-nptctl \
-	check-vm check-debug bench stress lint checkpatch sparse w1 deps dkms-install dkms-remove \
+	check-vm check-debug bench callgraph stress lint checkpatch sparse w1 deps dkms-install dkms-remove \
 	deb check-pkg check-compat
 
 all: module nptctl
@@ -67,6 +69,9 @@ demo:
 
 bench:
 	selftests/bench/run.sh $(BENCH_ARGS)
+
+callgraph:
+	selftests/bench/callgraph.sh $(CALLGRAPH_ARGS)
 
 stress:
 	selftests/bench/stress.sh

@@ -198,14 +198,15 @@ vm_suite()
 # our start.  A run that names `debug` runs it regardless, unless it also
 # sets NPT6_CHECK_BUDGET.
 #   NPT6_CHECK_BUDGET  seconds `all` may take (default 4800)
-VM_NORMAL=1820		# the vm suite, one QEMU thread, 2026-12-06, with
+VM_NORMAL=2250		# the vm suite, one QEMU thread, 2026-12-06, with
 			# test_nic, test_stacked and test_control: about
 			# 1 080 s (826 s with test_starlink cut short);
 			# test_hairpin (2026-12-07) adds about 100 s,
 			# test_pd about 50 s, test_vrrp about 180 s,
 			# test_keepiid about 320 s and its cases in
 			# test_hostile and test_nic about 30 s, test_nptctl
-			# about 60 s
+			# about 60 s, test_tunnel_fastpath (2026-12-07)
+			# about 420 s
 DEBUG_NORMAL=500	# the debug suite, kernel cached, same run: 496 s
 DEBUG_BUILD=1000	# building the debug kernel: 15 minutes on 2026-11-22
 vm_secs=

@@ -6,16 +6,17 @@
 # of instructions per packet per function, one column per variant.
 #
 # Under -icount shift=0 a traced duration in ns is a count of guest
-# instructions, the tracer's own included.  Each traced call costs the
-# tracer about the same, part of it inside the call's own interval and
-# part outside, in its caller's.  The whole of it is how much longer
-# ip_forward() takes with one function below it traced than without
-# (callgraph.sh traces each direction twice: DIR-VARIANT.cal.txt lacks
-# the function named in DIR.cal); the inner part is the duration of the
-# cheapest traced leaf (skb_push, a handful of instructions of its own).  Every function's total has the inner part
-# taken out once per call and the whole once per traced call below it.
-# What is left is inclusive: a row counts what the function calls,
-# traced or not.
+# instructions, the tracer's own included: each cell is a function's
+# inclusive count per packet (what it calls counts too, traced or not),
+# then how often it runs per packet, then how many traced calls below it
+# per packet.  Each traced call costs the tracer about 700 to 1400
+# instructions, some inside the call and some in its caller's interval,
+# and the share varies from run to run: callgraph.sh measures it for
+# every variant (the difference ip_forward() shows with one traced
+# function below it and without), and the line above each table gives
+# it, but the per-function figures are only good to a few hundred
+# instructions.  Read the tables for where a packet goes and roughly
+# what each step costs; `make bench`, which runs untraced, for totals.
 
 import os
 import re
@@ -65,10 +66,12 @@ def parse(path, cal=None):
 def main():
     d = sys.argv[1]
     n = int(open(os.path.join(d, 'packets')).read())
-    print('Instructions per packet (inclusive: a row counts what the '
-          'function calls), %d 100-byte IPv4 UDP packets per variant, '
-          'QEMU -icount shift=0, function_graph limited to these '
-          'functions, its own cost taken out.  "—": not called.' % n)
+    print('Guest instructions per packet under QEMU -icount shift=0, %d '
+          '100-byte IPv4 UDP packets per variant, function_graph limited '
+          'to the functions below.  A cell: inclusive instructions with '
+          'the tracer\'s own cost (a row counts what the function calls), '
+          'calls per packet, traced calls below it per packet.  "—": not '
+          'called.' % n)
     for direction, title in (('enc', 'Encapsulation (rtr forwards into the tunnel)'),
                              ('dec', 'Decapsulation (rtr receives ipip6, forwards IPv4)')):
         res = {}
@@ -86,18 +89,15 @@ def main():
             a, b = res[v]['ip_forward'], without['ip_forward']
             over[v] = (a[1] / a[0] - b[1] / b[0]) / (a[3] / a[0])
         inner = inner or 0.0
-        # One run's ip_forward() can be off (a route or neighbour
-        # refreshed in one trace only): the median of the variants.
-        cost = sorted(over.values())[len(over) // 2]
         names = []
         for v, _ in VARIANTS:
             for name in res[v]:
                 if name not in names:
                     names.append(name)
         print()
-        print('**%s** (the tracer\'s cost per traced call, taken out: '
-              '%.0f instructions, %.0f of them inside the call; by variant %s)'
-              % (title, cost, inner, ', '.join('%.0f' % over[v] for v, _ in VARIANTS)))
+        print('**%s** (the tracer\'s cost per traced call, by variant: %s '
+              'instructions, about %.0f of them inside the call)'
+              % (title, ', '.join('%.0f' % over[v] for v, _ in VARIANTS), inner))
         print()
         print('| function | ' + ' | '.join(label for _, label in VARIANTS) + ' |')
         print('| --- |' + ' ---: |' * len(VARIANTS))
@@ -111,8 +111,8 @@ def main():
                     cells.append('—')
                     continue
                 calls, total, below, _ = s
-                own = (total - inner * calls - cost * below) / n
-                cells.append('%.0f (%s×)' % (own, ('%.2f' % (calls / n)).rstrip('0').rstrip('.')))
+                num = lambda x: ('%.2f' % x).rstrip('0').rstrip('.')
+                cells.append('%.0f, %s×, %s' % (total / n, num(calls / n), num(below / n)))
             print('| `%s` | %s |' % (name, ' | '.join(cells)))
     return 0
 

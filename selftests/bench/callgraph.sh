@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # callgraph.sh [--ko PATH] [--packets N]: where the tunnel's instructions
-# go.  Boots Debian's kernel under QEMU with -icount shift=0 (one guest
-# nanosecond per instruction, as `make bench` does), sends N 100-byte
+# go (make callgraph).  Boots Debian's kernel under QEMU with -icount
+# shift=0 (one guest nanosecond per instruction, as `make bench` does),
+# with the module DKMS installs or the one --ko names, sends N 100-byte
 # IPv4 UDP packets through rtr's tunnel in each direction, with ip6tnl,
 # npt6 and npt6 with "fastpath on", and records them with the
 # function_graph tracer, limited to the functions of the path (the
@@ -42,7 +43,7 @@ if [ "${NPT6_CALLGRAPH_GUEST:-}" != 1 ]; then
 		case $1 in
 		--ko)		export NPT6_KO=${2:?}; shift ;;
 		--packets)	packets=${2:?}; shift ;;
-		-h|--help)	sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h|--help)	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*)		npt6_die "unknown argument $1" ;;
 		esac
 		shift
@@ -50,10 +51,16 @@ if [ "${NPT6_CALLGRAPH_GUEST:-}" != 1 ]; then
 	out=$NPT6_REPO/out/bench/callgraph
 	rm -rf "$out"
 	mkdir -p "$out" || npt6_die "cannot create $out"
-	make -s -C "$NPT6_REPO" nptctl || npt6_die "nptctl did not build"
+	"$NPT6_REPO/selftests/lib/deps.sh" ||
+		npt6_die "could not install the packages it needs"
 	if [ -n "${NPT6_KO:-}" ]; then
 		NPT6_KO=$(realpath -e -- "$NPT6_KO") || npt6_die "no such module"
 		export NPT6_KO
+		make -s -C "$NPT6_REPO" nptctl || npt6_die "nptctl did not build"
+	else
+		# As make bench: the module users get, through DKMS.
+		"$NPT6_REPO/selftests/lib/install-module.sh" ||
+			npt6_die "npt6 or nptctl did not build and install"
 	fi
 	NPT6_CALLGRAPH_GUEST=1 NPT6_CALLGRAPH_PACKETS=$packets \
 		"$NPT6_REPO/selftests/qemu/vm.sh" --icount --timeout 1800 \
