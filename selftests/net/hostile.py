@@ -753,6 +753,32 @@ def build_corpus(topo):
                src=T.wan_addr[:15] + b'\x99')], 'pass',
         counters={'snmp6.Icmp6OutDestUnreachs': 1},
         match=v4match(i))
+    # Destination options in front of the inner packet: Linux's ip6tnl
+    # sends the encapsulation limit so by default; the fast path takes
+    # that one, and leaves an unknown option to IPv6 input, which skips
+    # it (its type says so) and delivers the rest to the tunnel.
+    for name, what, opts in (
+            ('tnl-encaplimit', 'ipip6 with an encapsulation-limit option '
+             '(ip6tnl\'s default): decapsulated and forwarded',
+             bytes([4, 1, 4, 1, 1, 0])),
+            ('tnl-destopt-unknown', 'ipip6 with an unknown skippable '
+             'destination option: decapsulated and forwarded',
+             bytes([0x1e, 1, 0, 1, 1, 0]))):
+        i = tag4()
+        good = ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i)
+        add(name, what, 'tnl',
+            [ip6(T.wan_addr, T.rtr_wan, 60, bytes([4, 0]) + opts + good)],
+            'xlat', [forwarded4(good)], {'tnl.rx_packets': 1},
+            match=v4match(i))
+    # The payload length says less than the inner header: IPv6 input
+    # trims the packet to it, and tunnel6 drops the rest as truncated.
+    i = tag4()
+    good = ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data), ident=i)
+    add('tnl-short-plen', 'ipip6 whose payload length (12) ends inside the '
+        'inner header: trimmed, then dropped by tunnel6 (Ip6InDelivers, '
+        'no tunnel counter)', 'tnl',
+        [ip6(T.wan_addr, T.rtr_wan, 4, good, plen=12)], 'drop',
+        counters={'snmp6.Ip6InDelivers': 1}, match=v4match(i))
     i = tag4()
     good = ip4(v4src, v4dst, 17, udp4(v4src, v4dst, data * 20), ident=i)
     outer = ipip6(good)
