@@ -363,12 +363,15 @@ static rx_handler_result_t npt6_tnl_rx_handler(struct sk_buff **pskb)
 
 /*
  * Can fast-path tunnels run over @link?  Its receive handler must be
- * free, or ours already.  Under rtnl.
+ * free, or ours already.  A tunnel whose device has gone (@link NULL)
+ * gets the handler if a device comes back with its ifindex, from the
+ * notifier below.  Under rtnl.
  */
 int npt6_tnl_fast_check(struct net_device *link,
 			struct netlink_ext_ack *extack)
 {
-	if (rtnl_dereference(link->rx_handler) == npt6_tnl_rx_handler)
+	if (!link ||
+	    rtnl_dereference(link->rx_handler) == npt6_tnl_rx_handler)
 		return 0;
 	if (netdev_is_rx_handler_busy(link) ||
 	    (link->priv_flags & IFF_NO_RX_HANDLER)) {

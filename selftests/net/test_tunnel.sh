@@ -1967,8 +1967,10 @@ fastpath()
 	# traffic, a rapid on/off and fastpath toggled under a ping flood.
 	RET=0
 	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 fastpath on &&
-	ip -n "$rta" link del d2
-	check_err $? "fastpath on, or deleting d2, failed"
+	ip -n "$rta" link del d2 &&
+	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 fastpath off &&
+	ip netns exec "$rta" "$NPTCTL" tunnel change fp2 fastpath on
+	check_err $? "fastpath on, deleting d2, or fastpath off and on without d2 failed"
 	bg ip netns exec "$ha" ping -f -q -w 30 $HB4
 	bg ip netns exec "$hb" ping -f -q -w 30 $HA4
 	for n in $(seq 20); do
@@ -1979,7 +1981,7 @@ fastpath()
 	bg_stop $BG_PIDS
 	ping_ok "$ha" $HB4
 	check_err $? "no echo replies after the toggles"
-	log_test "fastpath: its device deleted under a tunnel; toggled 20 times under ping -f both ways"
+	log_test "fastpath: its device deleted under a tunnel, which is then turned off and on; toggled 20 times under ping -f both ways"
 	end_test
 }
 
