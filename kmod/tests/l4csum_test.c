@@ -3,7 +3,8 @@
  * KUnit tests for keep-iid mode (l4csum.c, and xlat.c's use of it): after
  * the prefix swap, every checksum that covers the address must fit the
  * new address, whatever form skb->ip_summed says it is in.  xlat.c
- * includes this file at its end when built with NPT6_KUNIT, so the cases
+ * includes this file at its end when built with NPT6_KUNIT, after
+ * xlat_test.c, whose xt_addr() and xt_count() it shares, so the cases
  * reach its static functions; they run packets through the same calls
  * the hooks make.
  *
@@ -33,11 +34,6 @@ struct kt_ctx {
 	struct in6_addr peer;		/* somewhere on the internet */
 };
 
-static void kt_addr(struct kunit *test, const char *s, struct in6_addr *a)
-{
-	KUNIT_ASSERT_EQ(test, in6_pton(s, -1, a->s6_addr, -1, NULL), 1);
-}
-
 static int kt_init(struct kunit *test)
 {
 	struct in6_addr int_pfx, ext_pfx;
@@ -55,11 +51,11 @@ static int kt_init(struct kunit *test)
 	test->priv = ctx;
 
 	/* /56: the swap ends inside the fourth word, which keeps its 07. */
-	kt_addr(test, "fd01:203:405:600::", &int_pfx);
-	kt_addr(test, "2001:db8:aa:bb00::", &ext_pfx);
-	kt_addr(test, "fd01:203:405:607::42", &ctx->int_host);
-	kt_addr(test, "2001:db8:aa:bb07::42", &ctx->ext_host);
-	kt_addr(test, "2001:db8:ffff::9", &ctx->peer);
+	xt_addr(test, "fd01:203:405:600::", &int_pfx);
+	xt_addr(test, "2001:db8:aa:bb00::", &ext_pfx);
+	xt_addr(test, "fd01:203:405:607::42", &ctx->int_host);
+	xt_addr(test, "2001:db8:aa:bb07::42", &ctx->ext_host);
+	xt_addr(test, "2001:db8:ffff::9", &ctx->peer);
 	map->int_pfx = int_pfx;
 	map->ext_pfx = ext_pfx;
 	map->mode = NPT6_MODE_KEEP_IID;
@@ -88,17 +84,6 @@ static void kt_exit(struct kunit *test)
 	free_percpu(ctx->map->stats);
 }
 
-static u64 kt_count(struct kt_ctx *ctx, enum npt6_dir dir,
-		    enum npt6_dir_stats_attr ctr)
-{
-	const struct npt6_stats *s;
-	u64 n = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(ctx->map->stats, cpu);
-		n += u64_stats_read(&s->ctr[dir][ctr - NPT6_CTR_FIRST]);
-	}
 	return n;
 }
 
@@ -249,9 +234,9 @@ static void keep_iid_full(struct kunit *test)
 		kt_expect(test, skb, &p, &ctx->peer, &ctx->int_host);
 		kfree_skb(skb);
 	}
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS),
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS),
 			ARRAY_SIZE(kt_protos));
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT,
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT,
 				       NPT6_DSTATS_CSUM_UNKNOWN), 0);
 }
 
@@ -429,7 +414,7 @@ static void keep_iid_exthdr(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (__force u16)*kt_check(skb, &p),
 			(__force u16)before);
 	kfree_skb(skb);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS), 2);
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS), 2);
 }
 
 /*
@@ -451,14 +436,14 @@ static void keep_iid_unknown_truncated(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, ipv6_addr_equal(&ipv6_hdr(skb)->saddr,
 						&ctx->ext_host));
 	kfree_skb(skb);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT,
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT,
 				       NPT6_DSTATS_CSUM_UNKNOWN), 1);
 
 	p.proto = IPPROTO_SCTP;
 	skb = kt_build(test, &p, true);
 	KUNIT_EXPECT_EQ(test, kt_run(ctx, skb, NPT6_DIR_SNPT), NF_ACCEPT);
 	kfree_skb(skb);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT,
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT,
 				       NPT6_DSTATS_CSUM_UNKNOWN), 1);
 
 	p.proto = IPPROTO_TCP;
@@ -467,9 +452,9 @@ static void keep_iid_unknown_truncated(struct kunit *test)
 	ipv6_hdr(skb)->payload_len = htons(10);
 	KUNIT_EXPECT_EQ(test, kt_run(ctx, skb, NPT6_DIR_SNPT), NF_DROP);
 	kfree_skb(skb);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT,
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT,
 				       NPT6_DSTATS_DROP_TRUNCATED), 1);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS), 2);
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT, NPT6_DSTATS_PACKETS), 2);
 }
 
 /*
@@ -536,7 +521,7 @@ static void keep_iid_icmp_error(struct kunit *test)
 		kfree_skb(skb);
 	}
 	kfree_skb(quote);
-	KUNIT_EXPECT_EQ(test, kt_count(ctx, NPT6_DIR_SNPT,
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, NPT6_DIR_SNPT,
 				       NPT6_DSTATS_ICMP_INNER), 2);
 }
 

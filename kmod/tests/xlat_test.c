@@ -30,6 +30,7 @@ struct xlat_test_ctx {
 	struct in6_addr peer;		/* somewhere on the internet */
 };
 
+/* An address from its text; l4csum_test.c uses it too. */
 static void xt_addr(struct kunit *test, const char *s, struct in6_addr *a)
 {
 	KUNIT_ASSERT_EQ(test, in6_pton(s, -1, a->s6_addr, -1, NULL), 1);
@@ -171,7 +172,8 @@ static unsigned int xt_run(struct xlat_test_ctx *ctx, struct sk_buff *skb,
 	return verdict;
 }
 
-static u64 xt_count(struct xlat_test_ctx *ctx, enum npt6_dir dir,
+/* A counter of @map, summed over the CPUs; l4csum_test.c uses it too. */
+static u64 xt_count(const struct npt6_map *map, enum npt6_dir dir,
 		    enum npt6_dir_stats_attr ctr)
 {
 	const struct npt6_stats *s;
@@ -179,7 +181,7 @@ static u64 xt_count(struct xlat_test_ctx *ctx, enum npt6_dir dir,
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
-		s = per_cpu_ptr(ctx->map->stats, cpu);
+		s = per_cpu_ptr(map->stats, cpu);
 		n += u64_stats_read(&s->ctr[dir][ctr - NPT6_CTR_FIRST]);
 	}
 	return n;
@@ -217,7 +219,7 @@ static void xt_check_train(struct kunit *test, enum npt6_dir dir,
 
 	KUNIT_EXPECT_EQ(test, xt_run(ctx, head, dir), NF_ACCEPT);
 	xt_expect_train(test, head, want_src, want_dst);
-	KUNIT_EXPECT_EQ(test, xt_count(ctx, dir, NPT6_DSTATS_PACKETS), XT_LIST + 1);
+	KUNIT_EXPECT_EQ(test, xt_count(ctx->map, dir, NPT6_DSTATS_PACKETS), XT_LIST + 1);
 	kfree_skb(head);
 }
 

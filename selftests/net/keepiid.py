@@ -44,8 +44,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pkt import (ETH_P_IPV6, PACKET_OUTGOING, a2b, b2a,  # noqa: E402
                  hexdiff, mac_bytes, netns, ones_sum, packet_socket, receive)
 from nl_fuzz import (NETLINK_GENERIC, NLA_F_NESTED, NLM_F_ACK,  # noqa: E402
-                     NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR,
-                     Sock, attr, family_id, nlmsg, parse_attrs)
+                     NLM_F_REQUEST, Sock, attr, family_id, nlmsg,
+                     parse_attrs)
 
 NH_HOP, NH_TCP, NH_UDP, NH_ROUTING, NH_FRAG = 0, 6, 17, 43, 44
 NH_DCCP, NH_ICMP6, NH_NONE, NH_DSTOPTS, NH_UDPLITE = 33, 58, 59, 60, 136
@@ -75,8 +75,6 @@ DSTATS = {2: 'packets', 3: 'bytes', 4: 'icmp_inner', 5: 'local',
 NSTATS = {2: 'ns_seen', 3: 'na_sent', 4: 'ign_local', 5: 'ign_off',
           6: 'ign_unresolved', 7: 'ign_outside', 8: 'drop_malformed',
           9: 'ign_budget'}
-NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
-NLM_F_CAPPED, NLM_F_ACK_TLVS = 0x100, 0x200
 
 
 # ---------------------------------------------------------------------
@@ -278,40 +276,13 @@ def mode_value(text):
     return MODES[text] if text in MODES else int(text, 0)
 
 
-def nl_error(data, off, ln, flags):
-    """(errno, extack message, extack offset) of the NLMSG_ERROR at OFF."""
-    err = -struct.unpack_from('=i', data, off + 16)[0]
-    tlv = off + 20 + 16
-    if not flags & NLM_F_CAPPED:
-        tlv = off + 20 + struct.unpack_from('=I', data, off + 20)[0]
-    msg = offs = None
-    if flags & NLM_F_ACK_TLVS:
-        a = parse_attrs(data[(tlv + 3) & ~3:off + ln])
-        if NLMSGERR_ATTR_MSG in a:
-            msg = a[NLMSGERR_ATTR_MSG].split(b'\0')[0].decode()
-        if NLMSGERR_ATTR_OFFS in a:
-            offs = struct.unpack('=I', a[NLMSGERR_ATTR_OFFS][:4])[0]
-    return err, msg, offs
-
-
 def request(sock, fam, cmd, attrs):
     """One acked request; (errno, extack message, offset of the attribute
     the extack names from the start of the request, or None)."""
     sock.seq += 1
     sock.s.send(nlmsg(fam, NLM_F_REQUEST | NLM_F_ACK, sock.seq,
                       struct.pack('=BBH', cmd, 1, 0) + b''.join(attrs)))
-    while True:
-        data = sock.s.recv(1 << 16)
-        off = 0
-        while off + 16 <= len(data):
-            ln, typ, flags, seq, _ = struct.unpack_from('=IHHII', data, off)
-            if ln < 16:
-                break
-            if seq == sock.seq and typ == NLMSG_ERROR:
-                return nl_error(data, off, ln, flags)
-            if seq == sock.seq and typ == NLMSG_DONE:
-                return 0, None, None
-            off += (ln + 3) & ~3
+    return sock.ack_offs()
 
 
 def map_attrs(dev, int_text, ext_text=None):

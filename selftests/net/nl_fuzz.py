@@ -46,6 +46,7 @@ NLMSG_DONE = 0x3
 NLM_F_CAPPED = 0x100
 NLM_F_ACK_TLVS = 0x200
 NLMSGERR_ATTR_MSG = 1
+NLMSGERR_ATTR_OFFS = 2
 NLA_F_NESTED = 0x8000
 GENL_ID_CTRL = 0x10
 CTRL_CMD_GETFAMILY = 3
@@ -106,6 +107,11 @@ class Sock:
 
     def ack(self):
         """(error, extack message) of the ack to the last request."""
+        return self.ack_offs()[:2]
+
+    def ack_offs(self):
+        """(error, extack message, offset into the request of the attribute
+        the extack names, or None) of the ack to the last request."""
         while True:
             data = self.s.recv(1 << 16)
             off = 0
@@ -114,7 +120,7 @@ class Sock:
                 if ln < 16:
                     break
                 if seq == self.seq and typ == NLMSG_DONE:
-                    return 0, None
+                    return 0, None, None
                 if seq == self.seq and typ == NLMSG_ERROR:
                     return self._error(data, off, ln, flags)
                 off += (ln + 3) & ~3
@@ -127,12 +133,14 @@ class Sock:
         tlv = off + 20 + 16
         if not flags & NLM_F_CAPPED:
             tlv = off + 20 + struct.unpack_from('=I', data, off + 20)[0]
-        msg = None
+        msg = offs = None
         if flags & NLM_F_ACK_TLVS:
             a = parse_attrs(data[(tlv + 3) & ~3:off + ln])
             if NLMSGERR_ATTR_MSG in a:
                 msg = a[NLMSGERR_ATTR_MSG].split(b'\0')[0].decode()
-        return err, msg
+            if NLMSGERR_ATTR_OFFS in a:
+                offs = struct.unpack('=I', a[NLMSGERR_ATTR_OFFS][:4])[0]
+        return err, msg, offs
 
     def send_raw(self, raw):
         """A hostile message as is; its ack, or None if none came.
