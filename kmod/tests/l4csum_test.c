@@ -84,9 +84,6 @@ static void kt_exit(struct kunit *test)
 	free_percpu(ctx->map->stats);
 }
 
-	return n;
-}
-
 /* What a packet is made of, in front of its payload. */
 struct kt_pkt {
 	const struct in6_addr *src, *dst;
