@@ -1,12 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# callgraph.sh [--ko PATH] [--packets N]: where the tunnel's instructions
-# go (make callgraph).  Boots Debian's kernel under QEMU with -icount
+# callgraph.sh [--ko PATH] [--before PATH] [--packets N]: where the
+# instructions of the tunnel and of SNPT go (make callgraph).  Boots Debian's kernel under QEMU with -icount
 # shift=0 (one guest nanosecond per instruction, as `make bench` does),
 # with the module DKMS installs or the one --ko names, sends N 100-byte
 # IPv4 UDP packets through rtr's tunnel in each direction, with ip6tnl,
-# npt6 and npt6 with "fastpath on", and records them with the
+# npt6 and npt6 with "fastpath on", and N 100-byte IPv6 UDP packets from
+# a LAN host to the Internet through ip6t_NPT's SNPT and npt6's (and the
+# npt6.ko --before names, an older build to compare with), and records
+# them with the
 # function_graph tracer, limited to the functions of the path (the
 # lists below), so that the rest of the kernel runs untraced.  Then
 # callgraph.py turns the traces into instructions per packet for each
@@ -15,6 +18,7 @@
 #   lan ---- rtr ==ge0== wan
 #   IPv4     tunnel      encap: the sink of the outer packets
 #   sink     head        decap: sends crafted ipip6 packets (scapy)
+#   IPv6     NPT         snpt: the sink
 #
 # The durations are inclusive and have the tracer's own cost taken out
 # (callgraph.py); the bench's figures, measured without a tracer, are
@@ -34,6 +38,11 @@ FUNCS_DEC="ipv6_rcv ip6_rcv_finish ip6_route_input ip6_input
 	ip6_protocol_deliver_rcu tunnel46_rcv ip4ip6_rcv npt6_tnl_rcv
 	npt6_tnl_rx_handler npt6_tnl_decap gro_cells_receive napi_gro_receive
 	ip_rcv ip_list_rcv ip_forward veth_xmit skb_push"
+# SNPT: lan's pktgen sends IPv6 into rtr, which translates the source on
+# ge0 (npt6's egress hook, or ip6t_NPT in mangle POSTROUTING).
+FUNCS_SNPT="ipv6_rcv ip6_rcv_finish ip6_forward ip6_output nf_hook_slow
+	__dev_queue_xmit npt6_xlat_egress npt6_hairpin_src npt6_hairpin_dst
+	ip6t_do_table ip6t_snpt_tg veth_xmit"
 
 if [ "${NPT6_CALLGRAPH_GUEST:-}" != 1 ]; then
 	. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
@@ -43,6 +52,9 @@ if [ "${NPT6_CALLGRAPH_GUEST:-}" != 1 ]; then
 		case $1 in
 		--ko)		export NPT6_KO=${2:?}; shift ;;
 		--packets)	packets=${2:?}; shift ;;
+		--before)	before=$(realpath -e -- "${2:?}") ||
+					npt6_die "no such module: $2"
+				export NPT6_CALLGRAPH_BEFORE=$before; shift ;;
 		-h|--help)	sed -n '4,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*)		npt6_die "unknown argument $1" ;;
 		esac
@@ -83,10 +95,12 @@ N=${NPT6_CALLGRAPH_PACKETS:-200}
 T=/sys/kernel/tracing
 RTR6=2001:db8:cf::1 WAN6=2001:db8:cf::2
 LAN4=198.51.100.10 RTR4=198.51.100.1 FAR4=203.0.113.10
+LAN6=fd8e:52a1:3c07:1::10 INET6=2001:db8:ffff::1
+INT_PFX=fd8e:52a1:3c07:1::/64 EXT_PFX=2001:db8:5f00:1::/64
 
 die() { echo "callgraph: $*" >&2; exit 1; }
 
-modprobe -a ip6_tunnel pktgen || die "modprobe ip6_tunnel pktgen"
+modprobe -a ip6_tunnel pktgen ip6t_NPT || die "modprobe ip6_tunnel pktgen ip6t_NPT"
 if [ -n "${NPT6_KO:-}" ]; then
 	insmod "$NPT6_KO" || die "insmod $NPT6_KO"
 else
@@ -110,6 +124,10 @@ ip -n cg-rtr -6 neigh replace $WAN6 lladdr "$WAN_MAC" dev ge0 nud permanent &&
 ip -n cg-lan addr add $LAN4/24 dev eth0 &&
 ip -n cg-rtr addr add $RTR4/24 dev ge1 &&
 ip -n cg-rtr neigh replace $LAN4 lladdr "$LAN_MAC" dev ge1 nud permanent &&
+ip netns exec cg-rtr sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+ip -n cg-lan -6 addr add $LAN6/64 dev eth0 nodad &&
+ip -n cg-rtr -6 addr add ${LAN6%::*}::1/64 dev ge1 nodad &&
+ip -n cg-rtr -6 route add default via $WAN6 dev ge0 &&
 ip netns exec cg-lan iptables -t raw -A PREROUTING -i eth0 -j DROP &&
 ip netns exec cg-wan ip6tables -t raw -A PREROUTING -i eth0 -j DROP ||
 	die "addresses"
@@ -170,6 +188,21 @@ send_enc()
 		echo start >$pg/pgctrl' || die "pktgen"
 }
 
+send_snpt()
+{
+	ip netns exec cg-lan sh -c '
+		pg=/proc/net/pktgen
+		echo rem_device_all >$pg/kpktgend_0
+		echo "add_device eth0" >$pg/kpktgend_0
+		for c in "count '"$N"'" "clone_skb 0" "pkt_size 100" "delay 0" \
+			"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" \
+			"udp_dst_max 9" "dst_mac '"$GE1_MAC"'" \
+			"src6 '"$LAN6"'" "dst6 '"$INET6"'" "flag UDPCSUM"; do
+			echo "$c" >$pg/eth0 || exit 1
+		done
+		echo start >$pg/pgctrl' || die "pktgen"
+}
+
 send_dec()
 {
 	ip netns exec cg-wan python3 - "$GE0_MAC" "$WAN6" "$RTR6" "$FAR4" "$LAN4" "$N" <<'PY' || die "scapy"
@@ -209,4 +242,32 @@ for variant in ip6tnl npt6 npt6fp; do
 	echo "$variant: tun0 $(ip -n cg-rtr -s -j link show tun0 | python3 -c 'import json,sys; s=json.load(sys.stdin)[0]["stats64"]; print("tx", s["tx"]["packets"], "rx", s["rx"]["packets"])')"
 	ip -n cg-rtr link del tun0 || die "del tun0"
 done
+# SNPT, the same way, with ip6t_NPT, npt6, and the older npt6.
+CAL_SNPT=veth_xmit
+echo "$CAL_SNPT" >"$OUT/snpt.cal"
+npt()	# VARIANT: trace SNPT through it
+{
+	send_snpt
+	trace_on "$FUNCS_SNPT"
+	send_snpt
+	trace_off "$OUT/snpt-$1.txt"
+	trace_on "$(echo $FUNCS_SNPT | tr ' ' '\n' | grep -vx "$CAL_SNPT")"
+	send_snpt
+	trace_off "$OUT/snpt-$1.cal.txt"
+}
+ip netns exec cg-rtr ip6tables -t mangle -A POSTROUTING -s $INT_PFX -o ge0 \
+	-j SNPT --src-pfx $INT_PFX --dst-pfx $EXT_PFX || die "ip6tables SNPT"
+npt ip6t
+ip netns exec cg-rtr ip6tables -t mangle -F POSTROUTING || die "ip6tables -F"
+"$NPTCTL" -n cg-rtr add $INT_PFX $EXT_PFX dev ge0 ndproxy off >/dev/null ||
+	die "nptctl add"
+npt npt6
+"$NPTCTL" -n cg-rtr flush
+if [ -n "${NPT6_CALLGRAPH_BEFORE:-}" ]; then
+	rmmod npt6 && insmod "$NPT6_CALLGRAPH_BEFORE" || die "the older npt6"
+	"$NPTCTL" -n cg-rtr add $INT_PFX $EXT_PFX dev ge0 ndproxy off >/dev/null ||
+		die "nptctl add (older npt6)"
+	npt npt6-before
+	modinfo -F srcversion "$NPT6_CALLGRAPH_BEFORE" >"$OUT/snpt-before.srcversion"
+fi
 echo "$N" >"$OUT/packets"
