@@ -172,35 +172,32 @@ trace_off()	# FILE
 	echo >$T/set_ftrace_filter
 }
 
-send_enc()
+# pktgen_send CMD...: N 100-byte UDP packets from lan into rtr, with the
+# pktgen commands CMD for the addresses.
+pktgen_send()
 {
 	ip netns exec cg-lan sh -c '
 		pg=/proc/net/pktgen
 		echo rem_device_all >$pg/kpktgend_0
 		echo "add_device eth0" >$pg/kpktgend_0
-		for c in "count '"$N"'" "clone_skb 0" "pkt_size 100" "delay 0" \
-			"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" \
-			"udp_dst_max 9" "dst_mac '"$GE1_MAC"'" \
-			"src_min '"$LAN4"'" "src_max '"$LAN4"'" \
-			"dst_min '"$FAR4"'" "dst_max '"$FAR4"'"; do
+		for c in "$@"; do
 			echo "$c" >$pg/eth0 || exit 1
 		done
-		echo start >$pg/pgctrl' || die "pktgen"
+		echo start >$pg/pgctrl' sh "count $N" "clone_skb 0" \
+		"pkt_size 100" "delay 0" "udp_src_min 9" "udp_src_max 9" \
+		"udp_dst_min 9" "udp_dst_max 9" "dst_mac $GE1_MAC" "$@" ||
+		die "pktgen"
+}
+
+send_enc()
+{
+	pktgen_send "src_min $LAN4" "src_max $LAN4" "dst_min $FAR4" \
+		"dst_max $FAR4"
 }
 
 send_snpt()
 {
-	ip netns exec cg-lan sh -c '
-		pg=/proc/net/pktgen
-		echo rem_device_all >$pg/kpktgend_0
-		echo "add_device eth0" >$pg/kpktgend_0
-		for c in "count '"$N"'" "clone_skb 0" "pkt_size 100" "delay 0" \
-			"udp_src_min 9" "udp_src_max 9" "udp_dst_min 9" \
-			"udp_dst_max 9" "dst_mac '"$GE1_MAC"'" \
-			"src6 '"$LAN6"'" "dst6 '"$INET6"'" "flag UDPCSUM"; do
-			echo "$c" >$pg/eth0 || exit 1
-		done
-		echo start >$pg/pgctrl' || die "pktgen"
+	pktgen_send "src6 $LAN6" "dst6 $INET6" "flag UDPCSUM"
 }
 
 send_dec()

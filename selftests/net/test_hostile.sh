@@ -75,9 +75,36 @@ setup()
 	drop_input "$lan" && drop_input "$wan"
 }
 
+# hostile_run LABEL RAN [ONLY]: hostile.py's cases (ONLY: their names,
+# space separated; all if empty) on $topo, a TEST line each, then one
+# that every case reported ("LABEL: RAN (N)").
+hostile_run()
+{
+	local label=$1 ran=$2 only=${3:-} out line name what why want n=0
+
+	out=$(tmpfile out)
+	"$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" ${only:+--only "$only"} \
+		>"$out" 2>&1
+	while IFS=$'\t' read -r line name what why; do
+		case $line in
+		OK)	RET=0 ;;
+		FAIL)	RET=$ksft_fail; retmsg=$why ;;
+		*)	log_info "hostile.py: $line $name $what $why"; continue ;;
+		esac
+		log_test "$label: $name: $what"
+		n=$((n + 1))
+	done <"$out"
+	RET=0
+	want=$("$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --list \
+		${only:+--only "$only"} | wc -l)
+	[ "$n" -gt 0 ] && [ "$n" -eq "$want" ]
+	check_err $? "$n of $want cases reported (hostile.py said: $(head -c 2000 "$out"))"
+	log_test "$label: $ran ($n)"
+}
+
 corpus()
 {
-	local topo out line name what why want fast n=0
+	local topo
 
 	RET=0
 	if ! setup; then
@@ -104,25 +131,7 @@ corpus()
 			kiid_int: $kiid_int, kiid_ext: $kiid_ext,
 			kiid_host: $kiid_host }' >"$topo"
 
-	out=$(tmpfile out)
-	"$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" \
-		${NPT6_HOSTILE_CASES:+--only "$NPT6_HOSTILE_CASES"} \
-		>"$out" 2>&1
-	while IFS=$'\t' read -r line name what why; do
-		case $line in
-		OK)	RET=0 ;;
-		FAIL)	RET=$ksft_fail; retmsg=$why ;;
-		*)	log_info "hostile.py: $line $name $what $why"; continue ;;
-		esac
-		log_test "hostile: $name: $what"
-		n=$((n + 1))
-	done <"$out"
-	RET=0
-	want=$("$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --list \
-		${NPT6_HOSTILE_CASES:+--only "$NPT6_HOSTILE_CASES"} | wc -l)
-	[ "$n" -gt 0 ] && [ "$n" -eq "$want" ]
-	check_err $? "$n of $want cases reported (hostile.py said: $(head -c 2000 "$out"))"
-	log_test "hostile: every case of the corpus ran ($n)"
+	hostile_run hostile "every case of the corpus ran" "${NPT6_HOSTILE_CASES:-}"
 
 	# The tunnel's cases again with "fastpath on": the receive handler
 	# must end each the same way (what it does not take, IPv6 input
@@ -131,24 +140,9 @@ corpus()
 	rtr_nptctl tunnel change tnl4 fastpath on
 	check_err $? "tunnel change tnl4 fastpath on failed"
 	log_test "hostile: tnl4 fastpath on"
-	fast=$("$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --list |
-		cut -f1 | grep '^tnl-' | xargs)
-	"$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --only "$fast" \
-		>"$out" 2>&1
-	n=0
-	while IFS=$'\t' read -r line name what why; do
-		case $line in
-		OK)	RET=0 ;;
-		FAIL)	RET=$ksft_fail; retmsg=$why ;;
-		*)	log_info "hostile.py: $line $name $what $why"; continue ;;
-		esac
-		log_test "hostile, fastpath on: $name: $what"
-		n=$((n + 1))
-	done <"$out"
-	RET=0
-	[ "$n" -gt 0 ] && [ "$n" -eq "$(wc -w <<<"$fast")" ]
-	check_err $? "$n of $(wc -w <<<"$fast") tunnel cases reported"
-	log_test "hostile, fastpath on: every tunnel case ran ($n)"
+	hostile_run "hostile, fastpath on" "every tunnel case ran" \
+		"$("$PYTHON" "$NET_DIR/hostile.py" --topo "$topo" --list |
+		   cut -f1 | grep '^tnl-' | xargs)"
 	rtr_nptctl tunnel change tnl4 fastpath off
 }
 
