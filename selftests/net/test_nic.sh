@@ -266,7 +266,25 @@ xfer()
 	check_err $rc "tcp_bytes.py failed: $(cat "$got")"
 	[ "$(cat "$got")" = $SIZE ]
 	check_err $? "$SIZE bytes sent, $(cat "$got") arrived"
+	[ "$RET" -eq 0 ] || nic_state
 	log_test "$desc: iperf3 2 s ${recv:-?} bytes; $SIZE bytes arrived whole in $t0 ms"
+}
+
+# After a failed transfer: what the NICs' drivers say, to tell a device
+# that stopped (transmit timeouts, a receive ring that no longer fills)
+# from packets lost on the way.
+nic_state()
+{
+	local ns dev q
+
+	for ns in "$host" "$rtr" "$peer"; do
+		for dev in hlan0 rlan0 rwan0 up0; do
+			q=$(ip netns exec "$ns" cat "/sys/class/net/$dev/queues/tx-0/tx_timeout" 2>/dev/null) || continue
+			log_info "$dev: tx_timeout $q; $(ip netns exec "$ns" ethtool -S "$dev" 2>/dev/null |
+				awk -F': *' '$1 ~ /^ *(rx|tx)_(queue_0_)?(packets|kicks|drops|xdp_drops|no_buffer_count|timeout)/ && $2 != 0 {
+					sub(/^ */, "", $1); printf "%s %s ", $1, $2 }')"
+		done
+	done
 }
 
 # csum_errors NS...: every *CsumErrors counter of each namespace that is
