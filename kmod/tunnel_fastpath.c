@@ -217,6 +217,12 @@ static int npt6_tnl_neigh_output(struct neighbour *n, struct sk_buff *skb)
 		rcu_read_unlock_bh();
 		return dev_queue_xmit(skb);
 	}
+	/*
+	 * As __dev_queue_xmit() would: the MAC header is still the one the
+	 * packet came in with, and encapsulation copies it into the inner
+	 * MAC header, which tunnel offload drivers read.
+	 */
+	skb_reset_mac_header(skb);
 	skb_set_queue_mapping(skb, 0);	/* as queue selection would */
 	npt6_tnl_xmit(skb, dev);
 	rcu_read_unlock_bh();

@@ -138,7 +138,7 @@ nic_take()
 	# QEMU 7.2's e1000e has no TCP segmentation.  Without a vnet-header
 	# backend (a hub has none) its TSO sends the train as IP fragments
 	# of one datagram, with the TCP header in the first (net_tx_pkt;
-	# QEMU 8.1 segments).  For IPv6 that is broken outright: TCP crawls
+	# later QEMU segments).  For IPv6 that is broken outright: TCP crawls
 	# at 2 Mbit/s and the receiver counts rx_csum_offload_errors.  For
 	# IPv4 every train becomes up to 45 fragments that only the far end
 	# can reassemble: one lost on the way (a veth backlog overflows on

@@ -1829,9 +1829,38 @@ fp_check()
 	[ $rc -eq 0 ] || log_info "ip6_output() calls by skb->dev: $hist"
 }
 
+# fp_inner: 20 datagrams ha -> hb through A's tunnel, with a kprobe on
+# __dev_queue_xmit() that takes A's outer packets as they reach g0
+# (inner protocol IPIP); prints "inner-MAC inner-network count" for each
+# pair of header offsets seen.
+fp_inner()
+{
+	local offs tr=/sys/kernel/tracing
+	local ev=/sys/kernel/tracing/events/kprobes/npt6_inner
+	local hist='hist:keys=imac,inet if dev == "g0" && proto == 4'
+
+	echo '-:npt6_inner' >>$tr/kprobe_events 2>/dev/null
+	offs=($("$PYTHON" "$NET_DIR/btf_offset.py" sk_buff dev sk_buff inner_ipproto \
+		sk_buff inner_mac_header sk_buff inner_network_header)) &&
+	[ ${#offs[@]} -eq 4 ] &&
+	echo "p:npt6_inner __dev_queue_xmit dev=+0(+${offs[0]}(\$arg1)):string proto=+${offs[1]}(\$arg1):u8 imac=+${offs[2]}(\$arg1):u16 inet=+${offs[3]}(\$arg1):u16" \
+		>>$tr/kprobe_events &&
+	echo "$hist" >$ev/trigger &&
+	echo 1 >$ev/enable || {
+		echo '-:npt6_inner' >>$tr/kprobe_events 2>/dev/null
+		return 1
+	}
+	tpkt udp --a-ns "$ha" --b-ns "$hb" --b-addr $HB4 --count 20 \
+		--interval 0.005 --no-df >/dev/null 2>&1
+	echo 0 >$ev/enable
+	sed -n 's/.*imac: *\([0-9]*\), *inet: *\([0-9]*\) *} *hitcount: *\([0-9]*\).*/\1 \2 \3/p' $ev/hist
+	echo "!$hist" >$ev/trigger
+	echo '-:npt6_inner' >>$tr/kprobe_events
+}
+
 fastpath()
 {
-	local js out cap1 cap2 hex1 hex2 n
+	local js out cap1 cap2 hex1 hex2 n m bad
 	# This test sets the option itself, also under NPT6_TNL_FASTPATH=1.
 	local FASTARGS=()
 
@@ -1897,6 +1926,23 @@ fastpath()
 	check_err $? "(sport, flow label) of the outer packets: $js"
 	log_test "flow label from the inner flow for packets without a flow hash: 4 flows, 4 labels"
 	ip netns exec "$rta" sysctl -qw net.ipv6.auto_flowlabels=0
+
+	# What the outer packets carry for the underlying device beyond
+	# their bytes: a driver with tunnel offloads reads the inner MAC
+	# header, which must be where the inner IPv4 header is (there is no
+	# inner Ethernet header), as on the full path.
+	RET=0
+	for m in off on; do
+		ip netns exec "$rta" "$NPTCTL" tunnel change fpa0 fastpath $m
+		check_err $? "tunnel change fpa0 fastpath $m failed"
+		out=$(fp_inner)
+		check_err $? "no kprobe histogram on __dev_queue_xmit"
+		n=$(awk '{ n += $3 } END { print n + 0 }' <<<"$out")
+		bad=$(awk '$1 != $2' <<<"$out")
+		[ "$n" -ge 20 ] && [ -z "$bad" ]
+		check_err $? "fastpath $m: $n outer packets at g0; (inner MAC, inner network header offset, packets): $(echo $out)"
+	done
+	log_test "fastpath on and off: the outer packets reach g0 with the inner MAC header at the inner IPv4 header"
 
 	# A firewall sees every outer packet: transmit runs LOCAL_OUT and
 	# POST_ROUTING itself; receive goes the full way while PRE_ROUTING
